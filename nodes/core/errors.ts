@@ -1,0 +1,99 @@
+/**
+ * The one catalogue of coded errors. Every failure a user can meet has a code here, a fixed title and a
+ * message built from the details (what and where: node id, param, port, file). Code throws `AneloError`,
+ * never bare strings, so the CLI, the server and the editor can all say the same thing.
+ */
+export const ERROR_CATALOGUE = {
+  ANELO_E001_GRAPH_INVALID: 'The graph is not valid',
+  ANELO_E002_GRAPH_PARSE: 'The graph file is not valid JSON',
+  ANELO_E003_GRAPH_SCHEMA_VERSION: 'The graph was saved by a newer anelo',
+  ANELO_E010_INPUT_MISSING: 'Input file not found',
+  ANELO_E011_NOT_A_VIDEO: 'Input is not a readable video',
+  ANELO_E012_DECODE_FAILED: 'Decoding failed',
+  ANELO_E013_EMPTY_RANGE: 'The frame range selects no frames',
+  ANELO_E020_ENCODE_FAILED: 'Encoding failed',
+  ANELO_E021_OUTPUT_NOT_WRITABLE: 'Output path is not writable',
+  ANELO_E030_CANCELLED: 'Run cancelled',
+  ANELO_E031_NODE_FAILED: 'A node failed',
+  ANELO_E032_NO_OUTPUT_PATH: 'No output path for an encode node',
+  ANELO_E033_FRAME_OUT_OF_RANGE: 'Frame out of range',
+  ANELO_E034_UNKNOWN_NODE: 'No such node in the graph',
+  ANELO_E040_MODEL_MISSING: 'Model file not found',
+  ANELO_E041_MODEL_UNKNOWN: 'Unknown model',
+  ANELO_E042_MODEL_MANIFEST: 'Model manifest does not match the model',
+  ANELO_E043_MODEL_CHECKSUM: 'Model checksum mismatch',
+  ANELO_E044_MODEL_DOWNLOAD: 'Model download failed',
+  ANELO_E045_MODEL_LOAD: 'Model could not be loaded',
+  ANELO_E046_PROVIDER: 'Execution provider not available',
+  ANELO_E050_BAD_ARGUMENT: 'Bad command-line argument',
+  ANELO_E051_BAD_SET: 'Bad --set override',
+  ANELO_E060_PRESET_NAME: 'Invalid preset name',
+  ANELO_E061_PRESET_NOT_FOUND: 'Preset not found',
+  ANELO_E062_PRESET_EXISTS: 'A preset with that name exists',
+  ANELO_E063_PRESET_READ_ONLY: 'Built-in presets cannot be changed',
+  ANELO_E070_MEDIA_NOT_FOUND: 'Media file not found',
+  ANELO_E071_MEDIA_TOO_LARGE: 'Upload too large',
+  ANELO_E072_MEDIA_NAME: 'Invalid media name',
+  ANELO_E080_RUN_NOT_FOUND: 'Run not found',
+  ANELO_E090_DISK_FULL: 'Disk full',
+  ANELO_E099_INTERNAL: 'Internal error',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** Where an error happened; every field optional, filled in as far as known. */
+export interface ErrorWhere {
+  nodeId?: string;
+  param?: string;
+  port?: string;
+  file?: string;
+  frame?: number;
+}
+
+export interface AneloErrorJson extends ErrorWhere {
+  code: ErrorCode;
+  title: string;
+  message: string;
+  details?: unknown;
+}
+
+/** A coded error: `code` from the catalogue, a message saying what and where, optional structured details. */
+export class AneloError extends Error {
+  readonly code: ErrorCode;
+  readonly where: ErrorWhere;
+  readonly details?: unknown;
+
+  constructor(code: ErrorCode, message: string, where: ErrorWhere = {}, details?: unknown, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = 'AneloError';
+    this.code = code;
+    this.where = where;
+    this.details = details;
+  }
+
+  get title(): string {
+    return ERROR_CATALOGUE[this.code];
+  }
+
+  toJSON(): AneloErrorJson {
+    return { code: this.code, title: this.title, message: this.message, ...this.where, details: this.details };
+  }
+}
+
+export function isAneloError(e: unknown): e is AneloError {
+  return e instanceof AneloError;
+}
+
+/** Wraps anything thrown into an AneloError, keeping coded errors as they are. */
+export function toAneloError(e: unknown, where: ErrorWhere = {}): AneloError {
+  if (e instanceof AneloError) return e;
+  const err = e as NodeJS.ErrnoException;
+  if (err && err.code === 'ENOSPC') {
+    return new AneloError('ANELO_E090_DISK_FULL', `No space left on device${where.file ? ` writing ${where.file}` : ''}`, where, undefined, e);
+  }
+  if (err && (err.name === 'AbortError' || err.code === 'ABORT_ERR')) {
+    return new AneloError('ANELO_E030_CANCELLED', 'Run cancelled', where, undefined, e);
+  }
+  const message = err instanceof Error ? err.message : String(e);
+  return new AneloError('ANELO_E099_INTERNAL', message, where, undefined, e);
+}

@@ -1,0 +1,292 @@
+/**
+ * The contract between node definitions and the executor. Nodes are pure: they see chunks of frames and a
+ * context, and reach the outside world (ffmpeg, models, progress, cancel) only through that context.
+ */
+import type { Static, TObject } from '@sinclair/typebox';
+
+/** What flows along an edge. `frames` are RGB24 images; `depth` is disparity (near = larger); `cuts` flags scene starts. */
+export type DataType = 'frames' | 'depth' | 'cuts';
+
+/** Stereo layouts a `frames` stream can carry (set by stereo-warp, read by encode and previews). */
+export type StereoLayout =
+  | 'sbs-full'
+  | 'sbs-half'
+  | 'tb-full'
+  | 'tb-half'
+  | 'anaglyph'
+  | 'cross-eyed'
+  | 'left'
+  | 'right'
+  | 'depth';
+
+export interface PortSpec {
+  name: string;
+  /** Types this port accepts (input) or emits (output, exactly one). */
+  types: readonly DataType[];
+  label?: string;
+  /** An optional input may stay unconnected. */
+  optional?: boolean;
+}
+
+export interface AudioStreamInfo {
+  index: number;
+  codec: string;
+  channels: number;
+  sampleRate: number;
+}
+
+/** The source file a stream derives from: encode uses it to copy audio over the same frame range. */
+export interface SourceInfo {
+  path: string;
+  /** Seconds into the source where frame 0 of the stream lies. */
+  startTime: number;
+  audio: AudioStreamInfo[];
+}
+
+/** Shape of one output stream, known before any frame is computed. */
+export interface StreamInfo {
+  type: DataType;
+  width: number;
+  height: number;
+  fps: number;
+  frameCount: number;
+  layout?: StereoLayout;
+  source?: SourceInfo;
+}
+
+/** Robust per-frame statistics of a depth frame, kept so later stages can normalise across time. */
+export interface DepthStats {
+  min: number;
+  max: number;
+  p02: number;
+  p50: number;
+  p98: number;
+}
+
+export interface FramesChunk {
+  type: 'frames';
+  /** Index of the first frame in the stream. */
+  start: number;
+  width: number;
+  height: number;
+  /** One RGB24 buffer (width*height*3) per frame. */
+  frames: Uint8Array[];
+}
+
+export interface DepthChunk {
+  type: 'depth';
+  start: number;
+  width: number;
+  height: number;
+  /** One disparity map (width*height) per frame, near = larger, values already rounded to float16 precision. */
+  frames: Float32Array[];
+  stats: DepthStats[];
+}
+
+export interface CutsChunk {
+  type: 'cuts';
+  start: number;
+  /** 1 where the frame starts a new scene. */
+  flags: Uint8Array;
+  /** The detector's frame-difference score per frame (for display and tuning). */
+  scores: Float32Array;
+}
+
+export type Chunk = FramesChunk | DepthChunk | CutsChunk;
+
+/** Number of frames a chunk covers. */
+export function chunkLength(c: Chunk): number {
+  return c.type === 'cuts' ? c.flags.length : c.frames.length;
+}
+
+export type CachePolicy =
+  /** Kept in the memory tier only. */
+  | 'memory'
+  /** Kept in memory and on disk, so it survives between runs and processes. */
+  | 'disk'
+  /** Not deterministic, or a sink with side effects: never cached. */
+  | 'none';
+
+/** Frames a temporal node reads around each output frame. */
+export interface TemporalWindow {
+  before: number;
+  after: number;
+}
+
+/** A param migration: mutates params saved by `from` into the shape of version `from + 1`. */
+export interface ParamMigration {
+  from: number;
+  migrate(params: Record<string, unknown>): void;
+}
+
+export interface FfmpegProgress {
+  frame: number;
+  fps: number;
+  timeS: number;
+  speed: number;
+}
+
+export interface ProbeResult {
+  path: string;
+  width: number;
+  height: number;
+  /** Display size after rotation. */
+  displayWidth: number;
+  displayHeight: number;
+  rotation: number;
+  fps: number;
+  /** True when the stream's frame rate is not constant (avg != r_frame_rate). */
+  variableFrameRate: boolean;
+  durationS: number;
+  frameCount: number;
+  codec: string;
+  audio: AudioStreamInfo[];
+  formatName: string;
+  sizeBytes: number;
+  mtimeMs: number;
+}
+
+export interface ReadFramesOptions {
+  /** Output frame rate (constant); frames are resampled to it. */
+  fps: number;
+  width: number;
+  height: number;
+  /** Index of the first output frame (at `fps`), counted from `startTime`. */
+  startFrame: number;
+  frameCount: number;
+  /** Seconds into the file where output frame 0 lies. */
+  startTime: number;
+  signal?: AbortSignal;
+}
+
+export interface EncodeOptions {
+  output: string;
+  width: number;
+  height: number;
+  fps: number;
+  codec: 'h264' | 'h265';
+  crf: number;
+  preset: string;
+  /** Even-size rule for odd frames: pad one pixel, or crop one. */
+  evenSize: 'pad' | 'crop';
+  audioFrom?: { path: string; startTime: number; durationS: number };
+  /** Matroska stereo_mode and similar; undefined for mono. */
+  stereoLayout?: StereoLayout;
+  signal?: AbortSignal;
+  onProgress?: (p: FfmpegProgress) => void;
+}
+
+/** A running encoder: write RGB24 frames in order, then `finish()`; `abort()` removes the partial file. */
+export interface FrameSink {
+  write(frame: Uint8Array): Promise<void>;
+  finish(): Promise<{ path: string; frames: number }>;
+  abort(): Promise<void>;
+}
+
+/** ffmpeg behind an interface; the one implementation lives in server/media. */
+export interface MediaService {
+  probe(path: string): Promise<ProbeResult>;
+  /** Cheap identity of a source file: absolute path + size + mtime. Never hashes the content. */
+  fingerprint(path: string): Promise<string>;
+  readFrames(path: string, opts: ReadFramesOptions): AsyncIterable<Uint8Array>;
+  openEncoder(opts: EncodeOptions): Promise<FrameSink>;
+}
+
+/** Depth inference behind an interface; the one implementation lives in server/depth. */
+export interface DepthService {
+  /** Identity of the resolved model (file sha256 + provider + input size); enters the depth node's cache key. */
+  modelKey(params: Record<string, unknown>): Promise<string>;
+  /** Model-resolution size of the depth output for a frame of the given size. */
+  outputSize(params: Record<string, unknown>, width: number, height: number): Promise<{ width: number; height: number }>;
+  /** Runs the model over RGB24 frames; returns raw disparity maps (near = larger) at model resolution. */
+  infer(
+    params: Record<string, unknown>,
+    frames: Uint8Array[],
+    width: number,
+    height: number,
+    signal?: AbortSignal,
+  ): Promise<{ width: number; height: number; frames: Float32Array[] }>;
+}
+
+export interface Services {
+  media: MediaService;
+  depth?: DepthService;
+}
+
+/** Context for computing a node's stream info before any frame runs. */
+export interface InfoContext<P> {
+  nodeId: string;
+  params: P;
+  inputs: Record<string, StreamInfo | undefined>;
+  services: Services;
+}
+
+/** Context for computing one chunk: frames [start, end) of every output. */
+export interface RunContext<P> {
+  nodeId: string;
+  params: P;
+  start: number;
+  end: number;
+  /** Info of this node's outputs (as returned by `info`). */
+  info: Record<string, StreamInfo>;
+  inputInfo: Record<string, StreamInfo | undefined>;
+  /** Per input port, a chunk covering [start - window.before, end + window.after) clipped to the stream. */
+  inputs: Record<string, Chunk | undefined>;
+  services: Services;
+  signal: AbortSignal;
+  /** Report frames finished within this chunk (for progress bars). */
+  progress(framesDone: number): void;
+  /** Adds to the node's run statistics (e.g. a flicker figure); numbers are averaged per frame by the executor. */
+  stat(name: string, value: number, frames?: number): void;
+}
+
+/** Context for a sink (encode): pulls its input stream chunk by chunk and writes a file. */
+export interface SinkContext<P> {
+  nodeId: string;
+  params: P;
+  inputInfo: Record<string, StreamInfo | undefined>;
+  /** Chunks of one input port, in order, over the run's frame range. */
+  pull(port: string): AsyncIterable<Chunk>;
+  /** The file this sink writes (from the run request, or the node's own param). */
+  outputPath: string;
+  services: Services;
+  signal: AbortSignal;
+  progress(framesDone: number, framesTotal: number): void;
+}
+
+/** UI hints for the params form; the editor renders a field from the schema plus these. */
+export interface ParamUi {
+  widget?: 'slider' | 'number' | 'select' | 'toggle' | 'text' | 'model' | 'file';
+  step?: number;
+  group?: string;
+  advanced?: boolean;
+}
+
+export interface NodeDefinition<S extends TObject = TObject> {
+  type: string;
+  version: number;
+  label: string;
+  category: 'input' | 'depth' | 'temporal' | 'refine' | 'stereo' | 'output' | 'analysis';
+  description: string;
+  inputs: readonly PortSpec[];
+  outputs: readonly PortSpec[];
+  /** TypeBox schema of the params: defaults, ranges and `ui` hints (see ParamUi) on each property. */
+  params: S;
+  cache: CachePolicy;
+  migrations?: readonly ParamMigration[];
+  /** Temporal nodes: frames read around each output frame. Scene cuts bound it inside the node. */
+  window?(params: Static<S>): TemporalWindow;
+  /** Extra identity for the cache key: a source fingerprint, a model hash. */
+  identity?(ctx: InfoContext<Static<S>>): Promise<string>;
+  info(ctx: InfoContext<Static<S>>): Promise<Record<string, StreamInfo>>;
+  run?(ctx: RunContext<Static<S>>): Promise<Record<string, Chunk>>;
+  /** Sinks write files instead of returning chunks. */
+  sink?(ctx: SinkContext<Static<S>>): Promise<{ path: string; frames: number }>;
+}
+
+/** Erases the params type so definitions of different nodes fit in one list. */
+export type AnyNodeDefinition = NodeDefinition<TObject>;
+
+export function defineNode<S extends TObject>(def: NodeDefinition<S>): NodeDefinition<S> {
+  return def;
+}

@@ -1,0 +1,170 @@
+/**
+ * Graph validation that reports every problem at once, each naming the node and the param or port.
+ * Runs on catalogue descriptors (plain JSON), so the editor and the server share it.
+ */
+import type { Catalogue } from './catalogue.ts';
+import type { GraphDocument } from './graph-document.ts';
+import { checkParams } from './param-schema.ts';
+
+export type GraphProblemKind =
+  | 'document'
+  | 'duplicate-id'
+  | 'unknown-node-type'
+  | 'unknown-param'
+  | 'bad-param'
+  | 'unknown-node'
+  | 'unknown-port'
+  | 'port-type-mismatch'
+  | 'input-connected-twice'
+  | 'missing-input'
+  | 'cycle';
+
+export interface GraphProblem {
+  kind: GraphProblemKind;
+  nodeId?: string;
+  param?: string;
+  port?: string;
+  message: string;
+}
+
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Structural checks of an untrusted value; returns problems instead of throwing. */
+export function checkDocumentShape(doc: unknown): GraphProblem[] {
+  const p: GraphProblem[] = [];
+  if (!isRecord(doc)) return [{ kind: 'document', message: 'graph must be a JSON object' }];
+  if (typeof doc.schemaVersion !== 'number') p.push({ kind: 'document', message: 'graph needs a numeric "schemaVersion"' });
+  if (!Array.isArray(doc.nodes)) p.push({ kind: 'document', message: 'graph needs a "nodes" array' });
+  if (!Array.isArray(doc.edges)) p.push({ kind: 'document', message: 'graph needs an "edges" array' });
+  if (p.length) return p;
+  (doc.nodes as unknown[]).forEach((n, i) => {
+    if (!isRecord(n)) return p.push({ kind: 'document', message: `nodes[${i}] must be an object` });
+    const where = typeof n.id === 'string' ? `node "${n.id}"` : `nodes[${i}]`;
+    if (typeof n.id !== 'string' || !ID_PATTERN.test(n.id)) {
+      p.push({ kind: 'document', message: `${where}: "id" must be 1-64 letters, digits, "_" or "-"` });
+    }
+    if (typeof n.type !== 'string') p.push({ kind: 'document', nodeId: n.id as string, message: `${where}: "type" must be a string` });
+    if (n.params !== undefined && !isRecord(n.params)) p.push({ kind: 'document', nodeId: n.id as string, message: `${where}: "params" must be an object` });
+    const pos = n.position;
+    if (pos !== undefined && !(isRecord(pos) && typeof pos.x === 'number' && typeof pos.y === 'number')) {
+      p.push({ kind: 'document', nodeId: n.id as string, message: `${where}: "position" must be {x, y}` });
+    }
+    return undefined;
+  });
+  (doc.edges as unknown[]).forEach((e, i) => {
+    if (!isRecord(e) || ['source', 'sourcePort', 'target', 'targetPort'].some((k) => typeof e[k] !== 'string')) {
+      p.push({ kind: 'document', message: `edges[${i}] needs string "source", "sourcePort", "target" and "targetPort"` });
+    }
+  });
+  return p;
+}
+
+/** Validates a (migrated) graph against the catalogue. An empty list means the graph can run. */
+export function validateGraph(doc: GraphDocument, catalogue: Catalogue): GraphProblem[] {
+  const shape = checkDocumentShape(doc);
+  if (shape.length) return shape;
+  const problems: GraphProblem[] = [];
+  const byId = new Map<string, GraphDocument['nodes'][number]>();
+
+  for (const n of doc.nodes) {
+    if (byId.has(n.id)) {
+      problems.push({ kind: 'duplicate-id', nodeId: n.id, message: `node id "${n.id}" is used more than once` });
+      continue;
+    }
+    byId.set(n.id, n);
+    const t = catalogue[n.type];
+    if (!t) {
+      problems.push({ kind: 'unknown-node-type', nodeId: n.id, message: `node "${n.id}": unknown node type "${n.type}"` });
+      continue;
+    }
+    for (const pp of checkParams(t.params, n.params ?? {})) {
+      const kind = pp.message.startsWith('unknown param') ? 'unknown-param' : 'bad-param';
+      problems.push({ kind, nodeId: n.id, param: pp.param, message: `node "${n.id}": ${pp.message}` });
+    }
+  }
+
+  const connected = new Map<string, string>();
+  for (const e of doc.edges) {
+    const src = byId.get(e.source);
+    const dst = byId.get(e.target);
+    if (!src) problems.push({ kind: 'unknown-node', nodeId: e.source, message: `edge from unknown node "${e.source}"` });
+    if (!dst) problems.push({ kind: 'unknown-node', nodeId: e.target, message: `edge to unknown node "${e.target}"` });
+    if (!src || !dst) continue;
+    const out = catalogue[src.type]?.outputs.find((p) => p.name === e.sourcePort);
+    const inp = catalogue[dst.type]?.inputs.find((p) => p.name === e.targetPort);
+    if (catalogue[src.type] && !out) {
+      problems.push({ kind: 'unknown-port', nodeId: src.id, port: e.sourcePort, message: `node "${src.id}" has no output port "${e.sourcePort}"` });
+    }
+    if (catalogue[dst.type] && !inp) {
+      problems.push({ kind: 'unknown-port', nodeId: dst.id, port: e.targetPort, message: `node "${dst.id}" has no input port "${e.targetPort}"` });
+    }
+    if (out && inp && !out.types.some((t) => inp.types.includes(t))) {
+      problems.push({
+        kind: 'port-type-mismatch',
+        nodeId: dst.id,
+        port: e.targetPort,
+        message: `node "${dst.id}" input "${e.targetPort}" takes ${inp.types.join(' or ')}, but "${src.id}.${e.sourcePort}" gives ${out.types.join(', ')}`,
+      });
+    }
+    const key = `${e.target}\u0000${e.targetPort}`;
+    if (connected.has(key)) {
+      problems.push({ kind: 'input-connected-twice', nodeId: dst.id, port: e.targetPort, message: `node "${dst.id}" input "${e.targetPort}" is connected more than once` });
+    }
+    connected.set(key, e.source);
+  }
+
+  for (const n of byId.values()) {
+    const t = catalogue[n.type];
+    if (!t) continue;
+    for (const port of t.inputs) {
+      if (!port.optional && !connected.has(`${n.id}\u0000${port.name}`)) {
+        problems.push({ kind: 'missing-input', nodeId: n.id, port: port.name, message: `node "${n.id}": required input "${port.name}" is not connected` });
+      }
+    }
+  }
+
+  for (const cycle of findCycles(doc)) {
+    problems.push({ kind: 'cycle', nodeId: cycle[0], message: `cycle: ${[...cycle, cycle[0]].join(' -> ')}` });
+  }
+  return problems;
+}
+
+/** Each cycle once, as the list of node ids along it. */
+export function findCycles(doc: Pick<GraphDocument, 'nodes' | 'edges'>): string[][] {
+  const next = new Map<string, string[]>();
+  for (const e of doc.edges) next.set(e.source, [...(next.get(e.source) ?? []), e.target]);
+  const state = new Map<string, 1 | 2>();
+  const stack: string[] = [];
+  const cycles: string[][] = [];
+  const visit = (id: string): void => {
+    state.set(id, 1);
+    stack.push(id);
+    for (const t of next.get(id) ?? []) {
+      if (state.get(t) === 1) cycles.push(stack.slice(stack.indexOf(t)));
+      else if (!state.has(t)) visit(t);
+    }
+    stack.pop();
+    state.set(id, 2);
+  };
+  for (const n of doc.nodes) if (!state.has(n.id)) visit(n.id);
+  return cycles;
+}
+
+/** Would adding this edge close a cycle? Used by the editor's isValidConnection. */
+export function wouldCreateCycle(doc: Pick<GraphDocument, 'nodes' | 'edges'>, source: string, target: string): boolean {
+  if (source === target) return true;
+  const seen = new Set<string>();
+  const todo = [target];
+  while (todo.length) {
+    const id = todo.pop()!;
+    if (id === source) return true;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    for (const e of doc.edges) if (e.source === id) todo.push(e.target);
+  }
+  return false;
+}

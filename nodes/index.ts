@@ -1,0 +1,13 @@
+/** Every node type anelo ships, in palette order. The catalogue, validation and executor all read this list. */
+import type { AnyNodeDefinition } from './core/types.ts';
+import { decodeNode } from './decode.ts';
+import { encodeNode } from './encode.ts';
+
+export const NODE_DEFINITIONS: readonly AnyNodeDefinition[] = [
+  decodeNode,
+  encodeNode,
+] as unknown as AnyNodeDefinition[];
+
+export function findDefinition(type: string): AnyNodeDefinition | undefined {
+  return NODE_DEFINITIONS.find((d) => d.type === type);
+}
