@@ -25,6 +25,7 @@ export const ERROR_CATALOGUE = {
   ANELO_E044_MODEL_DOWNLOAD: 'Model download failed',
   ANELO_E045_MODEL_LOAD: 'Model could not be loaded',
   ANELO_E046_PROVIDER: 'Execution provider not available',
+  ANELO_E047_MODEL_LICENSE: 'Model licence not accepted',
   ANELO_E050_BAD_ARGUMENT: 'Bad command-line argument',
   ANELO_E051_BAD_SET: 'Bad --set override',
   ANELO_E060_PRESET_NAME: 'Invalid preset name',

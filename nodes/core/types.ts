@@ -22,7 +22,7 @@ export type StereoLayout =
 export interface PortSpec {
   name: string;
   /** Types this port accepts (input) or emits (output, exactly one). */
-  types: readonly DataType[];
+  types: DataType[];
   label?: string;
   /** An optional input may stay unconnected. */
   optional?: boolean;
@@ -249,6 +249,8 @@ export interface SinkContext<P> {
   pull(port: string): AsyncIterable<Chunk>;
   /** The file this sink writes (from the run request, or the node's own param). */
   outputPath: string;
+  /** Stream frames [start, end) this run writes. */
+  frames: { start: number; end: number };
   services: Services;
   signal: AbortSignal;
   progress(framesDone: number, framesTotal: number): void;

@@ -1,0 +1,108 @@
+/** The `anelo` command line: run graphs, list node types and models, start the editor. */
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { AneloError, toAneloError } from '../../nodes/core/errors.ts';
+import { shippedCatalogue } from '../engine/load-graph.ts';
+import { formatReport, runCommand } from './run-command.ts';
+
+const USAGE = `anelo — convert 2D video to stereo 3D with node graphs
+
+  anelo run <graph.json> --input <video> --output <file> [--set <node>.<param>=<value> ...]
+            [--frames <start>:<end>] [--report <report.json>] [--cache-dir <dir>] [--verbose]
+  anelo nodes [--json]                 node types, ports and params
+  anelo models list [--json]           depth models: licence, size, installed or not
+  anelo models pull <id>               download a model (resumable, sha256-verified)
+  anelo models verify                  re-check installed model files
+  anelo serve [--host 127.0.0.1] [--port 7878]   the editor (npm start)
+
+Example:
+  npx anelo run graphs/default.json --input clip.mp4 --output clip_LRF_Full_SBS.mp4 --set smooth.strength=0.5
+`;
+
+export function defaultCacheDir(): string {
+  return process.env.ANELO_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'anelo');
+}
+
+function printNodes(json: boolean): void {
+  const cat = shippedCatalogue();
+  if (json) {
+    process.stdout.write(`${JSON.stringify(cat, null, 2)}\n`);
+    return;
+  }
+  for (const t of Object.values(cat)) {
+    const ins = t.inputs.map((p) => `${p.name}:${p.types.join('|')}${p.optional ? '?' : ''}`).join(', ') || '-';
+    const outs = t.outputs.map((p) => `${p.name}:${p.types.join('|')}`).join(', ') || '-';
+    process.stdout.write(`${t.type} (v${t.version}) — ${t.description}\n  in: ${ins}   out: ${outs}\n`);
+    for (const [name, s] of Object.entries(t.params.properties ?? {})) {
+      const range = s.minimum !== undefined || s.maximum !== undefined ? ` [${s.minimum ?? ''}..${s.maximum ?? ''}]` : '';
+      const choices = s.anyOf ? ` {${s.anyOf.map((o) => o.const).join('|')}}` : '';
+      process.stdout.write(`    ${name} = ${JSON.stringify(s.default)}${range}${choices}  ${s.description ?? s.title ?? ''}\n`);
+    }
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const verbose = rest.includes('--verbose');
+  try {
+    switch (command) {
+      case 'run': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: {
+            input: { type: 'string', short: 'i' },
+            output: { type: 'string', short: 'o' },
+            set: { type: 'string', multiple: true },
+            frames: { type: 'string' },
+            report: { type: 'string' },
+            'cache-dir': { type: 'string' },
+            verbose: { type: 'boolean' },
+            quiet: { type: 'boolean', short: 'q' },
+          },
+        });
+        if (positionals.length !== 1) throw new AneloError('ANELO_E050_BAD_ARGUMENT', 'anelo run needs exactly one graph file', {});
+        const report = await runCommand({
+          graph: positionals[0],
+          input: values.input,
+          output: values.output,
+          set: values.set ?? [],
+          frames: values.frames,
+          report: values.report,
+          cacheDir: values['cache-dir'] ?? defaultCacheDir(),
+          quiet: values.quiet,
+        });
+        process.stdout.write(`${formatReport(report)}\n`);
+        return 0;
+      }
+      case 'nodes':
+        printNodes(rest.includes('--json'));
+        return 0;
+      case 'models': {
+        const { modelsCommand } = await import('./models-command.ts');
+        return await modelsCommand(rest);
+      }
+      case 'serve': {
+        const { serveCommand } = await import('./serve-command.ts');
+        return await serveCommand(rest);
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE);
+        return 0;
+      default:
+        throw new AneloError('ANELO_E050_BAD_ARGUMENT', `unknown command "${command}" (try: anelo help)`, {});
+    }
+  } catch (e) {
+    const err = toAneloError(e);
+    const where = [err.where.nodeId && `node ${err.where.nodeId}`, err.where.param && `param ${err.where.param}`, err.where.file && `file ${err.where.file}`].filter(Boolean).join(', ');
+    process.stderr.write(`\nerror ${err.code}: ${err.message}${where && !err.message.includes(err.where.file ?? '\u0000') ? ` (${where})` : ''}\n`);
+    if (verbose) process.stderr.write(`${(err.cause as Error | undefined)?.stack ?? err.stack}\n`);
+    return err.code === 'ANELO_E030_CANCELLED' ? 130 : 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

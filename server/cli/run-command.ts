@@ -1,0 +1,87 @@
+/** `anelo run <graph.json> --input <video> --output <file> [--set n.p=v ...] [--frames a:b] [--report f] [--cache-dir d]` */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { AneloError } from '../../nodes/core/errors.ts';
+import type { GraphDocument } from '../../nodes/core/graph-document.ts';
+import { ChunkCache } from '../engine/chunk-cache.ts';
+import { Executor } from '../engine/executor.ts';
+import type { RunReport } from '../engine/events.ts';
+import { parseGraph } from '../engine/load-graph.ts';
+import { writeFileAtomic } from '../fs/write-file-atomic.ts';
+import { createServices } from '../services.ts';
+import { applyOverrides, parseSet } from './parse-set.ts';
+import { createProgressView } from './progress-view.ts';
+
+export interface RunArgs {
+  graph: string;
+  input?: string;
+  output?: string;
+  set: string[];
+  frames?: string;
+  report?: string;
+  cacheDir: string;
+  quiet?: boolean;
+}
+
+function parseFrames(text: string): { start: number; end?: number } {
+  const m = /^(\d+)?:(\d+)?$/.exec(text);
+  if (!m) throw new AneloError('ANELO_E050_BAD_ARGUMENT', `--frames "${text}": expected <start>:<end>, e.g. 0:100`, {});
+  return { start: m[1] ? Number(m[1]) : 0, end: m[2] ? Number(m[2]) : undefined };
+}
+
+/** Points decode nodes without a file at --input and maps --output onto encode nodes. */
+function bindFiles(graph: GraphDocument, input?: string, output?: string): { graph: GraphDocument; outputs: Record<string, string> } {
+  const g = structuredClone(graph);
+  const decodes = g.nodes.filter((n) => n.type === 'decode');
+  if (input) {
+    for (const n of decodes) if (!n.params.path || decodes.length === 1) n.params = { ...n.params, path: path.resolve(input) };
+  }
+  const encodes = g.nodes.filter((n) => n.type === 'encode');
+  const outputs: Record<string, string> = {};
+  if (output) {
+    const abs = path.resolve(output);
+    const ext = path.extname(abs);
+    for (const n of encodes) outputs[n.id] = encodes.length === 1 ? abs : `${abs.slice(0, abs.length - ext.length)}-${n.id}${ext}`;
+  }
+  return { graph: g, outputs };
+}
+
+export async function runCommand(a: RunArgs): Promise<RunReport> {
+  let text: string;
+  try {
+    text = await fs.readFile(a.graph, 'utf8');
+  } catch {
+    throw new AneloError('ANELO_E010_INPUT_MISSING', `graph file not found: ${path.resolve(a.graph)}`, { file: a.graph });
+  }
+  const loaded = parseGraph(text, a.graph);
+  const overridden = applyOverrides(loaded, a.set.map(parseSet));
+  // Validate again: an override can name an unknown param or a value out of range.
+  const { graph, outputs } = bindFiles(parseGraph(JSON.stringify(overridden), a.graph), a.input, a.output);
+  const services = await createServices();
+  const executor = new Executor({ services, cache: new ChunkCache({ diskDir: a.cacheDir, onWarning: (w) => process.stderr.write(`warning: ${w.message}: ${w.file}\n`) }) });
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const sinks = graph.nodes.filter((n) => n.type === 'encode').map((n) => n.id);
+  try {
+    const report = await executor.run(graph, {
+      frames: a.frames ? parseFrames(a.frames) : undefined,
+      outputs,
+      signal: controller.signal,
+      onEvent: a.quiet ? undefined : createProgressView(process.stderr, sinks),
+    });
+    if (a.report) await writeFileAtomic(a.report, JSON.stringify(report, null, 2));
+    return report;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    services.close();
+  }
+}
+
+export function formatReport(r: RunReport): string {
+  const rows = Object.entries(r.nodes).map(([id, n]) => `  ${id.padEnd(12)} ${n.type.padEnd(16)} ${n.status.padEnd(7)} ${String(n.computedFrames).padStart(6)} frames ${String(n.ms).padStart(8)} ms`);
+  const outs = Object.values(r.outputs).map((o) => `  wrote ${o}`);
+  return [`done in ${r.totalMs} ms`, ...rows, ...outs].join('\n');
+}

@@ -1,0 +1,120 @@
+/**
+ * The DepthService the executor hands to depth nodes: resolves the model, keeps one onnxruntime session per
+ * (model, provider, threads), and turns RGB24 frames into float16-rounded disparity at model resolution.
+ */
+import { createHash } from 'node:crypto';
+import { AneloError } from '../../nodes/core/errors.ts';
+import type { DepthService } from '../../nodes/core/types.ts';
+import { checkModelIo, type ModelIo } from './check-model-io.ts';
+import { readDepthParams, type DepthParams } from './depth-params.ts';
+import { modelInputSize } from './model-input-size.ts';
+import { ModelStore, type ResolvedModel } from './model-store.ts';
+import { sharedSessionPool, type DepthSession, type SessionPool } from './onnx-session.ts';
+import { postprocessOutput } from './postprocess.ts';
+import { preprocessFrames } from './preprocess.ts';
+
+/** Bump when preprocessing or postprocessing changes results: it is part of every depth cache key. */
+const PIPELINE_VERSION = 1;
+
+export interface OnnxDepthServiceOptions {
+  store?: ModelStore;
+  pool?: SessionPool;
+  /** Most frames per run for models with a dynamic batch dimension (memory: N x 3 x H x W floats). */
+  maxBatch?: number;
+}
+
+const shortHash = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 16);
+
+export class OnnxDepthService implements DepthService {
+  readonly store: ModelStore;
+  private readonly pool: SessionPool;
+  private readonly maxBatch: number;
+  private readonly checked = new WeakMap<DepthSession, Map<string, ModelIo>>();
+
+  constructor(opts: OnnxDepthServiceOptions = {}) {
+    this.store = opts.store ?? new ModelStore();
+    this.pool = opts.pool ?? sharedSessionPool;
+    this.maxBatch = Math.max(1, opts.maxBatch ?? 4);
+  }
+
+  /**
+   * Model file sha256 + provider + size rule + precision + the manifest's I/O contract (a different mean/std
+   * changes results with the same weights). Threads are left out: they never change results.
+   */
+  async modelKey(params: Record<string, unknown>): Promise<string> {
+    const p = readDepthParams(params);
+    const r = await this.store.resolve(p.model, p.precision);
+    const size = r.manifest.input.size;
+    const rule = size.mode === 'fixed' ? `fixed${p.inputSize || `${size.width}x${size.height}`}` : `${size.side}${p.inputSize || size.target}m${size.multipleOf}`;
+    const contract = shortHash({ input: r.manifest.input, output: r.manifest.output });
+    return `depth-v${PIPELINE_VERSION}:${r.sha256}:${p.provider}:${rule}:${r.precision}:${contract}`;
+  }
+
+  async outputSize(params: Record<string, unknown>, width: number, height: number): Promise<{ width: number; height: number }> {
+    const p = readDepthParams(params);
+    const r = await this.store.resolve(p.model, p.precision);
+    return modelInputSize(r.manifest.input, width, height, p.inputSize);
+  }
+
+  async infer(
+    params: Record<string, unknown>,
+    frames: Uint8Array[],
+    width: number,
+    height: number,
+    signal?: AbortSignal,
+  ): Promise<{ width: number; height: number; frames: Float32Array[] }> {
+    const p = readDepthParams(params);
+    const r = await this.store.resolve(p.model, p.precision);
+    const { session, io } = await this.session(r, p);
+    const size = modelInputSize(r.manifest.input, width, height, p.inputSize);
+    if (io.fixedSize && (io.fixedSize.width !== size.width || io.fixedSize.height !== size.height)) {
+      throw new AneloError(
+        'ANELO_E042_MODEL_MANIFEST',
+        `${r.path} takes a fixed ${io.fixedSize.width}x${io.fixedSize.height} input; inputSize ${p.inputSize} asks for ${size.width}x${size.height}`,
+        { param: 'inputSize', file: r.path },
+      );
+    }
+    const expected = width * height * 3;
+    for (const f of frames) {
+      if (f.length !== expected) throw new AneloError('ANELO_E099_INTERNAL', `A frame has ${f.length} bytes, expected ${width}x${height}x3 = ${expected}`);
+    }
+    const batch = io.batchDynamic ? this.maxBatch : 1;
+    const out: Float32Array[] = [];
+    let tensor = new Float32Array(0);
+    for (let i = 0; i < frames.length; i += batch) {
+      if (signal?.aborted) throw new AneloError('ANELO_E030_CANCELLED', 'Run cancelled');
+      const group = frames.slice(i, i + batch);
+      const len = group.length * 3 * size.width * size.height;
+      // One buffer reused across batches; the last (shorter) batch uses a view of it.
+      if (tensor.length < len) tensor = new Float32Array(len);
+      const input = preprocessFrames(group, width, height, size.width, size.height, r.manifest.input, tensor.subarray(0, len));
+      const dims = [group.length, 3, size.height, size.width];
+      const res = await session.run(r.manifest.input.name, input, dims, r.manifest.output.name);
+      const d = res.dims;
+      const spatialOk = d[d.length - 1] === size.width && d[d.length - 2] === size.height;
+      if (d[0] !== group.length || !spatialOk || res.data.length !== group.length * size.width * size.height) {
+        throw new AneloError(
+          'ANELO_E042_MODEL_MANIFEST',
+          `${r.path}: output "${r.manifest.output.name}" came back [${d.join(',')}] for input [${dims.join(',')}]; expected ${group.length} map(s) of ${size.width}x${size.height}`,
+          { param: 'model', file: r.path },
+        );
+      }
+      out.push(...postprocessOutput(res.data, group.length, size.width, size.height, r.manifest.output));
+    }
+    return { width: size.width, height: size.height, frames: out };
+  }
+
+  /** The pooled session for this model, checked against its manifest once per (session, manifest). */
+  private async session(r: ResolvedModel, p: DepthParams): Promise<{ session: DepthSession; io: ModelIo }> {
+    const session = await this.pool.get({ path: r.path, sha256: r.sha256, provider: p.provider, threads: p.threads });
+    let byManifest = this.checked.get(session);
+    if (!byManifest) this.checked.set(session, (byManifest = new Map()));
+    const key = `${r.path}|${JSON.stringify([r.manifest.input, r.manifest.output])}`;
+    let io = byManifest.get(key);
+    if (!io) {
+      io = checkModelIo(r.manifest, session, r.path);
+      byManifest.set(key, io);
+    }
+    return { session, io };
+  }
+}

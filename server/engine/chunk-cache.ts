@@ -1,0 +1,71 @@
+/**
+ * The two-tier cache the executor talks to: an action cache (key → output digests) and a content-addressed store
+ * (digest → chunk) in memory, both mirrored on disk for nodes whose policy is 'disk'.
+ */
+import type { Chunk } from '../../nodes/core/types.ts';
+import { decodeChunk } from './chunk-codec.ts';
+import { DiskTier, type ActionEntry, type DiskTierWarning } from './disk-tier.ts';
+import { MemoryTier } from './memory-tier.ts';
+
+export interface ChunkCacheOptions {
+  /** Memory tier budget in bytes (default 1 GiB, or ANELO_CACHE_MEMORY_MB). */
+  memoryBudgetBytes?: number;
+  /** Disk tier directory; null disables the disk tier. */
+  diskDir?: string | null;
+  onWarning?: (w: DiskTierWarning) => void;
+}
+
+const MAX_ACTIONS_IN_MEMORY = 200_000;
+
+export class ChunkCache {
+  readonly memory: MemoryTier;
+  readonly disk?: DiskTier;
+  private readonly actions = new Map<string, ActionEntry>();
+
+  constructor(opts: ChunkCacheOptions = {}) {
+    const envMb = Number(process.env.ANELO_CACHE_MEMORY_MB);
+    this.memory = new MemoryTier(opts.memoryBudgetBytes ?? (envMb > 0 ? envMb * 2 ** 20 : 2 ** 30));
+    if (opts.diskDir) this.disk = new DiskTier(opts.diskDir, opts.onWarning);
+  }
+
+  async getAction(key: string, persistent: boolean): Promise<ActionEntry | undefined> {
+    const hit = this.actions.get(key);
+    if (hit) return hit;
+    if (!persistent || !this.disk) return undefined;
+    const entry = await this.disk.getAction(key);
+    if (entry) this.rememberAction(key, entry);
+    return entry;
+  }
+
+  async putAction(key: string, entry: ActionEntry, persistent: boolean): Promise<void> {
+    this.rememberAction(key, entry);
+    if (persistent && this.disk) await this.disk.putAction(key, entry);
+  }
+
+  /** The chunk with this digest from memory, else from disk (then kept in memory), else undefined. */
+  async getChunk(digest: string, persistent: boolean, costMs: number): Promise<Chunk | undefined> {
+    const m = this.memory.get(digest);
+    if (m) return m;
+    if (!persistent || !this.disk) return undefined;
+    const bytes = await this.disk.getBlob(digest);
+    if (!bytes) return undefined;
+    let chunk: Chunk;
+    try {
+      chunk = decodeChunk(bytes);
+    } catch {
+      return undefined;
+    }
+    this.memory.put(digest, chunk, costMs);
+    return chunk;
+  }
+
+  async putChunk(digest: string, chunk: Chunk, encoded: Uint8Array, costMs: number, persistent: boolean): Promise<void> {
+    this.memory.put(digest, chunk, costMs);
+    if (persistent && this.disk) await this.disk.putBlob(digest, encoded);
+  }
+
+  private rememberAction(key: string, entry: ActionEntry): void {
+    if (this.actions.size >= MAX_ACTIONS_IN_MEMORY) this.actions.delete(this.actions.keys().next().value!);
+    this.actions.set(key, entry);
+  }
+}

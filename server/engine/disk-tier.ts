@@ -1,0 +1,106 @@
+/**
+ * The disk tier: content-addressed blobs (file name = sha256 of the bytes) and action entries (cache key →
+ * output digests). Writes go to a temp file and are renamed into place; reads re-hash the bytes, so a truncated
+ * or corrupt entry is detected, deleted and reported as a miss — never returned.
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { sha256 } from './hash.ts';
+
+export interface ActionEntry {
+  /** Output port → digest of that port's chunk. */
+  digests: Record<string, string>;
+  /** Time the computation took, used to rank memory evictions. */
+  ms: number;
+  nodeType: string;
+}
+
+export type DiskTierWarning = { kind: 'corrupt' | 'write-failed'; file: string; message: string };
+
+export class DiskTier {
+  constructor(
+    readonly dir: string,
+    private readonly onWarning: (w: DiskTierWarning) => void = () => {},
+  ) {}
+
+  private blobPath(digest: string): string {
+    return path.join(this.dir, 'cas', digest.slice(0, 2), digest);
+  }
+
+  private actionPath(key: string): string {
+    return path.join(this.dir, 'actions', key.slice(0, 2), `${key}.json`);
+  }
+
+  async getBlob(digest: string): Promise<Buffer | undefined> {
+    const file = this.blobPath(digest);
+    const bytes = await readIfExists(file);
+    if (!bytes) return undefined;
+    if (sha256(bytes) !== digest) {
+      await this.drop(file, 'content does not match its digest');
+      return undefined;
+    }
+    return bytes;
+  }
+
+  async putBlob(digest: string, bytes: Uint8Array): Promise<void> {
+    const file = this.blobPath(digest);
+    if (await exists(file)) return;
+    await this.writeAtomic(file, bytes);
+  }
+
+  async getAction(key: string): Promise<ActionEntry | undefined> {
+    const file = this.actionPath(key);
+    const bytes = await readIfExists(file);
+    if (!bytes) return undefined;
+    try {
+      const parsed = JSON.parse(bytes.toString('utf8')) as { entry: ActionEntry; check: string };
+      if (sha256(JSON.stringify(parsed.entry)) !== parsed.check) throw new Error('checksum mismatch');
+      return parsed.entry;
+    } catch (e) {
+      await this.drop(file, (e as Error).message);
+      return undefined;
+    }
+  }
+
+  async putAction(key: string, entry: ActionEntry): Promise<void> {
+    const body = JSON.stringify({ entry, check: sha256(JSON.stringify(entry)) });
+    await this.writeAtomic(this.actionPath(key), Buffer.from(body));
+  }
+
+  private async drop(file: string, why: string): Promise<void> {
+    this.onWarning({ kind: 'corrupt', file, message: `dropped corrupt cache entry (${why})` });
+    await fs.rm(file, { force: true });
+  }
+
+  /** Temp file + rename; a failed write (full disk) is reported and skipped: caching is never worth failing a run. */
+  private async writeAtomic(file: string, bytes: Uint8Array): Promise<void> {
+    const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await fs.writeFile(tmp, bytes);
+      await fs.rename(tmp, file);
+    } catch (e) {
+      await fs.rm(tmp, { force: true }).catch(() => {});
+      this.onWarning({ kind: 'write-failed', file, message: (e as Error).message });
+    }
+  }
+}
+
+async function readIfExists(file: string): Promise<Buffer | undefined> {
+  try {
+    return await fs.readFile(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}

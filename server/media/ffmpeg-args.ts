@@ -1,0 +1,96 @@
+/**
+ * Flat ffmpeg argument lists, each built from one validated options object. Pure functions, so the exact
+ * command for a decode or an encode is testable without running ffmpeg.
+ */
+import type { EncodeOptions, StereoLayout } from '../../nodes/core/types.ts';
+
+export interface DecodeArgs {
+  input: string;
+  /** Seconds to seek (accurate seek: ffmpeg decodes from the previous keyframe and drops frames before it). */
+  seekS: number;
+  fps: number;
+  width: number;
+  height: number;
+  maxFrames?: number;
+}
+
+/** Arguments (after the input) for raw RGB24 frames at a constant rate, rotation applied (ffmpeg autorotates). */
+export function buildDecodeArgs(a: DecodeArgs): { inputOptions: string[]; outputOptions: string[] } {
+  const inputOptions = a.seekS > 0 ? ['-ss', a.seekS.toFixed(6)] : [];
+  const filters = [`fps=fps=${a.fps}`, `scale=${a.width}:${a.height}:flags=bicubic`];
+  const outputOptions = ['-an', '-sn', '-vf', filters.join(','), '-f', 'rawvideo', '-pix_fmt', 'rgb24'];
+  if (a.maxFrames !== undefined) outputOptions.push('-frames:v', String(a.maxFrames));
+  return { inputOptions, outputOptions };
+}
+
+const CONTAINERS: Record<string, { format: string; audioCopy: readonly string[] }> = {
+  '.mp4': { format: 'mp4', audioCopy: ['aac', 'mp3', 'ac3', 'eac3', 'alac'] },
+  '.m4v': { format: 'mp4', audioCopy: ['aac', 'mp3', 'ac3', 'eac3', 'alac'] },
+  '.mov': { format: 'mov', audioCopy: ['aac', 'mp3', 'ac3', 'alac', 'pcm_s16le'] },
+  '.mkv': { format: 'matroska', audioCopy: ['aac', 'mp3', 'ac3', 'eac3', 'opus', 'vorbis', 'flac', 'pcm_s16le', 'dts'] },
+};
+
+export function containerFor(ext: string): { format: string; audioCopy: readonly string[] } | undefined {
+  return CONTAINERS[ext.toLowerCase()];
+}
+
+/** Matroska's stereo_mode values for each layout (mono layouts have none). */
+const MATROSKA_STEREO: Partial<Record<StereoLayout, string>> = {
+  'sbs-full': 'left_right',
+  'sbs-half': 'left_right',
+  'tb-full': 'top_bottom',
+  'tb-half': 'top_bottom',
+  'cross-eyed': 'right_left',
+  anaglyph: 'anaglyph_cyan_red',
+};
+
+/** File-name suffixes players (VLC, Kodi, DeoVR, Skybox) recognise for stereo layouts. */
+export function stereoFileSuffix(layout: StereoLayout | undefined): string {
+  switch (layout) {
+    case 'sbs-full':
+      return '_LRF_Full_SBS';
+    case 'sbs-half':
+      return '_SBS';
+    case 'tb-full':
+      return '_LRF_Full_TB';
+    case 'tb-half':
+      return '_TB';
+    case 'cross-eyed':
+      return '_RLF_Full_SBS';
+    case 'anaglyph':
+      return '_anaglyph';
+    default:
+      return '';
+  }
+}
+
+export interface EncodeArgs extends Pick<EncodeOptions, 'width' | 'height' | 'fps' | 'codec' | 'crf' | 'preset' | 'evenSize' | 'stereoLayout'> {
+  /** Extension of the final output, which decides the container. */
+  ext: string;
+  audio?: { startTime: number; durationS: number; codec: string };
+}
+
+/** Inputs and output options for an encode fed raw RGB24 frames on stdin (input 0), audio from input 1. */
+export function buildEncodeArgs(a: EncodeArgs): { videoInputOptions: string[]; audioInputOptions: string[]; outputOptions: string[] } {
+  const container = containerFor(a.ext) ?? CONTAINERS['.mp4'];
+  const videoInputOptions = ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${a.width}x${a.height}`, '-r', String(a.fps)];
+  // yuv420p needs even sides: pad adds a black row/column, crop drops the last one.
+  const even = a.evenSize === 'crop' ? 'crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0' : 'pad=ceil(iw/2)*2:ceil(ih/2)*2:0:0:black';
+  const outputOptions = ['-map', '0:v:0', '-vf', `${even},format=yuv420p`];
+  if (a.codec === 'h265') outputOptions.push('-c:v', 'libx265', '-x265-params', 'log-level=error');
+  else outputOptions.push('-c:v', 'libx264');
+  outputOptions.push('-preset', a.preset, '-crf', String(a.crf), '-pix_fmt', 'yuv420p');
+  if (a.codec === 'h265' && container.format !== 'matroska') outputOptions.push('-tag:v', 'hvc1');
+  let audioInputOptions: string[] = [];
+  if (a.audio) {
+    audioInputOptions = ['-ss', a.audio.startTime.toFixed(6), '-t', a.audio.durationS.toFixed(6)];
+    outputOptions.push('-map', '1:a:0');
+    if (container.audioCopy.includes(a.audio.codec)) outputOptions.push('-c:a', 'copy');
+    else outputOptions.push('-c:a', 'aac', '-b:a', '192k');
+  }
+  const stereo = a.stereoLayout ? MATROSKA_STEREO[a.stereoLayout] : undefined;
+  if (stereo && container.format === 'matroska') outputOptions.push('-metadata:s:v:0', `stereo_mode=${stereo}`);
+  if (container.format === 'mp4' || container.format === 'mov') outputOptions.push('-movflags', '+faststart');
+  outputOptions.push('-f', container.format);
+  return { videoInputOptions, audioInputOptions, outputOptions };
+}

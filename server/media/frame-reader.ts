@@ -1,0 +1,114 @@
+/**
+ * Raw frames from ffmpeg. A run reads chunks in order, so readers stay open and continue where the last chunk
+ * ended instead of seeking again; a jump (a preview far away) starts a new reader with an accurate seek.
+ */
+import type { Readable } from 'node:stream';
+import { AneloError } from '../../nodes/core/errors.ts';
+import type { ReadFramesOptions } from '../../nodes/core/types.ts';
+import { buildDecodeArgs } from './ffmpeg-args.ts';
+import { startDecoder, type FfmpegProcess } from './fluent-ffmpeg-driver.ts';
+
+interface OpenReader {
+  key: string;
+  next: number;
+  proc: FfmpegProcess & { stream: Readable };
+  frames: AsyncGenerator<Uint8Array>;
+  idle?: NodeJS.Timeout;
+  ended: boolean;
+}
+
+const IDLE_MS = 5_000;
+const MAX_READERS = 4;
+
+async function* splitFrames(stream: Readable, frameBytes: number): AsyncGenerator<Uint8Array> {
+  let pending: Buffer[] = [];
+  let have = 0;
+  for await (const piece of stream as AsyncIterable<Buffer>) {
+    pending.push(piece);
+    have += piece.length;
+    while (have >= frameBytes) {
+      const all = pending.length === 1 ? pending[0] : Buffer.concat(pending);
+      const frame = new Uint8Array(frameBytes);
+      frame.set(all.subarray(0, frameBytes));
+      const rest = all.subarray(frameBytes);
+      pending = rest.length ? [rest] : [];
+      have = rest.length;
+      yield frame;
+    }
+  }
+}
+
+export class FrameReaderPool {
+  private readonly readers: OpenReader[] = [];
+
+  /** Yields exactly `frameCount` frames, repeating the last one if the file ends early (ffprobe counts can be off by one). */
+  async *read(file: string, o: ReadFramesOptions): AsyncGenerator<Uint8Array> {
+    const key = JSON.stringify([file, o.fps, o.width, o.height, o.startTime]);
+    const reader = this.take(key, o.startFrame) ?? this.open(key, file, o);
+    let last: Uint8Array | undefined;
+    let failed = false;
+    try {
+      for (let i = 0; i < o.frameCount; i++) {
+        if (o.signal?.aborted) throw new AneloError('ANELO_E030_CANCELLED', 'decode cancelled', { file });
+        const r = reader.ended ? { done: true as const, value: undefined } : await reader.frames.next();
+        if (r.done) {
+          reader.ended = true;
+          if (!last) {
+            await reader.proc.done.catch((e: Error) => {
+              throw new AneloError('ANELO_E012_DECODE_FAILED', `decoding ${file} failed at frame ${o.startFrame + i}: ${e.message}`, { file, frame: o.startFrame + i });
+            });
+            throw new AneloError('ANELO_E012_DECODE_FAILED', `no frame ${o.startFrame + i} in ${file}`, { file, frame: o.startFrame + i });
+          }
+          yield last;
+          continue;
+        }
+        last = r.value;
+        reader.next++;
+        yield r.value;
+      }
+    } catch (e) {
+      failed = true;
+      throw e;
+    } finally {
+      // A consumer that stops early leaves the reader positioned correctly: keep it for the next chunk.
+      if (failed) this.close(reader);
+      else this.park(reader);
+    }
+  }
+
+  closeAll(): void {
+    for (const r of [...this.readers]) this.close(r);
+  }
+
+  private take(key: string, next: number): OpenReader | undefined {
+    const i = this.readers.findIndex((r) => r.key === key && r.next === next && !r.ended);
+    if (i < 0) return undefined;
+    const [r] = this.readers.splice(i, 1);
+    clearTimeout(r.idle);
+    return r;
+  }
+
+  private open(key: string, file: string, o: ReadFramesOptions): OpenReader {
+    const seekS = o.startTime + o.startFrame / o.fps;
+    const { inputOptions, outputOptions } = buildDecodeArgs({ input: file, seekS, fps: o.fps, width: o.width, height: o.height });
+    const proc = startDecoder(file, inputOptions, outputOptions);
+    const frames = splitFrames(proc.stream, o.width * o.height * 3);
+    return { key, next: o.startFrame, proc, frames, ended: false };
+  }
+
+  private park(r: OpenReader): void {
+    if (r.ended) return this.close(r);
+    this.readers.push(r);
+    while (this.readers.length > MAX_READERS) this.close(this.readers[0]);
+    r.idle = setTimeout(() => this.close(r), IDLE_MS);
+    r.idle.unref();
+  }
+
+  private close(r: OpenReader): void {
+    clearTimeout(r.idle);
+    const i = this.readers.indexOf(r);
+    if (i >= 0) this.readers.splice(i, 1);
+    r.proc.kill();
+    r.proc.stream.destroy();
+  }
+}

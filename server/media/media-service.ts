@@ -1,0 +1,45 @@
+/** The MediaService nodes use: probing (memoised by fingerprint), fingerprints, frame reading and encoding. */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { AneloError } from '../../nodes/core/errors.ts';
+import type { MediaService, ProbeResult } from '../../nodes/core/types.ts';
+import { openEncoder } from './encoder.ts';
+import { FrameReaderPool } from './frame-reader.ts';
+import { probeMedia } from './probe.ts';
+
+export interface LocalMediaService extends MediaService {
+  /** Stops every open decoder (call when a process or server shuts down). */
+  close(): void;
+}
+
+export function createMediaService(): LocalMediaService {
+  const readers = new FrameReaderPool();
+  const probes = new Map<string, Promise<ProbeResult>>();
+
+  const fingerprint = async (file: string): Promise<string> => {
+    const abs = path.resolve(file);
+    try {
+      const st = await fs.stat(abs);
+      return `${abs}|${st.size}|${Math.round(st.mtimeMs)}`;
+    } catch {
+      throw new AneloError('ANELO_E010_INPUT_MISSING', `input file not found: ${abs}`, { file: abs });
+    }
+  };
+
+  return {
+    fingerprint,
+    async probe(file) {
+      const fp = await fingerprint(file);
+      let p = probes.get(fp);
+      if (!p) {
+        p = probeMedia(file);
+        probes.set(fp, p);
+        p.catch(() => probes.delete(fp));
+      }
+      return p;
+    },
+    readFrames: (file, opts) => readers.read(path.resolve(file), opts),
+    openEncoder,
+    close: () => readers.closeAll(),
+  };
+}

@@ -1,0 +1,78 @@
+/** ffprobe metadata in the shape nodes use, with coded errors for missing and non-video files. */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { AneloError } from '../../nodes/core/errors.ts';
+import type { AudioStreamInfo, ProbeResult } from '../../nodes/core/types.ts';
+import { ffprobeFile } from './fluent-ffmpeg-driver.ts';
+
+function rate(s: unknown): number {
+  if (typeof s !== 'string') return NaN;
+  const [n, d] = s.split('/').map(Number);
+  return d ? n / d : n;
+}
+
+function rotationOf(stream: Record<string, unknown>): number {
+  const tags = (stream.tags ?? {}) as Record<string, string>;
+  if (tags.rotate !== undefined) return ((Number(tags.rotate) % 360) + 360) % 360;
+  const sideData = (stream.side_data_list ?? []) as Record<string, unknown>[];
+  for (const sd of sideData) {
+    if (typeof sd.rotation === 'number') return ((-sd.rotation % 360) + 360) % 360;
+  }
+  return 0;
+}
+
+export async function probeMedia(file: string): Promise<ProbeResult> {
+  const abs = path.resolve(file);
+  let stat;
+  try {
+    stat = await fs.stat(abs);
+  } catch {
+    throw new AneloError('ANELO_E010_INPUT_MISSING', `input file not found: ${abs}`, { file: abs });
+  }
+  if (!stat.isFile()) throw new AneloError('ANELO_E011_NOT_A_VIDEO', `input is not a file: ${abs}`, { file: abs });
+  let data;
+  try {
+    data = await ffprobeFile(abs);
+  } catch (e) {
+    throw new AneloError('ANELO_E011_NOT_A_VIDEO', `not a readable video: ${abs} (${lastLine((e as Error).message)})`, { file: abs }, undefined, e);
+  }
+  const video = data.streams.find((s) => s.codec_type === 'video' && !(s.disposition as Record<string, number> | undefined)?.attached_pic);
+  const fps = video ? rate(video.avg_frame_rate) || rate(video.r_frame_rate) : NaN;
+  if (!video || !(Number(video.width) > 0) || !(fps > 0)) {
+    throw new AneloError('ANELO_E011_NOT_A_VIDEO', `no video stream in ${abs}`, { file: abs });
+  }
+  const rotation = rotationOf(video);
+  const width = Number(video.width);
+  const height = Number(video.height);
+  const swap = rotation === 90 || rotation === 270;
+  const durationS = Number(video.duration) || Number(data.format.duration) || 0;
+  const nb = Number(video.nb_frames);
+  const rFps = rate(video.r_frame_rate);
+  const variableFrameRate = Number.isFinite(rFps) && Math.abs(rFps - fps) > 0.01;
+  const frameCount = nb > 0 && !variableFrameRate ? nb : Math.max(1, Math.round(durationS * fps));
+  const audio: AudioStreamInfo[] = data.streams
+    .filter((s) => s.codec_type === 'audio')
+    .map((s) => ({ index: Number(s.index), codec: String(s.codec_name), channels: Number(s.channels) || 0, sampleRate: Number(s.sample_rate) || 0 }));
+  return {
+    path: abs,
+    width,
+    height,
+    displayWidth: swap ? height : width,
+    displayHeight: swap ? width : height,
+    rotation,
+    fps,
+    variableFrameRate,
+    durationS,
+    frameCount,
+    codec: String(video.codec_name),
+    audio,
+    formatName: String(data.format.format_name),
+    sizeBytes: stat.size,
+    mtimeMs: stat.mtimeMs,
+  };
+}
+
+function lastLine(message: string): string {
+  const lines = message.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines[lines.length - 1] ?? 'unknown error';
+}
