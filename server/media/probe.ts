@@ -14,6 +14,9 @@ function rate(s: unknown): number {
 function rotationOf(stream: Record<string, unknown>): number {
   const tags = (stream.tags ?? {}) as Record<string, string>;
   if (tags.rotate !== undefined) return ((Number(tags.rotate) % 360) + 360) % 360;
+  // fluent-ffmpeg flattens side data onto the stream; ffprobe's JSON nests it. Either way the sign only
+  // says which way to turn, and ffmpeg's autorotate does the turning: size is what matters here.
+  if (stream.rotation !== undefined && Number.isFinite(Number(stream.rotation))) return ((-Number(stream.rotation) % 360) + 360) % 360;
   const sideData = (stream.side_data_list ?? []) as Record<string, unknown>[];
   for (const sd of sideData) {
     if (typeof sd.rotation === 'number') return ((-sd.rotation % 360) + 360) % 360;

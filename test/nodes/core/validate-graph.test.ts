@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import type { GraphDocument } from '../../../nodes/core/graph-document.ts';
+import { validateGraph, wouldCreateCycle } from '../../../nodes/core/validate-graph.ts';
+import { shippedCatalogue } from '../../../server/engine/load-graph.ts';
+
+const cat = shippedCatalogue();
+
+function graph(nodes: GraphDocument['nodes'], edges: GraphDocument['edges']): GraphDocument {
+  return { schemaVersion: 1, nodes, edges };
+}
+const at = { x: 0, y: 0 };
+const decode = (id = 'decode', params: Record<string, unknown> = {}) => ({ id, type: 'decode', params, position: at });
+const encode = (id = 'encode', params: Record<string, unknown> = {}) => ({ id, type: 'encode', params, position: at });
+const wire = (s: string, sp: string, t: string, tp: string) => ({ source: s, sourcePort: sp, target: t, targetPort: tp });
+
+describe('graph validation', () => {
+  it('accepts a decode → encode graph with params by name and defaults for the rest', () => {
+    expect(validateGraph(graph([decode(), encode('encode', { crf: 20 })], [wire('decode', 'frames', 'encode', 'video')]), cat)).toEqual([]);
+  });
+
+  it('reports every problem at once, each naming the node and the param or port', () => {
+    const g = graph(
+      [
+        decode('a', { maxHeight: -5, colour: 'red' }),
+        decode('a'),
+        { id: 'x', type: 'teleport', params: {}, position: at },
+        encode('e1', { codec: 'vp9', crf: 'high' }),
+        encode('e2'),
+      ],
+      [wire('a', 'nope', 'e1', 'video'), wire('a', 'frames', 'e1', 'audio')],
+    );
+    const problems = validateGraph(g, cat);
+    const kinds = problems.map((p) => `${p.kind}:${p.nodeId}:${p.param ?? p.port ?? ''}`);
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'bad-param:a:maxHeight',
+        'unknown-param:a:colour',
+        'duplicate-id:a:',
+        'unknown-node-type:x:',
+        'bad-param:e1:codec',
+        'bad-param:e1:crf',
+        'unknown-port:a:nope',
+        'unknown-port:e1:audio',
+        'missing-input:e2:video',
+      ]),
+    );
+    expect(problems.find((p) => p.param === 'maxHeight')!.message).toBe('node "a": param "maxHeight" must be at least 0, got -5');
+    expect(problems.find((p) => p.kind === 'bad-param' && p.param === 'codec')!.message).toContain('must be one of "h264", "h265"');
+  });
+
+  it('refuses a port type mismatch and an input connected twice', () => {
+    const g = graph(
+      [decode('d1'), decode('d2'), encode('e'), { id: 's', type: 'encode', params: {}, position: at }],
+      [wire('d1', 'frames', 'e', 'video'), wire('d2', 'frames', 'e', 'video'), wire('d1', 'frames', 's', 'video')],
+    );
+    const problems = validateGraph(g, cat);
+    expect(problems.map((p) => p.kind)).toContain('input-connected-twice');
+    const mismatch = validateGraph(
+      graph([decode('d'), { id: 'c', type: 'cutsonly', params: {}, position: at }], []),
+      { ...cat, cutsonly: { ...cat.encode, type: 'cutsonly', inputs: [{ name: 'cuts', types: ['cuts'] }] } },
+    );
+    expect(mismatch.map((p) => p.kind)).toEqual(['missing-input']);
+    const typed = validateGraph(
+      graph([decode('d'), { id: 'c', type: 'cutsonly', params: {}, position: at }], [wire('d', 'frames', 'c', 'cuts')]),
+      { ...cat, cutsonly: { ...cat.encode, type: 'cutsonly', inputs: [{ name: 'cuts', types: ['cuts'] }] } },
+    );
+    expect(typed).toEqual([expect.objectContaining({ kind: 'port-type-mismatch', nodeId: 'c', port: 'cuts', message: expect.stringContaining('takes cuts') })]);
+  });
+
+  it('finds cycles and tells the editor before an edge closes one', () => {
+    const loopCat = { ...cat, pass: { ...cat.encode, type: 'pass', inputs: [{ name: 'in', types: ['frames' as const] }], outputs: [{ name: 'out', types: ['frames' as const] }] } };
+    const g = graph(
+      [
+        { id: 'p', type: 'pass', params: {}, position: at },
+        { id: 'q', type: 'pass', params: {}, position: at },
+      ],
+      [wire('p', 'out', 'q', 'in'), wire('q', 'out', 'p', 'in')],
+    );
+    expect(validateGraph(g, loopCat)).toEqual([expect.objectContaining({ kind: 'cycle', message: 'cycle: p -> q -> p' })]);
+    expect(wouldCreateCycle(graph(g.nodes, [wire('p', 'out', 'q', 'in')]), 'q', 'p')).toBe(true);
+    expect(wouldCreateCycle(graph(g.nodes, []), 'q', 'p')).toBe(false);
+  });
+
+  it('rejects documents that are not graphs with a readable message', () => {
+    expect(validateGraph({ nodes: 3 } as unknown as GraphDocument, cat).map((p) => p.message)).toEqual([
+      'graph needs a numeric "schemaVersion"',
+      'graph needs a "nodes" array',
+      'graph needs an "edges" array',
+    ]);
+  });
+});

@@ -1,0 +1,98 @@
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hasShared, PROJECT_ROOT, sharedPath } from '../../helpers/shared-data.ts';
+
+const run = promisify(execFile);
+const BIN = path.join(PROJECT_ROOT, 'bin', 'anelo.mjs');
+
+async function anelo(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(process.execPath, [BIN, ...args], { cwd: PROJECT_ROOT });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+let dir: string;
+let graph: string;
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'anelo-cli-'));
+  graph = path.join(dir, 'decode-encode.json');
+  await fs.writeFile(
+    graph,
+    JSON.stringify({
+      schemaVersion: 1,
+      nodes: [
+        { id: 'decode', type: 'decode', params: {}, position: { x: 0, y: 0 } },
+        { id: 'encode', type: 'encode', params: { preset: 'ultrafast' }, position: { x: 300, y: 0 } },
+      ],
+      edges: [{ source: 'decode', sourcePort: 'frames', target: 'encode', targetPort: 'video' }],
+    }),
+  );
+});
+
+describe.skipIf(!hasShared('media'))('anelo run', () => {
+  it('a second identical run reports decode as cached with no frames computed', async () => {
+    const common = ['run', graph, '--input', sharedPath('media/carphone-176x144.mp4'), '--output', path.join(dir, 'out.mp4'), '--cache-dir', path.join(dir, 'cache')];
+    const first = await anelo(...common, '--report', path.join(dir, 'first.json'));
+    expect(first.code, first.stderr).toBe(0);
+    const second = await anelo(...common, '--report', path.join(dir, 'second.json'));
+    expect(second.code, second.stderr).toBe(0);
+    const a = JSON.parse(await fs.readFile(path.join(dir, 'first.json'), 'utf8'));
+    const b = JSON.parse(await fs.readFile(path.join(dir, 'second.json'), 'utf8'));
+    expect(a.nodes.decode).toMatchObject({ type: 'decode', status: 'ran', computedFrames: 120 });
+    expect(b.nodes.decode).toMatchObject({ type: 'decode', status: 'cached', computedFrames: 0 });
+    expect(b.nodes.encode).toMatchObject({ status: 'ran', computedFrames: 120 });
+    expect(typeof b.totalMs).toBe('number');
+    expect(second.stdout).toContain('decode           cached');
+  });
+
+  it('--frames limits the frames written', async () => {
+    const r = await anelo('run', graph, '--input', sharedPath('media/carphone-176x144.mp4'), '--output', path.join(dir, 'part.mp4'), '--frames', '10:30', '--cache-dir', path.join(dir, 'cache'), '--report', path.join(dir, 'part.json'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(await fs.readFile(path.join(dir, 'part.json'), 'utf8')).frames).toEqual({ start: 10, end: 30 });
+  });
+});
+
+describe('anelo errors', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['missing input', ['--input', '/no/such/clip.mp4'], /^error ANELO_E010_INPUT_MISSING: .*\/no\/such\/clip\.mp4/m],
+    ['not a video', ['--input', path.join(PROJECT_ROOT, 'package.json')], /^error ANELO_E011_NOT_A_VIDEO: not a readable video: .*package\.json/m],
+    ['bad --set syntax', ['--set', 'decode:maxHeight'], /^error ANELO_E051_BAD_SET: --set "decode:maxHeight"/m],
+    ['--set on an unknown node', ['--set', 'smooth.strength=0.5'], /^error ANELO_E051_BAD_SET: --set smooth.strength: no node "smooth"/m],
+    ['--set out of range', ['--set', 'encode.crf=99'], /^error ANELO_E001_GRAPH_INVALID: .*param "crf" must be at most 51, got 99/m],
+  ];
+  for (const [name, extra, pattern] of cases) {
+    it(`${name}: exits non-zero with one line saying what and where, no stack trace`, async () => {
+      const r = await anelo('run', graph, '--input', sharedPath('media/carphone-176x144.mp4'), '--output', path.join(dir, 'x.mp4'), '--cache-dir', path.join(dir, 'cache'), ...extra);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(pattern);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    });
+  }
+
+  it('an invalid graph file names the file', async () => {
+    const bad = path.join(dir, 'bad.json');
+    await fs.writeFile(bad, '{"schemaVersion": 1, "nodes": [');
+    const r = await anelo('run', bad, '--input', 'x.mp4', '--output', 'y.mp4');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error ANELO_E002_GRAPH_PARSE: .*bad\.json/m);
+  });
+});
+
+describe('anelo nodes', () => {
+  it('prints the catalogue the editor uses, with ports, types and param defaults', async () => {
+    const r = await anelo('nodes', '--json');
+    const cat = JSON.parse(r.stdout);
+    expect(cat.decode.outputs).toEqual([{ name: 'frames', types: ['frames'], label: 'Frames' }]);
+    expect(cat.encode.params.properties.crf).toMatchObject({ default: 18, minimum: 0, maximum: 51 });
+    const text = await anelo('nodes');
+    expect(text.stdout).toMatch(/encode \(v1\)/);
+  });
+});

@@ -1,0 +1,163 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { GraphDocument } from '../../../nodes/core/graph-document.ts';
+import type { FramesChunk, MediaService } from '../../../nodes/core/types.ts';
+import { ChunkCache } from '../../../server/engine/chunk-cache.ts';
+import type { ExecutorEvent } from '../../../server/engine/events.ts';
+import { Executor } from '../../../server/engine/executor.ts';
+import { computed, resetCounts, TEST_NODES } from './test-nodes.ts';
+
+const services = { media: {} as MediaService };
+const at = (x = 0, y = 0) => ({ x, y });
+
+function chain(ids = ['src', 'q', 'blur'], params: { gain?: number; step?: number } = {}): GraphDocument {
+  return {
+    schemaVersion: 1,
+    nodes: [
+      { id: ids[0], type: 'ramp', params: { frames: 64, gain: params.gain ?? 1 }, position: at() },
+      { id: ids[1], type: 'quantize', params: { step: params.step ?? 1 }, position: at(200) },
+      { id: ids[2], type: 'tblur', params: {}, position: at(400) },
+    ],
+    edges: [
+      { source: ids[0], sourcePort: 'frames', target: ids[1], targetPort: 'frames' },
+      { source: ids[1], sourcePort: 'frames', target: ids[2], targetPort: 'frames' },
+    ],
+  };
+}
+
+function executor(cache = new ChunkCache({ diskDir: null }), chunkSize = 16): Executor {
+  return new Executor({ services, cache, chunkSize, definitions: TEST_NODES });
+}
+
+async function frameValue(ex: Executor, g: GraphDocument, nodeId: string, frame: number): Promise<number> {
+  const { chunk } = await ex.preview(g, { nodeId, frame });
+  return (chunk as FramesChunk).frames[0][0];
+}
+
+beforeEach(resetCounts);
+
+describe('executor cache keys', () => {
+  it('node ids, positions and param order never change a key: a renamed, moved graph is all cached', async () => {
+    const ex = executor();
+    await ex.run(chain(), { targets: ['blur'] });
+    const renamed = chain(['a', 'b', 'c']);
+    renamed.nodes.forEach((n, i) => (n.position = at(i * 13, 99)));
+    renamed.nodes[0].params = { gain: 1, frames: 64 };
+    resetCounts();
+    const report = await ex.run(renamed, { targets: ['c'] });
+    expect(computed).toEqual({});
+    expect(report.nodes.c).toMatchObject({ status: 'cached', computedFrames: 0 });
+  });
+
+  it('identical branches share work', async () => {
+    const g = chain();
+    const twin = chain(['src2', 'q2', 'blur2']);
+    const both: GraphDocument = { schemaVersion: 1, nodes: [...g.nodes, ...twin.nodes], edges: [...g.edges, ...twin.edges] };
+    const report = await executor().run(both, { targets: ['blur', 'blur2'] });
+    expect(computed).toEqual({ ramp: 64, quantize: 64, tblur: 64 });
+    expect(report.nodes.blur2.status).toBe('cached');
+  });
+
+  it('changing a param recomputes that node and what depends on it, never what is upstream', async () => {
+    const ex = executor();
+    await ex.run(chain(), { targets: ['blur'] });
+    resetCounts();
+    const report = await ex.run(chain(undefined, { step: 2 }), { targets: ['blur'] });
+    expect(computed).toEqual({ quantize: 64, tblur: 64 });
+    expect(report.nodes.src).toMatchObject({ status: 'cached', computedFrames: 0 });
+    expect(await frameValue(ex, chain(undefined, { step: 2 }), 'blur', 5)).toBe(4 + 4 + 6);
+  });
+
+  it('early cutoff: a node that recomputes to identical bytes stops the wave', async () => {
+    const ex = executor();
+    // gain 16 makes every value a multiple of 16, so step 4 and step 8 give the same bytes.
+    await ex.run(chain(undefined, { gain: 16, step: 4 }), { targets: ['blur'] });
+    resetCounts();
+    const report = await ex.run(chain(undefined, { gain: 16, step: 8 }), { targets: ['blur'] });
+    expect(computed).toEqual({ quantize: 64 });
+    expect(report.nodes.blur).toMatchObject({ status: 'cached', computedFrames: 0 });
+  });
+});
+
+describe('executor streaming', () => {
+  it('a preview pulls only the chunks its window needs upstream', async () => {
+    const ex = executor();
+    expect(await frameValue(ex, chain(), 'blur', 40)).toBe(39 + 40 + 41);
+    // frame 40 lies in chunk [32,48); the window reaches 31 and 48, so chunks 1..3 of the source, nothing else.
+    expect(computed).toEqual({ ramp: 48, quantize: 48, tblur: 16 });
+  });
+
+  it('temporal results do not depend on chunk boundaries', async () => {
+    const a = executor(undefined, 16);
+    const b = executor(undefined, 7);
+    for (const f of [0, 6, 7, 15, 16, 63]) {
+      expect(await frameValue(b, chain(), 'blur', f)).toBe(await frameValue(a, chain(), 'blur', f));
+    }
+  });
+
+  it('stays correct when the memory budget is smaller than one chunk', async () => {
+    const ex = executor(new ChunkCache({ diskDir: null, memoryBudgetBytes: 100 }));
+    await ex.run(chain(), { targets: ['blur'] });
+    expect(await frameValue(ex, chain(), 'blur', 63)).toBe(62 + 63 + 63);
+  });
+
+  it('reports events in order: run-start first, node-cached for hits, run-done last', async () => {
+    const ex = executor();
+    await ex.run(chain(), { targets: ['blur'] });
+    const events: ExecutorEvent[] = [];
+    await ex.run(chain(), { targets: ['blur'], onEvent: (e) => events.push(e) });
+    expect(events[0].type).toBe('run-start');
+    expect(events.at(-1)!.type).toBe('run-done');
+    // 4 chunks of each of the 3 nodes: upstream keys are resolved from the action cache, no data loaded.
+    expect(events.filter((e) => e.type === 'node-cached').length).toBe(12);
+    const done = events.filter((e) => e.type === 'node-done').map((e) => (e as { nodeId: string }).nodeId);
+    expect(done.sort()).toEqual(['blur', 'q', 'src']);
+  });
+
+  it('cancel stops the run with a coded error and a run-error event', async () => {
+    const controller = new AbortController();
+    const events: ExecutorEvent[] = [];
+    const run = executor().run(chain(), {
+      targets: ['blur'],
+      signal: controller.signal,
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === 'node-progress' && e.nodeId === 'blur') controller.abort();
+      },
+    });
+    await expect(run).rejects.toMatchObject({ code: 'ANELO_E030_CANCELLED' });
+    expect(computed.tblur).toBeLessThan(64);
+    expect(events.at(-1)).toMatchObject({ type: 'run-error', code: 'ANELO_E030_CANCELLED' });
+  });
+});
+
+describe('disk tier', () => {
+  it('survives a new process: a fresh executor on the same cache dir computes nothing for disk nodes', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'anelo-cache-'));
+    await executor(new ChunkCache({ diskDir: dir })).run(chain(), { targets: ['src'] });
+    resetCounts();
+    const report = await executor(new ChunkCache({ diskDir: dir })).run(chain(), { targets: ['blur'] });
+    expect(computed.ramp).toBeUndefined();
+    expect(report.nodes.src).toMatchObject({ status: 'cached', computedFrames: 0 });
+  });
+
+  it('drops a truncated or corrupted entry and recomputes it, never returning bad bytes', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'anelo-cache-'));
+    await executor(new ChunkCache({ diskDir: dir })).run(chain(), { targets: ['src'] });
+    const blobs: string[] = [];
+    for (const sub of await fs.readdir(path.join(dir, 'cas'))) for (const f of await fs.readdir(path.join(dir, 'cas', sub))) blobs.push(path.join(dir, 'cas', sub, f));
+    expect(blobs.length).toBe(4);
+    await fs.truncate(blobs[0], 10);
+    const bytes = await fs.readFile(blobs[1]);
+    bytes[bytes.length - 1] ^= 0xff;
+    await fs.writeFile(blobs[1], bytes);
+    const warnings: string[] = [];
+    const ex = executor(new ChunkCache({ diskDir: dir, onWarning: (w) => warnings.push(w.kind) }));
+    resetCounts();
+    for (let f = 0; f < 64; f += 9) expect(await frameValue(ex, chain(), 'src', f)).toBe(f);
+    expect(computed.ramp).toBe(32);
+    expect(warnings).toEqual(['corrupt', 'corrupt']);
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * Small deterministic node types for testing the executor's mechanics (keys, windows, cutoff) without video.
+ * Each counts the frames it computes, so tests can tell what ran.
+ */
+import { Type } from '@sinclair/typebox';
+import { defineNode, type AnyNodeDefinition, type FramesChunk } from '../../../nodes/core/types.ts';
+
+export const computed: Record<string, number> = {};
+export function resetCounts(): void {
+  for (const k of Object.keys(computed)) delete computed[k];
+}
+function count(type: string, n: number): void {
+  computed[type] = (computed[type] ?? 0) + n;
+}
+
+const W = 4;
+const H = 2;
+
+const ramp = defineNode({
+  type: 'ramp',
+  version: 1,
+  label: 'Ramp',
+  category: 'input',
+  description: 'frame i is filled with (i * gain) mod 256',
+  inputs: [],
+  outputs: [{ name: 'frames', types: ['frames'] }],
+  params: Type.Object({ frames: Type.Integer({ default: 64, minimum: 1 }), gain: Type.Integer({ default: 1, minimum: 0 }) }),
+  cache: 'disk',
+  info: async (ctx) => ({ frames: { type: 'frames', width: W, height: H, fps: 25, frameCount: ctx.params.frames } }),
+  async run(ctx) {
+    count('ramp', ctx.end - ctx.start);
+    const frames: Uint8Array[] = [];
+    for (let i = ctx.start; i < ctx.end; i++) frames.push(new Uint8Array(W * H * 3).fill((i * ctx.params.gain) % 256));
+    return { frames: { type: 'frames', start: ctx.start, width: W, height: H, frames } };
+  },
+});
+
+const quantize = defineNode({
+  type: 'quantize',
+  version: 1,
+  label: 'Quantize',
+  category: 'refine',
+  description: 'rounds values down to a multiple of step',
+  inputs: [{ name: 'frames', types: ['frames'] }],
+  outputs: [{ name: 'frames', types: ['frames'] }],
+  params: Type.Object({ step: Type.Integer({ default: 1, minimum: 1 }) }),
+  cache: 'memory',
+  info: async (ctx) => ({ frames: ctx.inputs.frames! }),
+  async run(ctx) {
+    count('quantize', ctx.end - ctx.start);
+    const src = ctx.inputs.frames as FramesChunk;
+    const frames = src.frames.map((f) => f.map((v) => Math.floor(v / ctx.params.step) * ctx.params.step));
+    return { frames: { ...src, start: ctx.start, frames } };
+  },
+});
+
+/** out[i] = in[i-1] + in[i] + in[i+1] (clamped at the ends): a temporal node with a window of 1. */
+const blur = defineNode({
+  type: 'tblur',
+  version: 1,
+  label: 'Temporal sum',
+  category: 'temporal',
+  description: 'sums each frame with its neighbours',
+  inputs: [{ name: 'frames', types: ['frames'] }],
+  outputs: [{ name: 'frames', types: ['frames'] }],
+  params: Type.Object({}),
+  cache: 'memory',
+  window: () => ({ before: 1, after: 1 }),
+  info: async (ctx) => ({ frames: ctx.inputs.frames! }),
+  async run(ctx) {
+    count('tblur', ctx.end - ctx.start);
+    const src = ctx.inputs.frames as FramesChunk;
+    const at = (i: number) => src.frames[Math.min(Math.max(i, src.start), src.start + src.frames.length - 1) - src.start];
+    const frames: Uint8Array[] = [];
+    for (let i = ctx.start; i < ctx.end; i++) {
+      const a = at(i - 1), b = at(i), c = at(i + 1);
+      frames.push(b.map((v, k) => (a[k] + v + c[k]) % 256));
+    }
+    return { frames: { ...src, start: ctx.start, frames } };
+  },
+});
+
+export const TEST_NODES = [ramp, quantize, blur] as unknown as AnyNodeDefinition[];

@@ -1,0 +1,139 @@
+import { execFileSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GraphDocument } from '../../../nodes/core/graph-document.ts';
+import type { FramesChunk } from '../../../nodes/core/types.ts';
+import { ChunkCache } from '../../../server/engine/chunk-cache.ts';
+import { Executor } from '../../../server/engine/executor.ts';
+import { ffmpegPath } from '../../../server/media/ffmpeg-paths.ts';
+import { createMediaService } from '../../../server/media/media-service.ts';
+import { hasShared, sharedPath } from '../../helpers/shared-data.ts';
+
+const media = createMediaService();
+let dir: string;
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'anelo-media-'));
+});
+afterAll(() => media.close());
+
+function decodeEncode(input: string, decode: Record<string, unknown> = {}, encode: Record<string, unknown> = {}): GraphDocument {
+  return {
+    schemaVersion: 1,
+    nodes: [
+      { id: 'decode', type: 'decode', params: { path: input, ...decode }, position: { x: 0, y: 0 } },
+      { id: 'encode', type: 'encode', params: { preset: 'ultrafast', ...encode }, position: { x: 300, y: 0 } },
+    ],
+    edges: [{ source: 'decode', sourcePort: 'frames', target: 'encode', targetPort: 'video' }],
+  };
+}
+
+const executor = () => new Executor({ services: { media }, cache: new ChunkCache({ diskDir: null, memoryBudgetBytes: 64 * 2 ** 20 }) });
+
+async function countFrames(file: string): Promise<number> {
+  const probe = path.join(path.dirname(ffmpegPath()), '..', '..', '@ffprobe-installer', 'linux-x64', 'ffprobe');
+  const bin = process.env.ANELO_FFPROBE_PATH ?? ((await import('@ffprobe-installer/ffprobe')) as { path: string }).path ?? probe;
+  const out = execFileSync(bin, ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', file]);
+  return Number(out.toString().trim());
+}
+
+describe.skipIf(!hasShared('media'))('decode → encode round trips on real clips', () => {
+  it('re-encodes carphone with the same frame count, size and frame rate', async () => {
+    const out = path.join(dir, 'carphone.mp4');
+    const report = await executor().run(decodeEncode(sharedPath('media/carphone-176x144.mp4')), { outputs: { encode: out } });
+    const p = await media.probe(out);
+    expect([p.width, p.height, p.fps.toFixed(3), p.audio.length]).toEqual([176, 144, '29.970', 0]);
+    expect(await countFrames(out)).toBe(120);
+    expect(report.nodes.decode).toMatchObject({ status: 'ran', computedFrames: 120 });
+  });
+
+  it('keeps the audio of bbb-5s-720p and its 132 frames at 25 fps', async () => {
+    const out = path.join(dir, 'bbb.mp4');
+    await executor().run(decodeEncode(sharedPath('media/bbb-5s-720p.mp4')), { outputs: { encode: out } });
+    const p = await media.probe(out);
+    expect([p.width, p.height, p.fps]).toEqual([1280, 720, 25]);
+    expect(p.audio.map((a) => a.codec)).toEqual(['aac']);
+    expect(await countFrames(out)).toBe(132);
+    expect(Math.abs(p.durationS - 5.28)).toBeLessThan(0.1);
+  });
+
+  it('a frame reached by seeking equals the same frame read in sequence', async () => {
+    const clip = sharedPath('media/bikes-cuts.mp4');
+    const g = decodeEncode(clip, { maxHeight: 68 });
+    const seq = executor();
+    await seq.run(g, { targets: ['decode'] });
+    for (const f of [29, 30, 75, 76, 201]) {
+      const fromSeek = (await executor().preview(g, { nodeId: 'decode', frame: f })).chunk as FramesChunk;
+      const fromRun = (await seq.preview(g, { nodeId: 'decode', frame: f })).chunk as FramesChunk;
+      expect(Buffer.compare(Buffer.from(fromSeek.frames[0]), Buffer.from(fromRun.frames[0])), `frame ${f}`).toBe(0);
+    }
+  });
+
+  it('pads odd sizes to even and keeps the requested range', async () => {
+    const out = path.join(dir, 'odd.mp4');
+    const report = await executor().run(decodeEncode(sharedPath('media/bikes-cuts.mp4'), { maxHeight: 101, start: 10, end: 40 }), { outputs: { encode: out } });
+    const p = await media.probe(out);
+    // 640x272 scaled to height 101 is 238x101: padded to 238x102.
+    expect([p.width, p.height]).toEqual([238, 102]);
+    expect(await countFrames(out)).toBe(30);
+    expect(report.frames).toEqual({ start: 0, end: 30 });
+  });
+
+  it('honours rotation metadata', async () => {
+    const rotated = path.join(dir, 'rotated.mp4');
+    execFileSync(ffmpegPath(), ['-v', 'error', '-y', '-i', sharedPath('media/carphone-176x144.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90', rotated]);
+    const info = await executor().info(decodeEncode(rotated));
+    expect([info.decode.frames.width, info.decode.frames.height]).toEqual([144, 176]);
+    const { chunk } = await executor().preview(decodeEncode(rotated), { nodeId: 'decode', frame: 3 });
+    expect((chunk as FramesChunk).frames[0].length).toBe(144 * 176 * 3);
+  });
+
+  it('turns variable frame rate into a constant rate', async () => {
+    const vfr = path.join(dir, 'vfr.mkv');
+    // Drop every third frame and keep the original timestamps: gaps make the rate variable.
+    execFileSync(ffmpegPath(), ['-v', 'error', '-y', '-i', sharedPath('media/carphone-176x144.mp4'), '-vf', "select='mod(n\\,3)'", '-vsync', 'vfr', '-c:v', 'libx264', '-preset', 'ultrafast', vfr]);
+    const out = path.join(dir, 'cfr.mp4');
+    const report = await executor().run(decodeEncode(vfr), { outputs: { encode: out } });
+    const p = await media.probe(out);
+    expect(p.variableFrameRate).toBe(false);
+    expect(await countFrames(out)).toBe(report.frames.end);
+    expect(Math.abs(p.durationS - 4)).toBeLessThan(0.3);
+  });
+});
+
+describe.skipIf(!hasShared('media'))('bad input and cancel lose nothing', () => {
+  it('a cancelled encode leaves no file and keeps what was at the output path', async () => {
+    const out = path.join(dir, 'keep.mp4');
+    await fs.writeFile(out, 'previous render');
+    const controller = new AbortController();
+    const run = executor().run(decodeEncode(sharedPath('media/bbb-60s-640x360.mp4')), {
+      outputs: { encode: out },
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === 'node-progress' && e.nodeId === 'encode' && e.done >= 48) controller.abort();
+      },
+    });
+    await expect(run).rejects.toMatchObject({ code: 'ANELO_E030_CANCELLED' });
+    expect(await fs.readFile(out, 'utf8')).toBe('previous render');
+    expect((await fs.readdir(dir)).filter((f) => f.includes('partial'))).toEqual([]);
+  });
+
+  it('a truncated video fails with a coded error naming the file, and writes nothing', async () => {
+    const broken = path.join(dir, 'broken.mp4');
+    const bytes = await fs.readFile(sharedPath('media/bikes-cuts.mp4'));
+    await fs.writeFile(broken, bytes.subarray(0, 4000));
+    const out = path.join(dir, 'never.mp4');
+    const err = await executor().run(decodeEncode(broken), { outputs: { encode: out } }).catch((e) => e);
+    expect(err.code).toMatch(/ANELO_E01[12]/);
+    expect(err.message).toContain('broken.mp4');
+    await expect(fs.access(out)).rejects.toThrow();
+  });
+
+  it('a missing input and a non-video are told apart', async () => {
+    await expect(executor().run(decodeEncode(path.join(dir, 'nope.mp4')), { outputs: { encode: path.join(dir, 'x.mp4') } })).rejects.toMatchObject({ code: 'ANELO_E010_INPUT_MISSING', where: { nodeId: 'decode' } });
+    const text = path.join(dir, 'notes.mp4');
+    await fs.writeFile(text, 'not a video at all');
+    await expect(executor().run(decodeEncode(text), { outputs: { encode: path.join(dir, 'x.mp4') } })).rejects.toMatchObject({ code: 'ANELO_E011_NOT_A_VIDEO' });
+  });
+});

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { buildDecodeArgs, buildEncodeArgs, stereoFileSuffix } from '../../../server/media/ffmpeg-args.ts';
+
+const base = { width: 641, height: 361, fps: 24, codec: 'h264' as const, crf: 18, preset: 'medium', evenSize: 'pad' as const };
+
+describe('ffmpeg argument lists', () => {
+  it('decodes to raw RGB at a constant rate and the requested size, seeking accurately', () => {
+    const a = buildDecodeArgs({ input: 'x.mp4', seekS: 2.5, fps: 24, width: 320, height: 180 });
+    expect(a.inputOptions).toEqual(['-ss', '2.500000']);
+    expect(a.outputOptions.join(' ')).toContain('-vf fps=fps=24,scale=320:180');
+    expect(a.outputOptions.join(' ')).toContain('-pix_fmt rgb24');
+  });
+
+  it('pads or crops odd sizes to even for yuv420p', () => {
+    expect(buildEncodeArgs({ ...base, ext: '.mp4' }).outputOptions.join(' ')).toContain('pad=ceil(iw/2)*2:ceil(ih/2)*2');
+    expect(buildEncodeArgs({ ...base, evenSize: 'crop', ext: '.mp4' }).outputOptions.join(' ')).toContain('crop=trunc(iw/2)*2:trunc(ih/2)*2');
+  });
+
+  it('copies audio the container accepts and re-encodes the rest to AAC', () => {
+    const copy = buildEncodeArgs({ ...base, ext: '.mp4', audio: { startTime: 1, durationS: 2, codec: 'aac' } });
+    expect(copy.outputOptions.join(' ')).toContain('-c:a copy');
+    expect(copy.audioInputOptions).toEqual(['-ss', '1.000000', '-t', '2.000000']);
+    const vorbis = buildEncodeArgs({ ...base, ext: '.mp4', audio: { startTime: 0, durationS: 2, codec: 'vorbis' } });
+    expect(vorbis.outputOptions.join(' ')).toContain('-c:a aac');
+    const mkv = buildEncodeArgs({ ...base, ext: '.mkv', audio: { startTime: 0, durationS: 2, codec: 'vorbis' } });
+    expect(mkv.outputOptions.join(' ')).toContain('-c:a copy');
+  });
+
+  it('writes Matroska stereo_mode for stereo layouts and tags H.265 in MP4 for players', () => {
+    expect(buildEncodeArgs({ ...base, ext: '.mkv', stereoLayout: 'sbs-full' }).outputOptions.join(' ')).toContain('stereo_mode=left_right');
+    expect(buildEncodeArgs({ ...base, ext: '.mkv', stereoLayout: 'tb-half' }).outputOptions.join(' ')).toContain('stereo_mode=top_bottom');
+    expect(buildEncodeArgs({ ...base, ext: '.mp4', codec: 'h265' }).outputOptions.join(' ')).toContain('-c:v libx265');
+    expect(buildEncodeArgs({ ...base, ext: '.mp4', codec: 'h265' }).outputOptions.join(' ')).toContain('-tag:v hvc1');
+    expect(stereoFileSuffix('sbs-full')).toBe('_LRF_Full_SBS');
+    expect(stereoFileSuffix('tb-half')).toBe('_TB');
+    expect(stereoFileSuffix(undefined)).toBe('');
+  });
+});
