@@ -8,7 +8,7 @@ import { DiskTier, type ActionEntry, type DiskTierWarning } from './disk-tier.ts
 import { MemoryTier } from './memory-tier.ts';
 
 export interface ChunkCacheOptions {
-  /** Memory tier budget in bytes (default 1 GiB, or ANELO_CACHE_MEMORY_MB). */
+  /** Memory tier budget in bytes (default 128 MiB, or ANELO_CACHE_MEMORY_MB): what a run keeps hot besides its chunks in flight. */
   memoryBudgetBytes?: number;
   /** Disk tier directory; null disables the disk tier. */
   diskDir?: string | null;
@@ -24,7 +24,7 @@ export class ChunkCache {
 
   constructor(opts: ChunkCacheOptions = {}) {
     const envMb = Number(process.env.ANELO_CACHE_MEMORY_MB);
-    this.memory = new MemoryTier(opts.memoryBudgetBytes ?? (envMb > 0 ? envMb * 2 ** 20 : 2 ** 30));
+    this.memory = new MemoryTier(opts.memoryBudgetBytes ?? (envMb > 0 ? envMb * 2 ** 20 : 128 * 2 ** 20));
     if (opts.diskDir) this.disk = new DiskTier(opts.diskDir, opts.onWarning);
   }
 
