@@ -1,0 +1,61 @@
+/** The node graph: React Flow bound to the store's GraphDocument. */
+import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, type NodeTypes } from '@xyflow/react';
+import { useCallback } from 'react';
+import { useCanvasChanges } from '../hooks/use-canvas-changes.ts';
+import { useCanvasDrop } from '../hooks/use-canvas-drop.ts';
+import { useConnectionRules } from '../hooks/use-connection-rules.ts';
+import { useFlowElements, type FlowNode } from '../hooks/use-flow-elements.ts';
+import { useEditor } from '../store/editor-store.ts';
+import { removeElements } from '../store/node-actions.ts';
+import { ConnectionRefused } from './ConnectionRefused.tsx';
+import { GraphNodeView } from './GraphNodeView.tsx';
+
+const nodeTypes: NodeTypes = { anelo: GraphNodeView };
+const deleteKeys = ['Delete', 'Backspace'];
+
+export function Canvas() {
+  const graph = useEditor((s) => s.graph);
+  const catalogue = useEditor((s) => s.catalogue);
+  const selection = useEditor((s) => s.selection);
+  const message = useEditor((s) => s.canvasMessage);
+  const { measured, onNodesChange, onEdgesChange } = useCanvasChanges();
+  const { nodes, edges } = useFlowElements(graph, catalogue, selection, measured);
+  const rules = useConnectionRules();
+  const drop = useCanvasDrop();
+
+  const onDelete = useCallback(({ nodes: n, edges: e }: { nodes: FlowNode[]; edges: { id: string }[] }) => {
+    removeElements(n.map((x) => x.id), e.map((x) => x.id));
+  }, []);
+
+  return (
+    <div className="canvas" data-testid="canvas" onDragOver={drop.onDragOver} onDrop={drop.onDrop}>
+      <ReactFlow<FlowNode>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={rules.onConnect}
+        onConnectEnd={rules.onConnectEnd}
+        isValidConnection={rules.isValidConnection}
+        onDelete={onDelete}
+        deleteKeyCode={deleteKeys}
+        colorMode="dark"
+        fitView
+        fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
+        minZoom={0.2}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={18} size={1} color="#2c3038" />
+        <Controls showInteractive={false} />
+        <MiniMap pannable zoomable nodeColor="#3a3f4a" maskColor="rgba(10,12,16,0.7)" />
+      </ReactFlow>
+      {message && graph.nodes.length === 0 && (
+        <div className="canvas-message" data-testid="canvas-message">
+          {message}
+        </div>
+      )}
+      <ConnectionRefused />
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+/** The one node component: title, badge, typed handles, model state and the params form, all from the catalogue. */
+import type { NodeProps } from '@xyflow/react';
+import { memo, useMemo } from 'react';
+import type { FlowNode } from '../hooks/use-flow-elements.ts';
+import { useEditor } from '../store/editor-store.ts';
+import { renameNode } from '../store/node-actions.ts';
+import { ModelMissing } from './ModelMissing.tsx';
+import { NodeBadge } from './NodeBadge.tsx';
+import { ParamsForm } from './ParamsForm.tsx';
+import { PortRow } from './PortRow.tsx';
+
+function GraphNodeViewInner({ id, data, selected }: NodeProps<FlowNode>) {
+  const node = data.graphNode;
+  const desc = useEditor((s) => s.catalogue?.[node.type]);
+  const allProblems = useEditor((s) => s.problems);
+  const previewError = useEditor((s) => s.nodeErrors[id]);
+  const runNode = useEditor((s) => (s.activeRunId ? s.runs[s.activeRunId]?.nodes[id] : undefined));
+  const problems = useMemo(() => allProblems.filter((p) => p.nodeId === id), [allProblems, id]);
+  const nodeProblems = problems.filter((p) => !p.param);
+  const failed = runNode?.status === 'error' || previewError !== undefined || problems.length > 0;
+  const rows = Math.max(desc?.inputs.length ?? 0, desc?.outputs.length ?? 0);
+
+  const rename = () => {
+    const label = window.prompt('Node label', node.label ?? desc?.label ?? node.type);
+    if (label !== null) renameNode(id, label);
+  };
+
+  return (
+    <div className={`graph-node${selected ? ' is-selected' : ''}${failed ? ' has-error' : ''}`} data-testid={`node-${id}`} data-type={node.type}>
+      <header className={`graph-node__header cat-${desc?.category ?? 'unknown'}`} onDoubleClick={rename} title={desc?.description}>
+        <span className="graph-node__title">{node.label ?? desc?.label ?? node.type}</span>
+        <NodeBadge nodeId={id} run={runNode} previewError={previewError} />
+      </header>
+      {!desc && <div className="graph-node__problem">unknown node type "{node.type}"</div>}
+      {desc && rows > 0 && (
+        <div className="graph-node__ports">
+          {Array.from({ length: rows }, (_, i) => (
+            <PortRow key={i} input={desc.inputs[i]} output={desc.outputs[i]} />
+          ))}
+        </div>
+      )}
+      {desc && <ModelMissing node={node} schema={desc.params} />}
+      {desc && <ParamsForm node={node} schema={desc.params} problems={problems} />}
+      {nodeProblems.map((p, i) => (
+        <div key={i} className="graph-node__problem" data-testid={`node-problem-${id}`}>
+          {p.message}
+        </div>
+      ))}
+      {previewError && (
+        <div className="graph-node__problem" data-testid={`node-error-${id}`}>
+          {previewError}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export const GraphNodeView = memo(GraphNodeViewInner);

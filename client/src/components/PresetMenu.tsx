@@ -1,0 +1,60 @@
+/** Presets from GET /api/graphs (built-ins first, marked): open, save, save as, delete. */
+import { useEffect, useRef, useState } from 'react';
+import { useEditor } from '../store/editor-store.ts';
+import { deletePreset, openPreset, refreshPresets, savePreset, savePresetAs } from '../store/preset-actions.ts';
+
+export function PresetMenu() {
+  const presets = useEditor((s) => s.presets);
+  const current = useEditor((s) => s.presetName);
+  const [open, setOpen] = useState(false);
+  const ref = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!open) return;
+    void refreshPresets();
+    const close = (e: PointerEvent) => {
+      if (!ref.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('pointerdown', close);
+    return () => document.removeEventListener('pointerdown', close);
+  }, [open]);
+
+  const sorted = [...presets].sort((a, b) => Number(b.builtIn) - Number(a.builtIn));
+  const act = (f: () => void) => () => {
+    setOpen(false);
+    f();
+  };
+
+  return (
+    <div className="menu" ref={ref}>
+      <button type="button" onClick={() => setOpen(!open)} data-testid="preset-menu" aria-expanded={open}>
+        Presets ▾
+      </button>
+      {open && (
+        <div className="menu__panel" role="menu">
+          <button type="button" role="menuitem" onClick={act(() => void savePreset())} data-testid="preset-save">
+            Save
+          </button>
+          <button type="button" role="menuitem" onClick={act(() => void savePresetAs())} data-testid="preset-save-as">
+            Save as…
+          </button>
+          <div className="menu__sep" />
+          {sorted.length === 0 && <div className="menu__empty">No presets yet</div>}
+          {sorted.map((p) => (
+            <div key={p.name} className={`menu__row${p.name === current ? ' is-current' : ''}`}>
+              <button type="button" role="menuitem" className="menu__open" onClick={act(() => void openPreset(p.name))} data-testid={`preset-item-${p.name}`}>
+                {p.name}
+                {p.builtIn && <span className="tag">built-in</span>}
+              </button>
+              {!p.builtIn && (
+                <button type="button" className="menu__delete" title={`Delete ${p.name}`} onClick={act(() => void deletePreset(p.name))} data-testid={`preset-delete-${p.name}`}>
+                  ×
+                </button>
+              )}
+            </div>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

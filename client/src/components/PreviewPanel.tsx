@@ -1,0 +1,55 @@
+/** The right-hand panel: input media, the selected node's output at a frame (or two nodes compared), and outputs. */
+import type { DragEvent } from 'react';
+import { useEditor } from '../store/editor-store.ts';
+import { setPreview, uploadMedia } from '../store/media-actions.ts';
+import { CompareView } from './CompareView.tsx';
+import { FrameScrubber } from './FrameScrubber.tsx';
+import { MediaPicker } from './MediaPicker.tsx';
+import { OutputPlayer } from './OutputPlayer.tsx';
+import { PreviewView } from './PreviewView.tsx';
+
+export function PreviewPanel() {
+  const preview = useEditor((s) => s.preview);
+  const selected = useEditor((s) => s.selection.nodes[0] ?? null);
+  const label = useEditor((s) => {
+    const n = s.graph.nodes.find((x) => x.id === selected);
+    return n ? (n.label ?? s.catalogue?.[n.type]?.label ?? n.type) : null;
+  });
+
+  const onDrop = (e: DragEvent) => {
+    const f = e.dataTransfer.files[0];
+    if (!f || f.name.toLowerCase().endsWith('.json')) return;
+    e.preventDefault();
+    void uploadMedia(f);
+  };
+
+  return (
+    <aside className="side-panel" data-testid="preview-panel" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
+      <section className="panel-section">
+        <h2>Input</h2>
+        <MediaPicker />
+      </section>
+      <section className="panel-section panel-section--grow">
+        <div className="panel-head">
+          <h2>Preview</h2>
+          <span className="panel-head__node" data-testid="preview-node">
+            {preview.compare ? 'compare' : (label ?? 'select a node')}
+          </span>
+          <label className="check">
+            <input type="checkbox" checked={preview.compare} onChange={(e) => setPreview({ compare: e.target.checked })} data-testid="compare-toggle" /> Compare
+          </label>
+          <div className="seg" role="group" aria-label="Zoom">
+            {(['fit', '1:1'] as const).map((f) => (
+              <button type="button" key={f} className={preview.fit === f ? 'is-on' : ''} onClick={() => setPreview({ fit: f })} data-testid={`preview-fit-${f === 'fit' ? 'fit' : '1to1'}`}>
+                {f}
+              </button>
+            ))}
+          </div>
+        </div>
+        {preview.compare ? <CompareView /> : <PreviewView nodeId={selected} testId="preview-image" />}
+        <FrameScrubber />
+      </section>
+      <OutputPlayer />
+    </aside>
+  );
+}

@@ -1,0 +1,51 @@
+/** Run the whole graph or up to the selected node, watch overall and per-node progress, cancel. */
+import { formatMs, formatPercent } from '../lib/format.ts';
+import { isLive, overallProgress } from '../lib/run-progress.ts';
+import { useEditor } from '../store/editor-store.ts';
+import { cancelRun, startRun } from '../store/run-actions.ts';
+
+export function RunBar() {
+  const run = useEditor((s) => (s.activeRunId ? s.runs[s.activeRunId] : undefined));
+  const selected = useEditor((s) => s.selection.nodes[0]);
+  const input = useEditor((s) => s.preview.input);
+  const graph = useEditor((s) => s.graph);
+  const live = isLive(run);
+  const progress = run ? overallProgress(run) : 0;
+  const label = (id: string) => graph.nodes.find((n) => n.id === id)?.label ?? id;
+
+  return (
+    <div className="run-bar" data-testid="run-bar">
+      <button type="button" className="primary" disabled={live || !input || graph.nodes.length === 0} onClick={() => void startRun()} data-testid="run">
+        ▶ Run
+      </button>
+      <button type="button" disabled={live || !input || !selected} onClick={() => void startRun(selected)} data-testid="run-to-selected" title="Run only what the selected node needs">
+        Run to selected
+      </button>
+      <button type="button" disabled={!live} onClick={() => void cancelRun()} data-testid="cancel-run">
+        ■ Cancel
+      </button>
+      <div className="run-bar__progress">
+        <div className="progress" data-testid="run-progress" data-value={progress.toFixed(3)}>
+          <div className={`progress__fill state-${run?.state ?? 'idle'}`} style={{ width: formatPercent(progress) }} />
+        </div>
+        <span className="run-bar__state" data-testid="run-state" data-state={run?.state ?? 'idle'}>
+          {run ? `${run.state}${live ? ` · ${formatPercent(progress)}` : ''}` : 'idle'}
+          {run?.error && run.state !== 'cancelled' ? ` · ${run.error.code}: ${run.error.message}` : ''}
+        </span>
+      </div>
+      <div className="run-bar__nodes">
+        {run?.order.map((id) => {
+          const n = run.nodes[id];
+          const frac = n.status === 'done' || n.status === 'cached' ? 1 : n.total ? n.done / n.total : 0;
+          return (
+            <div key={id} className={`run-node run-node--${n.status}`} data-testid={`run-node-${id}`} title={n.message ?? `${label(id)}: ${n.status}`}>
+              <span>{label(id)}</span>
+              <span className="run-node__val">{n.status === 'done' ? formatMs(n.ms ?? 0) : n.status === 'cached' ? 'cached' : n.status === 'running' ? formatPercent(frac) : n.status}</span>
+              <div className="run-node__bar" style={{ width: formatPercent(frac) }} />
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+/** The top bar: presets, undo/redo, share, export/import, and the server connection state. */
+import { useRef } from 'react';
+import { useEditor } from '../store/editor-store.ts';
+import { redo, undo } from '../store/graph-actions.ts';
+import { exportGraph, importGraphFile } from '../store/preset-actions.ts';
+import { PresetMenu } from './PresetMenu.tsx';
+import { ShareButton } from './ShareButton.tsx';
+
+export function Toolbar() {
+  const canUndo = useEditor((s) => s.history.past.length > 0);
+  const canRedo = useEditor((s) => s.history.future.length > 0);
+  const name = useEditor((s) => s.presetName);
+  const dirty = useEditor((s) => s.dirty);
+  const socket = useEditor((s) => s.socket);
+  const fileRef = useRef<HTMLInputElement>(null);
+
+  return (
+    <header className="toolbar">
+      <div className="brand">
+        anelo<span className="brand__sub">stereo studio</span>
+      </div>
+      <PresetMenu />
+      <span className="toolbar__doc" data-testid="graph-name">
+        {name ?? 'untitled'}
+        {dirty ? ' •' : ''}
+      </span>
+      <div className="toolbar__group">
+        <button type="button" onClick={undo} disabled={!canUndo} data-testid="undo" title="Undo (Ctrl+Z)">
+          ↶ Undo
+        </button>
+        <button type="button" onClick={redo} disabled={!canRedo} data-testid="redo" title="Redo (Ctrl+Shift+Z / Ctrl+Y)">
+          ↷ Redo
+        </button>
+      </div>
+      <div className="toolbar__group">
+        <button type="button" onClick={exportGraph} data-testid="export-graph" title="Download the graph as .json">
+          Export
+        </button>
+        <button type="button" onClick={() => fileRef.current?.click()} data-testid="import-graph" title="Load a graph .json (or drop it on the canvas)">
+          Import
+        </button>
+        <input
+          ref={fileRef}
+          type="file"
+          accept=".json,application/json"
+          hidden
+          data-testid="import-file"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            e.target.value = '';
+            if (f) void importGraphFile(f);
+          }}
+        />
+        <ShareButton />
+      </div>
+      <div className="toolbar__spacer" />
+      <span className={`socket socket--${socket}`} data-testid="socket-state" title="Live events from the server">
+        {socket === 'open' ? 'live' : socket === 'connecting' ? 'connecting…' : 'offline'}
+      </span>
+    </header>
+  );
+}

@@ -1,0 +1,67 @@
+/**
+ * First load: the catalogue, models, media and presets in parallel, then the graph from (in order) a share
+ * link, the graph left in localStorage, or the server's `default` preset.
+ */
+import { api } from '../api/api-client.ts';
+import { ApiError } from '../api/api-error.ts';
+import { decodeGraph, sharedGraphParam } from '../lib/share-link.ts';
+import { update } from './editor-store.ts';
+import { loadGraph } from './graph-actions.ts';
+import { refreshMedia } from './media-actions.ts';
+import { refreshModels } from './model-actions.ts';
+import { readStoredGraph, startPersisting } from './persist.ts';
+import { importGraph, refreshPresets } from './preset-actions.ts';
+import { reportError } from './status-actions.ts';
+
+async function loadCatalogue(): Promise<void> {
+  try {
+    const catalogue = await api.nodeTypes();
+    update((s) => void (s.catalogue = catalogue));
+  } catch (e) {
+    reportError(e, 'Loading node types');
+  }
+}
+
+/** Loads the graph in a `#g=` link, if there is one; the fragment is then removed so a reload keeps later edits. */
+async function loadSharedGraph(): Promise<boolean> {
+  const shared = sharedGraphParam(location.hash);
+  if (!shared) return false;
+  history.replaceState(null, '', location.pathname + location.search);
+  try {
+    return await importGraph(await decodeGraph(shared), 'shared link');
+  } catch (e) {
+    reportError(e, 'The share link is damaged');
+    return false;
+  }
+}
+
+async function loadInitialGraph(): Promise<void> {
+  // A link pasted into this tab changes only the fragment and does not reload the page.
+  window.addEventListener('hashchange', () => void loadSharedGraph());
+  if (await loadSharedGraph()) return;
+  const stored = readStoredGraph();
+  if (stored) {
+    loadGraph(stored.graph, stored.presetName, { dirty: stored.dirty });
+    return;
+  }
+  try {
+    loadGraph(await api.graph('default'), 'default');
+  } catch (e) {
+    const missing = e instanceof ApiError && e.status === 404;
+    if (!missing) reportError(e, 'Loading the default preset');
+    update((s) => {
+      s.canvasMessage = 'No default preset found. Drag nodes from the palette to start a graph, or open a preset.';
+    });
+  }
+}
+
+let started: Promise<void> | undefined;
+
+/** Loads everything the editor needs, once per page (React's strict mode mounts effects twice). */
+export function bootstrap(): Promise<void> {
+  started ??= Promise.all([loadCatalogue(), refreshModels(), refreshMedia(), refreshPresets(), loadInitialGraph()]).then(() => {
+    update((s) => void (s.ready = true));
+    startPersisting();
+  });
+  return started;
+}

@@ -1,0 +1,81 @@
+/** Everything the editor knows, in one plain object owned by the editor store. */
+import type { Catalogue } from '../../../nodes/core/catalogue.ts';
+import { GRAPH_SCHEMA_VERSION, type GraphDocument } from '../../../nodes/core/graph-document.ts';
+import type { GraphProblem } from '../../../nodes/core/validate-graph.ts';
+import type { GraphListing, MediaInfo, ModelListing } from '../api/api-types.ts';
+import { emptyHistory, type History } from '../lib/history.ts';
+import type { RunView } from '../lib/run-progress.ts';
+
+export interface Toast {
+  id: number;
+  kind: 'error' | 'info';
+  code?: string;
+  title?: string;
+  message: string;
+}
+
+export type ModelPull = { state: 'pulling'; bytes: number; total: number } | { state: 'error'; code: string; message: string };
+
+export interface PreviewSettings {
+  input: string | null;
+  frame: number;
+  fit: 'fit' | '1:1';
+  compare: boolean;
+  compareMode: 'side' | 'split';
+  compareA: string | null;
+  compareB: string | null;
+}
+
+export interface EditorState {
+  graph: GraphDocument;
+  /** Preset the graph was opened from or last saved as; null for an unsaved graph. */
+  presetName: string | null;
+  dirty: boolean;
+  history: History;
+  selection: { nodes: string[]; edges: string[] };
+  catalogue: Catalogue | null;
+  models: ModelListing[];
+  modelPulls: Record<string, ModelPull>;
+  media: MediaInfo[];
+  presets: GraphListing[];
+  runs: Record<string, RunView>;
+  activeRunId: string | null;
+  /** Problems reported by the server (or re-checked locally), shown next to nodes and fields. */
+  problems: GraphProblem[];
+  /** Preview errors per node, shown on the node. */
+  nodeErrors: Record<string, string>;
+  preview: PreviewSettings;
+  toasts: Toast[];
+  connectionRefused: string | null;
+  /** Shown on the empty canvas, e.g. when no default preset exists. */
+  canvasMessage: string | null;
+  socket: 'connecting' | 'open' | 'closed';
+  ready: boolean;
+}
+
+export function emptyGraph(): GraphDocument {
+  return { schemaVersion: GRAPH_SCHEMA_VERSION, nodes: [], edges: [] };
+}
+
+export const initialState: EditorState = {
+  graph: emptyGraph(),
+  presetName: null,
+  dirty: false,
+  history: emptyHistory,
+  selection: { nodes: [], edges: [] },
+  catalogue: null,
+  models: [],
+  modelPulls: {},
+  media: [],
+  presets: [],
+  runs: {},
+  activeRunId: null,
+  problems: [],
+  nodeErrors: {},
+  preview: { input: null, frame: 0, fit: 'fit', compare: false, compareMode: 'split', compareA: null, compareB: null },
+  toasts: [],
+  connectionRefused: null,
+  canvasMessage: null,
+  socket: 'connecting',
+  ready: false,
+};

@@ -1,0 +1,40 @@
+/** Depth models: the list with installed state, and downloads with progress from the WebSocket. */
+import { api } from '../api/api-client.ts';
+import type { ServerMessage } from '../api/api-types.ts';
+import { update } from './editor-store.ts';
+import { notify, reportCoded, reportError } from './status-actions.ts';
+
+export async function refreshModels(): Promise<void> {
+  try {
+    const models = await api.models();
+    update((s) => void (s.models = models));
+  } catch (e) {
+    reportError(e, 'Listing models');
+  }
+}
+
+/** Starts a model download; progress and the end arrive as WebSocket messages. */
+export async function pullModel(id: string): Promise<void> {
+  update((s) => void (s.modelPulls[id] = { state: 'pulling', bytes: 0, total: 0 }));
+  try {
+    await api.pullModel(id);
+  } catch (e) {
+    const err = e as { code?: string; message?: string };
+    update((s) => void (s.modelPulls[id] = { state: 'error', code: err.code ?? 'ANELO_E044_MODEL_DOWNLOAD', message: err.message ?? String(e) }));
+    reportError(e, `Downloading ${id}`);
+  }
+}
+
+/** Applies model-progress / model-done / model-error messages. */
+export function applyModelMessage(m: ServerMessage): void {
+  if (m.kind === 'model-progress') {
+    update((s) => void (s.modelPulls[m.id] = { state: 'pulling', bytes: m.bytes, total: m.total }));
+  } else if (m.kind === 'model-done') {
+    update((s) => void delete s.modelPulls[m.id]);
+    notify(`Model ${m.id} installed`);
+    void refreshModels();
+  } else if (m.kind === 'model-error') {
+    update((s) => void (s.modelPulls[m.id] = { state: 'error', code: m.error.code, message: m.error.message }));
+    reportCoded(m.error.code, m.error.message, m.error.title);
+  }
+}

@@ -1,0 +1,64 @@
+/** Graph edits the canvas and node forms call: add, remove, connect, move, set a param. */
+import { withDefaults } from '../../../nodes/core/param-schema.ts';
+import { edgeId, type GraphEdge } from '../../../nodes/core/graph-document.ts';
+import { newNodeId } from '../lib/node-id.ts';
+import { editGraph } from './graph-actions.ts';
+import { getState, update } from './editor-store.ts';
+
+/** Adds a node of `type` with its default params; returns its id. */
+export function addNode(type: string, position: { x: number; y: number }): string | undefined {
+  const desc = getState().catalogue?.[type];
+  if (!desc) return undefined;
+  const id = newNodeId(type, getState().graph.nodes.map((n) => n.id));
+  editGraph((g) => {
+    g.nodes.push({ id, type, version: desc.version, params: withDefaults(desc.params, {}), position });
+  });
+  update((s) => {
+    s.selection = { nodes: [id], edges: [] };
+  });
+  return id;
+}
+
+/** Removes nodes (with their edges) and edges, as one undo step. */
+export function removeElements(nodeIds: string[], edgeIds: string[]): void {
+  const nodes = new Set(nodeIds);
+  const edges = new Set(edgeIds);
+  editGraph((g) => {
+    g.nodes = g.nodes.filter((n) => !nodes.has(n.id));
+    g.edges = g.edges.filter((e) => !nodes.has(e.source) && !nodes.has(e.target) && !edges.has(edgeId(e)));
+  });
+  update((s) => {
+    s.selection = { nodes: [], edges: [] };
+  });
+}
+
+export function connect(edge: GraphEdge): void {
+  editGraph((g) => {
+    g.edges.push(edge);
+  });
+}
+
+/** Moves nodes; a drag is one undo step (sealed by the canvas when the drag ends). */
+export function moveNodes(positions: Record<string, { x: number; y: number }>): void {
+  const ids = Object.keys(positions).sort().join(',');
+  editGraph((g) => {
+    for (const n of g.nodes) if (positions[n.id]) n.position = positions[n.id];
+  }, `move:${ids}`);
+}
+
+/** Sets one param; a slider drag coalesces into one undo step. */
+export function setParam(nodeId: string, name: string, value: unknown): void {
+  editGraph((g) => {
+    const n = g.nodes.find((x) => x.id === nodeId);
+    if (n) n.params[name] = value;
+  }, `param:${nodeId}:${name}`);
+}
+
+export function renameNode(nodeId: string, label: string): void {
+  editGraph((g) => {
+    const n = g.nodes.find((x) => x.id === nodeId);
+    if (!n) return;
+    if (label.trim() === '') delete n.label;
+    else n.label = label;
+  });
+}
