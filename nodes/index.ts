@@ -2,9 +2,13 @@
 import type { AnyNodeDefinition } from './core/types.ts';
 import { decodeNode } from './decode.ts';
 import { encodeNode } from './encode.ts';
+import { depthNode } from './depth.ts';
+import { compareNode } from './compare.ts';
 
 export const NODE_DEFINITIONS: readonly AnyNodeDefinition[] = [
   decodeNode,
+  depthNode,
+  compareNode,
   encodeNode,
 ] as unknown as AnyNodeDefinition[];
 

@@ -46,7 +46,9 @@ export class OnnxDepthService implements DepthService {
     const r = await this.store.resolve(p.model, p.precision);
     const size = r.manifest.input.size;
     const rule = size.mode === 'fixed' ? `fixed${p.inputSize || `${size.width}x${size.height}`}` : `${size.side}${p.inputSize || size.target}m${size.multipleOf}`;
-    const contract = shortHash({ input: r.manifest.input, output: r.manifest.output });
+    // Only the manifest fields that change numbers: the same weights named two ways share cache entries.
+    const { input: i, output: o } = r.manifest;
+    const contract = shortHash([i.channels, i.size, i.resize, i.scale, i.mean, i.std, o.kind, o.nearIs, o.kind === 'depth' ? (o.epsilon ?? 1e-3) : 0]);
     return `depth-v${PIPELINE_VERSION}:${r.sha256}:${p.provider}:${rule}:${r.precision}:${contract}`;
   }
 

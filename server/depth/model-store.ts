@@ -226,7 +226,10 @@ export class ModelStore {
     if (expected === undefined) {
       throw new AneloError('ANELO_E043_MODEL_CHECKSUM', `${file} has sha256 ${sha256}, but its manifest ${sidecar} says ${manifest.sha256}`, { param: 'model', file });
     }
-    return { manifest, path: file, sha256, precision: expected?.precision ?? manifest.precision ?? 'fp32' };
+    // A sidecar rarely says its precision; the registry knows it when this is one of its files.
+    const known = this.registry.flatMap((m) => manifestFiles(m)).find((f) => f.sha256 === sha256);
+    const variant = manifest.variants?.find((v) => v.sha256 === sha256);
+    return { manifest, path: file, sha256, precision: variant?.precision ?? manifest.precision ?? known?.precision ?? 'fp32' };
   }
 
   /** Sidecar manifests (`<name>.json` beside `<name>.onnx`, or `<name>.onnx.json`) in the model folders. */
