@@ -1,6 +1,6 @@
 /** The node graph: React Flow bound to the store's GraphDocument. */
-import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, type NodeTypes } from '@xyflow/react';
-import { useCallback } from 'react';
+import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useReactFlow, type NodeTypes } from '@xyflow/react';
+import { useCallback, useEffect } from 'react';
 import { useCanvasChanges } from '../hooks/use-canvas-changes.ts';
 import { useCanvasDrop } from '../hooks/use-canvas-drop.ts';
 import { useConnectionRules } from '../hooks/use-connection-rules.ts';
@@ -12,6 +12,18 @@ import { GraphNodeView } from './GraphNodeView.tsx';
 
 const nodeTypes: NodeTypes = { anelo: GraphNodeView };
 const deleteKeys = ['Delete', 'Backspace'];
+const fitOptions = { padding: 0.15, maxZoom: 1 };
+
+/** Fits the view whenever a whole graph is loaded (after React Flow has measured the new nodes). */
+function useFitOnLoad(): void {
+  const loads = useEditor((s) => s.graphLoads);
+  const { fitView } = useReactFlow();
+  useEffect(() => {
+    if (loads === 0) return;
+    const t = setTimeout(() => void fitView(fitOptions), 80);
+    return () => clearTimeout(t);
+  }, [loads, fitView]);
+}
 
 export function Canvas() {
   const graph = useEditor((s) => s.graph);
@@ -22,6 +34,7 @@ export function Canvas() {
   const { nodes, edges } = useFlowElements(graph, catalogue, selection, measured);
   const rules = useConnectionRules();
   const drop = useCanvasDrop();
+  useFitOnLoad();
 
   const onDelete = useCallback(({ nodes: n, edges: e }: { nodes: FlowNode[]; edges: { id: string }[] }) => {
     removeElements(n.map((x) => x.id), e.map((x) => x.id));
@@ -42,7 +55,7 @@ export function Canvas() {
         deleteKeyCode={deleteKeys}
         colorMode="dark"
         fitView
-        fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
+        fitViewOptions={fitOptions}
         minZoom={0.2}
         proOptions={{ hideAttribution: true }}
       >

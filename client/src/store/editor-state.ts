@@ -51,6 +51,8 @@ export interface EditorState {
   canvasMessage: string | null;
   socket: 'connecting' | 'open' | 'closed';
   ready: boolean;
+  /** Counts whole-graph loads (open, import, share link) so the canvas can fit the new graph in view. */
+  graphLoads: number;
 }
 
 export function emptyGraph(): GraphDocument {
@@ -78,4 +80,5 @@ export const initialState: EditorState = {
   canvasMessage: null,
   socket: 'connecting',
   ready: false,
+  graphLoads: 0,
 };

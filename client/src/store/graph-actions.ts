@@ -69,6 +69,7 @@ export function loadGraph(graph: GraphDocument, presetName: string | null, opts:
     s.problems = [];
     s.nodeErrors = {};
     s.canvasMessage = null;
+    s.graphLoads += 1;
   });
 }
 
