@@ -2,12 +2,20 @@
 import type { AnyNodeDefinition } from './core/types.ts';
 import { decodeNode } from './decode.ts';
 import { encodeNode } from './encode.ts';
+import { sceneDetectNode } from './scene-detect.ts';
+import { temporalSmoothNode } from './temporal-smooth.ts';
+import { edgeRefineNode } from './edge-refine.ts';
+import { stereoWarpNode } from './stereo-warp.ts';
 import { depthNode } from './depth.ts';
 import { compareNode } from './compare.ts';
 
 export const NODE_DEFINITIONS: readonly AnyNodeDefinition[] = [
   decodeNode,
   depthNode,
+  sceneDetectNode,
+  temporalSmoothNode,
+  edgeRefineNode,
+  stereoWarpNode,
   compareNode,
   encodeNode,
 ] as unknown as AnyNodeDefinition[];

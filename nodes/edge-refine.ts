@@ -1,0 +1,75 @@
+/** Brings model-resolution depth to frame resolution with its edges on the frame's edges (guided filter). */
+import { Type } from '@sinclair/typebox';
+import type { DepthStats } from './core/types.ts';
+import { defineNode } from './core/types.ts';
+import { frameAt, requireChunk, requireInfo, throwIfAborted } from './lib/chunk-input.ts';
+import { depthStats } from './lib/depth-stats.ts';
+import { dilateForeground } from './lib/dilate-foreground.ts';
+import { roundToFloat16 } from './lib/float16.ts';
+import { guidedUpsample } from './lib/guided-upsample.ts';
+
+const params = Type.Object({
+  radius: Type.Integer({
+    default: 8,
+    minimum: 1,
+    maximum: 64,
+    title: 'Radius',
+    description: 'Guided-filter window radius in frame pixels; should exceed the blur of the upsampled depth edges.',
+    ui: { widget: 'slider', step: 1 },
+  }),
+  epsilon: Type.Number({
+    default: 0.001,
+    minimum: 0.00001,
+    maximum: 0.1,
+    title: 'Edge threshold',
+    description: 'Luminance variance below which a region counts as flat and depth is only smoothed. Lower follows fainter edges (and texture).',
+    ui: { widget: 'number', step: 0.0005 },
+  }),
+  dilation: Type.Integer({
+    default: 1,
+    minimum: 0,
+    maximum: 16,
+    title: 'Foreground dilation',
+    description: 'Pixels by which near regions grow, so object borders move with the object in the stereo warp.',
+    ui: { widget: 'slider', step: 1 },
+  }),
+});
+
+export const edgeRefineNode = defineNode({
+  type: 'edge-refine',
+  version: 1,
+  label: 'Edge refine',
+  category: 'refine',
+  description: 'Upsamples depth to the frame size, snapping depth edges to colour edges, and slightly grows near objects.',
+  inputs: [
+    { name: 'depth', types: ['depth'], label: 'Depth' },
+    { name: 'frames', types: ['frames'], label: 'Frames' },
+  ],
+  outputs: [{ name: 'depth', types: ['depth'], label: 'Depth' }],
+  params,
+  cache: 'memory',
+  migrations: [],
+  async info(ctx) {
+    const d = requireInfo(ctx.inputs, ctx.nodeId, 'depth');
+    const f = requireInfo(ctx.inputs, ctx.nodeId, 'frames');
+    return { depth: { type: 'depth', width: f.width, height: f.height, fps: d.fps, frameCount: Math.min(d.frameCount, f.frameCount), source: d.source ?? f.source } };
+  },
+  async run(ctx) {
+    const depth = requireChunk(ctx, 'depth', 'depth');
+    const frames = requireChunk(ctx, 'frames', 'frames');
+    const out: Float32Array[] = [];
+    const stats: DepthStats[] = [];
+    for (let i = ctx.start; i < ctx.end; i++) {
+      throwIfAborted(ctx, i);
+      const d = frameAt(depth.frames, depth.start, i, ctx, 'depth');
+      const rgb = frameAt(frames.frames, frames.start, i, ctx, 'frames');
+      let q = guidedUpsample(d, depth.width, depth.height, rgb, frames.width, frames.height, ctx.params);
+      if (ctx.params.dilation > 0) q = dilateForeground(q, frames.width, frames.height, ctx.params.dilation);
+      roundToFloat16(q);
+      out.push(q);
+      stats.push(depthStats(q));
+      ctx.progress(i - ctx.start + 1);
+    }
+    return { depth: { type: 'depth', start: ctx.start, width: frames.width, height: frames.height, frames: out, stats } };
+  },
+});

@@ -1,0 +1,178 @@
+/**
+ * Depth-image-based rendering: synthesises a view by shifting each pixel horizontally by its disparity.
+ * Forward warp, one pass per row: each source pixel is splatted onto the two target columns around its sub-pixel
+ * position (weights by the fractional part), a z-buffer keeps the nearest surface (nearer = larger value), and
+ * disocclusion holes are filled from the farther of the two neighbours along the row, so foreground never smears
+ * into the background it uncovered.
+ */
+
+/** Which view `warpWithDisparity` synthesises: the right from the left image (x → x − d) or the reverse. */
+export type WarpDirection = 'left-to-right' | 'right-to-left';
+
+export interface StereoViewParams {
+  /** Full left–right separation in percent of the frame width for the full depth range. */
+  divergence: number;
+  /** 0 puts the nearest depth on the screen plane, 1 the farthest. */
+  convergence: number;
+  /** Extra gain on disparity in front of the screen (0 = none, 1 = doubled). */
+  foregroundScale: number;
+  /** Fade disparity to zero at the left/right edges, so no hole or window violation appears there. */
+  preserveBorders: boolean;
+}
+
+/** Surfaces closer than this (in shift pixels) blend as one; farther behind ones are hidden. */
+const Z_TOLERANCE_PX = 0.5;
+/** Target pixels with less accumulated splat weight than this count as holes. */
+const MIN_WEIGHT = 1e-3;
+
+/**
+ * Adds one splat (colour r, g, b with weight wt at depth zv) to target column tx of the row buffers: a nearer
+ * surface replaces what is there, one within tolerance blends with it, a farther one is hidden.
+ */
+function splat(acc: Float32Array, weight: Float32Array, z: Float32Array, tx: number, wt: number, zv: number, r: number, g: number, b: number): void {
+  const zb = z[tx];
+  const o = tx * 3;
+  if (zv > zb + Z_TOLERANCE_PX) {
+    acc[o] = r * wt;
+    acc[o + 1] = g * wt;
+    acc[o + 2] = b * wt;
+    weight[tx] = wt;
+    z[tx] = zv;
+  } else if (zv >= zb - Z_TOLERANCE_PX) {
+    acc[o] += r * wt;
+    acc[o + 1] += g * wt;
+    acc[o + 2] += b * wt;
+    weight[tx] += wt;
+    if (zv > zb) z[tx] = zv;
+  }
+}
+
+/**
+ * The core warp. Shift of a pixel with value v: `scale * (v - offset)`, times `1 + foreground` where v > offset,
+ * times a border ramp over `borderBand` pixels. z = v * |scale| (in shift pixels).
+ */
+function warp(
+  rgb: Uint8Array,
+  w: number,
+  h: number,
+  values: Float32Array,
+  scale: number,
+  offset: number,
+  foreground: number,
+  borderBand: number,
+  out: Uint8Array,
+): Uint8Array {
+  const acc = new Float32Array(w * 3);
+  const weight = new Float32Array(w);
+  const z = new Float32Array(w);
+  const zScale = Math.abs(scale);
+  const fgGain = 1 + foreground;
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    acc.fill(0);
+    weight.fill(0);
+    z.fill(-Infinity);
+    for (let x = 0; x < w; x++) {
+      const v = values[row + x];
+      let shift = scale * (v - offset);
+      if (v > offset) shift *= fgGain;
+      if (borderBand > 0) {
+        const edge = Math.min(x + 0.5, w - 0.5 - x) / borderBand;
+        if (edge < 1) shift *= edge;
+      }
+      const t = x + shift;
+      const x0 = Math.floor(t);
+      const f = t - x0;
+      const zv = v * zScale;
+      const c = (row + x) * 3;
+      // Two taps: x0 with 1 - f, x0 + 1 with f.
+      if (x0 >= 0 && x0 < w && f <= 1 - MIN_WEIGHT) splat(acc, weight, z, x0, 1 - f, zv, rgb[c], rgb[c + 1], rgb[c + 2]);
+      if (x0 + 1 >= 0 && x0 + 1 < w && f >= MIN_WEIGHT) splat(acc, weight, z, x0 + 1, f, zv, rgb[c], rgb[c + 1], rgb[c + 2]);
+    }
+    fillRow(acc, weight, z, w, out, row * 3);
+  }
+  return out;
+}
+
+/** Writes one warped row: normalised splats, then holes filled from their farther neighbour. */
+function fillRow(acc: Float32Array, weight: Float32Array, z: Float32Array, w: number, out: Uint8Array, o: number): void {
+  for (let x = 0; x < w; x++) {
+    const wt = weight[x];
+    if (wt >= MIN_WEIGHT) {
+      const inv = 1 / wt;
+      out[o + x * 3] = (acc[x * 3] * inv + 0.5) | 0;
+      out[o + x * 3 + 1] = (acc[x * 3 + 1] * inv + 0.5) | 0;
+      out[o + x * 3 + 2] = (acc[x * 3 + 2] * inv + 0.5) | 0;
+    } else {
+      weight[x] = 0;
+    }
+  }
+  let x = 0;
+  while (x < w) {
+    if (weight[x] !== 0) {
+      x++;
+      continue;
+    }
+    let end = x;
+    while (end + 1 < w && weight[end + 1] === 0) end++;
+    const left = x - 1;
+    const right = end + 1;
+    let src = -1;
+    if (left >= 0 && right < w) src = z[left] <= z[right] ? left : right;
+    else if (left >= 0) src = left;
+    else if (right < w) src = right;
+    for (let k = x; k <= end; k++) {
+      const d = o + k * 3;
+      if (src < 0) {
+        out[d] = out[d + 1] = out[d + 2] = 0;
+      } else {
+        const s = o + src * 3;
+        out[d] = out[s];
+        out[d + 1] = out[s + 1];
+        out[d + 2] = out[s + 2];
+      }
+    }
+    x = end + 1;
+  }
+}
+
+/**
+ * Warps `rgb` by a per-pixel disparity in pixels (larger = nearer), Middlebury convention: a left-image pixel at x
+ * lands at x − d in the right view. Used to check the renderer against ground-truth stereo pairs.
+ */
+export function warpWithDisparity(rgb: Uint8Array, w: number, h: number, disparityPx: Float32Array, direction: WarpDirection): Uint8Array {
+  const scale = direction === 'left-to-right' ? -1 : 1;
+  return warp(rgb, w, h, disparityPx, scale, 0, 0, 0, new Uint8Array(w * h * 3));
+}
+
+/** Disparity in pixels between the two eyes for normalised depth n (1 = near) — the full separation. */
+export function fullDisparityPx(n: number, width: number, p: StereoViewParams): number {
+  const screen = 1 - p.convergence;
+  const d = (p.divergence / 100) * width * (n - screen);
+  return n > screen ? d * (1 + p.foregroundScale) : d;
+}
+
+/**
+ * Renders the stereo views of a frame from its normalised depth (w x h, 0 far .. 1 near). `views` says which eyes
+ * are synthesised: 'both' shifts each by half the disparity; 'left' or 'right' synthesises that eye with the full
+ * disparity and keeps the source frame as the other. An eye marked unneeded in `need` is not rendered (the source
+ * frame stands in for it).
+ */
+export function renderStereoViews(
+  rgb: Uint8Array,
+  depth: Float32Array,
+  w: number,
+  h: number,
+  p: StereoViewParams,
+  views: 'both' | 'left' | 'right',
+  need: { left: boolean; right: boolean } = { left: true, right: true },
+): { left: Uint8Array; right: Uint8Array } {
+  const full = (p.divergence / 100) * w;
+  const screen = 1 - p.convergence;
+  const band = p.preserveBorders ? Math.max(1, Math.ceil(full * (1 + p.foregroundScale))) : 0;
+  const leftScale = views === 'both' ? full / 2 : views === 'left' ? full : 0;
+  const rightScale = views === 'both' ? -full / 2 : views === 'right' ? -full : 0;
+  const left = leftScale === 0 || !need.left ? rgb : warp(rgb, w, h, depth, leftScale, screen, p.foregroundScale, band, new Uint8Array(w * h * 3));
+  const right = rightScale === 0 || !need.right ? rgb : warp(rgb, w, h, depth, rightScale, screen, p.foregroundScale, band, new Uint8Array(w * h * 3));
+  return { left, right };
+}

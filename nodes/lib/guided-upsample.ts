@@ -1,0 +1,93 @@
+/**
+ * Edge-aware depth upsampling with the guided filter (He, Sun & Tang, 2010/2013), in its fast form: the linear
+ * coefficients a, b are fitted at a reduced resolution and applied to the full-resolution luminance, so depth edges
+ * land on the frame's edges while the cost stays O(pixels) at whatever radius.
+ */
+import { boxMean } from './box-mean.ts';
+import { resizeBilinear } from './bilinear-resize.ts';
+
+export interface GuidedUpsampleParams {
+  /** Box radius in output (frame) pixels. */
+  radius: number;
+  /** Regulariser: luminance variance (0..1 scale) below which a window is treated as flat and depth is smoothed. */
+  epsilon: number;
+  /** Fit resolution divisor; 0 picks about the depth map's own resolution (at most 4). */
+  subsample?: number;
+}
+
+/** Rec. 601 luma of an RGB24 frame in 0..1. */
+export function luminance(rgb: Uint8Array, w: number, h: number, out: Float32Array = new Float32Array(w * h)): Float32Array {
+  for (let i = 0, c = 0; i < w * h; i++, c += 3) out[i] = (rgb[c] * 0.299 + rgb[c + 1] * 0.587 + rgb[c + 2] * 0.114) / 255;
+  return out;
+}
+
+/** Guided filter of `p` by guide `I` (both w x h): q = mean(a) * I + mean(b). */
+export function guidedFilter(I: Float32Array, p: Float32Array, w: number, h: number, r: number, eps: number): Float32Array {
+  const { a, b } = guidedCoefficients(I, p, w, h, r, eps);
+  const q = new Float32Array(w * h);
+  for (let i = 0; i < q.length; i++) q[i] = a[i] * I[i] + b[i];
+  return q;
+}
+
+/** The box-averaged linear coefficients of the guided filter. */
+function guidedCoefficients(I: Float32Array, p: Float32Array, w: number, h: number, r: number, eps: number): { a: Float32Array; b: Float32Array } {
+  const n = w * h;
+  const II = new Float32Array(n);
+  const Ip = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    II[i] = I[i] * I[i];
+    Ip[i] = I[i] * p[i];
+  }
+  const meanI = boxMean(I, w, h, r);
+  const meanP = boxMean(p, w, h, r);
+  const corrII = boxMean(II, w, h, r, II);
+  const corrIp = boxMean(Ip, w, h, r, Ip);
+  const a = corrII; // reuse buffers: each value is read before it is overwritten
+  const b = corrIp;
+  for (let i = 0; i < n; i++) {
+    const varI = corrII[i] - meanI[i] * meanI[i];
+    const cov = corrIp[i] - meanI[i] * meanP[i];
+    const ai = cov / (varI + eps);
+    a[i] = ai;
+    b[i] = meanP[i] - ai * meanI[i];
+  }
+  return { a: boxMean(a, w, h, r, meanI), b: boxMean(b, w, h, r, meanP) };
+}
+
+/**
+ * Upsamples depth (dw x dh) to the frame's size (w x h), snapping depth edges to the frame's luminance edges. The
+ * result is clamped to the input's value range (the filter's linear model can overshoot at strong edges).
+ */
+export function guidedUpsample(
+  depth: Float32Array,
+  dw: number,
+  dh: number,
+  rgb: Uint8Array,
+  w: number,
+  h: number,
+  p: GuidedUpsampleParams,
+): Float32Array {
+  const I = luminance(rgb, w, h);
+  const auto = Math.max(1, Math.min(4, Math.floor(Math.min(w / dw, h / dh))));
+  const s = p.subsample && p.subsample >= 1 ? Math.floor(p.subsample) : auto;
+  const lw = Math.max(1, Math.round(w / s));
+  const lh = Math.max(1, Math.round(h / s));
+  const r = Math.max(1, Math.round(p.radius / s));
+  const pLow = resizeBilinear(depth, dw, dh, lw, lh);
+  const iLow = s === 1 ? I : resizeBilinear(I, w, h, lw, lh);
+  const { a, b } = guidedCoefficients(iLow, pLow, lw, lh, r, p.epsilon);
+  const aUp = resizeBilinear(a, lw, lh, w, h);
+  const bUp = resizeBilinear(b, lw, lh, w, h);
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < depth.length; i++) {
+    if (depth[i] < min) min = depth[i];
+    if (depth[i] > max) max = depth[i];
+  }
+  const q = aUp;
+  for (let i = 0; i < w * h; i++) {
+    const v = aUp[i] * I[i] + bUp[i];
+    q[i] = v < min ? min : v > max ? max : v;
+  }
+  return q;
+}

@@ -1,0 +1,68 @@
+/** Finds hard cuts; temporal nodes read its flags so that no window ever reaches across a cut. */
+import { Type } from '@sinclair/typebox';
+import { defineNode } from './core/types.ts';
+import { requireChunk, requireInfo, throwIfAborted } from './lib/chunk-input.ts';
+import { cutDecisionRadius, decideCuts, frameSignature, signatureDistance } from './lib/scene-cuts.ts';
+
+const params = Type.Object({
+  sensitivity: Type.Number({
+    default: 0.5,
+    minimum: 0,
+    maximum: 1,
+    title: 'Sensitivity',
+    description: 'Higher finds weaker cuts (and risks false ones in fast motion).',
+    ui: { widget: 'slider', step: 0.05 },
+  }),
+  minSceneLength: Type.Integer({
+    default: 8,
+    minimum: 1,
+    maximum: 240,
+    title: 'Minimum scene length',
+    description: 'Frames: of several candidate cuts closer than this, only the strongest counts.',
+    ui: { widget: 'number', step: 1 },
+  }),
+  window: Type.Integer({
+    default: 12,
+    minimum: 2,
+    maximum: 60,
+    title: 'Adaptive window',
+    description: 'Frames either side whose median change is the baseline a cut must stand out from.',
+    ui: { widget: 'number', step: 1, advanced: true },
+  }),
+});
+
+export const sceneDetectNode = defineNode({
+  type: 'scene-detect',
+  version: 1,
+  label: 'Scene detect',
+  category: 'analysis',
+  description: 'Flags the first frame of every shot, so temporal smoothing never blends across a cut.',
+  inputs: [{ name: 'frames', types: ['frames'], label: 'Frames' }],
+  outputs: [{ name: 'cuts', types: ['cuts'], label: 'Cuts' }],
+  params,
+  cache: 'disk',
+  migrations: [],
+  // One more frame before: the first decided frame needs its predecessor's signature.
+  window: (p) => ({ before: cutDecisionRadius(p) + 1, after: cutDecisionRadius(p) }),
+  async info(ctx) {
+    const src = requireInfo(ctx.inputs, ctx.nodeId, 'frames');
+    return { cuts: { type: 'cuts', width: src.width, height: src.height, fps: src.fps, frameCount: src.frameCount, source: src.source } };
+  },
+  async run(ctx) {
+    const input = requireChunk(ctx, 'frames', 'frames');
+    const n = input.frames.length;
+    const sigs: Float32Array[] = [];
+    const scores = new Float32Array(n);
+    for (let k = 0; k < n; k++) {
+      throwIfAborted(ctx, input.start + k);
+      sigs.push(frameSignature(input.frames[k], input.width, input.height));
+      scores[k] = k > 0 ? signatureDistance(sigs[k - 1], sigs[k]) : 0;
+      if (input.start + k >= ctx.start && input.start + k < ctx.end) ctx.progress(input.start + k - ctx.start + 1);
+    }
+    // A chunk's first frame has no predecessor here unless it is frame 0, so its score is left out.
+    const skip = input.start > 0 ? 1 : 0;
+    const flags = decideCuts(scores.subarray(skip), input.start + skip, ctx.start, ctx.end, ctx.params);
+    const out = scores.slice(ctx.start - input.start, ctx.end - input.start);
+    return { cuts: { type: 'cuts', start: ctx.start, flags, scores: out } };
+  },
+});

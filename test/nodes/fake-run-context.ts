@@ -1,0 +1,91 @@
+/**
+ * Runs a node definition the way the executor does, without the executor: params completed with defaults, each
+ * input cut to [start - window.before, end + window.after) of a whole in-memory stream, fake services.
+ */
+import { Value } from '@sinclair/typebox/value';
+import type { Static, TObject } from '@sinclair/typebox';
+import type { Chunk, InfoContext, NodeDefinition, RunContext, Services, StreamInfo } from '../../nodes/core/types.ts';
+import { chunkLength } from '../../nodes/core/types.ts';
+
+/** Services that fail loudly: the four imaging nodes must never touch ffmpeg or a model. */
+export const fakeServices: Services = {
+  media: {
+    probe: () => Promise.reject(new Error('no media in node tests')),
+    fingerprint: () => Promise.reject(new Error('no media in node tests')),
+    readFrames: () => {
+      throw new Error('no media in node tests');
+    },
+    openEncoder: () => Promise.reject(new Error('no media in node tests')),
+  },
+};
+
+/** The params with defaults filled in, as the executor passes them. */
+export function withDefaults<S extends TObject>(def: NodeDefinition<S>, params: Partial<Static<S>> = {}): Static<S> {
+  return Value.Default(def.params, structuredClone(params)) as Static<S>;
+}
+
+/** Frames [from, to) of a whole-stream chunk, clipped to the stream. */
+export function sliceChunk(c: Chunk, from: number, to: number): Chunk {
+  const a = Math.max(from, c.start);
+  const b = Math.min(to, c.start + chunkLength(c));
+  const s = a - c.start;
+  const e = b - c.start;
+  if (c.type === 'cuts') return { ...c, start: a, flags: c.flags.slice(s, e), scores: c.scores.slice(s, e) };
+  if (c.type === 'depth') return { ...c, start: a, frames: c.frames.slice(s, e), stats: c.stats.slice(s, e) };
+  return { ...c, start: a, frames: c.frames.slice(s, e) };
+}
+
+/** Stream info of a whole in-memory chunk. */
+export function infoOf(c: Chunk, fps = 25): StreamInfo {
+  const n = chunkLength(c);
+  if (c.type === 'cuts') return { type: 'cuts', width: 0, height: 0, fps, frameCount: n };
+  return { type: c.type, width: c.width, height: c.height, fps, frameCount: n };
+}
+
+export interface FakeRun {
+  result: Record<string, Chunk>;
+  stats: Record<string, { sum: number; frames: number }>;
+  progress: number[];
+}
+
+/** Runs `def` for frames [start, end) over whole input streams, giving it only its window of each. */
+export async function runNode<S extends TObject>(
+  def: NodeDefinition<S>,
+  params: Partial<Static<S>>,
+  streams: Record<string, Chunk>,
+  start: number,
+  end: number,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<FakeRun> {
+  const full = withDefaults(def, params);
+  const win = def.window ? def.window(full) : { before: 0, after: 0 };
+  const inputInfo: Record<string, StreamInfo> = {};
+  const inputs: Record<string, Chunk> = {};
+  for (const [port, c] of Object.entries(streams)) {
+    inputInfo[port] = infoOf(c);
+    inputs[port] = sliceChunk(c, start - win.before, end + win.after);
+  }
+  const infoCtx: InfoContext<Static<S>> = { nodeId: 'n1', params: full, inputs: inputInfo, services: fakeServices };
+  const info = await def.info(infoCtx);
+  const stats: FakeRun['stats'] = {};
+  const progress: number[] = [];
+  const ctx: RunContext<Static<S>> = {
+    nodeId: 'n1',
+    params: full,
+    start,
+    end,
+    info,
+    inputInfo,
+    inputs,
+    services: fakeServices,
+    signal,
+    progress: (n) => progress.push(n),
+    stat: (name, value, frames = 1) => {
+      const s = (stats[name] ??= { sum: 0, frames: 0 });
+      s.sum += value * frames;
+      s.frames += frames;
+    },
+  };
+  const result = await def.run!(ctx);
+  return { result, stats, progress };
+}
