@@ -1,0 +1,76 @@
+/**
+ * The promise users care about most: retuning smoothing or warp never reruns depth. Runs graphs/default.json
+ * through the CLI on a real clip with a test model that has Depth Anything's exact contract.
+ */
+import { execFile } from 'node:child_process';
+import { promises as fs, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { applyOverrides } from '../../server/cli/parse-set.ts';
+import { ChunkCache } from '../../server/engine/chunk-cache.ts';
+import type { RunReport } from '../../server/engine/events.ts';
+import { Executor } from '../../server/engine/executor.ts';
+import { loadGraph } from '../../server/engine/load-graph.ts';
+import { createServices } from '../../server/services.ts';
+import { hasShared, PROJECT_ROOT, sharedPath } from '../helpers/shared-data.ts';
+import { tempModelDir, writeDepthAnythingLike } from '../helpers/test-models.ts';
+
+const exec = promisify(execFile);
+let dir: string;
+let model: string;
+
+async function anelo(name: string, ...set: string[]): Promise<RunReport> {
+  const report = path.join(dir, `${name}.json`);
+  const args = ['run', path.join(PROJECT_ROOT, 'graphs', 'default.json'), '--input', sharedPath('media/bikes-cuts.mp4'), '--output', path.join(dir, `${name}.mp4`)];
+  args.push('--frames', '20:52', '--cache-dir', path.join(dir, 'cache'), '--report', report, '-q');
+  for (const s of ['decode.maxHeight=136', `depth.model=${model}`, 'encode.preset="ultrafast"', ...set]) args.push('--set', s);
+  await exec(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'anelo.mjs'), ...args], { cwd: PROJECT_ROOT });
+  return JSON.parse(await fs.readFile(report, 'utf8')) as RunReport;
+}
+
+const status = (r: RunReport) => Object.fromEntries(Object.entries(r.nodes).map(([id, n]) => [id, `${n.status}:${n.computedFrames > 0 ? 'computed' : 0}`]));
+
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'anelo-retune-'));
+  model = writeDepthAnythingLike(tempModelDir(), { weights: [0.2, 0.5, 0.3], bias: 1 }, { target: 70 }).path;
+});
+
+describe.skipIf(!hasShared('media/bikes-cuts.mp4'))('retuning the default graph', () => {
+  it('changing smooth.strength reruns smooth and what follows, never decode, depth or scenes', async () => {
+    const cold = await anelo('cold');
+    expect(Object.values(cold.nodes).every((n) => n.status === 'ran')).toBe(true);
+    expect(cold.nodes.depth.computedFrames).toBeGreaterThanOrEqual(32);
+
+    const retune = await anelo('smooth', 'smooth.strength=0.3');
+    expect(status(retune)).toEqual({
+      decode: 'cached:0',
+      depth: 'cached:0',
+      scenes: 'cached:0',
+      smooth: 'ran:computed',
+      refine: 'ran:computed',
+      warp: 'ran:computed',
+      encode: 'ran:computed',
+    });
+  });
+
+  it('in one process (the editor), changing warp.divergence reruns only warp: smooth and refine come from memory', async () => {
+    const services = await createServices();
+    const executor = new Executor({ services, cache: new ChunkCache({ diskDir: path.join(dir, 'cache') }) });
+    const graph = (divergence: number) =>
+      applyOverrides(loadGraph(JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'graphs', 'default.json'), 'utf8'))), [
+        { nodeId: 'decode', param: 'path', value: sharedPath('media/bikes-cuts.mp4') },
+        { nodeId: 'decode', param: 'maxHeight', value: 136 },
+        { nodeId: 'depth', param: 'model', value: model },
+        { nodeId: 'warp', param: 'divergence', value: divergence },
+      ]);
+    try {
+      await executor.run(graph(2), { targets: ['warp'], frames: { start: 20, end: 52 } });
+      const retune = await executor.run(graph(3.5), { targets: ['warp'], frames: { start: 20, end: 52 } });
+      expect(status(retune)).toEqual({ decode: 'cached:0', depth: 'cached:0', scenes: 'cached:0', smooth: 'cached:0', refine: 'cached:0', warp: 'ran:computed' });
+    } finally {
+      services.close();
+    }
+  });
+});
