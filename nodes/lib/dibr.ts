@@ -72,7 +72,7 @@ function warp(
     acc.fill(0);
     weight.fill(0);
     z.fill(-Infinity);
-    for (let x = 0; x < w; x++) {
+    for (let x = 0, c = row * 3; x < w; x++, c += 3) {
       const v = values[row + x];
       let shift = scale * (v - offset);
       if (v > offset) shift *= fgGain;
@@ -84,10 +84,10 @@ function warp(
       const x0 = Math.floor(t);
       const f = t - x0;
       const zv = v * zScale;
-      const c = (row + x) * 3;
-      // Two taps: x0 with 1 - f, x0 + 1 with f.
-      if (x0 >= 0 && x0 < w && f <= 1 - MIN_WEIGHT) splat(acc, weight, z, x0, 1 - f, zv, rgb[c], rgb[c + 1], rgb[c + 2]);
-      if (x0 + 1 >= 0 && x0 + 1 < w && f >= MIN_WEIGHT) splat(acc, weight, z, x0 + 1, f, zv, rgb[c], rgb[c + 1], rgb[c + 2]);
+      const r = rgb[c], g = rgb[c + 1], b = rgb[c + 2];
+      // Two taps: x0 with 1 - f, x0 + 1 with f. Whole-pixel shifts (f = 0) take one.
+      if (x0 >= 0 && x0 < w && f <= 1 - MIN_WEIGHT) splat(acc, weight, z, x0, 1 - f, zv, r, g, b);
+      if (f >= MIN_WEIGHT && x0 + 1 >= 0 && x0 + 1 < w) splat(acc, weight, z, x0 + 1, f, zv, r, g, b);
     }
     fillRow(acc, weight, z, w, out, row * 3);
   }
