@@ -94,7 +94,8 @@ export const temporalSmoothNode = defineNode({
   ],
   outputs: [{ name: 'depth', types: ['depth'], label: 'Depth' }],
   params,
-  cache: 'memory',
+  // Model-resolution float16 is small, and keeping it on disk lets a CLI retune of refine or warp skip smoothing.
+  cache: 'disk',
   migrations: [],
   window: (p) => {
     const r = Math.max(p.radius, normalisationRadius(p.normalisation));
