@@ -1,0 +1,77 @@
+/** `anelo serve [--host 127.0.0.1] [--port 7878]`: builds the editor if needed, starts the server, closes it cleanly on SIGINT/SIGTERM. */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { AneloError } from '../../nodes/core/errors.ts';
+import { buildServer } from '../http/build-server.ts';
+import { REPO_ROOT, resolveServerOptions } from '../http/server-options.ts';
+
+const BUILD_HINT = 'build the editor with `npm run build` (vite build --config client/vite.config.ts), then reload';
+
+function parsePort(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new AneloError('ANELO_E050_BAD_ARGUMENT', `--port "${text}": expected a port number 0-65535`, { param: 'port' });
+  return n;
+}
+
+/** Runs the client build in the foreground; resolves false (never throws) when it fails. */
+function buildClient(): Promise<boolean> {
+  process.stderr.write('editor not built yet: building it (vite build)…\n');
+  return new Promise((resolve) => {
+    const child = spawn('npx', ['vite', 'build', '--config', 'client/vite.config.ts'], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', () => resolve(false));
+    child.on('exit', (code) => resolve(code === 0));
+  });
+}
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { host: { type: 'string' }, port: { type: 'string' }, verbose: { type: 'boolean' } } });
+  const opts = resolveServerOptions({ host: values.host, port: parsePort(values.port ?? process.env.ANELO_PORT), logs: values.verbose ? 'info' : 'warn' });
+
+  if (!existsSync(path.join(opts.clientDir, 'index.html')) && !(await buildClient())) {
+    process.stderr.write(`warning: the editor could not be built; the API still starts. To fix: ${BUILD_HINT}\n`);
+  }
+
+  const app = await buildServer(opts);
+  try {
+    await app.listen({ host: opts.host, port: opts.port });
+  } catch (e) {
+    await app.close();
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new AneloError('ANELO_E050_BAD_ARGUMENT', `port ${opts.port} on ${opts.host} is in use: pass --port <n> (or set ANELO_PORT)`, { param: 'port' });
+    }
+    throw e;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  const shownHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  process.stdout.write(`anelo editor: http://${shownHost}:${port}/\n  data: ${opts.dataDir}\n  press Ctrl+C to stop\n`);
+
+  return new Promise<number>((resolve) => {
+    let closing = false;
+    const stop = (signal: NodeJS.Signals): void => {
+      if (closing) {
+        process.stderr.write(`${signal} again: exiting now\n`);
+        process.exit(130);
+      }
+      closing = true;
+      process.stderr.write(`${signal}: stopping (cancelling runs)…\n`);
+      const done = (code: number): void => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        resolve(code);
+      };
+      app.close().then(
+        () => done(0),
+        (e: unknown) => {
+          process.stderr.write(`error while stopping: ${(e as Error).message}\n`);
+          done(1);
+        },
+      );
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

@@ -1,0 +1,29 @@
+/** Creates the Fastify instance: TypeBox types, pino logging, then plugins in order — external, app (which adds routes). */
+import fastifyMultipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import app from './app.ts';
+import { resolveServerOptions, type ServerOptions } from './server-options.ts';
+
+/** Graph documents are small; uploads go through multipart, which has its own limit. */
+const JSON_BODY_LIMIT = 16 * 2 ** 20;
+
+export async function buildServer(given: Partial<ServerOptions> = {}): Promise<FastifyInstance> {
+  const opts = resolveServerOptions(given);
+  const fastify = Fastify({
+    logger: opts.logs === false ? false : { level: opts.logs },
+    bodyLimit: JSON_BODY_LIMIT,
+    // Names in URLs are matched as given; the stores check them again after decoding.
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await fastify.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  await fastify.register(fastifyMultipart, { limits: { fileSize: opts.uploadLimitBytes, files: 1, fields: 4 } });
+  await fastify.register(fastifyStatic, { root: opts.clientDir, prefix: '/', wildcard: true, index: ['index.html'] });
+  // Not encapsulated (as fastify-cli loads an app): the services, error handler and 404 handler apply at the root.
+  await fastify.register(fp(app, { name: 'anelo-app' }), opts);
+  return fastify as unknown as FastifyInstance;
+}

@@ -1,0 +1,53 @@
+/** Fans server messages out to every open `/api/events` WebSocket. Slow or closed sockets never block a run. */
+import type { AneloErrorJson } from '../../../nodes/core/errors.ts';
+import type { ExecutorEvent } from '../../engine/events.ts';
+import type { RunStatus } from '../runs/run-status.ts';
+
+export type ServerMessage =
+  | { kind: 'run'; runId: string; event: ExecutorEvent }
+  | { kind: 'run-state'; run: RunStatus }
+  | { kind: 'model-progress'; id: string; bytes: number; total: number }
+  | { kind: 'model-done'; id: string }
+  | { kind: 'model-error'; id: string; error: AneloErrorJson };
+
+/** The part of a WebSocket the hub uses. */
+export interface EventSocket {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  send(data: string): void;
+}
+
+const OPEN = 1;
+/** A client this far behind skips messages rather than growing server memory; run-state messages resynchronise it. */
+const MAX_BUFFERED = 8 * 2 ** 20;
+
+export class EventHub {
+  private readonly sockets = new Set<EventSocket>();
+  private readonly listeners = new Set<(m: ServerMessage) => void>();
+
+  add(socket: EventSocket): () => void {
+    this.sockets.add(socket);
+    return () => this.sockets.delete(socket);
+  }
+
+  /** In-process subscribers (tests, logging). */
+  subscribe(fn: (m: ServerMessage) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  get size(): number {
+    return this.sockets.size;
+  }
+
+  broadcast(message: ServerMessage): void {
+    for (const fn of this.listeners) fn(message);
+    if (this.sockets.size === 0) return;
+    const text = JSON.stringify(message);
+    for (const s of this.sockets) {
+      if (s.readyState !== OPEN) continue;
+      if (s.bufferedAmount > MAX_BUFFERED && message.kind !== 'run-state') continue;
+      s.send(text);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Everything routes share, created once per server: one executor over one chunk cache (so runs and previews reuse
+ * each other's work), the media services, the model store, and the stores for presets, media, outputs and runs.
+ */
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { ModelStore } from '../../depth/model-store.ts';
+import { ChunkCache } from '../../engine/chunk-cache.ts';
+import { Executor } from '../../engine/executor.ts';
+import { createServices, type LocalServices } from '../../services.ts';
+import { EventHub } from '../lib/event-hub.ts';
+import { MediaLibrary } from '../lib/media-library.ts';
+import { ModelPulls } from '../lib/model-pulls.ts';
+import { OutputFiles } from '../lib/output-files.ts';
+import { PresetStore } from '../lib/preset-store.ts';
+import { RunQueue } from '../runs/run-queue.ts';
+import type { ServerOptions } from '../server-options.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    aneloOptions: ServerOptions;
+    services: LocalServices;
+    executor: Executor;
+    models: ModelStore;
+    modelPulls: ModelPulls;
+    presets: PresetStore;
+    mediaLibrary: MediaLibrary;
+    outputFiles: OutputFiles;
+    runs: RunQueue;
+    eventHub: EventHub;
+  }
+}
+
+async function services(app: FastifyInstance, opts: ServerOptions): Promise<void> {
+  const local = await createServices();
+  const cache = new ChunkCache({
+    diskDir: opts.cacheDir,
+    memoryBudgetBytes: opts.memoryBudgetBytes,
+    onWarning: (w) => app.log.warn({ file: w.file }, w.message),
+  });
+  const executor = new Executor({ services: local, cache });
+  const hub = new EventHub();
+  const outputs = new OutputFiles(path.join(opts.dataDir, 'outputs'));
+  const models = opts.modelStore ?? new ModelStore();
+  const runs = new RunQueue(executor, outputs, hub);
+  const pulls = new ModelPulls(models, hub);
+
+  app.decorate('aneloOptions', opts);
+  app.decorate('services', local);
+  app.decorate('executor', executor);
+  app.decorate('models', models);
+  app.decorate('modelPulls', pulls);
+  app.decorate('presets', new PresetStore(opts.builtInGraphsDir, path.join(opts.dataDir, 'presets')));
+  app.decorate('mediaLibrary', new MediaLibrary(path.join(opts.dataDir, 'uploads'), opts.sampleMediaDir, local.media));
+  app.decorate('outputFiles', outputs);
+  app.decorate('runs', runs);
+  app.decorate('eventHub', hub);
+
+  app.addHook('onClose', async () => {
+    pulls.close();
+    await runs.close();
+    local.close();
+  });
+}
+
+export default fp(services, { name: 'anelo-services' });

@@ -1,0 +1,75 @@
+/**
+ * One frame of a chunk as a PNG for the editor's preview: frames as they are, depth through the turbo map
+ * (normalised by the frame's robust p02..p98 range, so one near object does not wash the rest out), cuts as a
+ * small strip (bar = detector score, red when the frame starts a scene).
+ */
+import { PNG } from 'pngjs';
+import { turboColormap } from '../../../nodes/lib/colormap.ts';
+import type { Chunk, CutsChunk, DepthChunk } from '../../../nodes/core/types.ts';
+
+export interface RgbImage {
+  width: number;
+  height: number;
+  /** RGB24, width*height*3. */
+  rgb: Uint8Array;
+}
+
+/** Depth frame i → RGB through turbo, near = red. */
+export function depthToRgb(chunk: DepthChunk, i: number): Uint8Array {
+  const d = chunk.frames[i];
+  const s = chunk.stats[i];
+  let lo = s?.p02;
+  let hi = s?.p98;
+  if (lo === undefined || hi === undefined || !(hi > lo)) {
+    lo = Infinity;
+    hi = -Infinity;
+    for (const v of d) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  const scale = hi > lo ? 1 / (hi - lo) : 0;
+  const norm = new Float32Array(d.length);
+  for (let p = 0; p < d.length; p++) norm[p] = (d[p] - lo) * scale;
+  return turboColormap(norm);
+}
+
+const STRIP_W = 64;
+const STRIP_H = 16;
+
+/** A 64x16 strip: grey bar as long as the score (clamped to 1), red when the frame is a cut. */
+export function cutsToRgb(chunk: CutsChunk, i: number): RgbImage {
+  const rgb = new Uint8Array(STRIP_W * STRIP_H * 3).fill(24);
+  const cut = chunk.flags[i] === 1;
+  const len = Math.round(Math.min(1, Math.max(0, chunk.scores[i] ?? 0)) * STRIP_W);
+  for (let y = 0; y < STRIP_H; y++) {
+    for (let x = 0; x < STRIP_W; x++) {
+      const o = (y * STRIP_W + x) * 3;
+      if (cut) rgb.set([220, 40, 40], o);
+      if (x < len) rgb.set(cut ? [255, 200, 200] : [200, 200, 200], o);
+    }
+  }
+  return { width: STRIP_W, height: STRIP_H, rgb };
+}
+
+/** The first frame of `chunk` as an RGB image. */
+export function chunkToRgb(chunk: Chunk): RgbImage {
+  if (chunk.type === 'cuts') return cutsToRgb(chunk, 0);
+  const rgb = chunk.type === 'frames' ? chunk.frames[0] : depthToRgb(chunk, 0);
+  return { width: chunk.width, height: chunk.height, rgb };
+}
+
+/**
+ * RGB24 → PNG, tuned for latency over size (previews go over localhost and are thrown away): the "sub" filter with
+ * zlib's RLE strategy encodes a 720p frame in ~50 ms against ~170 ms for pngjs's adaptive filter, ~25% larger.
+ */
+export function encodePng(img: RgbImage): Buffer {
+  const data = Buffer.from(img.rgb.buffer, img.rgb.byteOffset, img.width * img.height * 3);
+  return PNG.sync.write({ width: img.width, height: img.height, data } as unknown as PNG, {
+    colorType: 2,
+    inputColorType: 2,
+    inputHasAlpha: false,
+    filterType: 1,
+    deflateStrategy: 3,
+  });
+}

@@ -1,0 +1,164 @@
+/**
+ * Runs one graph at a time, first in first out. Each run has its own AbortController: cancelling a queued run
+ * removes it, cancelling the running one aborts it (the encoder deletes its partial file). Finished runs are
+ * kept in memory, the newest 50.
+ */
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { AneloError, toAneloError } from '../../../nodes/core/errors.ts';
+import type { GraphDocument } from '../../../nodes/core/graph-document.ts';
+import type { StereoLayout } from '../../../nodes/core/types.ts';
+import type { ExecutorEvent, RunReport } from '../../engine/events.ts';
+import type { Executor } from '../../engine/executor.ts';
+import type { EventHub } from '../lib/event-hub.ts';
+import type { OutputFiles } from '../lib/output-files.ts';
+import { isFinished, type RunState, type RunStatus } from './run-status.ts';
+
+export interface RunRequest {
+  /** A bound graph: decode paths set, encode paths cleared (see bind-graph.ts). */
+  graph: GraphDocument;
+  input: string;
+  target?: string;
+  frames?: { start: number; end?: number };
+  /** Encode node id → stereo layout of what it receives, for the output file name. */
+  encodes: Record<string, StereoLayout | undefined>;
+}
+
+interface Job {
+  status: RunStatus;
+  request: RunRequest;
+  controller: AbortController;
+  finished: Promise<void>;
+  settle: () => void;
+}
+
+const HISTORY = 50;
+
+export class RunQueue {
+  private readonly jobs = new Map<string, Job>();
+  private readonly pending: Job[] = [];
+  private readonly reserved = new Set<string>();
+  private running: Job | undefined;
+
+  constructor(
+    private readonly executor: Executor,
+    private readonly outputs: OutputFiles,
+    private readonly hub: EventHub,
+  ) {}
+
+  submit(request: RunRequest): RunStatus {
+    const id = randomUUID();
+    let settle!: () => void;
+    const finished = new Promise<void>((r) => (settle = r));
+    const status: RunStatus = { id, state: 'queued', createdAt: new Date().toISOString(), target: request.target, input: request.input, outputs: [] };
+    const job: Job = { status, request, controller: new AbortController(), finished, settle };
+    this.jobs.set(id, job);
+    this.pending.push(job);
+    this.publish(job);
+    this.prune();
+    queueMicrotask(() => this.next());
+    return { ...status };
+  }
+
+  get(id: string): RunStatus {
+    const job = this.jobs.get(id);
+    if (!job) throw new AneloError('ANELO_E080_RUN_NOT_FOUND', `no run "${id}"`, { param: 'id' });
+    return { ...job.status };
+  }
+
+  /** Newest first. */
+  list(): RunStatus[] {
+    return [...this.jobs.values()].map((j) => ({ ...j.status })).reverse();
+  }
+
+  /** Cancels a queued or running run and waits (briefly) for it to stop; a finished run keeps its state. */
+  async cancel(id: string, waitMs = 15_000): Promise<RunState> {
+    const job = this.jobs.get(id);
+    if (!job) throw new AneloError('ANELO_E080_RUN_NOT_FOUND', `no run "${id}"`, { param: 'id' });
+    if (isFinished(job.status.state)) return job.status.state;
+    if (job.status.state === 'queued') {
+      this.pending.splice(this.pending.indexOf(job), 1);
+      this.finish(job, 'cancelled', { error: new AneloError('ANELO_E030_CANCELLED', 'run cancelled before it started').toJSON() });
+      return job.status.state;
+    }
+    job.controller.abort();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([job.finished, new Promise<void>((r) => (timer = setTimeout(r, waitMs)))]);
+    clearTimeout(timer);
+    return job.status.state;
+  }
+
+  /** Cancels everything (server shutdown). */
+  async close(): Promise<void> {
+    for (const job of [...this.pending]) await this.cancel(job.status.id);
+    if (this.running) await this.cancel(this.running.status.id);
+  }
+
+  private async next(): Promise<void> {
+    if (this.running) return;
+    const job = this.pending.shift();
+    if (!job) return;
+    this.running = job;
+    try {
+      await this.execute(job);
+    } finally {
+      this.running = undefined;
+      void this.next();
+    }
+  }
+
+  private async execute(job: Job): Promise<void> {
+    const { request, status } = job;
+    const started = new Date();
+    status.state = 'running';
+    status.startedAt = started.toISOString();
+    this.publish(job);
+    const outputs: Record<string, string> = {};
+    try {
+      for (const [nodeId, layout] of Object.entries(request.encodes)) {
+        outputs[nodeId] = await this.outputs.freshPath(request.input, nodeId, layout, started, this.reserved);
+      }
+      const report = await this.executor.run(request.graph, {
+        runId: status.id,
+        targets: request.target === undefined ? undefined : [request.target],
+        frames: request.frames,
+        outputs,
+        signal: job.controller.signal,
+        onEvent: (event) => this.hub.broadcast({ kind: 'run', runId: status.id, event: publicEvent(event) }),
+      });
+      const safe = publicReport(report);
+      this.finish(job, 'done', { report: safe, outputs: Object.values(safe.outputs) });
+    } catch (e) {
+      const err = toAneloError(e);
+      const cancelled = job.controller.signal.aborted || err.code === 'ANELO_E030_CANCELLED';
+      this.finish(job, cancelled ? 'cancelled' : 'error', { error: err.toJSON() });
+    } finally {
+      for (const p of Object.values(outputs)) this.reserved.delete(path.basename(p));
+    }
+  }
+
+  private finish(job: Job, state: RunState, extra: Partial<RunStatus>): void {
+    Object.assign(job.status, extra, { state, endedAt: new Date().toISOString() });
+    this.publish(job);
+    job.settle();
+    this.prune();
+  }
+
+  private publish(job: Job): void {
+    this.hub.broadcast({ kind: 'run-state', run: { ...job.status } });
+  }
+
+  private prune(): void {
+    const finished = [...this.jobs.values()].filter((j) => isFinished(j.status.state));
+    for (const j of finished.slice(0, Math.max(0, finished.length - HISTORY))) this.jobs.delete(j.status.id);
+  }
+}
+
+/** Reports name outputs by file name: the client addresses outputs by name, and server paths stay private. */
+function publicReport(r: RunReport): RunReport {
+  return { ...r, outputs: Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, path.basename(v)])) };
+}
+
+function publicEvent(e: ExecutorEvent): ExecutorEvent {
+  return e.type === 'run-done' ? { ...e, report: publicReport(e.report) } : e;
+}

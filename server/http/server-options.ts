@@ -1,0 +1,57 @@
+/** What the server needs to know about its environment, resolved once from explicit options, env and defaults. */
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ModelStore } from '../depth/model-store.ts';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface ServerOptions {
+  host: string;
+  port: number;
+  /** Holds `presets/`, `uploads/` and `outputs/`. */
+  dataDir: string;
+  /** Read-only presets shipped with anelo (`graphs/*.json`). */
+  builtInGraphsDir: string;
+  /** Read-only sample clips listed beside uploads; null when there are none. */
+  sampleMediaDir: string | null;
+  uploadLimitBytes: number;
+  /** The built editor (`dist/client`). */
+  clientDir: string;
+  /** Disk tier of the chunk cache; null keeps the cache in memory only. */
+  cacheDir: string | null;
+  /** Memory tier budget; undefined leaves the cache's own default (ANELO_CACHE_MEMORY_MB or 1 GiB). */
+  memoryBudgetBytes?: number;
+  /** Pino logger level, or false for none. */
+  logs: string | false;
+  /** Injected model store (tests); default one over the project's model folders. */
+  modelStore?: ModelStore;
+}
+
+function envNumber(v: string | undefined): number | undefined {
+  const n = Number(v);
+  return v !== undefined && v !== '' && Number.isFinite(n) ? n : undefined;
+}
+
+/** Fills every option not given from the environment, then from defaults. Never binds 0.0.0.0 unless asked. */
+export function resolveServerOptions(given: Partial<ServerOptions> = {}, env: NodeJS.ProcessEnv = process.env): ServerOptions {
+  const defaultSamples = path.resolve(REPO_ROOT, '..', 'shared', 'media');
+  const samples = given.sampleMediaDir !== undefined ? given.sampleMediaDir : (env.ANELO_SAMPLE_MEDIA ?? (existsSync(defaultSamples) ? defaultSamples : null));
+  const uploadMb = envNumber(env.ANELO_UPLOAD_LIMIT_MB);
+  return {
+    host: given.host ?? env.ANELO_HOST ?? '127.0.0.1',
+    port: given.port ?? envNumber(env.ANELO_PORT) ?? 7878,
+    dataDir: path.resolve(given.dataDir ?? env.ANELO_DATA_DIR ?? path.join(os.homedir(), '.local', 'share', 'anelo')),
+    builtInGraphsDir: path.resolve(given.builtInGraphsDir ?? path.join(REPO_ROOT, 'graphs')),
+    sampleMediaDir: samples ? path.resolve(samples) : null,
+    uploadLimitBytes: given.uploadLimitBytes ?? (uploadMb !== undefined && uploadMb > 0 ? uploadMb : 4096) * 2 ** 20,
+    clientDir: path.resolve(given.clientDir ?? path.join(REPO_ROOT, 'dist', 'client')),
+    cacheDir: given.cacheDir !== undefined ? given.cacheDir : (env.ANELO_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'anelo')),
+    memoryBudgetBytes: given.memoryBudgetBytes,
+    logs: given.logs ?? 'info',
+    modelStore: given.modelStore,
+  };
+}
+
+export { REPO_ROOT };
