@@ -115,7 +115,7 @@ export class MediaLibrary {
 
   async remove(name: string): Promise<void> {
     const found = await this.resolve(name);
-    if (found.sample) throw new AneloError('ANELO_E063_PRESET_READ_ONLY', `"${name}" is a sample clip and cannot be deleted`, { param: 'name' });
+    if (found.sample) throw new AneloError('ANELO_E073_MEDIA_READ_ONLY', `"${name}" is a sample clip and cannot be deleted`, { param: 'name' });
     await fs.rm(found.path, { force: true });
   }
 

@@ -17,7 +17,7 @@ async function clientFallback(app: FastifyInstance): Promise<void> {
       return;
     }
     const hint = url.startsWith('/api') ? '' : ' (the editor is not built: run `npm run build`)';
-    const err = new AneloError('ANELO_E050_BAD_ARGUMENT', `no route ${req.method} ${url}${hint}`).toJSON();
+    const err = new AneloError('ANELO_E035_NO_SUCH_ROUTE', `no route ${req.method} ${url}${hint}`).toJSON();
     reply.code(404).send({ error: err });
   });
 }

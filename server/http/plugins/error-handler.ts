@@ -1,6 +1,6 @@
 /**
  * The one error handler: coded errors become `{ error: AneloErrorJson }` with the status of their family, schema
- * failures become 400 E050 naming the field, and every 5xx says only "internal error" (details go to the log).
+ * failures become 400 E052 naming the field, and every 5xx says only "internal error" (details go to the log).
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -24,7 +24,7 @@ function toBody(error: FastifyError | AneloError): { status: number; body: Anelo
   }
   if (error.validation) {
     const field = fieldOf(error);
-    const body = new AneloError('ANELO_E050_BAD_ARGUMENT', `${error.validationContext ?? 'request'} ${field}: ${error.validation[0]?.message ?? 'is invalid'}`, { param: field }, {
+    const body = new AneloError('ANELO_E052_BAD_REQUEST', `${error.validationContext ?? 'request'} ${field}: ${error.validation[0]?.message ?? 'is invalid'}`, { param: field }, {
       context: error.validationContext,
       field,
     }).toJSON();
@@ -32,7 +32,7 @@ function toBody(error: FastifyError | AneloError): { status: number; body: Anelo
   }
   const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
   if (status >= 500) return { status, body: INTERNAL };
-  const code = status === 413 ? 'ANELO_E071_MEDIA_TOO_LARGE' : status === 404 ? 'ANELO_E070_MEDIA_NOT_FOUND' : 'ANELO_E050_BAD_ARGUMENT';
+  const code = status === 413 ? 'ANELO_E071_MEDIA_TOO_LARGE' : status === 404 ? 'ANELO_E070_MEDIA_NOT_FOUND' : 'ANELO_E052_BAD_REQUEST';
   return { status, body: new AneloError(code, error.message).toJSON() };
 }
 

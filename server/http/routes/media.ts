@@ -7,12 +7,12 @@ const mediaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/media', { schema: { response: { 200: Type.Object({ media: Type.Array(MediaEntry) }) } } }, async () => ({ media: await app.mediaLibrary.list() }));
 
   app.post('/media', { schema: { consumes: ['multipart/form-data'], response: { 201: Type.Object({ media: MediaEntry }) } } }, async (req, reply) => {
-    if (!req.isMultipart()) throw new AneloError('ANELO_E050_BAD_ARGUMENT', 'upload a video as multipart/form-data in the field "file"', { param: 'file' });
+    if (!req.isMultipart()) throw new AneloError('ANELO_E052_BAD_REQUEST', 'upload a video as multipart/form-data in the field "file"', { param: 'file' });
     const limit = app.aneloOptions.uploadLimitBytes;
     const part = await req.file({ limits: { fileSize: limit, files: 1 } });
     if (!part || part.fieldname !== 'file') {
       part?.file.resume();
-      throw new AneloError('ANELO_E050_BAD_ARGUMENT', 'upload a video in the multipart field "file"', { param: 'file' });
+      throw new AneloError('ANELO_E052_BAD_REQUEST', 'upload a video in the multipart field "file"', { param: 'file' });
     }
     const media = await app.mediaLibrary.add(part.filename, part.file, limit);
     return reply.code(201).send({ media });

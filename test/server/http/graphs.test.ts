@@ -114,7 +114,7 @@ describe('presets', () => {
     expect(bad.problems).toEqual([expect.objectContaining({ kind: 'missing-input', nodeId: 'enc' })]);
   });
 
-  it('answers schema failures with 400 E050 naming the field', async () => {
+  it('answers schema failures with 400 E052 naming the field', async () => {
     const cases = [
       [await t.app.inject({ method: 'PUT', url: '/api/graphs/x', payload: [1, 2] }), 'body'],
       [await t.app.inject({ method: 'POST', url: '/api/graphs/x/rename', payload: {} }), 'to'],
@@ -123,10 +123,10 @@ describe('presets', () => {
     ] as const;
     for (const [res, field] of cases) {
       expect(res.statusCode).toBe(400);
-      expect(res.json().error).toMatchObject({ code: 'ANELO_E050_BAD_ARGUMENT', param: field });
+      expect(res.json().error).toMatchObject({ code: 'ANELO_E052_BAD_REQUEST', param: field });
     }
     const broken = await t.app.inject({ method: 'PUT', url: '/api/graphs/x', payload: '{"nodes": [', headers: { 'content-type': 'application/json' } });
-    expect([broken.statusCode, broken.json().error.code]).toEqual([400, 'ANELO_E050_BAD_ARGUMENT']);
+    expect([broken.statusCode, broken.json().error.code]).toEqual([400, 'ANELO_E052_BAD_REQUEST']);
     const newer = await t.app.inject({ method: 'POST', url: '/api/graphs/validate', payload: { ...DECODE_ENCODE, schemaVersion: 99 } });
     expect([newer.statusCode, newer.json().error.code]).toEqual([400, 'ANELO_E003_GRAPH_SCHEMA_VERSION']);
   });

@@ -59,9 +59,9 @@ describe('media', () => {
   it('answers bad requests with coded 4xx errors', async () => {
     t = await buildTestApp();
     const notMultipart = await t.app.inject({ method: 'POST', url: '/api/media', payload: { file: 'x' } });
-    expect([notMultipart.statusCode, notMultipart.json().error.code]).toEqual([400, 'ANELO_E050_BAD_ARGUMENT']);
+    expect([notMultipart.statusCode, notMultipart.json().error.code]).toEqual([400, 'ANELO_E052_BAD_REQUEST']);
     const wrongField = await t.app.inject({ method: 'POST', url: '/api/media', ...multipart('video', 'a.mp4', 'x') });
-    expect([wrongField.statusCode, wrongField.json().error.code]).toEqual([400, 'ANELO_E050_BAD_ARGUMENT']);
+    expect([wrongField.statusCode, wrongField.json().error.code]).toEqual([400, 'ANELO_E052_BAD_REQUEST']);
     const missing = await t.app.inject({ method: 'DELETE', url: '/api/media/nothing.mp4' });
     expect([missing.statusCode, missing.json().error.code]).toEqual([404, 'ANELO_E070_MEDIA_NOT_FOUND']);
     for (const raw of ['..%2F..%2Fetc%2Fpasswd', '%2Fetc%2Fpasswd', '..%5Cx', '.hidden']) {

@@ -39,11 +39,11 @@ describe('preview', () => {
     t = await buildTestApp();
     const cases: [Record<string, unknown>, number, string, string?][] = [
       [{ frame: 1440 }, 400, 'ANELO_E033_FRAME_OUT_OF_RANGE'],
-      [{ frame: -1 }, 400, 'ANELO_E050_BAD_ARGUMENT', 'frame'],
-      [{ frame: 'first' }, 400, 'ANELO_E050_BAD_ARGUMENT', 'frame'],
-      [{ frame: undefined }, 400, 'ANELO_E050_BAD_ARGUMENT', 'frame'],
+      [{ frame: -1 }, 400, 'ANELO_E052_BAD_REQUEST', 'frame'],
+      [{ frame: 'first' }, 400, 'ANELO_E052_BAD_REQUEST', 'frame'],
+      [{ frame: undefined }, 400, 'ANELO_E052_BAD_REQUEST', 'frame'],
       [{ frame: 0, nodeId: 'ghost' }, 404, 'ANELO_E034_UNKNOWN_NODE'],
-      [{ frame: 0, nodeId: '../x' }, 400, 'ANELO_E050_BAD_ARGUMENT', 'nodeId'],
+      [{ frame: 0, nodeId: '../x' }, 400, 'ANELO_E052_BAD_REQUEST', 'nodeId'],
       [{ frame: 0, port: 'nope' }, 404, 'ANELO_E034_UNKNOWN_NODE'],
       [{ frame: 0, input: 'missing.mp4' }, 404, 'ANELO_E070_MEDIA_NOT_FOUND'],
       [{ frame: 0, graph: { schemaVersion: 1, nodes: [], edges: 'x' } }, 400, 'ANELO_E001_GRAPH_INVALID'],

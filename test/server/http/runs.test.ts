@@ -99,10 +99,10 @@ describe('runs', () => {
       expect([res.statusCode, res.json().error.code]).toEqual([status, code]);
       if (param) expect(res.json().error.param).toBe(param);
     };
-    await expectError({ input: 'carphone-176x144.mp4' }, 400, 'ANELO_E050_BAD_ARGUMENT', 'graph');
-    await expectError({ graph: DECODE_ENCODE }, 400, 'ANELO_E050_BAD_ARGUMENT', 'input');
-    await expectError({ graph: DECODE_ENCODE, input: 'carphone-176x144.mp4', frames: { start: -1, end: 4 } }, 400, 'ANELO_E050_BAD_ARGUMENT', 'frames.start');
-    await expectError({ graph: DECODE_ENCODE, input: 'carphone-176x144.mp4', target: 'no/slash' }, 400, 'ANELO_E050_BAD_ARGUMENT', 'target');
+    await expectError({ input: 'carphone-176x144.mp4' }, 400, 'ANELO_E052_BAD_REQUEST', 'graph');
+    await expectError({ graph: DECODE_ENCODE }, 400, 'ANELO_E052_BAD_REQUEST', 'input');
+    await expectError({ graph: DECODE_ENCODE, input: 'carphone-176x144.mp4', frames: { start: -1, end: 4 } }, 400, 'ANELO_E052_BAD_REQUEST', 'frames.start');
+    await expectError({ graph: DECODE_ENCODE, input: 'carphone-176x144.mp4', target: 'no/slash' }, 400, 'ANELO_E052_BAD_REQUEST', 'target');
     await expectError({ graph: DECODE_ENCODE, input: 'carphone-176x144.mp4', frames: { start: 8, end: 8 } }, 400, 'ANELO_E013_EMPTY_RANGE');
     await expectError({ graph: DECODE_ENCODE, input: 'nope.mp4' }, 404, 'ANELO_E070_MEDIA_NOT_FOUND');
     await expectError({ graph: DECODE_ENCODE, input: '../../etc/passwd' }, 400, 'ANELO_E072_MEDIA_NAME');

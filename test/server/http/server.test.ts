@@ -99,7 +99,7 @@ describe('the server', () => {
     expect(res.statusCode).toBe(500);
     expect(res.body).not.toContain('secret');
     expect(res.json()).toEqual({ error: { code: 'ANELO_E099_INTERNAL', title: 'Internal error', message: 'internal error' } });
-    expect((await app.inject({ url: '/api/nothing-here' })).json().error.code).toBe('ANELO_E050_BAD_ARGUMENT');
+    expect((await app.inject({ url: '/api/nothing-here' })).json().error.code).toBe('ANELO_E035_NO_SUCH_ROUTE');
   });
 
   it('serves the built editor at / and its index.html for client-side routes, but never for /api', async () => {
