@@ -1,0 +1,23 @@
+/** What the numbers were measured on: they only compare within one run on one machine. */
+import os from 'node:os';
+
+export interface MachineInfo {
+  cores: number;
+  cpuModel: string;
+  node: string;
+  platform: string;
+  totalMemMB: number;
+  loadAvg1m: number;
+}
+
+export function machineInfo(): MachineInfo {
+  const cpus = os.cpus();
+  return {
+    cores: cpus.length,
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    node: process.version,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    totalMemMB: Math.round(os.totalmem() / 2 ** 20),
+    loadAvg1m: Number(os.loadavg()[0].toFixed(2)),
+  };
+}
