@@ -57,7 +57,9 @@ function numberHeader(res: Response, name: string): number | undefined {
 export const api = {
   nodeTypes: () => json<{ nodeTypes: Catalogue }>('/node-types').then((r) => r.nodeTypes),
   models: () => json<{ models: ModelListing[] }>('/models').then((r) => r.models),
-  pullModel: (id: string) => json<{ started: boolean }>(`/models/${enc(id)}/pull`, { method: 'POST' }),
+  /** `acceptLicense` is needed only for models whose licence is not permissive (the server answers E047 without it). */
+  pullModel: (id: string, acceptLicense = false) =>
+    json<{ started: boolean }>(`/models/${enc(id)}/pull${acceptLicense ? '?acceptLicense=true' : ''}`, { method: 'POST' }),
   graphs: () => json<{ graphs: GraphListing[] }>('/graphs').then((r) => r.graphs),
   graph: (name: string) => json<GraphDocument>(`/graphs/${enc(name)}`),
   saveGraph: (name: string, g: GraphDocument) => json<{ name: string; savedAt: string }>(`/graphs/${enc(name)}`, body('PUT', g)),

@@ -9,11 +9,16 @@ export interface ModelListing {
   name: string;
   family: string;
   license: string;
-  bytes: number;
+  licenseUrl?: string;
+  /** False for licences that forbid commercial use: the server downloads those only with `acceptLicense=true`. */
+  commercialUse?: boolean;
+  /** Null when the registry does not know the file size. */
+  bytes: number | null;
   url?: string;
   localOnly: boolean;
   installed: boolean;
-  path?: string;
+  /** Where the model is installed on the server; null when it is not. */
+  path: string | null;
 }
 
 export interface GraphListing {
@@ -34,6 +39,16 @@ export interface MediaInfo {
   hasAudio: boolean;
 }
 
+/** A finished run's report (server/engine/events.ts `RunReport`); `outputs` maps encode node id → output name. */
+export interface RunReport {
+  runId: string;
+  totalMs: number;
+  frames: { start: number; end: number };
+  nodes: Record<string, { type: string; status: 'ran' | 'cached' | 'skipped'; computedFrames: number; cacheHits: number; ms: number; stats: Record<string, number> }>;
+  outputs: Record<string, string>;
+  warnings: string[];
+}
+
 export type RunState = 'queued' | 'running' | 'done' | 'error' | 'cancelled';
 
 export interface RunStatus {
@@ -44,20 +59,21 @@ export interface RunStatus {
   endedAt?: string;
   target?: string;
   input: string;
+  /** Output names, for `/api/outputs/:name`. */
   outputs: string[];
-  report?: unknown;
+  report?: RunReport;
   error?: AneloErrorJson;
 }
 
 /** The executor's events (server/engine/events.ts), one union on `type`. */
 export type ExecutorEvent =
-  | { type: 'run-start'; runId: string; nodes: string[]; frames: unknown }
-  | { type: 'node-start'; nodeId: string }
-  | { type: 'node-progress'; nodeId: string; done: number; total: number }
-  | { type: 'node-cached'; nodeId: string; frames: number }
-  | { type: 'node-done'; nodeId: string; ms: number; computedFrames: number; cacheHits?: number; stats?: unknown }
-  | { type: 'run-done'; report: unknown }
-  | { type: 'run-error'; code: string; nodeId?: string; message: string };
+  | { type: 'run-start'; runId: string; nodes: string[]; frames: { start: number; end: number } }
+  | { type: 'node-start'; runId: string; nodeId: string }
+  | { type: 'node-progress'; runId: string; nodeId: string; done: number; total: number }
+  | { type: 'node-cached'; runId: string; nodeId: string; frames: number }
+  | { type: 'node-done'; runId: string; nodeId: string; ms: number; computedFrames: number; cacheHits: number; stats: Record<string, number> }
+  | { type: 'run-done'; runId: string; report: RunReport }
+  | { type: 'run-error'; runId: string; code: string; nodeId?: string; message: string };
 
 /** Messages on the `/api/events` WebSocket. */
 export type ServerMessage =

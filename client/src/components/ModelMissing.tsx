@@ -6,7 +6,7 @@ import type { GraphNode } from '../../../nodes/core/graph-document.ts';
 import type { JsonSchema } from '../../../nodes/core/param-schema.ts';
 import { formatMb, formatPercent } from '../lib/format.ts';
 import { useEditor } from '../store/editor-store.ts';
-import { pullModel } from '../store/model-actions.ts';
+import { acceptLicenseAndPull, downloadModel } from '../store/model-actions.ts';
 
 function modelParam(node: GraphNode, schema: JsonSchema): string | undefined {
   for (const [name, s] of Object.entries(schema.properties ?? {})) {
@@ -17,6 +17,8 @@ function modelParam(node: GraphNode, schema: JsonSchema): string | undefined {
   }
   return undefined;
 }
+
+const LICENSE_REFUSED = 'ANELO_E047_MODEL_LICENSE';
 
 export function ModelMissing({ node, schema }: { node: GraphNode; schema: JsonSchema }) {
   const id = modelParam(node, schema);
@@ -38,14 +40,20 @@ export function ModelMissing({ node, schema }: { node: GraphNode; schema: JsonSc
       ) : model.localOnly || !model.url ? (
         <div className="model-missing__manual">This model cannot be downloaded by anelo; place the file by hand (see the models README).</div>
       ) : (
-        <button type="button" data-testid={`model-download-${model.id}`} onClick={() => void pullModel(model.id)}>
-          Download ({formatMb(model.bytes)}, {model.license})
+        <button type="button" data-testid={`model-download-${model.id}`} onClick={() => downloadModel(model)}>
+          Download ({model.bytes !== null ? `${formatMb(model.bytes)}, ` : ''}
+          {model.license})
         </button>
       )}
       {pull?.state === 'error' && (
         <pre className="model-missing__error" data-testid={`model-error-${model.id}`}>
           {pull.code}: {pull.message}
         </pre>
+      )}
+      {pull?.state === 'error' && pull.code === LICENSE_REFUSED && (
+        <button type="button" data-testid={`model-accept-license-${model.id}`} onClick={() => acceptLicenseAndPull(model)}>
+          Accept licence and download
+        </button>
       )}
     </div>
   );

@@ -11,7 +11,8 @@ export function ModelPicker({ testId, value, onChange }: { testId: string; value
       {models.map((m) => (
         <option key={m.id} value={m.id}>
           {m.installed ? '● ' : '○ '}
-          {m.name} · {formatMb(m.bytes)} · {m.license}
+          {m.name}
+          {m.bytes !== null ? ` · ${formatMb(m.bytes)}` : ''} · {m.license}
           {m.installed ? '' : ' · not installed'}
         </option>
       ))}

@@ -27,6 +27,13 @@ function Control({ nodeId, entry, value }: { nodeId: string; entry: ParamEntry; 
       );
     case 'toggle':
       return <input type="checkbox" className="toggle" data-testid={testId} checked={value === true} onChange={(e) => set(e.target.checked)} />;
+    case 'file':
+      // The server binds decode to the chosen input and names outputs itself; a path from the editor is ignored.
+      return (
+        <span className="param__fixed" data-testid={testId} title="Set by the server when the graph runs: the Input video in the right-hand panel, or a new file in the outputs folder">
+          set when run
+        </span>
+      );
     case 'model':
       return <ModelPicker testId={testId} value={typeof value === 'string' ? value : ''} onChange={set} />;
     default:
@@ -35,7 +42,7 @@ function Control({ nodeId, entry, value }: { nodeId: string; entry: ParamEntry; 
           type="text"
           data-testid={testId}
           value={typeof value === 'string' ? value : value == null ? '' : String(value)}
-          placeholder={f.kind === 'file' ? 'file name' : f.nullable ? '(none)' : ''}
+          placeholder={f.nullable ? '(none)' : ''}
           onChange={(e) => set(f.nullable && e.target.value === '' ? null : e.target.value)}
         />
       );

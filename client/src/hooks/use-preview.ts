@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api/api-client.ts';
 import { ApiError } from '../api/api-error.ts';
-import { upstreamIds, upstreamKey } from '../lib/upstream.ts';
+import { upstreamGraph, upstreamIds, upstreamKey } from '../lib/upstream.ts';
 import { getState, useEditor } from '../store/editor-store.ts';
 import { clearNodeErrors, setNodeError } from '../store/preview-actions.ts';
 
@@ -35,7 +35,7 @@ export function usePreview(nodeId: string | null, input: string | null, frame: n
     const ctrl = new AbortController();
     setState((s) => ({ ...s, loading: true }));
     const timer = setTimeout(async () => {
-      const g = getState().graph;
+      const g = upstreamGraph(getState().graph, nodeId);
       try {
         const r = await api.preview({ graph: g, input, nodeId, frame }, ctrl.signal);
         if (ctrl.signal.aborted) return;

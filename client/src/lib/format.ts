@@ -1,5 +1,7 @@
 /** Small display formatters shared by panels. */
-export function formatMb(bytes: number): string {
+/** Megabytes; `null` (size not known to the server) reads "size unknown". */
+export function formatMb(bytes: number | null): string {
+  if (bytes === null || !Number.isFinite(bytes)) return 'size unknown';
   const mb = bytes / 1e6;
   return mb >= 100 ? `${Math.round(mb)} MB` : `${mb.toFixed(1)} MB`;
 }

@@ -2,7 +2,7 @@
  * Folds the server's run events into what the run bar and node badges show. Pure, so the event stream can
  * be replayed in tests and events that arrive before the POST /api/runs reply are not lost.
  */
-import type { ExecutorEvent, RunState, RunStatus } from '../api/api-types.ts';
+import type { ExecutorEvent, RunReport, RunState, RunStatus } from '../api/api-types.ts';
 
 export type NodeRunStatus = 'waiting' | 'running' | 'cached' | 'done' | 'error';
 
@@ -38,13 +38,11 @@ function setNode(v: RunView, id: string, patch: Partial<NodeRun>): RunView {
   };
 }
 
-function outputsOf(report: unknown): string[] {
-  const r = report as { outputs?: unknown } | undefined;
-  if (!Array.isArray(r?.outputs)) return [];
-  return r.outputs
-    .map((o) => (typeof o === 'string' ? o : (o as { name?: string; path?: string })?.name ?? (o as { path?: string })?.path))
-    .filter((o): o is string => typeof o === 'string')
-    .map((o) => o.split(/[\\/]/).pop() ?? o);
+/** Output names from a report, whose `outputs` maps encode node id → output name (docs/api.md). */
+function outputsOf(report: RunReport | undefined): string[] {
+  const outputs = report?.outputs;
+  if (!outputs || typeof outputs !== 'object') return [];
+  return Object.values(outputs).filter((o): o is string => typeof o === 'string');
 }
 
 /** Applies one executor event. */
@@ -82,7 +80,7 @@ export function applyRunEvent(v: RunView, e: ExecutorEvent): RunView {
 /** Applies a `run-state` message (the authoritative state and the output names). */
 export function applyRunStatus(v: RunView, run: RunStatus): RunView {
   const next: RunView = { ...v, state: run.state, target: run.target ?? v.target };
-  if (run.outputs?.length) next.outputs = run.outputs.map((o) => o.split(/[\\/]/).pop() ?? o);
+  if (run.outputs?.length) next.outputs = [...run.outputs];
   if (run.error) next.error = { code: run.error.code, message: run.error.message, nodeId: run.error.nodeId };
   return next;
 }

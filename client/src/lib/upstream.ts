@@ -21,3 +21,12 @@ export function upstreamKey(graph: GraphDocument, nodeId: string): string {
   const edges = graph.edges.filter((e) => ids.has(e.target)).map((e) => [e.source, e.sourcePort, e.target, e.targetPort]);
   return JSON.stringify([nodes, edges]);
 }
+
+/**
+ * The part of the graph a node's output is computed from. Previews send only this, so a half-built branch
+ * elsewhere (an unconnected new node) does not fail the whole request.
+ */
+export function upstreamGraph(graph: GraphDocument, nodeId: string): GraphDocument {
+  const ids = upstreamIds(graph, nodeId);
+  return { ...graph, nodes: graph.nodes.filter((n) => ids.has(n.id)), edges: graph.edges.filter((e) => ids.has(e.target)) };
+}

@@ -1,6 +1,6 @@
 /** Depth models: the list with installed state, and downloads with progress from the WebSocket. */
 import { api } from '../api/api-client.ts';
-import type { ServerMessage } from '../api/api-types.ts';
+import type { ModelListing, ServerMessage } from '../api/api-types.ts';
 import { update } from './editor-store.ts';
 import { notify, reportCoded, reportError } from './status-actions.ts';
 
@@ -13,16 +13,33 @@ export async function refreshModels(): Promise<void> {
   }
 }
 
-/** Starts a model download; progress and the end arrive as WebSocket messages. */
-export async function pullModel(id: string): Promise<void> {
+/**
+ * Starts a model download; progress and the end arrive as WebSocket messages. `acceptLicense` is passed once the
+ * user has agreed to a licence that is not permissive (the server refuses those with E047 otherwise).
+ */
+export async function pullModel(id: string, acceptLicense = false): Promise<void> {
   update((s) => void (s.modelPulls[id] = { state: 'pulling', bytes: 0, total: 0 }));
   try {
-    await api.pullModel(id);
+    await api.pullModel(id, acceptLicense);
   } catch (e) {
     const err = e as { code?: string; message?: string };
     update((s) => void (s.modelPulls[id] = { state: 'error', code: err.code ?? 'ANELO_E044_MODEL_DOWNLOAD', message: err.message ?? String(e) }));
     reportError(e, `Downloading ${id}`);
   }
+}
+
+/** Asks the user to accept a licence that is not permissive, then downloads; false when they decline. */
+export function acceptLicenseAndPull(model: ModelListing): boolean {
+  const where = model.licenseUrl ? ` (${model.licenseUrl})` : '';
+  if (!window.confirm(`${model.name} is licensed "${model.license}"${where}. Accept the licence and download it?`)) return false;
+  void pullModel(model.id, true);
+  return true;
+}
+
+/** The Download button: permissive models download at once, others after the user accepts their licence. */
+export function downloadModel(model: ModelListing): void {
+  if (model.commercialUse === false) acceptLicenseAndPull(model);
+  else void pullModel(model.id);
 }
 
 /** Applies model-progress / model-done / model-error messages. */

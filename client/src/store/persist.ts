@@ -26,30 +26,41 @@ export function readStoredGraph(): StoredGraph | undefined {
   }
 }
 
+function write(s: StoredGraph): void {
+  try {
+    localStorage.setItem(KEY, JSON.stringify(s));
+  } catch {
+    // Storage full or disabled: the graph still lives in memory and can be saved as a preset.
+  }
+}
+
 /** Starts writing the graph whenever it changes; returns a function that stops it. */
 export function startPersisting(): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let pending: StoredGraph | undefined;
   let last = getState().graph;
   let lastName = getState().presetName;
   let lastDirty = getState().dirty;
+  const flush = (): void => {
+    clearTimeout(timer);
+    if (pending) write(pending);
+    pending = undefined;
+  };
   const unsubscribe = subscribe(() => {
     const s = getState();
     if (s.graph === last && s.presetName === lastName && s.dirty === lastDirty) return;
     last = s.graph;
     lastName = s.presetName;
     lastDirty = s.dirty;
+    pending = { graph: s.graph, presetName: s.presetName, dirty: s.dirty };
     clearTimeout(timer);
-    timer = setTimeout(() => {
-      try {
-        const stored: StoredGraph = { graph: s.graph, presetName: s.presetName, dirty: s.dirty };
-        localStorage.setItem(KEY, JSON.stringify(stored));
-      } catch {
-        // Storage full or disabled: the graph still lives in memory and can be saved as a preset.
-      }
-    }, DELAY_MS);
+    timer = setTimeout(flush, DELAY_MS);
   });
+  // A reload or a closed tab within the debounce delay must not lose the last edit.
+  window.addEventListener('pagehide', flush);
   return () => {
-    clearTimeout(timer);
+    flush();
+    window.removeEventListener('pagehide', flush);
     unsubscribe();
   };
 }

@@ -1,0 +1,79 @@
+/** What a user does in the editor, as small steps over Playwright: open it, open a preset, select, connect, read the preview. */
+import { expect } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+
+/** Loads the editor and waits until the graph is on the canvas and the event socket is live. */
+export async function openEditor(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.locator('[data-testid=socket-state]', { hasText: 'live' }).waitFor();
+  await page.locator('.react-flow__node').first().waitFor();
+}
+
+/** Opens a preset from the Presets menu and waits for one of its nodes. */
+export async function openPreset(page: Page, name: string, someNodeId: string): Promise<void> {
+  await page.getByTestId('preset-menu').click();
+  await page.getByTestId(`preset-item-${name}`).click();
+  await expect.poll(() => page.getByTestId('graph-name').textContent()).toBe(name);
+  await page.getByTestId(`node-${someNodeId}`).waitFor();
+}
+
+export const nodeBox = (page: Page, id: string): Locator => page.getByTestId(`node-${id}`);
+
+/** The ids of the nodes on the canvas, sorted. */
+export async function nodeIds(page: Page): Promise<string[]> {
+  const ids = await page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => e.getAttribute('data-id') ?? ''));
+  return ids.sort();
+}
+
+export async function edgeCount(page: Page): Promise<number> {
+  return page.locator('.react-flow__edge').count();
+}
+
+/** Clicks a node's title bar (selects it and makes it the previewed node). */
+export async function selectNode(page: Page, id: string): Promise<void> {
+  await nodeBox(page, id).locator('.graph-node__title').click();
+  await expect.poll(() => nodeBox(page, id).getAttribute('class')).toContain('is-selected');
+}
+
+function handle(page: Page, nodeId: string, port: string, kind: 'source' | 'target'): Locator {
+  return page.locator(`.react-flow__handle.${kind}[data-nodeid="${nodeId}"][data-handleid="${port}"]`);
+}
+
+/** Drags from an output handle to an input handle, as a user connects two ports. */
+export async function dragConnection(page: Page, from: { node: string; port: string }, to: { node: string; port: string }): Promise<void> {
+  const a = await handle(page, from.node, from.port, 'source').boundingBox();
+  const b = await handle(page, to.node, to.port, 'target').boundingBox();
+  if (!a || !b) throw new Error(`handle not on screen: ${from.node}.${from.port} or ${to.node}.${to.port}`);
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 4 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 4 });
+  await page.mouse.up();
+}
+
+export interface PreviewImage {
+  src: string;
+  width: number;
+  height: number;
+  /** Sum of the PNG's bytes, weighted by position: differs when the image differs. */
+  checksum: number;
+}
+
+/** The preview image once it is loaded and not stale (a newer render pending). */
+export async function previewImage(page: Page, testId = 'preview-image'): Promise<PreviewImage> {
+  const img = page.locator(`img[data-testid="${testId}"]:not(.is-stale)`);
+  await img.waitFor();
+  await expect.poll(() => img.evaluate((e: HTMLImageElement) => e.complete && e.naturalWidth > 0)).toBe(true);
+  return img.evaluate(async (e: HTMLImageElement) => {
+    const bytes = new Uint8Array(await (await fetch(e.src)).arrayBuffer());
+    let checksum = 0;
+    for (let i = 0; i < bytes.length; i++) checksum = (checksum * 31 + bytes[i]) >>> 0;
+    return { src: e.src, width: e.naturalWidth, height: e.naturalHeight, checksum };
+  });
+}
+
+/** Waits for the preview to show a different image than `before`, and returns it. */
+export async function nextPreviewImage(page: Page, before: PreviewImage): Promise<PreviewImage> {
+  await expect.poll(() => page.locator('img[data-testid="preview-image"]:not(.is-stale)').getAttribute('src'), { timeout: 20_000 }).not.toBe(before.src);
+  return previewImage(page);
+}

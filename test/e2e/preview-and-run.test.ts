@@ -1,0 +1,82 @@
+/** Previews that follow param changes, a stereo preview through a depth model, and a run whose output downloads. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLIP, startE2E, type E2E } from './harness.ts';
+import { nextPreviewImage, openEditor, openPreset, previewImage, selectNode } from './editor-page.ts';
+
+let e: E2E;
+beforeAll(async () => {
+  e = await startE2E();
+  await openEditor(e.page, e.url);
+  await e.page.getByTestId('media-select').selectOption(CLIP);
+  await e.page.getByTestId('media-info').filter({ hasText: '176×144' }).waitFor();
+});
+afterAll(async () => {
+  await e?.close();
+});
+
+describe('previews and runs', () => {
+  it('re-renders the preview when a param changes: a smaller decode height gives a smaller image', async () => {
+    const { page } = e;
+    await openPreset(page, 'e2e-decode-encode', 'decode');
+    await selectNode(page, 'decode');
+    expect(await page.getByTestId('preview-node').textContent()).toBe('Decode video');
+    const full = await previewImage(page);
+    expect([full.width, full.height]).toEqual([176, 144]);
+
+    await page.getByTestId('param-decode-maxHeight').fill('72');
+    const half = await nextPreviewImage(page, full);
+    expect([half.width, half.height]).toEqual([88, 72]);
+    expect(half.checksum).not.toBe(full.checksum);
+    expect(await page.getByTestId('preview-image-meta').textContent()).toMatch(/\d+ ms · (computed|cached)/);
+  });
+
+  it('shows a side-by-side stereo frame through a depth model, and more divergence changes it', async () => {
+    const { page } = e;
+    await openPreset(page, 'e2e-stereo', 'warp');
+    await selectNode(page, 'depth');
+    // Depth comes at the model's resolution: short side 56, aspect kept (multiples of 14).
+    const depth = await previewImage(page);
+    expect([depth.width, depth.height]).toEqual([70, 56]);
+
+    await selectNode(page, 'warp');
+    const before = await previewImage(page);
+    expect([before.width, before.height]).toEqual([352, 144]);
+    await e.shot('stereo-preview');
+
+    await page.getByTestId('param-warp-divergence').fill('6');
+    const after = await nextPreviewImage(page, before);
+    expect([after.width, after.height]).toEqual([352, 144]);
+    expect(after.checksum).not.toBe(before.checksum);
+
+    // The same frame at the old value again comes from the cache.
+    await page.getByTestId('param-warp-divergence').fill('2');
+    await nextPreviewImage(page, after);
+    await expect.poll(() => page.getByTestId('preview-image-meta').textContent()).toMatch(/cached/);
+  });
+
+  it('runs a clip to the end and offers the output for download as video/mp4', async () => {
+    const { page } = e;
+    await openPreset(page, 'e2e-decode-encode', 'decode');
+    await page.getByTestId('run').click();
+    const state = page.getByTestId('run-state');
+    await expect.poll(() => state.getAttribute('data-state'), { timeout: 60_000 }).toMatch(/done|error/);
+    expect(await state.textContent()).toBe('done');
+    expect(await page.getByTestId('run-node-encode').textContent()).toMatch(/encode.*\d+ ms|encode.*s$/);
+
+    const link = page.locator('[data-testid^="output-link-"]');
+    await link.waitFor();
+    const name = (await link.getAttribute('download')) ?? '';
+    expect(name).toMatch(/^carphone-176x144-encode-\d{8}-\d{6}\.mp4$/);
+    expect(await link.textContent()).toContain(name);
+    await e.shot('run-done');
+
+    const res = await page.request.get(new URL((await link.getAttribute('href')) ?? '', e.url).href);
+    expect(res.status()).toBe(200);
+    expect(res.headers()['content-type']).toBe('video/mp4');
+    const body = await res.body();
+    expect(body.subarray(4, 8).toString('latin1')).toBe('ftyp');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toBe(name);
+  });
+});
