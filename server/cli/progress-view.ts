@@ -1,5 +1,5 @@
 /** Renders executor events as a one-line progress bar on a TTY, or as plain lines for logs and pipes. */
-import type { ExecutorEvent } from '../engine/events.ts';
+import type { ExecutorEvent } from '../../nodes/core/events.ts';
 
 export function createProgressView(stream: NodeJS.WriteStream, sinkIds: string[]): (e: ExecutorEvent) => void {
   const tty = Boolean(stream.isTTY);

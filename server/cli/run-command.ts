@@ -5,7 +5,7 @@ import { AneloError } from '../../nodes/core/errors.ts';
 import type { GraphDocument } from '../../nodes/core/graph-document.ts';
 import { ChunkCache } from '../engine/chunk-cache.ts';
 import { Executor } from '../engine/executor.ts';
-import type { RunReport } from '../engine/events.ts';
+import type { RunReport } from '../../nodes/core/events.ts';
 import { parseGraph } from '../engine/load-graph.ts';
 import { writeFileAtomic } from '../fs/write-file-atomic.ts';
 import { createServices } from '../services.ts';

@@ -9,7 +9,7 @@ import type { AnyNodeDefinition, Chunk, Services, StreamInfo } from '../../nodes
 import { NODE_DEFINITIONS } from '../../nodes/index.ts';
 import { ChunkCache } from './chunk-cache.ts';
 import { sliceChunk } from './chunk-codec.ts';
-import type { ExecutorEvent, RunReport } from './events.ts';
+import type { ExecutorEvent, RunReport } from '../../nodes/core/events.ts';
 import { buildPlan, upstreamOf, type Plan } from './plan.ts';
 import { RunSession } from './run-session.ts';
 

@@ -8,7 +8,7 @@ import type { Chunk, StreamInfo } from '../../nodes/core/types.ts';
 import type { ActionEntry } from './disk-tier.ts';
 import type { ChunkCache } from './chunk-cache.ts';
 import { chunkDigest, concatChunks, encodeChunk, sliceChunk } from './chunk-codec.ts';
-import type { ExecutorEvent, NodeReport } from './events.ts';
+import type { ExecutorEvent, NodeReport } from '../../nodes/core/events.ts';
 import { canonicalJson, sha256 } from './hash.ts';
 import type { Plan, PlannedNode } from './plan.ts';
 import type { Services } from '../../nodes/core/types.ts';

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyOverrides } from '../../server/cli/parse-set.ts';
 import { ChunkCache } from '../../server/engine/chunk-cache.ts';
-import type { RunReport } from '../../server/engine/events.ts';
+import type { RunReport } from '../../nodes/core/events.ts';
 import { Executor } from '../../server/engine/executor.ts';
 import { loadGraph } from '../../server/engine/load-graph.ts';
 import { createServices } from '../../server/services.ts';

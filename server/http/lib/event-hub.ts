@@ -1,14 +1,7 @@
 /** Fans server messages out to every open `/api/events` WebSocket. Slow or closed sockets never block a run. */
-import type { AneloErrorJson } from '../../../nodes/core/errors.ts';
-import type { ExecutorEvent } from '../../engine/events.ts';
-import type { RunStatus } from '../runs/run-status.ts';
+import type { ServerMessage } from '../../../nodes/core/api-types.ts';
 
-export type ServerMessage =
-  | { kind: 'run'; runId: string; event: ExecutorEvent }
-  | { kind: 'run-state'; run: RunStatus }
-  | { kind: 'model-progress'; id: string; bytes: number; total: number }
-  | { kind: 'model-done'; id: string }
-  | { kind: 'model-error'; id: string; error: AneloErrorJson };
+export type { ServerMessage } from '../../../nodes/core/api-types.ts';
 
 /** The part of a WebSocket the hub uses. */
 export interface EventSocket {

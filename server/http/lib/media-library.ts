@@ -8,20 +8,11 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AneloError, isAneloError } from '../../../nodes/core/errors.ts';
+import type { MediaEntry } from '../../../nodes/core/api-types.ts';
 import type { MediaService, ProbeResult } from '../../../nodes/core/types.ts';
 import { checkFileName, resolveInside, sanitiseUploadName } from './safe-names.ts';
 
-export interface MediaEntry {
-  name: string;
-  sample: boolean;
-  sizeBytes: number;
-  width: number;
-  height: number;
-  fps: number;
-  frameCount: number;
-  durationS: number;
-  hasAudio: boolean;
-}
+export type { MediaEntry } from '../../../nodes/core/api-types.ts';
 
 function entry(name: string, sample: boolean, p: ProbeResult): MediaEntry {
   return {

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { AneloError, toAneloError } from '../../../nodes/core/errors.ts';
 import type { GraphDocument } from '../../../nodes/core/graph-document.ts';
 import type { StereoLayout } from '../../../nodes/core/types.ts';
-import type { ExecutorEvent, RunReport } from '../../engine/events.ts';
+import type { ExecutorEvent, RunReport } from '../../../nodes/core/events.ts';
 import type { Executor } from '../../engine/executor.ts';
 import type { EventHub } from '../lib/event-hub.ts';
 import type { OutputFiles } from '../lib/output-files.ts';

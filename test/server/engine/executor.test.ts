@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { GraphDocument } from '../../../nodes/core/graph-document.ts';
 import type { FramesChunk, MediaService } from '../../../nodes/core/types.ts';
 import { ChunkCache } from '../../../server/engine/chunk-cache.ts';
-import type { ExecutorEvent } from '../../../server/engine/events.ts';
+import type { ExecutorEvent } from '../../../nodes/core/events.ts';
 import { Executor } from '../../../server/engine/executor.ts';
 import { computed, resetCounts, TEST_NODES } from './test-nodes.ts';
 

@@ -1,5 +1,5 @@
-/** Everything a run reports, as one discriminated union: the CLI's progress bar, the WebSocket and reports read it. */
-import type { ErrorCode } from '../../nodes/core/errors.ts';
+/** Everything a run reports, as one discriminated union: the CLI progress bar, the WebSocket, reports and the editor read it. */
+import type { ErrorCode } from './errors.ts';
 
 export interface NodeReport {
   type: string;

@@ -1,0 +1,41 @@
+/** Shapes the HTTP API sends (docs/api.md), shared by the server and the editor so neither restates them. */
+import type { AneloErrorJson } from './errors.ts';
+import type { ExecutorEvent, RunReport } from './events.ts';
+
+export type RunState = 'queued' | 'running' | 'done' | 'error' | 'cancelled';
+
+export interface RunStatus {
+  id: string;
+  state: RunState;
+  createdAt: string;
+  startedAt?: string;
+  endedAt?: string;
+  target?: string;
+  /** Media name the run reads. */
+  input: string;
+  /** Output file names (in the outputs folder, for `/api/outputs/:name`) the run wrote. */
+  outputs: string[];
+  report?: RunReport;
+  error?: AneloErrorJson;
+}
+
+/** A video the editor can use: an upload, or a read-only sample clip. */
+export interface MediaEntry {
+  name: string;
+  sample: boolean;
+  sizeBytes: number;
+  width: number;
+  height: number;
+  fps: number;
+  frameCount: number;
+  durationS: number;
+  hasAudio: boolean;
+}
+
+/** Messages on the `/api/events` WebSocket. */
+export type ServerMessage =
+  | { kind: 'run'; runId: string; event: ExecutorEvent }
+  | { kind: 'run-state'; run: RunStatus }
+  | { kind: 'model-progress'; id: string; bytes: number; total: number }
+  | { kind: 'model-done'; id: string }
+  | { kind: 'model-error'; id: string; error: AneloErrorJson };
