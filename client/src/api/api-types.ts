@@ -2,8 +2,6 @@
  * Shapes of the server's replies (docs/api.md). Run, media and event shapes come from nodes/core, shared with the
  * server; the listings here are the client's view of richer server records.
  */
-import type { AneloErrorJson } from '../../../nodes/core/errors.ts';
-
 export interface ModelListing {
   id: string;
   name: string;
