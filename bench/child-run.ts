@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { RunReport } from '../server/engine/events.ts';
+import type { RunReport } from '../nodes/core/events.ts';
 import type { ChildRequest } from './run-graph-child.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

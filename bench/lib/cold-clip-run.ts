@@ -2,7 +2,7 @@
  * The cold run of the default graph on the bench clip (empty disk cache, session warmed first), shared by the
  * retune, overhead and per-node cases. Retune continues on the same executor, so its cache is the one this filled.
  */
-import type { RunReport } from '../../server/engine/events.ts';
+import type { RunReport } from '../../nodes/core/events.ts';
 import type { Executor } from '../../server/engine/executor.ts';
 import type { BenchContext } from './context.ts';
 import { defaultGraph, type Overrides } from './graphs.ts';

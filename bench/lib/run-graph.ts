@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { GraphDocument } from '../../nodes/core/graph-document.ts';
 import { ChunkCache } from '../../server/engine/chunk-cache.ts';
-import type { RunReport } from '../../server/engine/events.ts';
+import type { RunReport } from '../../nodes/core/events.ts';
 import { Executor } from '../../server/engine/executor.ts';
 import type { BenchContext } from './context.ts';
 
