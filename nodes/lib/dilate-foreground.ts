@@ -4,53 +4,77 @@
  * van Herk / Gil-Werman block maxima: O(pixels) whatever the size.
  */
 
+/**
+ * Sliding max of width k over `src` (n values, -Infinity beyond the ends, window centred): writes n values to
+ * `out` at stride `outStride`. `g`/`s` are prefix/suffix maxima within blocks of k over the padded line.
+ */
+function slidingMax(src: Float32Array, srcOff: number, srcStride: number, n: number, r: number, g: Float32Array, s: Float32Array, out: Float32Array, outOff: number, outStride: number): void {
+  const k = 2 * r + 1;
+  const len = n + 2 * r;
+  for (let b0 = 0; b0 < len; b0 += k) {
+    const e = Math.min(b0 + k, len);
+    let m = -Infinity;
+    for (let i = b0; i < e; i++) {
+      const j = i - r;
+      const v = j >= 0 && j < n ? src[srcOff + j * srcStride] : -Infinity;
+      m = v > m ? v : m;
+      g[i] = m;
+    }
+    m = -Infinity;
+    for (let i = e - 1; i >= b0; i--) {
+      const j = i - r;
+      const v = j >= 0 && j < n ? src[srcOff + j * srcStride] : -Infinity;
+      m = v > m ? v : m;
+      s[i] = m;
+    }
+  }
+  // Window [x, x + k - 1] of the padded line spans at most two blocks: max(suffix of the first, prefix of the second).
+  for (let x = 0; x < n; x++) {
+    const a = s[x];
+    const b = g[x + k - 1];
+    out[outOff + x * outStride] = a > b ? a : b;
+  }
+}
+
 /** Max filter of radius `px` (a (2px+1)^2 square); returns a new array (a copy when px is 0). */
 export function dilateForeground(depth: Float32Array, w: number, h: number, px: number): Float32Array {
   const r = Math.max(0, Math.floor(px));
-  const out = Float32Array.from(depth);
-  if (r === 0) return out;
-  const k = 2 * r + 1;
-
-  // Rows: pad with -Infinity, prefix max g and suffix max s per block of k; window [i, i+k-1] = max(s[i], g[i+k-1]).
-  const len = w + 2 * r;
-  const padded = new Float32Array(len);
+  if (r === 0) return Float32Array.from(depth);
+  const rows = new Float32Array(w * h);
+  const out = new Float32Array(w * h);
+  const len = Math.max(w, h) + 2 * r;
   const g = new Float32Array(len);
   const s = new Float32Array(len);
-  for (let y = 0; y < h; y++) {
-    const row = y * w;
-    padded.fill(-Infinity);
-    padded.set(depth.subarray(row, row + w), r);
-    for (let i = 0; i < len; i++) g[i] = i % k === 0 ? padded[i] : Math.max(g[i - 1], padded[i]);
-    for (let i = len - 1; i >= 0; i--) s[i] = i % k === k - 1 || i === len - 1 ? padded[i] : Math.max(s[i + 1], padded[i]);
-    for (let x = 0; x < w; x++) out[row + x] = Math.max(s[x], g[x + k - 1]);
-  }
-
-  // Columns: the same on whole rows at once, which keeps memory access sequential.
-  const src = Float32Array.from(out);
-  const gRows = new Float32Array(w * (h + 2 * r));
-  const sRows = new Float32Array(w * (h + 2 * r));
-  const H = h + 2 * r;
-  for (let i = 0; i < H; i++) {
-    const y = i - r;
-    const o = i * w;
-    for (let x = 0; x < w; x++) {
-      const v = y >= 0 && y < h ? src[y * w + x] : -Infinity;
-      gRows[o + x] = i % k === 0 ? v : Math.max(gRows[o - w + x], v);
-    }
-  }
-  for (let i = H - 1; i >= 0; i--) {
-    const y = i - r;
-    const o = i * w;
-    const startsBlock = i % k === k - 1 || i === H - 1;
-    for (let x = 0; x < w; x++) {
-      const v = y >= 0 && y < h ? src[y * w + x] : -Infinity;
-      sRows[o + x] = startsBlock ? v : Math.max(sRows[o + w + x], v);
-    }
+  if (r > SMALL_RADIUS) {
+    for (let y = 0; y < h; y++) slidingMax(depth, y * w, 1, w, r, g, s, rows, y * w, 1);
+    for (let x = 0; x < w; x++) slidingMax(rows, x, w, h, r, g, s, out, x, w);
+    return out;
   }
   for (let y = 0; y < h; y++) {
-    const a = y * w;
-    const b = (y + k - 1) * w;
-    for (let x = 0; x < w; x++) out[y * w + x] = Math.max(sRows[a + x], gRows[b + x]);
+    const o = y * w;
+    for (let x = 0; x < w; x++) {
+      let m = depth[o + x];
+      const lo = x - r < 0 ? 0 : x - r;
+      const hi = x + r >= w ? w - 1 : x + r;
+      for (let j = lo; j <= hi; j++) if (depth[o + j] > m) m = depth[o + j];
+      rows[o + x] = m;
+    }
+  }
+  // Small radii (the usual 1-4 px): a direct max over whole rows keeps memory access sequential, which beats
+  // block maxima walking down columns.
+  for (let y = 0; y < h; y++) {
+    const o = y * w;
+    out.set(rows.subarray(o, o + w), o);
+    for (let yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r); yy++) {
+      if (yy === y) continue;
+      const q = yy * w;
+      for (let x = 0; x < w; x++) {
+        const v = rows[q + x];
+        if (v > out[o + x]) out[o + x] = v;
+      }
+    }
   }
   return out;
 }
+
+const SMALL_RADIUS = 4;

@@ -93,7 +93,7 @@ describe('foreground dilation', () => {
     const w = 23;
     const h = 17;
     const d = new Float32Array(w * h).map((_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1);
-    for (const r of [1, 2, 5]) {
+    for (const r of [1, 2, 4, 5, 12]) {
       const out = dilateForeground(d, w, h, r);
       for (let y = 0; y < h; y++) {
         for (let x = 0; x < w; x++) {
