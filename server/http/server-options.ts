@@ -21,8 +21,11 @@ export interface ServerOptions {
   clientDir: string;
   /** Disk tier of the chunk cache; null keeps the cache in memory only. */
   cacheDir: string | null;
-  /** Memory tier budget; undefined leaves the cache's own default (ANELO_CACHE_MEMORY_MB or 1 GiB). */
-  memoryBudgetBytes?: number;
+  /**
+   * Memory tier budget: ANELO_CACHE_MEMORY_MB, else 512 MiB — more than a batch run's 128 MiB, because scrubbing
+   * previews back and forth reuses recent chunks of every node.
+   */
+  memoryBudgetBytes: number;
   /** Pino logger level, or false for none. */
   logs: string | false;
   /** Injected model store (tests); default one over the project's model folders. */
@@ -48,7 +51,7 @@ export function resolveServerOptions(given: Partial<ServerOptions> = {}, env: No
     uploadLimitBytes: given.uploadLimitBytes ?? (uploadMb !== undefined && uploadMb > 0 ? uploadMb : 4096) * 2 ** 20,
     clientDir: path.resolve(given.clientDir ?? path.join(REPO_ROOT, 'dist', 'client')),
     cacheDir: given.cacheDir !== undefined ? given.cacheDir : (env.ANELO_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'anelo')),
-    memoryBudgetBytes: given.memoryBudgetBytes,
+    memoryBudgetBytes: given.memoryBudgetBytes ?? (envNumber(env.ANELO_CACHE_MEMORY_MB) ?? 512) * 2 ** 20,
     logs: given.logs ?? 'info',
     modelStore: given.modelStore,
   };
