@@ -1,13 +1,12 @@
 /** Chooses the input video from GET /api/media, or uploads one (file picker, or drop a video on the panel). */
-import { useRef } from 'react';
 import { formatMb } from '../lib/format.ts';
 import { useEditor } from '../store/editor-store.ts';
 import { setPreview, uploadMedia } from '../store/media-actions.ts';
+import { FilePickerButton } from './FilePickerButton.tsx';
 
 export function MediaPicker() {
   const media = useEditor((s) => s.media);
   const input = useEditor((s) => s.preview.input);
-  const fileRef = useRef<HTMLInputElement>(null);
   const info = media.find((m) => m.name === input);
 
   return (
@@ -22,21 +21,9 @@ export function MediaPicker() {
             </option>
           ))}
         </select>
-        <button type="button" onClick={() => fileRef.current?.click()} data-testid="media-upload">
+        <FilePickerButton accept="video/*,.mkv,.mp4,.mov,.webm" onFile={(f) => void uploadMedia(f)} testId="media-upload" inputTestId="media-file">
           Upload…
-        </button>
-        <input
-          ref={fileRef}
-          type="file"
-          accept="video/*,.mkv,.mp4,.mov,.webm"
-          hidden
-          data-testid="media-file"
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            e.target.value = '';
-            if (f) void uploadMedia(f);
-          }}
-        />
+        </FilePickerButton>
       </div>
       {info && (
         <div className="muted small" data-testid="media-info">

@@ -1,8 +1,8 @@
 /** The top bar: presets, undo/redo, share, export/import, and the server connection state. */
-import { useRef } from 'react';
 import { useEditor } from '../store/editor-store.ts';
 import { redo, undo } from '../store/graph-actions.ts';
 import { exportGraph, importGraphFile } from '../store/preset-actions.ts';
+import { FilePickerButton } from './FilePickerButton.tsx';
 import { PresetMenu } from './PresetMenu.tsx';
 import { ShareButton } from './ShareButton.tsx';
 
@@ -12,7 +12,6 @@ export function Toolbar() {
   const name = useEditor((s) => s.presetName);
   const dirty = useEditor((s) => s.dirty);
   const socket = useEditor((s) => s.socket);
-  const fileRef = useRef<HTMLInputElement>(null);
 
   return (
     <header className="toolbar">
@@ -36,21 +35,9 @@ export function Toolbar() {
         <button type="button" onClick={exportGraph} data-testid="export-graph" title="Download the graph as .json">
           Export
         </button>
-        <button type="button" onClick={() => fileRef.current?.click()} data-testid="import-graph" title="Load a graph .json (or drop it on the canvas)">
+        <FilePickerButton accept=".json,application/json" onFile={(f) => void importGraphFile(f)} testId="import-graph" inputTestId="import-file" title="Load a graph .json (or drop it on the canvas)">
           Import
-        </button>
-        <input
-          ref={fileRef}
-          type="file"
-          accept=".json,application/json"
-          hidden
-          data-testid="import-file"
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            e.target.value = '';
-            if (f) void importGraphFile(f);
-          }}
-        />
+        </FilePickerButton>
         <ShareButton />
       </div>
       <div className="toolbar__spacer" />
