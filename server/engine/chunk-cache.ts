@@ -12,20 +12,35 @@ export interface ChunkCacheOptions {
   memoryBudgetBytes?: number;
   /** Disk tier directory; null disables the disk tier. */
   diskDir?: string | null;
+  /** Disk tier budget in bytes (default 20 GiB, or ANELO_CACHE_DISK_MB); least recently used blobs go first. */
+  diskBudgetBytes?: number;
   onWarning?: (w: DiskTierWarning) => void;
 }
 
 const MAX_ACTIONS_IN_MEMORY = 200_000;
+/** Pruning walks the whole store; after a run is often enough. */
+const PRUNE_INTERVAL_MS = 60_000;
 
 export class ChunkCache {
   readonly memory: MemoryTier;
   readonly disk?: DiskTier;
+  readonly diskBudgetBytes: number;
   private readonly actions = new Map<string, ActionEntry>();
+  private lastPrune = 0;
 
   constructor(opts: ChunkCacheOptions = {}) {
     const envMb = Number(process.env.ANELO_CACHE_MEMORY_MB);
     this.memory = new MemoryTier(opts.memoryBudgetBytes ?? (envMb > 0 ? envMb * 2 ** 20 : 128 * 2 ** 20));
+    const diskMb = Number(process.env.ANELO_CACHE_DISK_MB);
+    this.diskBudgetBytes = opts.diskBudgetBytes ?? (diskMb > 0 ? diskMb * 2 ** 20 : 20 * 2 ** 30);
     if (opts.diskDir) this.disk = new DiskTier(opts.diskDir, opts.onWarning);
+  }
+
+  /** Keeps the disk tier within its budget (at most once a minute unless forced). */
+  async prune(force = false): Promise<void> {
+    if (!this.disk || (!force && Date.now() - this.lastPrune < PRUNE_INTERVAL_MS)) return;
+    this.lastPrune = Date.now();
+    await this.disk.prune(this.diskBudgetBytes);
   }
 
   async getAction(key: string, persistent: boolean): Promise<ActionEntry | undefined> {

@@ -40,7 +40,45 @@ export class DiskTier {
       await this.drop(file, 'content does not match its digest');
       return undefined;
     }
+    // The modification time doubles as "last used", which is what pruning evicts by.
+    const now = new Date();
+    fs.utimes(file, now, now).catch(() => {});
     return bytes;
+  }
+
+  /**
+   * Deletes least recently used blobs until the store holds at most `maxBytes`, and temp files a crash left behind.
+   * Action entries stay: one whose blob is gone just makes that chunk compute again.
+   */
+  async prune(maxBytes: number): Promise<{ removed: number; freedBytes: number; totalBytes: number }> {
+    const root = path.join(this.dir, 'cas');
+    const blobs: { file: string; size: number; used: number }[] = [];
+    let total = 0;
+    let removed = 0;
+    let freed = 0;
+    const staleTemp = Date.now() - 3600_000;
+    for (const sub of await fs.readdir(root).catch(() => [] as string[])) {
+      for (const name of await fs.readdir(path.join(root, sub)).catch(() => [] as string[])) {
+        const file = path.join(root, sub, name);
+        const st = await fs.stat(file).catch(() => undefined);
+        if (!st) continue;
+        if (name.endsWith('.tmp')) {
+          if (st.mtimeMs < staleTemp) await fs.rm(file, { force: true });
+          continue;
+        }
+        blobs.push({ file, size: st.size, used: st.mtimeMs });
+        total += st.size;
+      }
+    }
+    blobs.sort((a, b) => a.used - b.used);
+    for (const b of blobs) {
+      if (total <= maxBytes) break;
+      await fs.rm(b.file, { force: true });
+      total -= b.size;
+      freed += b.size;
+      removed++;
+    }
+    return { removed, freedBytes: freed, totalBytes: total };
   }
 
   async putBlob(digest: string, bytes: Uint8Array): Promise<void> {

@@ -84,6 +84,7 @@ export class Executor {
       for (const [nodeId, r] of Object.entries(nodes)) emit({ type: 'node-done', runId, nodeId, ms: r.ms, computedFrames: r.computedFrames, cacheHits: r.cacheHits, stats: r.stats });
       const report: RunReport = { runId, totalMs: Math.round(performance.now() - t0), frames, nodes, outputs, warnings: [] };
       emit({ type: 'run-done', runId, report });
+      await this.cache.prune().catch(() => {});
       return report;
     } catch (e) {
       const err = toAneloError(signal.aborted ? new AneloError('ANELO_E030_CANCELLED', 'run cancelled') : e);

@@ -161,3 +161,36 @@ describe('disk tier', () => {
     expect(warnings).toEqual(['corrupt', 'corrupt']);
   });
 });
+
+describe('disk budget', () => {
+  it('prunes least recently used blobs down to the budget, keeping what was just read', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'anelo-cache-'));
+    const cache = new ChunkCache({ diskDir: dir, diskBudgetBytes: 0 });
+    await executor(cache).run(chain(), { targets: ['src'] });
+    const blobs = async () => {
+      const out: string[] = [];
+      for (const sub of await fs.readdir(path.join(dir, 'cas'))) for (const f of await fs.readdir(path.join(dir, 'cas', sub))) out.push(f);
+      return out;
+    };
+    // The run pruned right after it finished: a budget of 0 leaves nothing.
+    expect(await blobs()).toEqual([]);
+
+    const roomy = new ChunkCache({ diskDir: dir, diskBudgetBytes: 10 * 2 ** 20 });
+    await executor(roomy).run(chain(undefined, { gain: 3 }), { targets: ['src'] });
+    const all = await blobs();
+    expect(all.length).toBe(4);
+    const old = new Date(Date.now() - 60_000);
+    for (const sub of await fs.readdir(path.join(dir, 'cas'))) for (const f of await fs.readdir(path.join(dir, 'cas', sub))) await fs.utimes(path.join(dir, 'cas', sub, f), old, old);
+    resetCounts();
+    // Reading frame 40 touches its chunk (chunk 2): it becomes the most recently used.
+    expect(await frameValue(executor(new ChunkCache({ diskDir: dir })), chain(undefined, { gain: 3 }), 'src', 40)).toBe(120);
+    expect(computed.ramp).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 50));
+    const size = (await fs.stat(path.join(dir, 'cas', all[0].slice(0, 2), all[0]))).size;
+    const result = await roomy.disk!.prune(size + 10);
+    expect(result.removed).toBe(3);
+    resetCounts();
+    expect(await frameValue(executor(new ChunkCache({ diskDir: dir })), chain(undefined, { gain: 3 }), 'src', 40)).toBe(120);
+    expect(computed.ramp).toBeUndefined();
+  });
+});
