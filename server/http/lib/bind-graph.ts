@@ -5,14 +5,34 @@
 import { AneloError } from '../../../nodes/core/errors.ts';
 import type { GraphDocument } from '../../../nodes/core/graph-document.ts';
 import type { StreamInfo } from '../../../nodes/core/types.ts';
+import type { GraphProblem } from '../../../nodes/core/validate-graph.ts';
 import { loadGraph, migrateGraph } from '../../engine/load-graph.ts';
 
-/** Migrates, binds decode inputs to `inputPath`, clears encode paths, then validates (400 E001 with problems). */
+/** A model id as listed by GET /api/models; never a path (the CLI may name a file, a request may not). */
+const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+/**
+ * Migrates, binds decode inputs to `inputPath`, clears encode paths, refuses model params that are paths, then
+ * validates (400 E001 with problems).
+ */
 export function bindGraph(doc: unknown, inputPath: string): GraphDocument {
   const graph = migrateGraph(doc);
+  const problems: GraphProblem[] = [];
   for (const n of graph.nodes) {
     if (n.type === 'decode') n.params = { ...n.params, path: inputPath };
     if (n.type === 'encode') n.params = { ...n.params, path: '' };
+    const model = n.params.model;
+    if (n.type === 'depth' && model !== undefined && (typeof model !== 'string' || !MODEL_ID.test(model) || model.endsWith('.onnx') || model.includes('..'))) {
+      problems.push({
+        kind: 'bad-param',
+        nodeId: n.id,
+        param: 'model',
+        message: `node "${n.id}": param "model" must be a model id from the model list; to use your own .onnx, put it with its .json manifest in a models folder (ANELO_MODELS_DIR) and pick its id`,
+      });
+    }
+  }
+  if (problems.length) {
+    throw new AneloError('ANELO_E001_GRAPH_INVALID', problems[0].message, { nodeId: problems[0].nodeId, param: 'model' }, { problems });
   }
   return loadGraph(graph);
 }

@@ -55,6 +55,23 @@ describe('preview', () => {
     }
   });
 
+  it('never lets a request name a model file: depth models are addressed by id', async () => {
+    t = await buildTestApp();
+    for (const model of ['/etc/shadow.onnx', '../../models/x', 'C:\\models\\x.onnx', 'weights.onnx']) {
+      const graph = {
+        schemaVersion: 1,
+        nodes: [
+          { id: 'dec', type: 'decode', params: {}, position: { x: 0, y: 0 } },
+          { id: 'dep', type: 'depth', params: { model }, position: { x: 1, y: 0 } },
+        ],
+        edges: [{ source: 'dec', sourcePort: 'frames', target: 'dep', targetPort: 'frames' }],
+      };
+      const res = await t.app.inject({ method: 'POST', url: '/api/preview', payload: { graph, input: 'carphone-176x144.mp4', nodeId: 'dep', frame: 0 } });
+      expect([res.statusCode, res.json().error.code, res.json().error.param], model).toEqual([400, 'ANELO_E001_GRAPH_INVALID', 'model']);
+      expect(res.json().error.details.problems[0]).toMatchObject({ nodeId: 'dep', param: 'model' });
+    }
+  });
+
   it('reports every node stream without computing frames (POST /api/info)', async () => {
     t = await buildTestApp();
     const res = await t.app.inject({ method: 'POST', url: '/api/info', payload: { graph: DECODE_ENCODE, input: 'carphone-176x144.mp4' } });
