@@ -40,7 +40,21 @@ function handle(page: Page, nodeId: string, port: string, kind: 'source' | 'targ
 }
 
 /** Drags from an output handle to an input handle, as a user connects two ports. */
+/** Waits until the canvas stops moving (fit-view animates the viewport; handles measured mid-way miss). */
+export async function waitForViewportStill(page: Page): Promise<void> {
+  const transform = () => page.locator('.react-flow__viewport').evaluate((e) => getComputedStyle(e).transform);
+  let last = await transform();
+  for (let i = 0; i < 50; i++) {
+    await page.waitForTimeout(60);
+    const now = await transform();
+    if (now === last) return;
+    last = now;
+  }
+  throw new Error('the canvas viewport never settled');
+}
+
 export async function dragConnection(page: Page, from: { node: string; port: string }, to: { node: string; port: string }): Promise<void> {
+  await waitForViewportStill(page);
   const a = await handle(page, from.node, from.port, 'source').boundingBox();
   const b = await handle(page, to.node, to.port, 'target').boundingBox();
   if (!a || !b) throw new Error(`handle not on screen: ${from.node}.${from.port} or ${to.node}.${to.port}`);
