@@ -98,8 +98,10 @@ async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     const err = toAneloError(e);
-    const where = [err.where.nodeId && `node ${err.where.nodeId}`, err.where.param && `param ${err.where.param}`, err.where.file && `file ${err.where.file}`].filter(Boolean).join(', ');
-    process.stderr.write(`\nerror ${err.code}: ${err.message}${where && !err.message.includes(err.where.file ?? '\u0000') ? ` (${where})` : ''}\n`);
+    // What and where: node and param always, the file unless the message already names it.
+    const file = err.where.file && !err.message.includes(err.where.file) ? `file ${err.where.file}` : undefined;
+    const where = [err.where.nodeId && `node ${err.where.nodeId}`, err.where.param && `param ${err.where.param}`, file].filter(Boolean).join(', ');
+    process.stderr.write(`\nerror ${err.code}${where ? ` (${where})` : ''}: ${err.message}\n`);
     if (verbose) process.stderr.write(`${(err.cause as Error | undefined)?.stack ?? err.stack}\n`);
     return err.code === 'ANELO_E030_CANCELLED' ? 130 : 1;
   }

@@ -62,11 +62,11 @@ describe.skipIf(!hasShared('media'))('anelo run', () => {
 
 describe('anelo errors', () => {
   const cases: [string, string[], RegExp][] = [
-    ['missing input', ['--input', '/no/such/clip.mp4'], /^error ANELO_E010_INPUT_MISSING: .*\/no\/such\/clip\.mp4/m],
-    ['not a video', ['--input', path.join(PROJECT_ROOT, 'package.json')], /^error ANELO_E011_NOT_A_VIDEO: not a readable video: .*package\.json/m],
+    ['missing input', ['--input', '/no/such/clip.mp4'], /^error ANELO_E010_INPUT_MISSING \(node decode\): .*\/no\/such\/clip\.mp4/m],
+    ['not a video', ['--input', path.join(PROJECT_ROOT, 'package.json')], /^error ANELO_E011_NOT_A_VIDEO \(node decode\): not a readable video: .*package\.json/m],
     ['bad --set syntax', ['--set', 'decode:maxHeight'], /^error ANELO_E051_BAD_SET: --set "decode:maxHeight"/m],
-    ['--set on an unknown node', ['--set', 'smooth.strength=0.5'], /^error ANELO_E051_BAD_SET: --set smooth.strength: no node "smooth"/m],
-    ['--set out of range', ['--set', 'encode.crf=99'], /^error ANELO_E001_GRAPH_INVALID: .*param "crf" must be at most 51, got 99/m],
+    ['--set on an unknown node', ['--set', 'smooth.strength=0.5'], /^error ANELO_E051_BAD_SET \(node smooth, param strength\): --set smooth.strength: no node "smooth"/m],
+    ['--set out of range', ['--set', 'encode.crf=99'], /^error ANELO_E001_GRAPH_INVALID \(node encode, param crf.*\): .*param "crf" must be at most 51, got 99/m],
   ];
   for (const [name, extra, pattern] of cases) {
     it(`${name}: exits non-zero with one line saying what and where, no stack trace`, async () => {
