@@ -36,9 +36,8 @@ export function sealHistory(): void {
   });
 }
 
-export function undo(): void {
-  const s0 = getState();
-  const step = undoStep(s0.history, s0.graph);
+/** Moves through history one step: the document and the stacks come from the step (patches, not snapshots). */
+function applyStep(step: ReturnType<typeof undoStep>): void {
   if (!step) return;
   update((s) => {
     s.graph = step.doc as Draft<GraphDocument>;
@@ -47,15 +46,14 @@ export function undo(): void {
   });
 }
 
+export function undo(): void {
+  const s0 = getState();
+  applyStep(undoStep(s0.history, s0.graph));
+}
+
 export function redo(): void {
   const s0 = getState();
-  const step = redoStep(s0.history, s0.graph);
-  if (!step) return;
-  update((s) => {
-    s.graph = step.doc as Draft<GraphDocument>;
-    s.history = step.history as Draft<EditorState['history']>;
-    afterGraphChange(s);
-  });
+  applyStep(redoStep(s0.history, s0.graph));
 }
 
 /** Replaces the whole graph (open, import, share link); starts a fresh undo history. */
