@@ -79,4 +79,20 @@ describe('previews and runs', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     expect(download.suggestedFilename()).toBe(name);
   });
+
+  it('renders only the frame range typed into the run bar', async () => {
+    const { page } = e;
+    await openPreset(page, 'e2e-decode-encode', 'decode');
+    await page.getByTestId('run-start').fill('10');
+    await page.getByTestId('run-end').fill('30');
+    const [response] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/runs') && r.request().method() === 'POST'), page.getByTestId('run').click()]);
+    expect(response.request().postDataJSON().frames).toEqual({ start: 10, end: 30 });
+    const { runId } = await response.json();
+    const status = async () => (await (await page.request.get(new URL(`/api/runs/${runId}`, e.url).href)).json()) as { state: string; report?: { frames: unknown } };
+    await expect.poll(async () => (await status()).state, { timeout: 60_000 }).toBe('done');
+    expect((await status()).report?.frames).toEqual({ start: 10, end: 30 });
+    await expect.poll(() => page.getByTestId('run-state').textContent()).toBe('done');
+    await page.getByTestId('run-start').fill('');
+    await page.getByTestId('run-end').fill('');
+  });
 });

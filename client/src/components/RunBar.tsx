@@ -1,8 +1,9 @@
-/** Run the whole graph or up to the selected node, watch overall and per-node progress, cancel. */
+/** Run the whole graph or up to the selected node (all frames or a range), watch overall and per-node progress, cancel. */
 import { formatMs, formatPercent } from '../lib/format.ts';
 import { isLive, overallProgress } from '../lib/run-progress.ts';
 import { useEditor } from '../store/editor-store.ts';
 import { cancelRun, startRun } from '../store/run-actions.ts';
+import { RunRange } from './RunRange.tsx';
 
 export function RunBar() {
   const run = useEditor((s) => (s.activeRunId ? s.runs[s.activeRunId] : undefined));
@@ -21,6 +22,7 @@ export function RunBar() {
       <button type="button" disabled={live || !input || !selected} onClick={() => void startRun(selected)} data-testid="run-to-selected" title="Run only what the selected node needs">
         Run to selected
       </button>
+      <RunRange />
       <button type="button" disabled={!live} onClick={() => void cancelRun()} data-testid="cancel-run">
         ■ Cancel
       </button>

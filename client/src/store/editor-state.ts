@@ -24,6 +24,9 @@ export interface PreviewSettings {
   compareMode: 'side' | 'split';
   compareA: string | null;
   compareB: string | null;
+  /** Frames [runStart, runEnd) a run renders; null = from the first / to the last frame. */
+  runStart: number | null;
+  runEnd: number | null;
 }
 
 export interface EditorState {
@@ -74,7 +77,7 @@ export const initialState: EditorState = {
   activeRunId: null,
   problems: [],
   nodeErrors: {},
-  preview: { input: null, frame: 0, fit: 'fit', compare: false, compareMode: 'split', compareA: null, compareB: null },
+  preview: { input: null, frame: 0, fit: 'fit', compare: false, compareMode: 'split', compareA: null, compareB: null, runStart: null, runEnd: null },
   toasts: [],
   connectionRefused: null,
   canvasMessage: null,

@@ -4,6 +4,7 @@ import { api } from '../api/api-client.ts';
 import type { ServerMessage } from '../api/api-types.ts';
 import { applyRunEvent, applyRunStatus, isLive, newRunView, type RunView } from '../lib/run-progress.ts';
 import { getState, update } from './editor-store.ts';
+import { inputFrameCount } from './media-actions.ts';
 import { applyModelMessage } from './model-actions.ts';
 import { reportCoded, reportError } from './status-actions.ts';
 
@@ -16,7 +17,9 @@ export async function startRun(target?: string): Promise<void> {
     return;
   }
   try {
-    const runId = await api.startRun({ graph: s.graph, input, target });
+    const { runStart, runEnd } = s.preview;
+    const frames = runStart != null || runEnd != null ? { start: runStart ?? 0, end: runEnd ?? inputFrameCount() } : undefined;
+    const runId = await api.startRun({ graph: s.graph, input, target, frames });
     update((d) => {
       d.runs[runId] = (d.runs[runId] ?? newRunView(runId, target)) as Draft<RunView>;
       d.activeRunId = runId;
