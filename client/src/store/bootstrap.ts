@@ -41,7 +41,9 @@ async function loadInitialGraph(): Promise<void> {
   if (await loadSharedGraph()) return;
   const stored = readStoredGraph();
   if (stored) {
-    loadGraph(stored.graph, stored.presetName, { dirty: stored.dirty });
+    // Saved by an earlier anelo: bring its node params to the current versions, as the server does for presets.
+    const graph = await api.validateGraph(stored.graph).then((r) => r.graph, () => stored.graph);
+    loadGraph(graph, stored.presetName, { dirty: stored.dirty });
     return;
   }
   try {
