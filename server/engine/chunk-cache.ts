@@ -74,7 +74,7 @@ export class ChunkCache {
     return chunk;
   }
 
-  async putChunk(digest: string, chunk: Chunk, encoded: Uint8Array, costMs: number, persistent: boolean): Promise<void> {
+  async putChunk(digest: string, chunk: Chunk, encoded: readonly Uint8Array[], costMs: number, persistent: boolean): Promise<void> {
     this.memory.put(digest, chunk, costMs);
     if (persistent && this.disk) await this.disk.putBlob(digest, encoded);
   }

@@ -20,6 +20,14 @@ interface Header {
 
 /** Serialises a chunk; the bytes are deterministic for equal chunks. */
 export function encodeChunk(chunk: Chunk): Buffer {
+  return Buffer.concat(chunkParts(chunk));
+}
+
+/**
+ * The serialised chunk as consecutive pieces (header, then frame buffers as they are): hashing and writing pieces
+ * saves copying every frame of every chunk into one buffer.
+ */
+export function chunkParts(chunk: Chunk): Uint8Array[] {
   const count = chunk.type === 'cuts' ? chunk.flags.length : chunk.frames.length;
   const header: Header = {
     type: chunk.type,
@@ -45,7 +53,7 @@ export function encodeChunk(chunk: Chunk): Buffer {
   } else {
     parts.push(chunk.flags, new Uint8Array(chunk.scores.buffer, chunk.scores.byteOffset, chunk.scores.byteLength));
   }
-  return Buffer.concat(parts);
+  return parts;
 }
 
 /** Parses bytes made by encodeChunk; throws on anything malformed. */
@@ -85,9 +93,9 @@ export function decodeChunk(bytes: Uint8Array): Chunk {
   return chunk;
 }
 
-/** Content digest of a chunk (sha256 of its encoded bytes). */
-export function chunkDigest(encoded: Uint8Array): string {
-  return sha256(encoded);
+/** Content digest of a chunk: sha256 of its encoded bytes, given whole or as the pieces of chunkParts. */
+export function chunkDigest(encoded: Uint8Array | readonly Uint8Array[]): string {
+  return encoded instanceof Uint8Array ? sha256(encoded) : sha256(...encoded);
 }
 
 /** Approximate in-memory size of a decoded chunk, for the memory budget. */

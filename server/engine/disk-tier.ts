@@ -81,7 +81,8 @@ export class DiskTier {
     return { removed, freedBytes: freed, totalBytes: total };
   }
 
-  async putBlob(digest: string, bytes: Uint8Array): Promise<void> {
+  /** Stores a blob given whole or as consecutive pieces (written in order, never concatenated in memory). */
+  async putBlob(digest: string, bytes: Uint8Array | readonly Uint8Array[]): Promise<void> {
     const file = this.blobPath(digest);
     if (await exists(file)) return;
     await this.writeAtomic(file, bytes);
@@ -112,11 +113,11 @@ export class DiskTier {
   }
 
   /** Temp file + rename; a failed write (full disk) is reported and skipped: caching is never worth failing a run. */
-  private async writeAtomic(file: string, bytes: Uint8Array): Promise<void> {
+  private async writeAtomic(file: string, bytes: Uint8Array | readonly Uint8Array[]): Promise<void> {
     const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       await fs.mkdir(path.dirname(file), { recursive: true });
-      await fs.writeFile(tmp, bytes);
+      await fs.writeFile(tmp, bytes instanceof Uint8Array ? bytes : (bytes as Iterable<Uint8Array>));
       await fs.rename(tmp, file);
     } catch (e) {
       await fs.rm(tmp, { force: true }).catch(() => {});

@@ -7,7 +7,7 @@ import { AneloError, toAneloError } from '../../nodes/core/errors.ts';
 import type { Chunk, StreamInfo } from '../../nodes/core/types.ts';
 import type { ActionEntry } from './disk-tier.ts';
 import type { ChunkCache } from './chunk-cache.ts';
-import { chunkDigest, concatChunks, encodeChunk, sliceChunk } from './chunk-codec.ts';
+import { chunkDigest, chunkParts, concatChunks, sliceChunk } from './chunk-codec.ts';
 import type { ExecutorEvent, NodeReport } from '../../nodes/core/events.ts';
 import { canonicalJson, sha256 } from './hash.ts';
 import type { Plan, PlannedNode } from './plan.ts';
@@ -182,9 +182,9 @@ export class RunSession {
     const digests: Record<string, string> = {};
     const persistent = node.def.cache === 'disk';
     for (const [port, chunk] of Object.entries(outputs)) {
-      const encoded = encodeChunk(chunk);
-      digests[port] = chunkDigest(encoded);
-      await this.cache.putChunk(digests[port], chunk, encoded, ms, persistent);
+      const parts = chunkParts(chunk);
+      digests[port] = chunkDigest(parts);
+      await this.cache.putChunk(digests[port], chunk, parts, ms, persistent);
     }
     const entry: ActionEntry = { digests, ms, nodeType: node.def.type };
     if (node.def.cache !== 'none') await this.cache.putAction(key, entry, persistent);
