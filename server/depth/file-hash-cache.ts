@@ -6,8 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ensureDir } from '../fs/ensure-dir.ts';
 
 interface Entry {
   size: number;
@@ -78,7 +79,7 @@ export class FileHashCache {
   private async save(): Promise<void> {
     if (!this.file || !this.entries) return;
     try {
-      await mkdir(path.dirname(this.file), { recursive: true });
+      await ensureDir(path.dirname(this.file));
       const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
       await writeFile(tmp, JSON.stringify(this.entries, null, 1));
       await rename(tmp, this.file);

@@ -3,7 +3,7 @@
  * manifest found in a model folder, or by a path to an `.onnx` file with a sidecar manifest beside it.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AneloError } from '../../nodes/core/errors.ts';
 import { FileHashCache } from './file-hash-cache.ts';
@@ -12,6 +12,7 @@ import { manualPlacementText } from './model-help-text.ts';
 import { PROJECT_MODELS_DIR, modelSearchDirs } from './model-dirs.ts';
 import { manifestFiles, parseManifest, type ModelFile, type ModelManifest, type Precision } from './model-manifest.ts';
 import { readRegistry } from './model-registry.ts';
+import { ensureDir } from '../fs/ensure-dir.ts';
 
 export type PrecisionChoice = 'auto' | Precision;
 
@@ -141,7 +142,7 @@ export class ModelStore {
       throw new AneloError('ANELO_E044_MODEL_DOWNLOAD', `Model "${id}" has no download URL. ${manualPlacementText(manifest, file, this.dirs, this.installDir)}`, { param: 'model', file: file.file });
     }
     const dest = path.join(this.installDir, file.file);
-    await mkdir(this.installDir, { recursive: true });
+    await ensureDir(this.installDir);
     try {
       const sha256 = await downloadFile(file.url, dest, { sha256: file.sha256, onProgress: opts.onProgress, signal: opts.signal });
       await this.hashes.remember(dest, sha256);

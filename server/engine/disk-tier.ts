@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { sha256 } from './hash.ts';
+import { ensureDir } from '../fs/ensure-dir.ts';
 
 export interface ActionEntry {
   /** Output port → digest of that port's chunk. */
@@ -19,6 +20,9 @@ export interface ActionEntry {
 export type DiskTierWarning = { kind: 'corrupt' | 'write-failed'; file: string; message: string };
 
 export class DiskTier {
+  /** Set after a failed write, so a full or unwritable cache warns once rather than once per chunk. */
+  private failing = false;
+
   constructor(
     readonly dir: string,
     private readonly onWarning: (w: DiskTierWarning) => void = () => {},
@@ -116,12 +120,14 @@ export class DiskTier {
   private async writeAtomic(file: string, bytes: Uint8Array | readonly Uint8Array[]): Promise<void> {
     const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
     try {
-      await fs.mkdir(path.dirname(file), { recursive: true });
+      await ensureDir(path.dirname(file));
       await fs.writeFile(tmp, bytes instanceof Uint8Array ? bytes : (bytes as Iterable<Uint8Array>));
       await fs.rename(tmp, file);
+      this.failing = false;
     } catch (e) {
       await fs.rm(tmp, { force: true }).catch(() => {});
-      this.onWarning({ kind: 'write-failed', file, message: (e as Error).message });
+      if (!this.failing) this.onWarning({ kind: 'write-failed', file, message: `cache writes fail, the run goes on without them (${(e as Error).message})` });
+      this.failing = true;
     }
   }
 }

@@ -3,13 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { toAneloError } from '../../nodes/core/errors.ts';
+import { ensureDir } from './ensure-dir.ts';
 
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   const dir = path.dirname(path.resolve(file));
   const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   let handle: fs.FileHandle | undefined;
   try {
-    await fs.mkdir(dir, { recursive: true });
+    await ensureDir(dir);
     handle = await fs.open(tmp, 'w');
     await handle.writeFile(data);
     await handle.sync();

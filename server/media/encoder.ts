@@ -12,6 +12,7 @@ import { buildEncodeArgs, containerFor } from './ffmpeg-args.ts';
 import { startEncoder } from './fluent-ffmpeg-driver.ts';
 import { parseFfmpegProgress } from './parse-ffmpeg-progress.ts';
 import { probeMedia } from './probe.ts';
+import { ensureDir } from '../fs/ensure-dir.ts';
 
 export async function openEncoder(o: EncodeOptions): Promise<FrameSink> {
   const output = path.resolve(o.output);
@@ -21,7 +22,7 @@ export async function openEncoder(o: EncodeOptions): Promise<FrameSink> {
   }
   const dir = path.dirname(output);
   try {
-    await fs.mkdir(dir, { recursive: true });
+    await ensureDir(dir);
     await fs.access(dir, fs.constants?.W_OK ?? 2);
   } catch (e) {
     throw new AneloError('ANELO_E021_OUTPUT_NOT_WRITABLE', `cannot write to ${dir}: ${(e as Error).message}`, { file: output }, undefined, e);

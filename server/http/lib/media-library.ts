@@ -11,6 +11,7 @@ import { AneloError, isAneloError } from '../../../nodes/core/errors.ts';
 import type { MediaEntry } from '../../../nodes/core/api-types.ts';
 import type { MediaService, ProbeResult } from '../../../nodes/core/types.ts';
 import { checkFileName, resolveInside, sanitiseUploadName } from './safe-names.ts';
+import { ensureDir } from '../../fs/ensure-dir.ts';
 
 export type { MediaEntry } from '../../../nodes/core/api-types.ts';
 
@@ -79,7 +80,7 @@ export class MediaLibrary {
    * Anything that is not a video, or is cut short by the size limit, is deleted.
    */
   async add(originalName: string | undefined, stream: Readable & { truncated?: boolean }, limitBytes: number): Promise<MediaEntry> {
-    await fs.mkdir(this.uploadsDir, { recursive: true });
+    await ensureDir(this.uploadsDir);
     const temp = path.join(this.uploadsDir, `.upload-${randomBytes(6).toString('hex')}.tmp`);
     try {
       try {

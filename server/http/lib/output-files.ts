@@ -5,6 +5,7 @@ import { AneloError } from '../../../nodes/core/errors.ts';
 import { stereoFileSuffix } from '../../media/ffmpeg-args.ts';
 import type { StereoLayout } from '../../../nodes/core/types.ts';
 import { checkFileName, resolveInside } from './safe-names.ts';
+import { ensureDir } from '../../fs/ensure-dir.ts';
 
 export interface OutputListing {
   name: string;
@@ -59,7 +60,7 @@ export class OutputFiles {
    * `reserved` holds names handed out but not written yet.
    */
   async freshPath(inputName: string, nodeId: string, layout: StereoLayout | undefined, when: Date, reserved: Set<string>): Promise<string> {
-    await fs.mkdir(this.dir, { recursive: true });
+    await ensureDir(this.dir);
     const stem = path.basename(inputName, path.extname(inputName)).replace(/[^A-Za-z0-9_()+-]+/g, '_').slice(0, 80) || 'output';
     const base = `${stem}-${nodeId}-${fileTimestamp(when)}`;
     for (let i = 1; ; i++) {

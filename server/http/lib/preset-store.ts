@@ -8,6 +8,7 @@ import type { GraphDocument } from '../../../nodes/core/graph-document.ts';
 import { loadGraph, migrateGraph } from '../../engine/load-graph.ts';
 import { writeFileAtomic } from '../../fs/write-file-atomic.ts';
 import { checkPresetName, resolveInside } from './safe-names.ts';
+import { ensureDir } from '../../fs/ensure-dir.ts';
 
 export interface PresetListing {
   name: string;
@@ -71,7 +72,7 @@ export class PresetStore {
   async save(name: string, doc: unknown): Promise<{ name: string; savedAt: string }> {
     await this.refuseBuiltIn(name);
     const graph = loadGraph(doc);
-    await fs.mkdir(this.userDir, { recursive: true });
+    await ensureDir(this.userDir);
     await writeFileAtomic(this.userFile(name), `${JSON.stringify(graph, null, 2)}\n`);
     return { name, savedAt: new Date().toISOString() };
   }
