@@ -40,6 +40,19 @@ export const ERROR_CATALOGUE = {
   ANELO_E073_MEDIA_READ_ONLY: 'Sample clips cannot be deleted',
   ANELO_E080_RUN_NOT_FOUND: 'Run not found',
   ANELO_E090_DISK_FULL: 'Disk full',
+  // Hardening (issue 9): E100-E139.
+  ANELO_E100_OUTPUT_IS_SOURCE: 'Output would overwrite a source file',
+  ANELO_E101_OUTPUT_NOT_REGULAR: 'Output path exists and is not a regular file',
+  ANELO_E102_MEDIA_FORMAT_REFUSED: 'Media format not allowed',
+  ANELO_E103_FRAME_TOO_LARGE: 'Frame size above the pixel limit',
+  ANELO_E104_HOST_NOT_ALLOWED: 'Host not allowed',
+  ANELO_E105_CROSS_ORIGIN: 'Cross-site request refused',
+  ANELO_E106_ACCESS_TOKEN: 'Access token missing or wrong',
+  ANELO_E107_SERVER_BUSY: 'Server busy',
+  ANELO_E108_INPUT_NOT_READABLE: 'Input file is not readable (permission denied)',
+  ANELO_E109_URL_TOO_LONG: 'Request URL too long',
+  ANELO_E110_DEPTH_NOT_FINITE: 'Depth model produced NaN or infinite values',
+  ANELO_E111_CACHE_DIR_INVALID: 'Cache folder is not usable',
   ANELO_E099_INTERNAL: 'Internal error',
 } as const;
 
