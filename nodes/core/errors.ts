@@ -53,6 +53,12 @@ export const ERROR_CATALOGUE = {
   ANELO_E109_URL_TOO_LONG: 'Request URL too long',
   ANELO_E110_DEPTH_NOT_FINITE: 'Depth model produced NaN or infinite values',
   ANELO_E111_CACHE_DIR_INVALID: 'Cache folder is not usable',
+  // Cluster renders (issue 11): E140-E159.
+  ANELO_E140_REDIS_UNREACHABLE: 'Redis is not reachable',
+  ANELO_E141_PATH_NOT_SHARED: 'Input or output is not on a path every worker can reach',
+  ANELO_E142_SEGMENT_FAILED: 'A segment of a cluster render failed',
+  ANELO_E143_JOIN_FAILED: 'Joining the rendered segments failed',
+  ANELO_E144_CLUSTER_GRAPH: 'The graph cannot be split across workers',
   ANELO_E099_INTERNAL: 'Internal error',
 } as const;
 
