@@ -23,14 +23,14 @@ export interface RunArgs {
   quiet?: boolean;
 }
 
-function parseFrames(text: string): { start: number; end?: number } {
+export function parseFrames(text: string): { start: number; end?: number } {
   const m = /^(\d+)?:(\d+)?$/.exec(text);
   if (!m) throw new AneloError('ANELO_E050_BAD_ARGUMENT', `--frames "${text}": expected <start>:<end>, e.g. 0:100`, {});
   return { start: m[1] ? Number(m[1]) : 0, end: m[2] ? Number(m[2]) : undefined };
 }
 
 /** Points decode nodes without a file at --input and maps --output onto encode nodes. */
-function bindFiles(graph: GraphDocument, input?: string, output?: string): { graph: GraphDocument; outputs: Record<string, string> } {
+export function bindFiles(graph: GraphDocument, input?: string, output?: string): { graph: GraphDocument; outputs: Record<string, string> } {
   const g = structuredClone(graph);
   const decodes = g.nodes.filter((n) => n.type === 'decode');
   if (input) {
