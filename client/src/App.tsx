@@ -1,30 +1,36 @@
-/** The editor's layout: toolbar, palette, canvas with run bar, preview panel, and the status area. */
+/** The editor's layout: toolbar, palette, canvas with run bar, a resizable viewer panel, and the status area. */
 import { ReactFlowProvider } from '@xyflow/react';
+import { AppDialog } from './components/AppDialog.tsx';
 import { Canvas } from './components/Canvas.tsx';
 import { Palette } from './components/Palette.tsx';
+import { PanelResizer } from './components/PanelResizer.tsx';
 import { PreviewPanel } from './components/PreviewPanel.tsx';
 import { RunBar } from './components/RunBar.tsx';
 import { StatusArea } from './components/StatusArea.tsx';
 import { Toolbar } from './components/Toolbar.tsx';
 import { useKeyboardShortcuts } from './hooks/use-keyboard-shortcuts.ts';
 import { useServerConnection } from './hooks/use-server-connection.ts';
+import { useEditor } from './store/editor-store.ts';
 
 export function App() {
   useServerConnection();
   useKeyboardShortcuts();
+  const view = useEditor((s) => s.view);
   return (
     <ReactFlowProvider>
       <div className="app">
         <Toolbar />
-        <div className="workspace">
+        <div className={`workspace${view.large ? ' is-large' : ''}`}>
           <Palette />
           <main className="center">
             <Canvas />
             <RunBar />
           </main>
-          <PreviewPanel />
+          <PanelResizer />
+          <PreviewPanel width={view.large ? undefined : view.panelWidth} />
         </div>
         <StatusArea />
+        <AppDialog />
       </div>
     </ReactFlowProvider>
   );

@@ -89,17 +89,26 @@ export interface E2E {
   page: Page;
   /** Saves a screenshot of `page` (default: the main page) as test-output/e2e/<name>.png. */
   shot(name: string, page?: Page): Promise<string>;
+  /** Stops the server and starts a new one on the same port over the same data folder. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
-async function startServer(dir: string): Promise<{ app: FastifyInstance; url: string }> {
+export interface E2EOptions {
+  viewport?: { width: number; height: number };
+}
+
+/** Starts the server over `dir`; a second start over the same folder (a restart) keeps its data. */
+async function startServer(dir: string, port = 0): Promise<{ app: FastifyInstance; url: string }> {
   const models = path.join(dir, 'models');
-  mkdirSync(models);
-  writeDepthAnythingLike(models, { weights: [0.2, 0.5, 0.3], bias: 1 }, { id: TEST_MODEL_ID, target: 56 });
+  const builtIns = path.join(dir, 'graphs');
+  if (!existsSync(models)) {
+    mkdirSync(models);
+    writeDepthAnythingLike(models, { weights: [0.2, 0.5, 0.3], bias: 1 }, { id: TEST_MODEL_ID, target: 56 });
+  }
   // The depth node resolves models through its own store, which reads ANELO_MODELS_DIR.
   process.env.ANELO_MODELS_DIR = models;
-  const builtIns = path.join(dir, 'graphs');
-  mkdirSync(builtIns);
+  mkdirSync(builtIns, { recursive: true });
   for (const f of readdirSync(path.join(PROJECT_ROOT, 'graphs'))) if (f.endsWith('.json')) copyFileSync(path.join(PROJECT_ROOT, 'graphs', f), path.join(builtIns, f));
   for (const [name, g] of Object.entries(TEST_GRAPHS)) writeFileSync(path.join(builtIns, `${name}.json`), JSON.stringify(g));
   const app = await buildServer({
@@ -111,20 +120,20 @@ async function startServer(dir: string): Promise<{ app: FastifyInstance; url: st
     logs: false,
     modelStore: new ModelStore({ dirs: [models], installDir: models, hashCacheFile: null }),
   });
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port, host: '127.0.0.1' });
   return { app, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
 }
 
 /** Server, browser and one page; call `close()` in afterAll. */
-export async function startE2E(): Promise<E2E> {
+export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
   await ensureClientBuilt();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'anelo-e2e-'));
-  const { app, url } = await startServer(dir);
+  let { app, url } = await startServer(dir);
   const context = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
     executablePath: CHROMIUM,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1440, height: 900 },
+    viewport: opts.viewport ?? { width: 1440, height: 900 },
     acceptDownloads: true,
   });
   context.setDefaultTimeout(15_000);
@@ -134,13 +143,20 @@ export async function startE2E(): Promise<E2E> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   return {
     url,
-    app,
+    get app() {
+      return app;
+    },
     context,
     page,
     async shot(name, p = page) {
       const file = path.join(SCREENSHOT_DIR, `${name}.png`);
       await p.screenshot({ path: file });
       return file;
+    },
+    async restart() {
+      const port = Number(new URL(url).port);
+      await app.close();
+      ({ app, url } = await startServer(dir, port));
     },
     async close() {
       await context.close().catch(() => undefined);

@@ -40,6 +40,8 @@ export interface PreviewRequest {
   nodeId: string;
   port?: string;
   frame: number;
+  /** Downsize to at most this width (low-res frames while scrubbing); a server that ignores it sends full size. */
+  maxWidth?: number;
 }
 
 export interface RunRequest {

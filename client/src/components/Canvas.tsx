@@ -53,6 +53,8 @@ export function Canvas() {
         isValidConnection={rules.isValidConnection}
         onDelete={onDelete}
         deleteKeyCode={deleteKeys}
+        // Arrow keys step the previewed frame; they must not also nudge the selected nodes.
+        disableKeyboardA11y
         colorMode="dark"
         fitView
         fitViewOptions={fitOptions}

@@ -1,15 +1,17 @@
-/** The right-hand panel: input media, the selected node's output at a frame (or two nodes compared), and outputs. */
+/** The viewer panel: input media, the selected node's output at a frame (or two nodes compared), and the runs. */
 import type { DragEvent } from 'react';
 import { useEditor } from '../store/editor-store.ts';
 import { setPreview, uploadMedia } from '../store/media-actions.ts';
+import { toggleLargeView } from '../store/view-actions.ts';
 import { CompareView } from './CompareView.tsx';
 import { FrameScrubber } from './FrameScrubber.tsx';
 import { MediaPicker } from './MediaPicker.tsx';
 import { OutputPlayer } from './OutputPlayer.tsx';
 import { PreviewView } from './PreviewView.tsx';
 
-export function PreviewPanel() {
+export function PreviewPanel({ width }: { width?: number }) {
   const preview = useEditor((s) => s.preview);
+  const large = useEditor((s) => s.view.large);
   const selected = useEditor((s) => s.selection.nodes[0] ?? null);
   const label = useEditor((s) => {
     const n = s.graph.nodes.find((x) => x.id === selected);
@@ -24,7 +26,7 @@ export function PreviewPanel() {
   };
 
   return (
-    <aside className="side-panel" data-testid="preview-panel" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
+    <aside className="side-panel" style={width !== undefined ? { width } : undefined} data-testid="preview-panel" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
       <section className="panel-section">
         <h2>Input</h2>
         <MediaPicker />
@@ -45,6 +47,9 @@ export function PreviewPanel() {
               </button>
             ))}
           </div>
+          <button type="button" className={large ? 'is-on' : ''} onClick={toggleLargeView} data-testid="preview-enlarge" title="Give the viewer most of the window (double-click the divider)">
+            {large ? '⤡ Shrink' : '⤢ Enlarge'}
+          </button>
         </div>
         {preview.compare ? <CompareView /> : <PreviewView nodeId={selected} testId="preview-image" />}
         <FrameScrubber />

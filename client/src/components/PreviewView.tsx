@@ -1,27 +1,61 @@
-/** One node's preview image, with latency, cache state, and the server's error when it fails. */
+/**
+ * One node's preview image, drawn as large as the stage allows: depth maps (computed at the model's resolution)
+ * are stretched back to the video's aspect ratio and get a near/far legend; other images keep their own aspect.
+ */
+import { useRef, useState } from 'react';
+import { useElementSize } from '../hooks/use-element-size.ts';
 import { usePreview } from '../hooks/use-preview.ts';
+import { fitBox } from '../lib/fit-box.ts';
 import { formatMs } from '../lib/format.ts';
 import { useEditor } from '../store/editor-store.ts';
+import { DepthLegend } from './DepthLegend.tsx';
 
-export function PreviewView({ nodeId, testId }: { nodeId: string | null; testId: string }) {
+export function PreviewView({ nodeId, testId, label }: { nodeId: string | null; testId: string; label?: string }) {
   const input = useEditor((s) => s.preview.input);
   const frame = useEditor((s) => s.preview.frame);
   const fit = useEditor((s) => s.preview.fit);
-  const sink = useEditor((s) => {
+  const media = useEditor((s) => s.media.find((m) => m.name === s.preview.input));
+  const kind = useEditor((s) => {
     const n = s.graph.nodes.find((x) => x.id === nodeId);
-    return n ? s.catalogue?.[n.type]?.sink === true : false;
+    const d = n ? s.catalogue?.[n.type] : undefined;
+    if (!d) return 'none';
+    if (d.sink) return 'sink';
+    return d.outputs[0]?.types.includes('depth') ? 'depth' : 'image';
   });
-  const p = usePreview(sink ? null : nodeId, input, frame);
+  const p = usePreview(kind === 'sink' ? null : nodeId, input, frame);
+  const stageRef = useRef<HTMLDivElement>(null);
+  const stage = useElementSize(stageRef);
+  const [natural, setNatural] = useState<{ w: number; h: number } | null>(null);
 
   let hint: string | null = null;
   if (!input) hint = 'Choose or upload an input video.';
   else if (!nodeId) hint = 'Select a node to preview its output.';
-  else if (sink) hint = 'This node writes a file: run the graph to get its output, or select the node that feeds it.';
+  else if (kind === 'sink') hint = 'This node writes a file: run the graph to get its output, or select the node that feeds it.';
+
+  const depth = kind === 'depth';
+  const aspect = depth && media ? media.width / media.height : natural ? natural.w / natural.h : 0;
+  const box = fitBox(stage.width, stage.height, aspect);
+  const imgStyle = fit === 'fit' ? { left: box.left, top: box.top, width: box.width, height: box.height } : undefined;
 
   return (
     <div className="preview">
-      <div className={`preview__stage preview__stage--${fit === 'fit' ? 'fit' : 'actual'}`}>
-        {hint ? <div className="muted">{hint}</div> : p.url && <img src={p.url} alt="preview" data-testid={testId} className={p.loading ? 'is-stale' : ''} />}
+      <div ref={stageRef} className={`preview__stage preview__stage--${fit === 'fit' ? 'fit' : 'actual'}`} data-testid={`${testId}-stage`}>
+        {hint ? (
+          <div className="muted">{hint}</div>
+        ) : (
+          p.url && (
+            <img
+              src={p.url}
+              alt={label ?? 'preview'}
+              data-testid={testId}
+              data-low={p.low ? '1' : '0'}
+              className={p.loading ? 'is-stale' : ''}
+              style={imgStyle}
+              onLoad={(e) => setNatural({ w: e.currentTarget.naturalWidth, h: e.currentTarget.naturalHeight })}
+            />
+          )
+        )}
+        {label && <span className="preview__label">{label}</span>}
         {!hint && p.error && (
           <div className="preview__error" data-testid={`${testId}-error`}>
             <strong>{p.error.code}</strong>
@@ -29,8 +63,11 @@ export function PreviewView({ nodeId, testId }: { nodeId: string | null; testId:
           </div>
         )}
       </div>
-      <div className="preview__meta" data-testid={`${testId}-meta`}>
-        {p.loading ? 'rendering…' : p.ms !== undefined ? `${formatMs(p.ms)}${p.cached ? ' · cached' : ' · computed'}` : ''}
+      <div className="preview__foot">
+        {depth && !hint && <DepthLegend note="per-frame range" />}
+        <div className="preview__meta" data-testid={`${testId}-meta`}>
+          {p.loading && !p.url ? 'rendering…' : p.ms !== undefined ? `${formatMs(p.ms)}${p.local ? ' · cached in the page' : p.cached ? ' · cached' : ' · computed'}${p.low ? ' · low-res' : ''}` : ''}
+        </div>
       </div>
     </div>
   );

@@ -12,6 +12,7 @@ import { refreshModels } from './model-actions.ts';
 import { readStoredGraph, startPersisting } from './persist.ts';
 import { importGraph, refreshPresets } from './preset-actions.ts';
 import { reportError } from './status-actions.ts';
+import { restoreView } from './view-actions.ts';
 
 async function loadCatalogue(): Promise<void> {
   try {
@@ -61,6 +62,7 @@ let started: Promise<void> | undefined;
 
 /** Loads everything the editor needs, once per page (React's strict mode mounts effects twice). */
 export function bootstrap(): Promise<void> {
+  if (!started) restoreView();
   started ??= Promise.all([loadCatalogue(), refreshModels(), refreshMedia(), refreshPresets(), loadInitialGraph()]).then(() => {
     update((s) => void (s.ready = true));
     startPersisting();

@@ -29,6 +29,28 @@ export interface PreviewSettings {
   runEnd: number | null;
 }
 
+/** An in-app dialog waiting for the user (its resolver lives in dialog-actions.ts). */
+export interface DialogSpec {
+  id: number;
+  kind: 'confirm' | 'prompt';
+  title: string;
+  message?: string;
+  /** Prompt: the field's label and starting value. */
+  label?: string;
+  value?: string;
+  confirmLabel: string;
+  /** The confirm button reads as destructive (discard, delete). */
+  danger?: boolean;
+}
+
+/** How the window is shared between the canvas and the viewer. */
+export interface ViewLayout {
+  /** Width of the viewer panel in px when not enlarged. */
+  panelWidth: number;
+  /** The viewer takes most of the window (the canvas keeps a narrow strip). */
+  large: boolean;
+}
+
 export interface EditorState {
   graph: GraphDocument;
   /** Preset the graph was opened from or last saved as; null for an unsaved graph. */
@@ -48,7 +70,9 @@ export interface EditorState {
   /** Preview errors per node, shown on the node. */
   nodeErrors: Record<string, string>;
   preview: PreviewSettings;
+  view: ViewLayout;
   toasts: Toast[];
+  dialog: DialogSpec | null;
   connectionRefused: string | null;
   /** Shown on the empty canvas, e.g. when no default preset exists. */
   canvasMessage: string | null;
@@ -78,7 +102,9 @@ export const initialState: EditorState = {
   problems: [],
   nodeErrors: {},
   preview: { input: null, frame: 0, fit: 'fit', compare: false, compareMode: 'split', compareA: null, compareB: null, runStart: null, runEnd: null },
+  view: { panelWidth: 520, large: false },
   toasts: [],
+  dialog: null,
   connectionRefused: null,
   canvasMessage: null,
   socket: 'connecting',
