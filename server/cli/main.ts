@@ -10,6 +10,8 @@ const USAGE = `anelo — convert 2D video to stereo 3D with node graphs
 
   anelo run <graph.json> --input <video> --output <file> [--set <node>.<param>=<value> ...]
             [--frames <start>:<end>] [--report <report.json>] [--cache-dir <dir>] [--verbose]
+            [--cluster redis://host:port [--segment-frames 300] [--min-segment-frames 12]]
+  anelo worker --redis redis://host:port [--workers N] [--cache-dir <dir>]   render cluster segments
   anelo nodes [--json]                 node types, ports and params
   anelo models list [--json]           depth models: licence, size, installed or not
   anelo models pull <id>               download a model (resumable, sha256-verified)
@@ -60,10 +62,13 @@ async function main(argv: string[]): Promise<number> {
             'cache-dir': { type: 'string' },
             verbose: { type: 'boolean' },
             quiet: { type: 'boolean', short: 'q' },
+            cluster: { type: 'string' },
+            'segment-frames': { type: 'string' },
+            'min-segment-frames': { type: 'string' },
           },
         });
         if (positionals.length !== 1) throw new AneloError('ANELO_E050_BAD_ARGUMENT', 'anelo run needs exactly one graph file', {});
-        const report = await runCommand({
+        const runArgs = {
           graph: positionals[0],
           input: values.input,
           output: values.output,
@@ -72,7 +77,11 @@ async function main(argv: string[]): Promise<number> {
           report: values.report,
           cacheDir: values['cache-dir'] ?? defaultCacheDir(),
           quiet: values.quiet,
-        });
+        };
+        const optionalInt = (v?: string): number | undefined => (v === undefined ? undefined : Number(v));
+        const report = values.cluster
+          ? await (await import('./cluster-run.ts')).clusterRunCommand({ ...runArgs, cluster: values.cluster, segmentFrames: optionalInt(values['segment-frames']), minSegmentFrames: optionalInt(values['min-segment-frames']) })
+          : await runCommand(runArgs);
         process.stdout.write(`${formatReport(report)}\n`);
         return 0;
       }
@@ -82,6 +91,10 @@ async function main(argv: string[]): Promise<number> {
       case 'models': {
         const { modelsCommand } = await import('./models-command.ts');
         return await modelsCommand(rest);
+      }
+      case 'worker': {
+        const { workerCommand } = await import('./worker-command.ts');
+        return await workerCommand(rest, defaultCacheDir());
       }
       case 'serve': {
         const { serveCommand } = await import('./serve-command.ts');
@@ -97,7 +110,9 @@ async function main(argv: string[]): Promise<number> {
         throw new AneloError('ANELO_E050_BAD_ARGUMENT', `unknown command "${command}" (try: anelo help)`, {});
     }
   } catch (e) {
-    const err = toAneloError(e);
+    // node:util parseArgs: an unknown flag, a missing value, "--frames -5:10" read as a flag.
+    const parseError = String((e as NodeJS.ErrnoException).code ?? '').startsWith('ERR_PARSE_ARGS');
+    const err = parseError ? new AneloError('ANELO_E050_BAD_ARGUMENT', `${(e as Error).message} (try: anelo help)`, {}) : toAneloError(e);
     // What and where: node and param always, the file unless the message already names it.
     const file = err.where.file && !err.message.includes(err.where.file) ? `file ${err.where.file}` : undefined;
     const where = [err.where.nodeId && `node ${err.where.nodeId}`, err.where.param && `param ${err.where.param}`, file].filter(Boolean).join(', ');

@@ -1,0 +1,67 @@
+/** `anelo run … --cluster redis://host:port`: plans here, renders segments on `anelo worker` processes, joins them. */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { AneloError } from '../../nodes/core/errors.ts';
+import { ChunkCache } from '../engine/chunk-cache.ts';
+import { parseGraph } from '../engine/load-graph.ts';
+import { writeFileAtomic } from '../fs/write-file-atomic.ts';
+import { createServices } from '../services.ts';
+import { createClusterProgressView } from '../cluster/cluster-progress-view.ts';
+import { checkRedis, parseRedisUrl } from '../cluster/connect-redis.ts';
+import type { ClusterReport } from '../cluster/merge-reports.ts';
+import { planRender } from '../cluster/plan-render.ts';
+import { DEFAULT_SEGMENT_RULES } from '../cluster/plan-segments.ts';
+import { submitRender } from '../cluster/submit-render.ts';
+import { applyOverrides, parseSet } from './parse-set.ts';
+import { bindFiles, parseFrames, type RunArgs } from './run-command.ts';
+
+export interface ClusterRunArgs extends RunArgs {
+  cluster: string;
+  /** Longest segment in frames. */
+  segmentFrames?: number;
+  /** Shortest scene kept as its own segment. */
+  minSegmentFrames?: number;
+}
+
+function positiveInt(v: number | undefined, name: string, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (!Number.isInteger(v) || v < 1) throw new AneloError('ANELO_E050_BAD_ARGUMENT', `${name} must be a whole number of frames ≥ 1`, {});
+  return v;
+}
+
+export async function clusterRunCommand(a: ClusterRunArgs): Promise<ClusterReport> {
+  const rules = {
+    maxFrames: positiveInt(a.segmentFrames, '--segment-frames', DEFAULT_SEGMENT_RULES.maxFrames),
+    minFrames: positiveInt(a.minSegmentFrames, '--min-segment-frames', DEFAULT_SEGMENT_RULES.minFrames),
+  };
+  // Redis first: when it is unreachable nothing is planned, created or written.
+  await checkRedis(parseRedisUrl(a.cluster));
+  let text: string;
+  try {
+    text = await fs.readFile(a.graph, 'utf8');
+  } catch {
+    throw new AneloError('ANELO_E010_INPUT_MISSING', `graph file not found: ${path.resolve(a.graph)}`, { file: a.graph });
+  }
+  const overridden = applyOverrides(parseGraph(text, a.graph), a.set.map(parseSet));
+  const { graph, outputs } = bindFiles(parseGraph(JSON.stringify(overridden), a.graph), a.input, a.output);
+  const services = await createServices();
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const cache = new ChunkCache({ diskDir: a.cacheDir, onWarning: (w) => process.stderr.write(`warning: ${w.message}: ${w.file}\n`) });
+    const plan = await planRender({ graph, outputs, frames: a.frames ? parseFrames(a.frames) : undefined, rules, services, cache, signal: controller.signal });
+    if (!a.quiet) process.stderr.write(`cluster render ${plan.renderId}: ${plan.segments.length} segments (cuts at ${plan.cuts.join(', ') || 'none'}), planned in ${plan.planMs} ms\n`);
+    const report = await submitRender({ redis: a.cluster, plan, signal: controller.signal, onEvent: a.quiet ? undefined : createClusterProgressView(process.stderr) });
+    if (a.report) await writeFileAtomic(a.report, JSON.stringify(report, null, 2));
+    return report;
+  } catch (e) {
+    if (controller.signal.aborted) throw new AneloError('ANELO_E030_CANCELLED', 'render cancelled');
+    throw e;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    services.close();
+  }
+}

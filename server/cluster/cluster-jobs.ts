@@ -1,0 +1,88 @@
+/** What travels through Redis for a cluster render: one flow per render, a join job over one job per segment. */
+import type { AneloErrorJson } from '../../nodes/core/errors.ts';
+import type { RunReport } from '../../nodes/core/events.ts';
+import type { GraphDocument } from '../../nodes/core/graph-document.ts';
+
+export const QUEUE_NAME = 'anelo-render';
+/** Pub/sub channel a cancelled render's id is published on, so workers abort its running segments. */
+export const CANCEL_CHANNEL = 'anelo:cancel';
+/** Set when a render is cancelled, so a worker that picks one of its segments later skips it. */
+export const cancelKey = (renderId: string): string => `anelo:render:${renderId}:cancelled`;
+
+/** What a worker checks before rendering, to tell a path it cannot see from a file that changed. */
+export interface SharedPathCheck {
+  input?: { path: string; size: number; mtimeMs: number };
+  /** A file the planner wrote in the segment folder; a worker that cannot see it does not share the output mount. */
+  marker: string;
+}
+
+export interface SegmentJobData {
+  renderId: string;
+  index: number;
+  count: number;
+  start: number;
+  end: number;
+  /** The bound graph (absolute input path, encode audio off: the join muxes the source's streams once). */
+  graph: GraphDocument;
+  /** Encode node id → this segment's file. */
+  outputs: Record<string, string>;
+  check: SharedPathCheck;
+}
+
+export interface SegmentResult {
+  index: number;
+  start: number;
+  end: number;
+  worker: string;
+  ms: number;
+  report: RunReport;
+}
+
+export interface JoinTarget {
+  nodeId: string;
+  output: string;
+  segments: string[];
+  streamsFrom?: { path: string; startTime: number; durationS: number };
+}
+
+export interface JoinJobData {
+  renderId: string;
+  segmentDir: string;
+  targets: JoinTarget[];
+  check: SharedPathCheck;
+}
+
+export interface JoinResult {
+  worker: string;
+  ms: number;
+  outputs: Record<string, string>;
+  segments: SegmentResult[];
+}
+
+/** Progress a segment job reports: frames encoded of its own range. */
+export interface SegmentProgress {
+  worker: string;
+  done: number;
+  total: number;
+}
+
+/** A coded failure as it crosses Redis (a failed job keeps only a string). */
+export interface ClusterFailure extends AneloErrorJson {
+  segment?: { index: number; start: number; end: number };
+  worker: string;
+}
+
+const PREFIX = 'anelo-error:';
+
+export function encodeFailure(f: ClusterFailure): string {
+  return `${PREFIX}${JSON.stringify(f)}`;
+}
+
+export function decodeFailure(reason: string | undefined): ClusterFailure | undefined {
+  if (!reason?.startsWith(PREFIX)) return undefined;
+  try {
+    return JSON.parse(reason.slice(PREFIX.length)) as ClusterFailure;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Plans a cluster render: runs the graph's scene-detect nodes over the render's frame range with the same executor
+ * (cheap, and cached on disk like any run), and returns the frames where a new shot starts.
+ */
+import { Type } from '@sinclair/typebox';
+import type { GraphDocument } from '../../nodes/core/graph-document.ts';
+import { defineNode, type AnyNodeDefinition } from '../../nodes/core/types.ts';
+import { NODE_DEFINITIONS } from '../../nodes/index.ts';
+import type { ChunkCache } from '../engine/chunk-cache.ts';
+import { Executor } from '../engine/executor.ts';
+import type { Services } from '../../nodes/core/types.ts';
+
+const COLLECTOR_TYPE = 'anelo-cluster-cut-list';
+
+/**
+ * A planning-only sink that hands the cut flags it pulls to `collect`. It lives here, not in nodes/, because no
+ * graph document may name it; it runs only in the planning process.
+ */
+function cutCollector(collect: (frame: number) => void): AnyNodeDefinition {
+  return defineNode({
+    type: COLLECTOR_TYPE,
+    version: 1,
+    label: 'Cut list',
+    category: 'analysis',
+    description: 'Collects scene cuts for cluster planning.',
+    inputs: [{ name: 'cuts', types: ['cuts'], label: 'Cuts' }],
+    outputs: [],
+    params: Type.Object({}),
+    cache: 'none',
+    async info() {
+      return {};
+    },
+    async sink(ctx) {
+      let frames = 0;
+      for await (const chunk of ctx.pull('cuts')) {
+        if (chunk.type !== 'cuts') continue;
+        chunk.flags.forEach((f, k) => f && collect(chunk.start + k));
+        frames += chunk.flags.length;
+      }
+      return { path: ctx.outputPath, frames };
+    },
+  }) as unknown as AnyNodeDefinition;
+}
+
+/** Sorted first frames of new shots inside `frames` (empty when the graph has no scene-detect node). */
+export async function detectCuts(env: { services: Services; cache: ChunkCache }, graph: GraphDocument, frames: { start: number; end: number }, signal?: AbortSignal): Promise<number[]> {
+  const detectors = graph.nodes.filter((n) => n.type === 'scene-detect');
+  if (detectors.length === 0) return [];
+  const cuts = new Set<number>();
+  const g = structuredClone(graph);
+  const targets: string[] = [];
+  for (const d of detectors) {
+    const id = `${COLLECTOR_TYPE}-${d.id}`;
+    g.nodes.push({ id, type: COLLECTOR_TYPE, params: {}, position: { x: 0, y: 0 } });
+    g.edges.push({ source: d.id, sourcePort: 'cuts', target: id, targetPort: 'cuts' });
+    targets.push(id);
+  }
+  const planner = new Executor({
+    services: env.services,
+    cache: env.cache,
+    definitions: [...NODE_DEFINITIONS, cutCollector((f) => cuts.add(f))],
+  });
+  const outputs = Object.fromEntries(targets.map((t) => [t, '(cut list)']));
+  await planner.run(g, { targets, frames, outputs, signal });
+  return [...cuts].filter((f) => f > frames.start && f < frames.end).sort((a, b) => a - b);
+}

@@ -1,0 +1,57 @@
+/** Folds the segments' run reports into one report shaped like a local run's, plus where each segment ran. */
+import type { NodeReport, RunReport } from '../../nodes/core/events.ts';
+import type { SegmentResult } from './cluster-jobs.ts';
+
+export interface ClusterReport extends RunReport {
+  cluster: {
+    planMs: number;
+    joinMs: number;
+    cuts: number[];
+    segments: { index: number; start: number; end: number; worker: string; ms: number }[];
+  };
+}
+
+export function mergeReports(
+  runId: string,
+  frames: { start: number; end: number },
+  segments: SegmentResult[],
+  outputs: Record<string, string>,
+  extra: { totalMs: number; planMs: number; joinMs: number; cuts: number[] },
+): ClusterReport {
+  const nodes: Record<string, NodeReport> = {};
+  const statSums: Record<string, Record<string, { sum: number; frames: number }>> = {};
+  for (const s of segments) {
+    const n = s.end - s.start;
+    for (const [id, r] of Object.entries(s.report.nodes)) {
+      const into = (nodes[id] ??= { type: r.type, status: 'skipped', computedFrames: 0, cacheHits: 0, ms: 0, stats: {} });
+      into.computedFrames += r.computedFrames;
+      into.cacheHits += r.cacheHits;
+      into.ms += r.ms;
+      if (r.status === 'ran' || (r.status === 'cached' && into.status === 'skipped')) into.status = r.status;
+      // Stats are per-frame averages: weight each segment's by the frames it rendered.
+      for (const [k, v] of Object.entries(r.stats)) {
+        const acc = ((statSums[id] ??= {})[k] ??= { sum: 0, frames: 0 });
+        acc.sum += v * n;
+        acc.frames += n;
+      }
+    }
+  }
+  for (const [id, sums] of Object.entries(statSums)) {
+    for (const [k, { sum, frames: f }] of Object.entries(sums)) nodes[id].stats[k] = f ? sum / f : 0;
+  }
+  const warnings = [...new Set(segments.flatMap((s) => s.report.warnings))];
+  return {
+    runId,
+    totalMs: extra.totalMs,
+    frames,
+    nodes,
+    outputs,
+    warnings,
+    cluster: {
+      planMs: extra.planMs,
+      joinMs: extra.joinMs,
+      cuts: extra.cuts,
+      segments: segments.map((s) => ({ index: s.index, start: s.start, end: s.end, worker: s.worker, ms: s.ms })),
+    },
+  };
+}

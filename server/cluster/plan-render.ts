@@ -1,0 +1,101 @@
+/**
+ * Plans a cluster render on the submitting machine: the frame range, the scene cuts (from the graph's own
+ * scene-detect nodes, through the executor and its cache), the segments, and the job data for each of them.
+ */
+import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { AneloError } from '../../nodes/core/errors.ts';
+import type { GraphDocument } from '../../nodes/core/graph-document.ts';
+import type { StreamInfo } from '../../nodes/core/types.ts';
+import type { ChunkCache } from '../engine/chunk-cache.ts';
+import { Executor } from '../engine/executor.ts';
+import { ensureDir } from '../fs/ensure-dir.ts';
+import type { LocalServices } from '../services.ts';
+import type { JoinJobData, SegmentJobData, SharedPathCheck } from './cluster-jobs.ts';
+import { describeInput } from './check-shared-paths.ts';
+import { detectCuts } from './detect-cuts.ts';
+import { planSegments, type Segment, type SegmentRules } from './plan-segments.ts';
+
+export interface RenderPlan {
+  renderId: string;
+  frames: { start: number; end: number };
+  cuts: number[];
+  segments: Segment[];
+  segmentDir: string;
+  segmentJobs: SegmentJobData[];
+  join: JoinJobData;
+  planMs: number;
+}
+
+export interface PlanRequest {
+  /** Bound graph: decode paths absolute. */
+  graph: GraphDocument;
+  /** Encode node id → final output file. */
+  outputs: Record<string, string>;
+  frames?: { start: number; end?: number };
+  rules: SegmentRules;
+  services: LocalServices;
+  cache: ChunkCache;
+  signal?: AbortSignal;
+}
+
+/** The stream an encode node writes (its input's info). */
+function sinkInput(graph: GraphDocument, info: Record<string, Record<string, StreamInfo>>, nodeId: string): StreamInfo | undefined {
+  const e = graph.edges.find((x) => x.target === nodeId);
+  return e ? info[e.source]?.[e.sourcePort] : undefined;
+}
+
+export async function planRender(r: PlanRequest): Promise<RenderPlan> {
+  const t0 = performance.now();
+  const renderId = randomUUID();
+  const sinks = r.graph.nodes.filter((n) => n.type === 'encode');
+  if (sinks.length === 0) throw new AneloError('ANELO_E144_CLUSTER_GRAPH', 'the graph has no encode node: a cluster render splits what encode nodes write', {});
+  for (const s of sinks) if (!r.outputs[s.id]) throw new AneloError('ANELO_E032_NO_OUTPUT_PATH', `encode node "${s.id}" has no output path: pass --output`, { nodeId: s.id, param: 'path' });
+  const executor = new Executor({ services: r.services, cache: r.cache });
+  const info = await executor.info(r.graph);
+  const streams = sinks.map((s) => sinkInput(r.graph, info, s.id));
+  const total = Math.min(...streams.map((s) => s?.frameCount ?? 0));
+  const start = r.frames?.start ?? 0;
+  const end = Math.min(r.frames?.end ?? total, total);
+  if (!(start >= 0 && end > start)) throw new AneloError('ANELO_E013_EMPTY_RANGE', `frames ${start}:${r.frames?.end ?? ''} select nothing of ${total} frames`, {});
+  const frames = { start, end };
+  const cuts = await detectCuts({ services: r.services, cache: r.cache }, r.graph, frames, r.signal);
+  const segments = planSegments(frames, cuts, r.rules);
+
+  // Segments live beside the first output, so they are on the shared mount the output is on.
+  const first = path.resolve(Object.values(r.outputs)[0]);
+  const segmentDir = path.join(path.dirname(first), `.${path.basename(first, path.extname(first))}.segments-${renderId.slice(0, 8)}`);
+  try {
+    await ensureDir(segmentDir);
+  } catch (e) {
+    throw new AneloError('ANELO_E021_OUTPUT_NOT_WRITABLE', `cannot create the segment folder ${segmentDir}: ${(e as Error).message}`, { file: segmentDir }, undefined, e);
+  }
+  const marker = path.join(segmentDir, 'render.json');
+  await fs.writeFile(marker, JSON.stringify({ renderId, frames, cuts, segments }, null, 2));
+  const decode = r.graph.nodes.find((n) => n.type === 'decode' && typeof n.params.path === 'string' && n.params.path);
+  const check: SharedPathCheck = { input: decode ? await describeInput(decode.params.path as string) : undefined, marker };
+
+  // Audio and other streams are muxed once, over the whole range, by the join.
+  const graph = structuredClone(r.graph);
+  for (const n of graph.nodes) if (n.type === 'encode') n.params = { ...n.params, audio: false };
+  const segFile = (s: Segment, nodeId: string): string => {
+    const ext = path.extname(r.outputs[nodeId]);
+    return path.join(segmentDir, `${String(s.index).padStart(5, '0')}-${nodeId}${ext}`);
+  };
+  const segmentJobs = segments.map((s) => ({
+    renderId, index: s.index, count: segments.length, start: s.start, end: s.end, graph, check,
+    outputs: Object.fromEntries(sinks.map((n) => [n.id, segFile(s, n.id)])),
+  }));
+  const targets = sinks.map((n, k) => {
+    const src = streams[k];
+    const keepAudio = n.params.audio !== false && src?.source && src.source.audio.length > 0;
+    return {
+      nodeId: n.id,
+      output: path.resolve(r.outputs[n.id]),
+      segments: segments.map((s) => segFile(s, n.id)),
+      streamsFrom: keepAudio ? { path: src.source!.path, startTime: src.source!.startTime + start / src.fps, durationS: (end - start) / src.fps } : undefined,
+    };
+  });
+  return { renderId, frames, cuts, segments, segmentDir, segmentJobs, join: { renderId, segmentDir, targets, check }, planMs: Math.round(performance.now() - t0) };
+}

@@ -1,0 +1,39 @@
+/** A worker's segment job: renders frames [start, end) of the graph with the same executor as a local run. */
+import type { Job } from 'bullmq';
+import type { Executor } from '../engine/executor.ts';
+import type { SegmentJobData, SegmentProgress, SegmentResult } from './cluster-jobs.ts';
+import { checkSharedPaths } from './check-shared-paths.ts';
+
+/** Progress is sent at most this often: each update is a Redis round trip and an event for the planner. */
+const PROGRESS_EVERY_MS = 250;
+
+export async function processSegment(job: Job<SegmentJobData>, executor: Executor, worker: string, signal: AbortSignal): Promise<SegmentResult> {
+  const d = job.data;
+  const t0 = performance.now();
+  await checkSharedPaths(d.check, worker);
+  const sinks = new Set(Object.keys(d.outputs));
+  const total = d.end - d.start;
+  let last = 0;
+  let pending: Promise<unknown> = Promise.resolve();
+  const send = (done: number): void => {
+    const p: SegmentProgress = { worker, done, total };
+    pending = pending.then(() => job.updateProgress(p as unknown as object)).catch(() => {});
+  };
+  send(0);
+  const report = await executor.run(d.graph, {
+    runId: `${d.renderId}-segment-${d.index}`,
+    frames: { start: d.start, end: d.end },
+    outputs: d.outputs,
+    signal,
+    onEvent: (e) => {
+      if (e.type !== 'node-progress' || !sinks.has(e.nodeId)) return;
+      const now = performance.now();
+      if (now - last < PROGRESS_EVERY_MS && e.done < e.total) return;
+      last = now;
+      send(e.done);
+    },
+  });
+  send(total);
+  await pending;
+  return { index: d.index, start: d.start, end: d.end, worker, ms: Math.round(performance.now() - t0), report };
+}
