@@ -66,6 +66,7 @@ export const compareNode = defineNode({
   outputs: [{ name: 'frames', types: ['frames'], label: 'Side by side' }],
   params,
   cache: 'memory',
+  threads: 'pool',
   async info(ctx) {
     const a = ctx.inputs.a;
     const b = ctx.inputs.b;

@@ -48,6 +48,7 @@ export const edgeRefineNode = defineNode({
   outputs: [{ name: 'depth', types: ['depth'], label: 'Depth' }],
   params,
   cache: 'memory',
+  threads: 'pool',
   migrations: [],
   async info(ctx) {
     const d = requireInfo(ctx.inputs, ctx.nodeId, 'depth');

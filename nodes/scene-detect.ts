@@ -41,6 +41,7 @@ export const sceneDetectNode = defineNode({
   outputs: [{ name: 'cuts', types: ['cuts'], label: 'Cuts' }],
   params,
   cache: 'disk',
+  threads: 'pool',
   migrations: [],
   // One more frame before: the first decided frame needs its predecessor's signature.
   window: (p) => ({ before: cutDecisionRadius(p) + 1, after: cutDecisionRadius(p) }),

@@ -79,6 +79,7 @@ export const stereoWarpNode = defineNode({
   outputs: [{ name: 'frames', types: ['frames'], label: 'Stereo frames' }],
   params,
   cache: 'memory',
+  threads: 'pool',
   migrations: [],
   async info(ctx) {
     const f = requireInfo(ctx.inputs, ctx.nodeId, 'frames');

@@ -19,6 +19,8 @@ export const ERROR_CATALOGUE = {
   ANELO_E033_FRAME_OUT_OF_RANGE: 'Frame out of range',
   ANELO_E034_UNKNOWN_NODE: 'No such node in the graph',
   ANELO_E035_NO_SUCH_ROUTE: 'No such API route',
+  ANELO_E036_WORKER_DIED: 'A worker thread stopped',
+  ANELO_E037_CACHE_TROUBLE: 'The cache could not be read or written',
   ANELO_E040_MODEL_MISSING: 'Model file not found',
   ANELO_E041_MODEL_UNKNOWN: 'Unknown model',
   ANELO_E042_MODEL_MANIFEST: 'Model manifest does not match the model',
@@ -59,6 +61,8 @@ export const ERROR_CATALOGUE = {
   ANELO_E142_SEGMENT_FAILED: 'A segment of a cluster render failed',
   ANELO_E143_JOIN_FAILED: 'Joining the rendered segments failed',
   ANELO_E144_CLUSTER_GRAPH: 'The graph cannot be split across workers',
+  // Temporal smoothing (issue 12): E160-E169.
+  ANELO_E160_MOTION_MISMATCH: 'The motion input does not belong to the depth input (size differs)',
   ANELO_E099_INTERNAL: 'Internal error',
 } as const;
 

@@ -29,5 +29,6 @@ export type ExecutorEvent =
   | { type: 'node-progress'; runId: string; nodeId: string; done: number; total: number }
   | { type: 'node-cached'; runId: string; nodeId: string; frames: number }
   | { type: 'node-done'; runId: string; nodeId: string; ms: number; computedFrames: number; cacheHits: number; stats: Record<string, number> }
+  | { type: 'run-warning'; runId: string; code: ErrorCode; message: string; nodeId?: string }
   | { type: 'run-done'; runId: string; report: RunReport }
   | { type: 'run-error'; runId: string; code: ErrorCode; nodeId?: string; message: string };

@@ -179,7 +179,8 @@ export interface EncodeOptions {
 /** A running encoder: write RGB24 frames in order, then `finish()`; `abort()` removes the partial file. */
 export interface FrameSink {
   write(frame: Uint8Array): Promise<void>;
-  finish(): Promise<{ path: string; frames: number }>;
+  /** `warnings`: what of the source could not be kept (a subtitle format the container cannot hold, ...). */
+  finish(): Promise<{ path: string; frames: number; warnings?: string[] }>;
   abort(): Promise<void>;
 }
 
@@ -275,6 +276,11 @@ export interface NodeDefinition<S extends TObject = TObject> {
   /** TypeBox schema of the params: defaults, ranges and `ui` hints (see ParamUi) on each property. */
   params: S;
   cache: CachePolicy;
+  /**
+   * 'pool': `run` is pure pixel work over its inputs (no services), so the executor may run it on a worker thread,
+   * split over any sub-ranges of frames; its output must not depend on how the frames are split.
+   */
+  threads?: 'pool';
   migrations?: readonly ParamMigration[];
   /** Temporal nodes: frames read around each output frame. Scene cuts bound it inside the node. */
   window?(params: Static<S>): TemporalWindow;

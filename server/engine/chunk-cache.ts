@@ -3,7 +3,7 @@
  * (digest → chunk) in memory, both mirrored on disk for nodes whose policy is 'disk'.
  */
 import type { Chunk } from '../../nodes/core/types.ts';
-import { decodeChunk } from './chunk-codec.ts';
+import { chunkParts, decodeChunk } from './chunk-codec.ts';
 import { DiskTier, type ActionEntry, type DiskTierWarning } from './disk-tier.ts';
 import { MemoryTier } from './memory-tier.ts';
 
@@ -74,9 +74,9 @@ export class ChunkCache {
     return chunk;
   }
 
-  async putChunk(digest: string, chunk: Chunk, encoded: readonly Uint8Array[], costMs: number, persistent: boolean): Promise<void> {
+  async putChunk(digest: string, chunk: Chunk, costMs: number, persistent: boolean): Promise<void> {
     this.memory.put(digest, chunk, costMs);
-    if (persistent && this.disk) await this.disk.putBlob(digest, encoded);
+    if (persistent && this.disk) await this.disk.putBlob(digest, chunkParts(chunk));
   }
 
   private rememberAction(key: string, entry: ActionEntry): void {

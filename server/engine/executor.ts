@@ -1,6 +1,8 @@
 /**
  * The one executor the CLI, the server and the benchmarks call. It plans a graph, then pulls what the targets
- * need chunk by chunk through the cache; memory is bounded by the cache budget, not the video length.
+ * need chunk by chunk through the cache; memory is bounded by the cache budget and the chunks in flight, not the
+ * video length. Pure pixel nodes run on a worker-thread pool, and a sink reads ahead a few chunks, so decode,
+ * inference, pixel work and encoding overlap like a pipeline.
  */
 import { randomUUID } from 'node:crypto';
 import { AneloError, toAneloError } from '../../nodes/core/errors.ts';
@@ -8,9 +10,10 @@ import type { GraphDocument } from '../../nodes/core/graph-document.ts';
 import type { AnyNodeDefinition, Chunk, Services, StreamInfo } from '../../nodes/core/types.ts';
 import { NODE_DEFINITIONS } from '../../nodes/index.ts';
 import { ChunkCache } from './chunk-cache.ts';
-import { sliceChunk } from './chunk-codec.ts';
 import type { ExecutorEvent, RunReport } from '../../nodes/core/events.ts';
+import { alignedPieces, planDemand, type Piece } from './demand.ts';
 import { buildPlan, upstreamOf, type Plan } from './plan.ts';
+import { defaultWorkerCount, NodePool } from './pool/node-pool.ts';
 import { RunSession } from './run-session.ts';
 
 export interface ExecutorOptions {
@@ -19,6 +22,12 @@ export interface ExecutorOptions {
   /** Frames per chunk (default 16): the unit of caching and of streaming. */
   chunkSize?: number;
   definitions?: readonly AnyNodeDefinition[];
+  /** Worker threads for pure pixel nodes (default: `ANELO_WORKERS`, else one per core); 0 runs all on the main thread. */
+  workers?: number;
+  /** Module the worker threads load node definitions from (default: the shipped nodes); for tests. */
+  poolDefinitions?: string;
+  /** Chunks a sink reads ahead of the one it is writing (default 2): bounds the chunks in flight. */
+  readAhead?: number;
 }
 
 export interface RunOptions {
@@ -38,6 +47,8 @@ export interface PreviewResult {
   info: StreamInfo;
   /** True when nothing had to be computed. */
   cached: boolean;
+  /** Node id → frames computed for this preview (nodes that computed nothing are left out). */
+  computed: Record<string, number>;
   ms: number;
 }
 
@@ -46,12 +57,35 @@ export class Executor {
   readonly cache: ChunkCache;
   readonly chunkSize: number;
   readonly definitions: readonly AnyNodeDefinition[];
+  readonly workers: number;
+  private readonly readAhead: number;
+  private readonly poolDefinitions?: string;
+  private pool?: NodePool;
 
   constructor(opts: ExecutorOptions) {
     this.services = opts.services;
     this.cache = opts.cache ?? new ChunkCache();
     this.chunkSize = opts.chunkSize ?? 16;
     this.definitions = opts.definitions ?? NODE_DEFINITIONS;
+    this.workers = opts.workers ?? defaultWorkerCount();
+    this.readAhead = opts.readAhead ?? 2;
+    this.poolDefinitions = opts.poolDefinitions;
+    if (!Number.isInteger(this.workers) || this.workers < 0) {
+      throw new AneloError('ANELO_E050_BAD_ARGUMENT', `workers must be a whole number >= 0, got ${this.workers}`, { param: 'workers' });
+    }
+  }
+
+  /** The pool, started on first use so a run without pixel nodes starts no threads. */
+  private getPool(): NodePool | undefined {
+    if (this.workers === 0) return undefined;
+    return (this.pool ??= new NodePool(this.workers));
+  }
+
+  /** Stops the worker threads (a CLI run, a server shutting down). */
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.close();
   }
 
   /** Stream info of every node's outputs (probes sources, resolves models), without computing frames. */
@@ -72,7 +106,10 @@ export class Executor {
       for (const id of targets) if (!plan.nodes.has(id)) throw new AneloError('ANELO_E034_UNKNOWN_NODE', `no node "${id}" in the graph`, { nodeId: id });
       const frames = this.frameRange(plan, targets, opts.frames);
       const involved = upstreamOf(plan, targets);
-      session = new RunSession(runId, plan, this.cache, this.services, this.chunkSize, signal, emit, frames.end - frames.start);
+      const reads = this.directReads(plan, targets, frames);
+      const demand = planDemand(plan, this.chunkSize, reads);
+      for (const id of targets) if (plan.nodes.get(id)!.def.sink) demand.frames.set(id, frames.end - frames.start);
+      session = new RunSession({ runId, plan, cache: this.cache, services: this.services, chunkSize: this.chunkSize, signal, emit, mode: 'run', demand, pool: this.getPool(), poolDefinitions: this.poolDefinitions });
       emit({ type: 'run-start', runId, nodes: plan.order.filter((id) => involved.has(id)), frames });
       const outputs: Record<string, string> = {};
       for (const id of plan.order.filter((x) => targets.includes(x))) {
@@ -80,20 +117,26 @@ export class Executor {
         if (node.def.sink) outputs[id] = await this.runSink(session, plan, id, frames, opts.outputs?.[id]);
         else await this.warm(session, id, frames);
       }
+      for (const t of session.tallies.values()) t.finish();
       const nodes = session.reports();
-      for (const [nodeId, r] of Object.entries(nodes)) emit({ type: 'node-done', runId, nodeId, ms: r.ms, computedFrames: r.computedFrames, cacheHits: r.cacheHits, stats: r.stats });
-      const report: RunReport = { runId, totalMs: Math.round(performance.now() - t0), frames, nodes, outputs, warnings: [] };
+      const report: RunReport = { runId, totalMs: Math.round(performance.now() - t0), frames, nodes, outputs, warnings: [...session.warnings] };
       emit({ type: 'run-done', runId, report });
       await this.cache.prune().catch(() => {});
       return report;
     } catch (e) {
-      const err = toAneloError(signal.aborted ? new AneloError('ANELO_E030_CANCELLED', 'run cancelled') : e);
+      const err = session?.failure ?? toAneloError(signal.aborted ? new AneloError('ANELO_E030_CANCELLED', 'run cancelled') : e);
+      session?.fail(err);
       emit({ type: 'run-error', runId, code: err.code, nodeId: err.where.nodeId, message: err.message });
       throw err;
+    } finally {
+      session?.dispose();
     }
   }
 
-  /** One frame of one node's output, computed through the same cache as runs. */
+  /**
+   * One frame of one node's output, through the same cache as runs. It computes only that frame (its window at
+   * temporal nodes), reusing any chunk a run or earlier preview left in the cache.
+   */
   async preview(graph: GraphDocument, req: { nodeId: string; port?: string; frame: number; signal?: AbortSignal; onEvent?: (e: ExecutorEvent) => void }): Promise<PreviewResult> {
     const t0 = performance.now();
     const plan = await buildPlan(graph, this.definitions, this.services);
@@ -109,11 +152,18 @@ export class Executor {
     if (!Number.isInteger(req.frame) || req.frame < 0 || req.frame >= info.frameCount) {
       throw new AneloError('ANELO_E033_FRAME_OUT_OF_RANGE', `frame ${req.frame} is outside 0..${info.frameCount - 1}`, { nodeId: req.nodeId, frame: req.frame });
     }
-    const session = new RunSession(randomUUID(), plan, this.cache, this.services, this.chunkSize, req.signal ?? new AbortController().signal, req.onEvent ?? (() => {}), 1);
-    const i = Math.floor(req.frame / this.chunkSize);
-    const chunk = sliceChunk(await session.chunk(req.nodeId, port, i), req.frame, req.frame + 1);
-    const cached = Object.values(session.reports()).every((r) => r.computedFrames === 0);
-    return { chunk, info, cached, ms: performance.now() - t0 };
+    const signal = req.signal ?? new AbortController().signal;
+    const session = new RunSession({ runId: randomUUID(), plan, cache: this.cache, services: this.services, chunkSize: this.chunkSize, signal, emit: req.onEvent ?? (() => {}), mode: 'preview', pool: this.getPool(), poolDefinitions: this.poolDefinitions });
+    try {
+      const chunk = await session.previewFrame(req.nodeId, port, req.frame);
+      const computed: Record<string, number> = {};
+      for (const [id, r] of Object.entries(session.reports())) if (r.computedFrames > 0) computed[id] = r.computedFrames;
+      return { chunk, info, cached: Object.keys(computed).length === 0, computed, ms: performance.now() - t0 };
+    } catch (e) {
+      throw session.failure ?? toAneloError(signal.aborted ? new AneloError('ANELO_E030_CANCELLED', 'preview cancelled', { nodeId: req.nodeId }) : e);
+    } finally {
+      session.dispose();
+    }
   }
 
   private frameRange(plan: Plan, targets: string[], want?: { start: number; end?: number }): { start: number; end: number } {
@@ -131,11 +181,39 @@ export class Executor {
     return { start, end };
   }
 
+  /** The chunks each target reads itself: a sink its input over the range, a warmed node its own outputs. */
+  private directReads(plan: Plan, targets: string[], frames: { start: number; end: number }): Piece[] {
+    const reads: Piece[] = [];
+    for (const id of targets) {
+      const node = plan.nodes.get(id)!;
+      if (node.def.sink) {
+        for (const src of Object.values(node.inputs)) {
+          if (!src) continue;
+          for (const [lo, hi] of this.sinkRanges(frames)) reads.push(...alignedPieces(plan.nodes.get(src.nodeId)!, this.chunkSize, lo, hi));
+        }
+      } else {
+        const pieces = alignedPieces(node, this.chunkSize, frames.start, frames.end);
+        for (const _port of node.def.outputs) reads.push(...pieces);
+      }
+    }
+    return reads;
+  }
+
+  /** The frame ranges a sink pulls, one per chunk, clipped to the run's range. */
+  private sinkRanges(frames: { start: number; end: number }): [number, number][] {
+    const out: [number, number][] = [];
+    for (let i = Math.floor(frames.start / this.chunkSize); i * this.chunkSize < frames.end; i++) {
+      out.push([Math.max(frames.start, i * this.chunkSize), Math.min(frames.end, (i + 1) * this.chunkSize)]);
+    }
+    return out;
+  }
+
   private async warm(session: RunSession, nodeId: string, frames: { start: number; end: number }): Promise<void> {
     const node = session.node(nodeId);
-    for (let i = Math.floor(frames.start / this.chunkSize); i * this.chunkSize < frames.end; i++) {
+    for (const [lo, hi] of this.sinkRanges(frames)) {
       session.throwIfAborted(nodeId);
-      for (const port of node.def.outputs) await session.chunk(nodeId, port.name, i);
+      const pieces = alignedPieces(node, this.chunkSize, lo, hi);
+      for (const port of node.def.outputs) await session.read(nodeId, port.name, pieces[0].a, pieces[pieces.length - 1].b);
     }
   }
 
@@ -145,11 +223,12 @@ export class Executor {
     if (!outputPath) throw new AneloError('ANELO_E032_NO_OUTPUT_PATH', `encode node "${id}" has no output path: pass --output or set its "path" param`, { nodeId: id, param: 'path' });
     const inputInfo: Record<string, StreamInfo | undefined> = {};
     for (const [port, src] of Object.entries(node.inputs)) inputInfo[port] = src ? plan.nodes.get(src.nodeId)!.info[src.port] : undefined;
-    session.markStarted(id);
-    const tally = session.tallies.get(id)!;
+    const tally = session.tally(id);
+    tally.start();
     const t0 = performance.now();
     const upstreamBefore = this.upstreamMs(session, id);
-    const chunkSize = this.chunkSize;
+    const ranges = this.sinkRanges(frames);
+    const readAhead = this.readAhead;
     try {
       const result = await node.def.sink!({
         nodeId: id,
@@ -159,26 +238,37 @@ export class Executor {
         frames,
         services: this.services,
         signal: session.signal,
-        progress: () => {},
+        progress: (done) => tally.partialProgress('sink', done),
         async *pull(port: string) {
           const src = node.inputs[port];
           if (!src) return;
-          for (let i = Math.floor(frames.start / chunkSize); i * chunkSize < frames.end; i++) {
+          // Read ahead: while this chunk is written, the next ones are computed (bounded, so memory stays flat).
+          const inFlight: Promise<Chunk>[] = [];
+          const fetch = (k: number): void => {
+            if (k >= ranges.length) return;
+            const p = session.read(src.nodeId, src.port, ranges[k][0], ranges[k][1]);
+            p.catch(() => {});
+            inFlight[k] = p;
+          };
+          for (let k = 0; k <= readAhead; k++) fetch(k);
+          for (let k = 0; k < ranges.length; k++) {
             session.throwIfAborted(id);
-            const lo = Math.max(frames.start, i * chunkSize);
-            const hi = Math.min(frames.end, (i + 1) * chunkSize);
-            yield await session.range(src.nodeId, src.port, lo, hi);
-            session.advance(id, hi - lo);
+            const chunk = await inFlight[k];
+            delete inFlight[k];
+            fetch(k + readAhead + 1);
+            yield chunk;
           }
         },
       });
       tally.computedFrames += result.frames;
-      tally.status = 'ran';
+      tally.ran = true;
+      tally.provide(result.frames, 'sink');
+      tally.finish();
       return result.path;
     } catch (e) {
-      const err = toAneloError(e, { nodeId: id });
+      const err = session.failure ?? toAneloError(e, { nodeId: id });
       if (!err.where.nodeId) (err.where as { nodeId?: string }).nodeId = id;
-      throw err;
+      throw session.fail(err, id);
     } finally {
       // A sink's own time excludes what it waited for upstream.
       tally.ms += Math.max(0, performance.now() - t0 - (this.upstreamMs(session, id) - upstreamBefore));

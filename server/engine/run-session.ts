@@ -1,48 +1,91 @@
 /**
- * One run over a plan: pull-based, chunk by chunk. Asking a node for chunk i asks its inputs only for the chunks
- * its window covers. A chunk's key hangs on its inputs' output digests, so a node that recomputes to the same
- * bytes stops the wave (early cutoff), and a hit needs no upstream data at all.
+ * One run (or preview) over a plan: pull-based over pieces (a node's frames [a, b)). Asking for a piece resolves
+ * its key from its inputs' output digests — a hit needs no upstream data, and a node that recomputes to the same
+ * bytes stops the wave (early cutoff). The session owns what it computes: a piece's outputs go straight to its
+ * readers and stay pinned, outside the memory budget, until the last reader the plan counted is done with them.
+ * Nothing is computed twice because a cache tier let it go.
  */
-import { AneloError, toAneloError } from '../../nodes/core/errors.ts';
-import type { Chunk, StreamInfo } from '../../nodes/core/types.ts';
-import type { ActionEntry } from './disk-tier.ts';
-import type { ChunkCache } from './chunk-cache.ts';
-import { chunkDigest, chunkParts, concatChunks, sliceChunk } from './chunk-codec.ts';
+import { AneloError, toAneloError, type ErrorCode } from '../../nodes/core/errors.ts';
 import type { ExecutorEvent, NodeReport } from '../../nodes/core/events.ts';
+import type { Chunk, Services, StreamInfo } from '../../nodes/core/types.ts';
+import type { ChunkCache } from './chunk-cache.ts';
+import { chunkBytes, chunkDigest, chunkParts, concatChunks, sliceChunk } from './chunk-codec.ts';
+import { alignedPieces, inputWindow, pieceId, type Demand, type Piece } from './demand.ts';
+import type { ActionEntry } from './disk-tier.ts';
 import { canonicalJson, sha256 } from './hash.ts';
+import { NodeTally } from './node-tally.ts';
 import type { Plan, PlannedNode } from './plan.ts';
-import type { Services } from '../../nodes/core/types.ts';
+import type { NodePool } from './pool/node-pool.ts';
+import { toShared } from './pool/shared-chunk.ts';
+
+/** Chunks at least this big are hashed on the pool (about 3 ms of sha256 on the main thread). */
+const POOL_DIGEST_BYTES = 4 * 2 ** 20;
+
+interface InputWindow {
+  lo: number;
+  hi: number;
+  pieces: Piece[];
+}
 
 interface Resolved {
   key: string;
   entry: ActionEntry;
+  inputs: Record<string, InputWindow>;
 }
 
-interface NodeTally extends NodeReport {
-  started: boolean;
-  statSums: Record<string, { sum: number; frames: number }>;
-  seenFrames: number;
+export interface SessionOptions {
+  runId: string;
+  plan: Plan;
+  cache: ChunkCache;
+  services: Services;
+  chunkSize: number;
+  signal: AbortSignal;
+  emit: (e: ExecutorEvent) => void;
+  /** 'run': chunk-aligned pieces, pinned per the demand plan. 'preview': the fewest frames, all kept until done. */
+  mode: 'run' | 'preview';
+  demand?: Demand;
+  pool?: NodePool;
+  /** Module the pool loads node definitions from, when they are not the shipped ones (tests). */
+  poolDefinitions?: string;
 }
 
 export class RunSession {
-  private readonly resolved = new Map<string, Promise<Resolved>>();
-  private readonly computing = new Map<string, Promise<{ resolved: Resolved; chunks: Record<string, Chunk> }>>();
+  readonly plan: Plan;
+  readonly runId: string;
+  readonly chunkSize: number;
   readonly tallies = new Map<string, NodeTally>();
+  readonly warnings: string[] = [];
+  /** The first failure; siblings cancelled because of it report it rather than a cancel. */
+  failure?: AneloError;
+  private readonly controller = new AbortController();
+  private readonly resolved = new Map<string, Promise<Resolved>>();
+  private readonly probed = new Map<string, Promise<Resolved | undefined>>();
+  private readonly computing = new Map<string, Promise<Record<string, Chunk>>>();
+  private readonly held = new Map<string, Record<string, Chunk>>();
+  /** Inputs of a piece that resolved from cache: pinned until its own data is secured or no longer wanted. */
+  private readonly pendingInputs = new Map<string, Record<string, InputWindow>>();
+  private readonly readers: Map<string, number>;
+  private readonly warned = new Set<string>();
+  private seq = 0;
+  private readonly unlink: () => void;
 
-  constructor(
-    readonly runId: string,
-    readonly plan: Plan,
-    private readonly cache: ChunkCache,
-    private readonly services: Services,
-    readonly chunkSize: number,
-    readonly signal: AbortSignal,
-    private readonly emit: (e: ExecutorEvent) => void,
-    /** Frames each node is expected to provide in this run, for progress totals. */
-    private readonly progressTotal: number,
-  ) {
-    for (const [id, n] of plan.nodes) {
-      this.tallies.set(id, { type: n.def.type, status: 'skipped', computedFrames: 0, cacheHits: 0, ms: 0, stats: {}, started: false, statSums: {}, seenFrames: 0 });
+  constructor(private readonly o: SessionOptions) {
+    this.plan = o.plan;
+    this.runId = o.runId;
+    this.chunkSize = o.chunkSize;
+    this.readers = new Map(o.demand?.readers ?? []);
+    for (const [id, n] of o.plan.nodes) {
+      this.tallies.set(id, new NodeTally(id, n.def.type, o.runId, o.demand?.frames.get(id) ?? 0, o.emit));
     }
+    const onAbort = (): void => this.controller.abort();
+    if (o.signal.aborted) this.controller.abort();
+    else o.signal.addEventListener('abort', onAbort, { once: true });
+    this.unlink = () => o.signal.removeEventListener('abort', onAbort);
+  }
+
+  /** Aborted on cancel and on the first failure, so no work goes on for a run that has ended. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
   }
 
   node(id: string): PlannedNode {
@@ -51,181 +94,357 @@ export class RunSession {
     return n;
   }
 
-  frameCount(node: PlannedNode): number {
-    return Object.values(node.info)[0]?.frameCount ?? 0;
+  tally(id: string): NodeTally {
+    return this.tallies.get(id)!;
   }
 
-  chunkBounds(node: PlannedNode, i: number): [number, number] {
-    return [i * this.chunkSize, Math.min((i + 1) * this.chunkSize, this.frameCount(node))];
+  /** Frames [lo, hi) of a node's output as one chunk, read as a planned reader: each piece is released after. */
+  async read(nodeId: string, port: string, lo: number, hi: number): Promise<Chunk> {
+    const pieces = alignedPieces(this.node(nodeId), this.chunkSize, lo, hi);
+    const chunk = await this.gather(pieces, port, lo, hi);
+    for (const p of pieces) this.finish(p);
+    return chunk;
   }
 
-  /** Frames [lo, hi) of a node's output port as one chunk. */
-  async range(nodeId: string, port: string, lo: number, hi: number): Promise<Chunk> {
-    const parts: Chunk[] = [];
-    for (let i = Math.floor(lo / this.chunkSize); i * this.chunkSize < hi; i++) parts.push(await this.chunk(nodeId, port, i));
-    const whole = concatChunks(parts);
-    return whole.start === lo && chunkLen(whole) === hi - lo ? whole : sliceChunk(whole, lo, hi);
-  }
-
-  /** Chunk i of a node's output port, from cache when its key is known, else computed. */
-  async chunk(nodeId: string, port: string, i: number): Promise<Chunk> {
+  /** One frame for a preview: from a cached chunk when there is one, else computed alone (its window at temporal nodes). */
+  async previewFrame(nodeId: string, port: string, frame: number): Promise<Chunk> {
     const node = this.node(nodeId);
-    const r = await this.resolve(node, i);
-    const digest = r.entry.digests[port];
-    if (digest === undefined) throw new AneloError('ANELO_E099_INTERNAL', `node "${nodeId}" has no output "${port}"`, { nodeId, port });
-    const hit = await this.cache.getChunk(digest, node.def.cache === 'disk', r.entry.ms);
-    if (hit) return hit;
-    // Its key is known but the bytes were evicted: compute again (deterministic nodes give the same digest).
-    const again = await this.compute(node, i, r.key);
-    return again.chunks[port];
+    const [aligned] = alignedPieces(node, this.chunkSize, frame, frame + 1);
+    if (await this.available(aligned)) return sliceChunk(await this.data(aligned, port), frame, frame + 1);
+    return this.data({ nodeId, a: frame, b: frame + 1 }, port);
   }
 
-  /** The output digests of chunk i, without loading any data when the action cache knows them. */
-  resolve(node: PlannedNode, i: number): Promise<Resolved> {
-    const memoKey = `${node.id}#${i}`;
-    let p = this.resolved.get(memoKey);
-    if (!p) {
-      p = this.resolveUncached(node, i);
-      this.resolved.set(memoKey, p);
-    }
-    return p;
+  /** Releases everything this session still holds. */
+  dispose(): void {
+    this.held.clear();
+    this.pendingInputs.clear();
+    this.unlink();
   }
 
-  private async resolveUncached(node: PlannedNode, i: number): Promise<Resolved> {
-    const key = await this.key(node, i);
-    if (node.def.cache !== 'none') {
-      const entry = await this.cache.getAction(key, node.def.cache === 'disk');
-      if (entry) {
-        const [a, b] = this.chunkBounds(node, i);
-        const t = this.tallies.get(node.id)!;
-        t.cacheHits++;
-        this.markStarted(node.id);
-        this.emit({ type: 'node-cached', runId: this.runId, nodeId: node.id, frames: b - a });
-        this.advance(node.id, b - a);
-        return { key, entry };
-      }
-    }
-    return (await this.compute(node, i, key)).resolved;
-  }
-
-  private async key(node: PlannedNode, i: number): Promise<string> {
-    const [a, b] = this.chunkBounds(node, i);
-    const inputs: Record<string, string[]> = {};
-    for (const [port, src] of Object.entries(node.inputs)) {
-      if (!src) continue;
-      const srcNode = this.node(src.nodeId);
-      const [lo, hi] = this.windowOf(node, srcNode.info[src.port], a, b);
-      const digests: string[] = [`${lo}:${hi}`];
-      for (let j = Math.floor(lo / this.chunkSize); j * this.chunkSize < hi; j++) {
-        digests.push((await this.resolve(srcNode, j)).entry.digests[src.port]);
-      }
-      inputs[port] = digests;
-    }
-    return sha256(canonicalJson({ node: node.staticKey, frames: [a, b], inputs }));
-  }
-
-  private windowOf(node: PlannedNode, src: StreamInfo, a: number, b: number): [number, number] {
-    return [Math.max(0, a - node.window.before), Math.min(src.frameCount, b + node.window.after)];
-  }
-
-  private compute(node: PlannedNode, i: number, key: string): Promise<{ resolved: Resolved; chunks: Record<string, Chunk> }> {
-    const memoKey = `${node.id}#${i}`;
-    let p = this.computing.get(memoKey);
-    if (!p) {
-      p = this.computeUncached(node, i, key).finally(() => this.computing.delete(memoKey));
-      this.computing.set(memoKey, p);
-    }
-    return p;
-  }
-
-  private async computeUncached(node: PlannedNode, i: number, key: string): Promise<{ resolved: Resolved; chunks: Record<string, Chunk> }> {
-    const [a, b] = this.chunkBounds(node, i);
-    const inputs: Record<string, Chunk | undefined> = {};
-    const inputInfo: Record<string, StreamInfo | undefined> = {};
-    for (const [port, src] of Object.entries(node.inputs)) {
-      if (!src) continue;
-      const info = this.node(src.nodeId).info[src.port];
-      inputInfo[port] = info;
-      const [lo, hi] = this.windowOf(node, info, a, b);
-      inputs[port] = await this.range(src.nodeId, src.port, lo, hi);
-    }
-    this.throwIfAborted(node.id);
-    if (!node.def.run) throw new AneloError('ANELO_E099_INTERNAL', `node "${node.id}" (${node.def.type}) cannot produce frames`, { nodeId: node.id });
-    this.markStarted(node.id);
-    const t = this.tallies.get(node.id)!;
-    const t0 = performance.now();
-    let outputs: Record<string, Chunk>;
-    try {
-      outputs = await node.def.run({
-        nodeId: node.id,
-        params: node.params,
-        start: a,
-        end: b,
-        info: node.info,
-        inputInfo,
-        inputs,
-        services: this.services,
-        signal: this.signal,
-        progress: () => {},
-        stat: (name, value, frames = 1) => {
-          const s = (t.statSums[name] ??= { sum: 0, frames: 0 });
-          s.sum += value * frames;
-          s.frames += frames;
-        },
-      });
-    } catch (e) {
-      throw nodeError(e, node);
-    }
-    const ms = performance.now() - t0;
-    t.ms += ms;
-    t.computedFrames += b - a;
-    const digests: Record<string, string> = {};
-    const persistent = node.def.cache === 'disk';
-    for (const [port, chunk] of Object.entries(outputs)) {
-      const parts = chunkParts(chunk);
-      digests[port] = chunkDigest(parts);
-      await this.cache.putChunk(digests[port], chunk, parts, ms, persistent);
-    }
-    const entry: ActionEntry = { digests, ms, nodeType: node.def.type };
-    if (node.def.cache !== 'none') await this.cache.putAction(key, entry, persistent);
-    this.advance(node.id, b - a);
-    return { resolved: { key, entry }, chunks: outputs };
+  fail(e: unknown, nodeId?: string): AneloError {
+    const err = this.o.signal.aborted ? new AneloError('ANELO_E030_CANCELLED', 'run cancelled', { nodeId }) : toAneloError(e, { nodeId });
+    if (!this.failure && err.code !== 'ANELO_E030_CANCELLED') this.failure = err;
+    this.controller.abort();
+    return this.failure ?? err;
   }
 
   throwIfAborted(nodeId?: string): void {
-    if (this.signal.aborted) throw new AneloError('ANELO_E030_CANCELLED', 'run cancelled', { nodeId });
+    if (this.signal.aborted) throw this.failure ?? new AneloError('ANELO_E030_CANCELLED', 'run cancelled', { nodeId });
   }
 
-  markStarted(nodeId: string): void {
-    const t = this.tallies.get(nodeId)!;
-    if (t.started) return;
-    t.started = true;
-    this.emit({ type: 'node-start', runId: this.runId, nodeId });
+  /** A warning for the report and the event stream, once per session per kind. */
+  warn(code: ErrorCode, message: string, nodeId?: string): void {
+    if (this.warned.has(code)) return;
+    this.warned.add(code);
+    this.warnings.push(`${code}: ${message}`);
+    this.o.emit({ type: 'run-warning', runId: this.runId, code, message, nodeId });
   }
 
-  /** Counts frames a node has provided (computed or from cache) and reports progress. */
-  advance(nodeId: string, frames: number): void {
-    const t = this.tallies.get(nodeId)!;
-    t.seenFrames += frames;
-    this.emit({ type: 'node-progress', runId: this.runId, nodeId, done: Math.min(t.seenFrames, this.progressTotal), total: this.progressTotal });
-  }
-
-  /** Final per-node reports. */
   reports(): Record<string, NodeReport> {
     const out: Record<string, NodeReport> = {};
-    for (const [id, t] of this.tallies) {
-      if (!t.started) continue;
-      const stats: Record<string, number> = {};
-      for (const [k, s] of Object.entries(t.statSums)) stats[k] = s.frames ? s.sum / s.frames : 0;
-      const status = t.computedFrames > 0 ? 'ran' : t.cacheHits > 0 ? 'cached' : t.status === 'ran' ? 'ran' : 'skipped';
-      out[id] = { type: t.type, status, computedFrames: t.computedFrames, cacheHits: t.cacheHits, ms: Math.round(t.ms), stats };
+    for (const [id, t] of this.tallies) if (t.started) out[id] = t.toReport();
+    return out;
+  }
+
+  // --- resolution: keys and action-cache lookups ------------------------------------------------------------
+
+  private resolve(p: Piece): Promise<Resolved> {
+    const id = pieceId(p);
+    let r = this.resolved.get(id);
+    if (!r) {
+      r = this.resolveUncached(p);
+      this.resolved.set(id, r);
+    }
+    return r;
+  }
+
+  private async resolveUncached(p: Piece): Promise<Resolved> {
+    const node = this.node(p.nodeId);
+    const inputs = await this.inputsOf(node, p);
+    const key = await this.keyOf(node, p, inputs, async (q, port) => (await this.resolve(q)).entry.digests[port]);
+    const id = pieceId(p);
+    this.pendingInputs.set(id, inputs);
+    const entry = node.def.cache === 'none' ? undefined : await this.cacheRead(() => this.o.cache.getAction(key, node.def.cache === 'disk'));
+    const tally = this.tally(node.id);
+    if (entry) {
+      tally.cacheHits++;
+      tally.start();
+      this.o.emit({ type: 'node-cached', runId: this.runId, nodeId: node.id, frames: p.b - p.a });
+      tally.provide(p.b - p.a);
+      this.pieceDone(node.id);
+      return { key, entry, inputs };
+    }
+    const resolved: Resolved = { key, entry: { digests: {}, ms: 0, nodeType: node.def.type }, inputs };
+    await this.compute(p, resolved);
+    this.pieceDone(node.id);
+    return resolved;
+  }
+
+  /** Resolution from the action cache alone (computes nothing): how a preview finds chunks a run already made. */
+  private probe(p: Piece): Promise<Resolved | undefined> {
+    const id = pieceId(p);
+    let r = this.probed.get(id);
+    if (!r) {
+      r = (async () => {
+        const node = this.node(p.nodeId);
+        if (node.def.cache === 'none') return undefined;
+        const inputs = await this.inputsOf(node, p, true);
+        const digests = new Map<string, string>();
+        for (const w of Object.values(inputs)) {
+          for (const q of w.pieces) {
+            const got = await this.probe(q);
+            if (!got) return undefined;
+            for (const [port, d] of Object.entries(got.entry.digests)) digests.set(`${pieceId(q)}/${port}`, d);
+          }
+        }
+        const key = await this.keyOf(node, p, inputs, async (q, port) => digests.get(`${pieceId(q)}/${port}`)!);
+        const entry = await this.cacheRead(() => this.o.cache.getAction(key, node.def.cache === 'disk'));
+        return entry ? { key, entry, inputs } : undefined;
+      })();
+      this.probed.set(id, r);
+    }
+    return r;
+  }
+
+  /** True when a piece's outputs are all in a cache tier; they are then held for this session. */
+  private async available(p: Piece): Promise<boolean> {
+    const id = pieceId(p);
+    if (this.held.has(id)) return true;
+    const r = await this.probe(p);
+    if (!r) return false;
+    const node = this.node(p.nodeId);
+    const outputs: Record<string, Chunk> = {};
+    for (const [port, digest] of Object.entries(r.entry.digests)) {
+      const c = await this.cacheRead(() => this.o.cache.getChunk(digest, node.def.cache === 'disk', r.entry.ms));
+      if (!c) return false;
+      outputs[port] = c;
+    }
+    this.held.set(id, outputs);
+    if (!this.resolved.has(id)) this.resolved.set(id, Promise.resolve(r));
+    const t = this.tally(node.id);
+    t.cacheHits++;
+    t.start();
+    return true;
+  }
+
+  /** The input windows a piece reads: whole chunks for runs; for previews, cached chunks where there are, else just the window. */
+  private async inputsOf(node: PlannedNode, p: Piece, alignedOnly = false): Promise<Record<string, InputWindow>> {
+    const out: Record<string, InputWindow> = {};
+    for (const [port, src] of Object.entries(node.inputs)) {
+      const w = src && inputWindow(this.plan, node, port, p.a, p.b);
+      if (!src || !w) continue;
+      const srcNode = this.node(src.nodeId);
+      const aligned = alignedPieces(srcNode, this.chunkSize, w[0], w[1]);
+      let pieces = aligned;
+      if (this.o.mode === 'preview' && !alignedOnly) {
+        pieces = [];
+        for (const q of aligned) pieces.push((await this.available(q)) ? q : { nodeId: q.nodeId, a: Math.max(q.a, w[0]), b: Math.min(q.b, w[1]) });
+      }
+      out[port] = { lo: w[0], hi: w[1], pieces };
     }
     return out;
   }
-}
 
-function chunkLen(c: Chunk): number {
-  return c.type === 'cuts' ? c.flags.length : c.frames.length;
+  private async keyOf(node: PlannedNode, p: Piece, inputs: Record<string, InputWindow>, digestOf: (q: Piece, port: string) => Promise<string>): Promise<string> {
+    const keyed: Record<string, string[]> = {};
+    for (const [port, w] of Object.entries(inputs)) {
+      const srcPort = node.inputs[port]!.port;
+      const digests = await Promise.all(w.pieces.map(async (q) => `${q.a}:${q.b}=${await digestOf(q, srcPort)}`));
+      keyed[port] = [`${w.lo}:${w.hi}`, ...digests];
+    }
+    return sha256(canonicalJson({ node: node.staticKey, frames: [p.a, p.b], inputs: keyed }));
+  }
+
+  // --- data: held, cached or computed ------------------------------------------------------------------------
+
+  /** A piece's output on `port`: held by this session, else from a cache tier, else computed (once). */
+  private async data(p: Piece, port: string): Promise<Chunk> {
+    const id = pieceId(p);
+    const r = await this.resolve(p);
+    const held = this.held.get(id)?.[port];
+    if (held) return held;
+    const digest = r.entry.digests[port];
+    if (digest === undefined) throw new AneloError('ANELO_E034_UNKNOWN_NODE', `node "${p.nodeId}" has no output "${port}"`, { nodeId: p.nodeId, port });
+    const node = this.node(p.nodeId);
+    const hit = await this.cacheRead(() => this.o.cache.getChunk(digest, node.def.cache === 'disk', r.entry.ms));
+    if (hit) {
+      if (this.o.pool) toShared(hit);
+      if (this.wanted(id)) this.held.set(id, { ...this.held.get(id), [port]: hit });
+      this.finishInputs(id);
+      return hit;
+    }
+    // Its key is known but its bytes are gone (evicted, or a cache read failed): compute it, once.
+    return (await this.compute(p, r))[port];
+  }
+
+  /** Frames [lo, hi) of `port` over consecutive pieces, as one chunk. */
+  private async gather(pieces: Piece[], port: string, lo: number, hi: number): Promise<Chunk> {
+    const parts = await Promise.all(pieces.map((q) => this.data(q, port)));
+    const whole = concatChunks(parts);
+    const n = whole.type === 'cuts' ? whole.flags.length : whole.frames.length;
+    return whole.start === lo && n === hi - lo ? whole : sliceChunk(whole, lo, hi);
+  }
+
+  private compute(p: Piece, r: Resolved): Promise<Record<string, Chunk>> {
+    const id = pieceId(p);
+    let c = this.computing.get(id);
+    if (!c) {
+      c = this.computeUncached(p, r);
+      this.computing.set(id, c);
+    }
+    return c;
+  }
+
+  private async computeUncached(p: Piece, r: Resolved): Promise<Record<string, Chunk>> {
+    const node = this.node(p.nodeId);
+    const tally = this.tally(node.id);
+    try {
+      const inputs: Record<string, Chunk | undefined> = {};
+      const inputInfo: Record<string, StreamInfo | undefined> = {};
+      for (const [port, src] of Object.entries(node.inputs)) {
+        if (!src) continue;
+        inputInfo[port] = this.node(src.nodeId).info[src.port];
+        const w = r.inputs[port];
+        if (w) inputs[port] = await this.gather(w.pieces, src.port, w.lo, w.hi);
+      }
+      this.throwIfAborted(node.id);
+      if (!node.def.run) throw new AneloError('ANELO_E099_INTERNAL', `node "${node.id}" (${node.def.type}) cannot produce frames`, { nodeId: node.id });
+      tally.start();
+      const seq = ++this.seq;
+      const t0 = performance.now();
+      const outputs = this.onPool(node) ? await this.runOnPool(node, p, inputs, inputInfo, seq) : await this.runHere(node, p, inputs, inputInfo, seq);
+      const ms = performance.now() - t0;
+      const persistent = node.def.cache === 'disk';
+      const digests: Record<string, string> = {};
+      for (const [port, chunk] of Object.entries(outputs)) {
+        // Hashing a chunk of big frames stalls the event loop for tens of ms: the pool does those when there is one.
+        const offload = this.o.pool && chunkBytes(chunk) >= POOL_DIGEST_BYTES;
+        digests[port] = offload ? await this.o.pool!.digest(toShared(chunk), this.signal) : chunkDigest(chunkParts(chunk));
+        if (node.def.cache !== 'none') await this.cacheWrite(() => this.o.cache.putChunk(digests[port], chunk, ms, persistent));
+      }
+      r.entry = { digests, ms, nodeType: node.def.type };
+      if (node.def.cache !== 'none') await this.cacheWrite(() => this.o.cache.putAction(r.key, r.entry, persistent));
+      tally.ms += ms;
+      tally.computedFrames += p.b - p.a;
+      tally.provide(p.b - p.a, `${seq}`);
+      const id = pieceId(p);
+      if (this.wanted(id)) this.held.set(id, outputs);
+      this.finishInputs(id);
+      return outputs;
+    } catch (e) {
+      throw this.fail(nodeError(e, node), node.id);
+    }
+  }
+
+  private onPool(node: PlannedNode): boolean {
+    return !!this.o.pool && node.def.threads === 'pool';
+  }
+
+  private runHere(node: PlannedNode, p: Piece, inputs: Record<string, Chunk | undefined>, inputInfo: Record<string, StreamInfo | undefined>, seq: number): Promise<Record<string, Chunk>> {
+    const tally = this.tally(node.id);
+    return node.def.run!({
+      nodeId: node.id,
+      params: node.params,
+      start: p.a,
+      end: p.b,
+      info: node.info,
+      inputInfo,
+      inputs,
+      services: this.o.services,
+      signal: this.signal,
+      progress: (done) => tally.partialProgress(`${seq}`, done),
+      stat: (name, value, frames = 1) => tally.stat(name, value, frames),
+    });
+  }
+
+  /** Splits the piece over the pool's threads (any chunking gives the same bytes) and joins the outputs. */
+  private async runOnPool(node: PlannedNode, p: Piece, inputs: Record<string, Chunk | undefined>, inputInfo: Record<string, StreamInfo | undefined>, seq: number): Promise<Record<string, Chunk>> {
+    const pool = this.o.pool!;
+    const tally = this.tally(node.id);
+    for (const c of Object.values(inputs)) if (c) toShared(c);
+    const n = p.b - p.a;
+    const parts = Math.max(1, Math.min(pool.size, n));
+    const bounds: [number, number][] = [];
+    for (let k = 0; k < parts; k++) bounds.push([p.a + Math.floor((n * k) / parts), p.a + Math.floor((n * (k + 1)) / parts)]);
+    const results = await Promise.all(
+      bounds.map(([a, b], k) => {
+        const sub: Record<string, Chunk | undefined> = {};
+        for (const [port, c] of Object.entries(inputs)) {
+          const w = c && inputWindow(this.plan, node, port, a, b);
+          sub[port] = c && w ? sliceChunk(c, w[0], w[1]) : c;
+        }
+        return pool.runNode({
+          definitionsModule: this.o.poolDefinitions,
+          type: node.def.type,
+          nodeId: node.id,
+          params: node.params,
+          start: a,
+          end: b,
+          info: node.info,
+          inputInfo,
+          inputs: sub,
+          signal: this.signal,
+          onProgress: (done) => tally.partialProgress(`${seq}/${k}`, done),
+        });
+      }),
+    );
+    for (const r of results) for (const [name, value, frames] of r.stats) tally.stat(name, value, frames);
+    const outputs: Record<string, Chunk> = {};
+    for (const port of Object.keys(results[0].outputs)) outputs[port] = concatChunks(results.map((r) => r.outputs[port]));
+    return outputs;
+  }
+
+  // --- lifetimes ---------------------------------------------------------------------------------------------
+
+  /** Whether anyone will still read this piece in this session. */
+  private wanted(id: string): boolean {
+    return this.o.mode === 'preview' || (this.readers.get(id) ?? 0) > 0;
+  }
+
+  /** A reader is done with a piece; the last one releases it (and what it still pinned). */
+  private finish(p: Piece): void {
+    if (this.o.mode === 'preview') return;
+    const id = pieceId(p);
+    const left = (this.readers.get(id) ?? 0) - 1;
+    if (left > 0) {
+      this.readers.set(id, left);
+      return;
+    }
+    this.readers.delete(id);
+    this.held.delete(id);
+    this.finishInputs(id);
+  }
+
+  /** A piece's own data is secured (computed, or found in a tier), so the inputs it pinned can go. */
+  private finishInputs(id: string): void {
+    const inputs = this.pendingInputs.get(id);
+    if (!inputs) return;
+    this.pendingInputs.delete(id);
+    for (const w of Object.values(inputs)) for (const q of w.pieces) this.finish(q);
+  }
+
+  private pieceDone(nodeId: string): void {
+    const t = this.tally(nodeId);
+    t.resolvedPieces++;
+    if (this.o.demand && t.resolvedPieces >= (this.o.demand.pieces.get(nodeId) ?? Infinity)) t.finish();
+  }
+
+  private async cacheRead<T>(read: () => Promise<T | undefined>): Promise<T | undefined> {
+    try {
+      return await read();
+    } catch (e) {
+      this.warn('ANELO_E037_CACHE_TROUBLE', `cache read failed, computing instead: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+
+  private async cacheWrite(write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (e) {
+      this.warn('ANELO_E037_CACHE_TROUBLE', `cache write failed, the run goes on uncached: ${(e as Error).message}`);
+    }
+  }
 }
 
 function nodeError(e: unknown, node: PlannedNode): AneloError {

@@ -82,11 +82,25 @@ describe('executor cache keys', () => {
 });
 
 describe('executor streaming', () => {
-  it('a preview pulls only the chunks its window needs upstream', async () => {
+  it('a preview computes the requested frame only, and its window upstream of a temporal node', async () => {
     const ex = executor();
-    expect(await frameValue(ex, chain(), 'blur', 40)).toBe(39 + 40 + 41);
-    // frame 40 lies in chunk [32,48); the window reaches 31 and 48, so chunks 1..3 of the source, nothing else.
-    expect(computed).toEqual({ ramp: 48, quantize: 48, tblur: 16 });
+    const result = await ex.preview(chain(), { nodeId: 'blur', frame: 40 });
+    expect((result.chunk as FramesChunk).frames[0][0]).toBe(39 + 40 + 41);
+    expect(computed).toEqual({ ramp: 3, quantize: 3, tblur: 1 });
+    expect(result.computed).toEqual({ src: 3, q: 3, blur: 1 });
+  });
+
+  it('a preview reuses the chunks a run left in the cache, and the next frame of a computed chunk is free', async () => {
+    const ex = executor();
+    await ex.run(chain(), { targets: ['q'], frames: { start: 32, end: 48 } });
+    resetCounts();
+    const result = await ex.preview(chain(), { nodeId: 'blur', frame: 40 });
+    expect(result.computed).toEqual({ blur: 1 });
+    await ex.run(chain(), { targets: ['blur'] });
+    resetCounts();
+    const again = await ex.preview(chain(), { nodeId: 'blur', frame: 41 });
+    expect(again).toMatchObject({ cached: true, computed: {} });
+    expect(computed).toEqual({});
   });
 
   it('temporal results do not depend on chunk boundaries', async () => {
@@ -97,10 +111,31 @@ describe('executor streaming', () => {
     }
   });
 
-  it('stays correct when the memory budget is smaller than one chunk', async () => {
+  it('computes every chunk exactly once when the memory budget is smaller than one chunk', async () => {
     const ex = executor(new ChunkCache({ diskDir: null, memoryBudgetBytes: 100 }));
-    await ex.run(chain(), { targets: ['blur'] });
+    const report = await ex.run(chain(), { targets: ['blur'] });
+    expect(computed).toEqual({ ramp: 64, quantize: 64, tblur: 64 });
+    expect(report.nodes.q).toMatchObject({ computedFrames: 64, cacheHits: 0 });
     expect(await frameValue(ex, chain(), 'blur', 63)).toBe(62 + 63 + 63);
+  });
+
+  it('computes every chunk exactly once with a zero budget and chunks of 5 frames around a temporal window', async () => {
+    const ex = executor(new ChunkCache({ diskDir: null, memoryBudgetBytes: 0 }), 5);
+    await ex.run(chain(), { targets: ['blur'], frames: { start: 7, end: 41 } });
+    // Chunks [5,45) of blur, and of its inputs the window reaches one frame further each way: [0,50).
+    expect(computed).toEqual({ ramp: 50, quantize: 50, tblur: 40 });
+  });
+
+  it('reports progress that never goes back, for every node, up to its total', async () => {
+    const events: ExecutorEvent[] = [];
+    await executor(new ChunkCache({ diskDir: null, memoryBudgetBytes: 0 })).run(chain(), { targets: ['blur'], onEvent: (e) => events.push(e) });
+    for (const id of ['src', 'q', 'blur']) {
+      const steps = events.filter((e) => e.type === 'node-progress' && e.nodeId === id) as Extract<ExecutorEvent, { type: 'node-progress' }>[];
+      expect(steps.at(-1)).toMatchObject({ done: 64, total: 64 });
+      for (let i = 1; i < steps.length; i++) expect(steps[i].done).toBeGreaterThan(steps[i - 1].done);
+      const done = events.findIndex((e) => e.type === 'node-done' && e.nodeId === id);
+      expect(done).toBeGreaterThan(events.indexOf(steps.at(-1)!));
+    }
   });
 
   it('reports events in order: run-start first, node-cached for hits, run-done last', async () => {
@@ -157,7 +192,8 @@ describe('disk tier', () => {
     const ex = executor(new ChunkCache({ diskDir: dir, onWarning: (w) => warnings.push(w.kind) }));
     resetCounts();
     for (let f = 0; f < 64; f += 9) expect(await frameValue(ex, chain(), 'src', f)).toBe(f);
-    expect(computed.ramp).toBe(32);
+    // Frames 0, 9, 18 and 27 lie in the two damaged chunks: each preview computes its one frame again.
+    expect(computed.ramp).toBe(4);
     expect(warnings).toEqual(['corrupt', 'corrupt']);
   });
 });

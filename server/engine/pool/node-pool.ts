@@ -1,0 +1,81 @@
+/**
+ * The worker-thread pool for pure pixel work (the one importer of piscina). Nodes that declare `threads: 'pool'`
+ * run here over frame ranges; chunks travel in SharedArrayBuffers. Cancelling a task terminates its worker, so a
+ * cancelled run leaves no thread computing for it.
+ */
+import os from 'node:os';
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { AneloError, type ErrorCode } from '../../../nodes/core/errors.ts';
+import type { Chunk } from '../../../nodes/core/types.ts';
+import type { RunNodeResult, RunNodeTask } from './node-tasks.ts';
+
+export const SHIPPED_DEFINITIONS = new URL('../../../nodes/index.ts', import.meta.url).href;
+
+/** Threads when nothing says otherwise: one per core (`ANELO_WORKERS` or `--workers` set it; 0 = main thread only). */
+export function defaultWorkerCount(): number {
+  const env = process.env.ANELO_WORKERS;
+  if (env !== undefined && env !== '') {
+    const n = Number(env);
+    if (Number.isInteger(n) && n >= 0 && n <= 256) return n;
+    throw new AneloError('ANELO_E050_BAD_ARGUMENT', `ANELO_WORKERS must be a whole number 0..256, got "${env}"`, { param: 'ANELO_WORKERS' });
+  }
+  return os.availableParallelism();
+}
+
+export interface PoolRunRequest extends Omit<RunNodeTask, 'progress' | 'definitionsModule'> {
+  definitionsModule?: string;
+  signal: AbortSignal;
+  onProgress(done: number): void;
+}
+
+export class NodePool {
+  private readonly piscina: Piscina;
+
+  constructor(readonly size: number) {
+    this.piscina = new Piscina({
+      filename: new URL('./node-worker.mjs', import.meta.url).href,
+      minThreads: 0,
+      maxThreads: size,
+      // Idle threads go away, so a CLI or test process is never kept alive by its pool.
+      idleTimeout: 15_000,
+    });
+  }
+
+  async runNode(req: PoolRunRequest): Promise<{ outputs: Record<string, Chunk>; stats: [string, number, number][] }> {
+    const { signal, onProgress, definitionsModule, ...rest } = req;
+    if (signal.aborted) throw cancelled(req.nodeId);
+    const channel = new MessageChannel();
+    // The result travels on piscina's own port; waiting for `end` on ours delivers every progress step before it.
+    let ended!: () => void;
+    const allProgress = new Promise<void>((r) => (ended = r));
+    channel.port1.on('message', (m: { done?: number; end?: true }) => (m.end ? ended() : onProgress(m.done!)));
+    const task: RunNodeTask = { ...rest, definitionsModule: definitionsModule ?? SHIPPED_DEFINITIONS, progress: channel.port2 };
+    let result: RunNodeResult;
+    try {
+      result = (await this.piscina.run(task, { name: 'runNode', signal, transferList: [channel.port2] })) as RunNodeResult;
+      await allProgress;
+    } catch (e) {
+      if (signal.aborted) throw cancelled(req.nodeId);
+      const why = e instanceof Error ? e.message : String(e);
+      throw new AneloError('ANELO_E036_WORKER_DIED', `the worker thread running node "${req.nodeId}" (${req.type}) stopped: ${why}`, { nodeId: req.nodeId }, undefined, e);
+    } finally {
+      channel.port1.close();
+    }
+    if (!result.ok) throw new AneloError(result.error.code as ErrorCode, result.error.message, result.error.where);
+    return { outputs: result.outputs, stats: result.stats };
+  }
+
+  async digest(chunk: Chunk, signal?: AbortSignal): Promise<string> {
+    return (await this.piscina.run(chunk, { name: 'digestChunk', signal })) as string;
+  }
+
+  /** Stops every thread; tasks still queued or running reject. */
+  async close(): Promise<void> {
+    await this.piscina.destroy();
+  }
+}
+
+function cancelled(nodeId: string): AneloError {
+  return new AneloError('ANELO_E030_CANCELLED', 'run cancelled', { nodeId });
+}

@@ -1,0 +1,76 @@
+/**
+ * What a pool worker does: run one node's pure `run` over a frame range, or hash a chunk. Results come back in
+ * SharedArrayBuffers, so the main thread and later tasks read them without a copy.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import { toAneloError } from '../../../nodes/core/errors.ts';
+import type { AnyNodeDefinition, Chunk, StreamInfo } from '../../../nodes/core/types.ts';
+import { chunkDigest, chunkParts } from '../chunk-codec.ts';
+import { toShared } from './shared-chunk.ts';
+
+export interface RunNodeTask {
+  /** Module whose `NODE_DEFINITIONS` holds the node type (the shipped nodes unless a test says otherwise). */
+  definitionsModule: string;
+  type: string;
+  nodeId: string;
+  params: Record<string, unknown>;
+  start: number;
+  end: number;
+  info: Record<string, StreamInfo>;
+  inputInfo: Record<string, StreamInfo | undefined>;
+  inputs: Record<string, Chunk | undefined>;
+  /** Receives `{ done }` as frames finish, for progress bars. */
+  progress: MessagePort;
+}
+
+export type RunNodeResult =
+  | { ok: true; outputs: Record<string, Chunk>; stats: [string, number, number][] }
+  | { ok: false; error: { code: string; message: string; where: Record<string, unknown> } };
+
+const modules = new Map<string, Promise<readonly AnyNodeDefinition[]>>();
+
+function definitions(url: string): Promise<readonly AnyNodeDefinition[]> {
+  let p = modules.get(url);
+  if (!p) {
+    p = import(url).then((m: { NODE_DEFINITIONS: readonly AnyNodeDefinition[] }) => m.NODE_DEFINITIONS);
+    modules.set(url, p);
+  }
+  return p;
+}
+
+export async function runNode(task: RunNodeTask): Promise<RunNodeResult> {
+  const stats: [string, number, number][] = [];
+  try {
+    const def = (await definitions(task.definitionsModule)).find((d) => d.type === task.type);
+    if (!def?.run) throw new Error(`node type "${task.type}" cannot run in a worker`);
+    // Cancelling terminates the worker, so the node's own signal never needs to fire here.
+    const signal = new AbortController().signal;
+    const outputs = await def.run({
+      nodeId: task.nodeId,
+      params: task.params,
+      start: task.start,
+      end: task.end,
+      info: task.info,
+      inputInfo: task.inputInfo,
+      inputs: task.inputs,
+      services: { media: undefined as never },
+      signal,
+      progress: (done) => task.progress.postMessage({ done }),
+      stat: (name, value, frames = 1) => void stats.push([name, value, frames]),
+    });
+    const shared: Record<string, Chunk> = {};
+    for (const [port, chunk] of Object.entries(outputs)) shared[port] = toShared(chunk);
+    return { ok: true, outputs: shared, stats };
+  } catch (e) {
+    const err = toAneloError(e, { nodeId: task.nodeId });
+    return { ok: false, error: { code: err.code, message: err.message, where: { ...err.where } } };
+  } finally {
+    task.progress.postMessage({ end: true });
+    task.progress.close();
+  }
+}
+
+/** The content digest of a chunk (sha256 of its encoded bytes), off the main thread. */
+export function digestChunk(chunk: Chunk): string {
+  return chunkDigest(chunkParts(chunk));
+}

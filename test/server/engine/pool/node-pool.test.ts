@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { GraphDocument } from '../../../../nodes/core/graph-document.ts';
+import type { ExecutorEvent } from '../../../../nodes/core/events.ts';
+import type { FramesChunk, MediaService } from '../../../../nodes/core/types.ts';
+import { ChunkCache } from '../../../../server/engine/chunk-cache.ts';
+import { Executor } from '../../../../server/engine/executor.ts';
+import { NODE_DEFINITIONS, POOL_TEST_MODULE } from './pool-test-nodes.ts';
+
+const at = { x: 0, y: 0 };
+
+function graph(fail?: { mode: string; at: number }): GraphDocument {
+  const nodes: GraphDocument['nodes'] = [
+    { id: 'src', type: 'pramp', params: { frames: 40 }, position: at },
+    { id: 'mix', type: 'pmix', params: {}, position: at },
+  ];
+  const edges: GraphDocument['edges'] = [{ source: 'src', sourcePort: 'frames', target: 'mix', targetPort: 'frames' }];
+  if (fail) {
+    nodes.push({ id: 'bad', type: 'pfail', params: fail, position: at });
+    edges.push({ source: 'mix', sourcePort: 'frames', target: 'bad', targetPort: 'frames' });
+  }
+  return { schemaVersion: 1, nodes, edges };
+}
+
+function executor(workers: number): Executor {
+  return new Executor({
+    services: { media: {} as MediaService },
+    cache: new ChunkCache({ diskDir: null, memoryBudgetBytes: 0 }),
+    definitions: NODE_DEFINITIONS,
+    poolDefinitions: POOL_TEST_MODULE,
+    workers,
+  });
+}
+
+async function frames(ex: Executor): Promise<number[]> {
+  const out: number[] = [];
+  for (let f = 0; f < 40; f += 3) out.push(((await ex.preview(graph(), { nodeId: 'mix', frame: f })).chunk as FramesChunk).frames[0][0]);
+  return out;
+}
+
+describe('worker pool', () => {
+  it('gives the same frames, counts and statistics on 2 threads as on the main thread', async () => {
+    const pooled = executor(2);
+    const here = executor(0);
+    try {
+      const events: ExecutorEvent[] = [];
+      const a = await pooled.run(graph(), { targets: ['mix'], onEvent: (e) => events.push(e) });
+      const b = await here.run(graph(), { targets: ['mix'] });
+      expect(a.nodes.mix).toMatchObject({ computedFrames: 40, stats: b.nodes.mix.stats });
+      expect(a.nodes.mix.stats.mean).toBeGreaterThan(200);
+      expect(await frames(pooled)).toEqual(await frames(here));
+      const steps = events.filter((e) => e.type === 'node-progress' && e.nodeId === 'mix') as Extract<ExecutorEvent, { type: 'node-progress' }>[];
+      // Per-frame progress from inside the worker: never backwards, never a gap of more than 4 frames.
+      let last = 0;
+      for (const s of steps) {
+        expect(s.done - last).toBeGreaterThan(0);
+        expect(s.done - last).toBeLessThanOrEqual(4);
+        last = s.done;
+      }
+      expect(last).toBe(40);
+    } finally {
+      await pooled.close();
+    }
+  });
+
+  it('a node that throws in a worker fails the run with a coded error naming the node', async () => {
+    const ex = executor(2);
+    try {
+      await expect(ex.run(graph({ mode: 'throw', at: 20 }), { targets: ['bad'] })).rejects.toMatchObject({ code: 'ANELO_E031_NODE_FAILED', where: { nodeId: 'bad' } });
+    } finally {
+      await ex.close();
+    }
+  });
+
+  it('a worker thread that dies fails the run with a coded error naming the node, and the pool goes on', async () => {
+    const ex = executor(2);
+    try {
+      await expect(ex.run(graph({ mode: 'exit', at: 20 }), { targets: ['bad'] })).rejects.toMatchObject({ code: 'ANELO_E036_WORKER_DIED', where: { nodeId: 'bad' } });
+      const after = await ex.run(graph(), { targets: ['mix'] });
+      expect(after.nodes.mix.computedFrames).toBe(40);
+    } finally {
+      await ex.close();
+    }
+  });
+
+  it('cancel stops a worker stuck in a long computation at once', async () => {
+    const ex = executor(2);
+    const controller = new AbortController();
+    try {
+      const run = ex.run(graph({ mode: 'spin', at: 20 }), { targets: ['bad'], signal: controller.signal });
+      setTimeout(() => controller.abort(), 300);
+      const t0 = Date.now();
+      await expect(run).rejects.toMatchObject({ code: 'ANELO_E030_CANCELLED' });
+      expect(Date.now() - t0).toBeLessThan(5000);
+    } finally {
+      await ex.close();
+    }
+  });
+});
