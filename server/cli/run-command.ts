@@ -7,12 +7,17 @@ import { ChunkCache } from '../engine/chunk-cache.ts';
 import { Executor } from '../engine/executor.ts';
 import type { RunReport } from '../../nodes/core/events.ts';
 import { parseGraph } from '../engine/load-graph.ts';
+import { sweepTemps } from '../fs/temp-files.ts';
 import { writeFileAtomic } from '../fs/write-file-atomic.ts';
+import { checkRunPaths } from './check-run-paths.ts';
+import { stopOnSignal } from './stop-on-signal.ts';
 import { createServices } from '../services.ts';
 import { applyOverrides, parseSet } from './parse-set.ts';
 import { createProgressView } from './progress-view.ts';
 
 export interface RunArgs {
+  /** Worker threads for pixel nodes; undefined = ANELO_WORKERS or one per core, 0 = main thread only. */
+  workers?: number;
   graph: string;
   input?: string;
   output?: string;
@@ -57,12 +62,13 @@ export async function runCommand(a: RunArgs): Promise<RunReport> {
   const overridden = applyOverrides(loaded, a.set.map(parseSet));
   // Validate again: an override can name an unknown param or a value out of range.
   const { graph, outputs } = bindFiles(parseGraph(JSON.stringify(overridden), a.graph), a.input, a.output);
+  await checkRunPaths({ graphFile: a.graph, graph, outputs, report: a.report, cacheDir: a.cacheDir });
+  // Partials a killed run left beside the outputs go now (only files of processes that are gone).
+  for (const out of new Set(Object.values(outputs).map((o) => path.dirname(o)))) await sweepTemps(out);
   const services = await createServices();
-  const executor = new Executor({ services, cache: new ChunkCache({ diskDir: a.cacheDir, onWarning: (w) => process.stderr.write(`warning: ${w.message}: ${w.file}\n`) }) });
+  const executor = new Executor({ services, workers: a.workers, cache: new ChunkCache({ diskDir: a.cacheDir, onWarning: (w) => process.stderr.write(`warning: ${w.message}: ${w.file}\n`) }) });
   const controller = new AbortController();
-  const onSignal = (): void => controller.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const stopListening = stopOnSignal(controller);
   const sinks = graph.nodes.filter((n) => n.type === 'encode').map((n) => n.id);
   try {
     const report = await executor.run(graph, {
@@ -74,9 +80,9 @@ export async function runCommand(a: RunArgs): Promise<RunReport> {
     if (a.report) await writeFileAtomic(a.report, JSON.stringify(report, null, 2));
     return report;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopListening();
     services.close();
+    await executor.close();
   }
 }
 

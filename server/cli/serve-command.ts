@@ -4,8 +4,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AneloError } from '../../nodes/core/errors.ts';
+import { removeLiveTempsSync } from '../fs/temp-files.ts';
 import { buildServer } from '../http/build-server.ts';
 import { REPO_ROOT, resolveServerOptions } from '../http/server-options.ts';
+import { STOP_GRACE_MS } from './stop-on-signal.ts';
 
 const BUILD_HINT = 'build the editor with `npm run build` (vite build --config client/vite.config.ts), then reload';
 
@@ -47,17 +49,27 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const shownHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  process.stdout.write(`anelo editor: http://${shownHost}:${port}/\n  data: ${opts.dataDir}\n  press Ctrl+C to stop\n`);
+  // The token is printed once, in the address to open (as Jupyter does); the page keeps it in a cookie.
+  const tokenPart = opts.accessToken ? `?token=${opts.accessToken}` : '';
+  process.stdout.write(`anelo editor: http://${shownHost}:${port}/${tokenPart}\n  data: ${opts.dataDir}\n  press Ctrl+C to stop\n`);
+  if (opts.accessToken) process.stdout.write(`  bound beyond loopback: every request needs this token (Authorization: Bearer <token> for scripts)\n`);
 
   return new Promise<number>((resolve) => {
     let closing = false;
     const stop = (signal: NodeJS.Signals): void => {
       if (closing) {
         process.stderr.write(`${signal} again: exiting now\n`);
+        removeLiveTempsSync();
         process.exit(130);
       }
       closing = true;
       process.stderr.write(`${signal}: stopping (cancelling runs)…\n`);
+      // A run that does not stop in time must not keep the server up: temp files go, the process goes.
+      setTimeout(() => {
+        process.stderr.write('runs did not stop in time: exiting now\n');
+        removeLiveTempsSync();
+        process.exit(130);
+      }, STOP_GRACE_MS).unref();
       const done = (code: number): void => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);

@@ -6,6 +6,8 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import app from './app.ts';
+import previewLimit from './plugins/preview-limit.ts';
+import requestGuard from './plugins/request-guard.ts';
 import { resolveServerOptions, type ServerOptions } from './server-options.ts';
 
 /** Graph documents are small; uploads go through multipart, which has its own limit. */
@@ -19,6 +21,10 @@ export async function buildServer(given: Partial<ServerOptions> = {}): Promise<F
     // Names in URLs are matched as given; the stores check them again after decoding.
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // First, so no route, static file or WebSocket upgrade answers a foreign Host or a cross-site request.
+  await fastify.register(requestGuard, { host: opts.host, accessToken: opts.accessToken });
+  await fastify.register(previewLimit, { maxConcurrentPreviews: opts.maxConcurrentPreviews });
 
   await fastify.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   await fastify.register(fastifyMultipart, { limits: { fileSize: opts.uploadLimitBytes, files: 1, fields: 4 } });

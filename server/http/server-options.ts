@@ -1,9 +1,11 @@
 /** What the server needs to know about its environment, resolved once from explicit options, env and defaults. */
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModelStore } from '../depth/model-store.ts';
+import { isLoopbackHost } from './lib/host-rules.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -28,6 +30,13 @@ export interface ServerOptions {
   memoryBudgetBytes: number;
   /** Pino logger level, or false for none. */
   logs: string | false;
+  /**
+   * Required on every request when set. A server bound beyond loopback always has one (ANELO_TOKEN, else random,
+   * printed once at start): anyone on the network could otherwise read outputs and start runs.
+   */
+  accessToken?: string;
+  /** At most this many previews computing at once; more get 503 E107 (the editor retries). */
+  maxConcurrentPreviews: number;
   /** Injected model store (tests); default one over the project's model folders. */
   modelStore?: ModelStore;
 }
@@ -42,8 +51,12 @@ export function resolveServerOptions(given: Partial<ServerOptions> = {}, env: No
   const defaultSamples = path.resolve(REPO_ROOT, '..', 'shared', 'media');
   const samples = given.sampleMediaDir !== undefined ? given.sampleMediaDir : (env.ANELO_SAMPLE_MEDIA ?? (existsSync(defaultSamples) ? defaultSamples : null));
   const uploadMb = envNumber(env.ANELO_UPLOAD_LIMIT_MB);
+  const host = given.host ?? env.ANELO_HOST ?? '127.0.0.1';
+  const token = given.accessToken ?? (env.ANELO_TOKEN || undefined);
   return {
-    host: given.host ?? env.ANELO_HOST ?? '127.0.0.1',
+    host,
+    accessToken: token ?? (isLoopbackHost(host) ? undefined : randomBytes(24).toString('hex')),
+    maxConcurrentPreviews: given.maxConcurrentPreviews ?? 4,
     port: given.port ?? envNumber(env.ANELO_PORT) ?? 7878,
     dataDir: path.resolve(given.dataDir ?? env.ANELO_DATA_DIR ?? path.join(os.homedir(), '.local', 'share', 'anelo')),
     builtInGraphsDir: path.resolve(given.builtInGraphsDir ?? path.join(REPO_ROOT, 'graphs')),

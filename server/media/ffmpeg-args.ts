@@ -3,6 +3,7 @@
  * command for a decode or an encode is testable without running ffmpeg.
  */
 import type { EncodeOptions, StereoLayout } from '../../nodes/core/types.ts';
+import { keepStreamsArgs, type SourceStreams } from './keep-streams.ts';
 
 export interface DecodeArgs {
   input: string;
@@ -23,14 +24,14 @@ export function buildDecodeArgs(a: DecodeArgs): { inputOptions: string[]; output
   return { inputOptions, outputOptions };
 }
 
-const CONTAINERS: Record<string, { format: string; audioCopy: readonly string[] }> = {
+const CONTAINERS: Record<string, { format: 'mp4' | 'mov' | 'matroska'; audioCopy: readonly string[] }> = {
   '.mp4': { format: 'mp4', audioCopy: ['aac', 'mp3', 'ac3', 'eac3', 'alac'] },
   '.m4v': { format: 'mp4', audioCopy: ['aac', 'mp3', 'ac3', 'eac3', 'alac'] },
   '.mov': { format: 'mov', audioCopy: ['aac', 'mp3', 'ac3', 'alac', 'pcm_s16le'] },
   '.mkv': { format: 'matroska', audioCopy: ['aac', 'mp3', 'ac3', 'eac3', 'opus', 'vorbis', 'flac', 'pcm_s16le', 'dts'] },
 };
 
-export function containerFor(ext: string): { format: string; audioCopy: readonly string[] } | undefined {
+export function containerFor(ext: string): { format: 'mp4' | 'mov' | 'matroska'; audioCopy: readonly string[] } | undefined {
   return CONTAINERS[ext.toLowerCase()];
 }
 
@@ -67,11 +68,12 @@ export function stereoFileSuffix(layout: StereoLayout | undefined): string {
 export interface EncodeArgs extends Pick<EncodeOptions, 'width' | 'height' | 'fps' | 'codec' | 'crf' | 'preset' | 'evenSize' | 'stereoLayout'> {
   /** Extension of the final output, which decides the container. */
   ext: string;
-  audio?: { startTime: number; durationS: number; codec: string };
+  /** The source's other streams (audio, subtitles, chapters, metadata) and the time span to take them from. */
+  audio?: { startTime: number; durationS: number; streams: SourceStreams };
 }
 
 /** Inputs and output options for an encode fed raw RGB24 frames on stdin (input 0), audio from input 1. */
-export function buildEncodeArgs(a: EncodeArgs): { videoInputOptions: string[]; audioInputOptions: string[]; outputOptions: string[] } {
+export function buildEncodeArgs(a: EncodeArgs): { videoInputOptions: string[]; audioInputOptions: string[]; outputOptions: string[]; warnings: string[] } {
   const container = containerFor(a.ext) ?? CONTAINERS['.mp4'];
   const videoInputOptions = ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${a.width}x${a.height}`, '-r', String(a.fps)];
   // yuv420p needs even sides: pad adds a black row/column, crop drops the last one.
@@ -82,15 +84,16 @@ export function buildEncodeArgs(a: EncodeArgs): { videoInputOptions: string[]; a
   outputOptions.push('-preset', a.preset, '-crf', String(a.crf), '-pix_fmt', 'yuv420p');
   if (a.codec === 'h265' && container.format !== 'matroska') outputOptions.push('-tag:v', 'hvc1');
   let audioInputOptions: string[] = [];
+  let warnings: string[] = [];
   if (a.audio) {
     audioInputOptions = ['-ss', a.audio.startTime.toFixed(6), '-t', a.audio.durationS.toFixed(6)];
-    outputOptions.push('-map', '1:a:0');
-    if (container.audioCopy.includes(a.audio.codec)) outputOptions.push('-c:a', 'copy');
-    else outputOptions.push('-c:a', 'aac', '-b:a', '192k');
+    const kept = keepStreamsArgs(container.format, a.audio.streams, container.audioCopy);
+    outputOptions.push(...kept.outputOptions);
+    warnings = kept.warnings;
   }
   const stereo = a.stereoLayout ? MATROSKA_STEREO[a.stereoLayout] : undefined;
   if (stereo && container.format === 'matroska') outputOptions.push('-metadata:s:v:0', `stereo_mode=${stereo}`);
   if (container.format === 'mp4' || container.format === 'mov') outputOptions.push('-movflags', '+faststart');
   outputOptions.push('-f', container.format);
-  return { videoInputOptions, audioInputOptions, outputOptions };
+  return { videoInputOptions, audioInputOptions, outputOptions, warnings };
 }

@@ -1,10 +1,15 @@
 /**
  * The only module that imports fluent-ffmpeg (its upstream is archived: keep it replaceable behind these three
  * functions). Everything else builds flat argument lists (ffmpeg-args.ts) and talks to these.
+ *
+ * fluent-ffmpeg spawns asynchronously (it first checks capabilities), so a kill() can arrive before there is a
+ * process: it is remembered and applied the moment ffmpeg starts, otherwise ffmpeg would start later, wait on a
+ * stdin nobody feeds, and hang whoever awaits it.
  */
 import ffmpeg from 'fluent-ffmpeg';
 import { PassThrough, type Readable } from 'node:stream';
 import { ffmpegPath, ffprobePath } from './ffmpeg-paths.ts';
+import { INPUT_SAFETY_OPTIONS, inputUrl } from './media-allow-list.ts';
 
 let configured = false;
 function configure(): void {
@@ -17,47 +22,75 @@ function configure(): void {
 export interface ProbeData {
   streams: Record<string, unknown>[];
   format: Record<string, unknown>;
+  chapters?: unknown[];
 }
 
-/** ffprobe's JSON for a file. Rejects with ffprobe's own message for unreadable input. */
+/** ffprobe's JSON for a file, restricted to local files of allowed container formats. Rejects with ffprobe's own message. */
 export function ffprobeFile(file: string): Promise<ProbeData> {
   configure();
   return new Promise((resolve, reject) => {
-    ffmpeg.ffprobe(file, (err, data) => (err ? reject(err) : resolve(data as unknown as ProbeData)));
+    ffmpeg.ffprobe(inputUrl(file), [...INPUT_SAFETY_OPTIONS, '-show_chapters'], (err, data) => (err ? reject(err) : resolve(data as unknown as ProbeData)));
   });
 }
 
 export interface FfmpegProcess {
   /** Resolves when ffmpeg exits 0; rejects with the tail of its stderr otherwise. */
   done: Promise<void>;
+  /** Stops ffmpeg now, or as soon as it starts when it has not yet. */
   kill(): void;
 }
 
 const STDERR_LINES = 20;
 
-function track(cmd: ffmpeg.FfmpegCommand, onLine?: (line: string) => void): { done: Promise<void>; tail: string[] } {
+function track(cmd: ffmpeg.FfmpegCommand, onLine?: (line: string) => void): FfmpegProcess {
   const tail: string[] = [];
+  let killed = false;
+  let exited = false;
+  const hard = (): void => {
+    try {
+      cmd.kill('SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  };
+  cmd.on('start', () => {
+    if (killed) hard();
+  });
   const done = new Promise<void>((resolve, reject) => {
     cmd.on('stderr', (line: string) => {
       tail.push(line);
       if (tail.length > STDERR_LINES) tail.shift();
       onLine?.(line);
     });
-    cmd.on('end', () => resolve());
-    cmd.on('error', (err: Error) => reject(new Error(`${err.message.split('\n')[0]}${tail.length ? `\n${tail.join('\n')}` : ''}`)));
+    cmd.on('end', () => {
+      exited = true;
+      resolve();
+    });
+    cmd.on('error', (err: Error) => {
+      exited = true;
+      reject(new Error(`${err.message.split('\n')[0]}${tail.length ? `\n${tail.join('\n')}` : ''}`));
+    });
   });
   done.catch(() => {});
-  return { done, tail };
+  return {
+    done,
+    kill: () => {
+      if (exited) return;
+      killed = true;
+      // Before 'start' there is no process: fluent-ffmpeg only logs; the 'start' handler above kills it then.
+      if ((cmd as unknown as { ffmpegProc?: unknown }).ffmpegProc) hard();
+    },
+  };
 }
 
 /** Starts a decoder writing raw frames to the returned stream. */
 export function startDecoder(input: string, inputOptions: string[], outputOptions: string[]): FfmpegProcess & { stream: Readable } {
   configure();
-  const cmd = ffmpeg(input).inputOptions(inputOptions).outputOptions(outputOptions);
-  const { done } = track(cmd);
+  const cmd = ffmpeg(inputUrl(input)).inputOptions([...INPUT_SAFETY_OPTIONS, ...inputOptions]).outputOptions(outputOptions);
+  const proc = track(cmd);
   const stream = new PassThrough({ highWaterMark: 4 * 2 ** 20 });
   cmd.pipe(stream, { end: true });
-  return { stream, done, kill: () => cmd.kill('SIGKILL') };
+  return { stream, ...proc };
 }
 
 export interface EncoderSpec {
@@ -72,10 +105,10 @@ export interface EncoderSpec {
 /** Starts an encoder reading raw frames from `videoIn` and writing `output`. */
 export function startEncoder(spec: EncoderSpec): FfmpegProcess {
   configure();
-  const cmd = ffmpeg().input(spec.videoIn).inputOptions(spec.videoInputOptions);
-  if (spec.audio) cmd.input(spec.audio.file).inputOptions(spec.audio.inputOptions);
+  const cmd = ffmpeg().input(spec.videoIn).inputOptions(['-protocol_whitelist', 'pipe', ...spec.videoInputOptions]);
+  if (spec.audio) cmd.input(inputUrl(spec.audio.file)).inputOptions([...INPUT_SAFETY_OPTIONS, ...spec.audio.inputOptions]);
   cmd.outputOptions(spec.outputOptions).output(spec.output);
-  const { done } = track(cmd, spec.onStderrLine);
+  const proc = track(cmd, spec.onStderrLine);
   cmd.run();
-  return { done, kill: () => cmd.kill('SIGKILL') };
+  return proc;
 }

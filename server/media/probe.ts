@@ -4,6 +4,8 @@ import path from 'node:path';
 import { AneloError } from '../../nodes/core/errors.ts';
 import type { AudioStreamInfo, ProbeResult } from '../../nodes/core/types.ts';
 import { ffprobeFile } from './fluent-ffmpeg-driver.ts';
+import { checkFormatName, refuseReferenceFile } from './media-allow-list.ts';
+import { maxPixels } from './max-pixels.ts';
 
 function rate(s: unknown): number {
   if (typeof s !== 'string') return NaN;
@@ -33,12 +35,25 @@ export async function probeMedia(file: string): Promise<ProbeResult> {
     throw new AneloError('ANELO_E010_INPUT_MISSING', `input file not found: ${abs}`, { file: abs });
   }
   if (!stat.isFile()) throw new AneloError('ANELO_E011_NOT_A_VIDEO', `input is not a file: ${abs}`, { file: abs });
+  try {
+    await refuseReferenceFile(abs);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') throw new AneloError('ANELO_E108_INPUT_NOT_READABLE', `cannot read ${abs}: permission denied`, { file: abs }, undefined, e);
+    throw e;
+  }
   let data;
   try {
     data = await ffprobeFile(abs);
   } catch (e) {
-    throw new AneloError('ANELO_E011_NOT_A_VIDEO', `not a readable video: ${abs} (${lastLine((e as Error).message)})`, { file: abs }, undefined, e);
+    const message = (e as Error).message;
+    if (/not on whitelist/i.test(message)) {
+      throw new AneloError('ANELO_E102_MEDIA_FORMAT_REFUSED', `${abs} is not a self-contained video file (${lastLine(message)})`, { file: abs }, undefined, e);
+    }
+    if (/Permission denied/i.test(message)) throw new AneloError('ANELO_E108_INPUT_NOT_READABLE', `cannot read ${abs}: permission denied`, { file: abs }, undefined, e);
+    throw new AneloError('ANELO_E011_NOT_A_VIDEO', `not a readable video: ${abs} (${lastLine(message)})`, { file: abs }, undefined, e);
   }
+  checkFormatName(abs, String(data.format.format_name));
   const video = data.streams.find((s) => s.codec_type === 'video' && !(s.disposition as Record<string, number> | undefined)?.attached_pic);
   const fps = video ? rate(video.avg_frame_rate) || rate(video.r_frame_rate) : NaN;
   if (!video || !(Number(video.width) > 0) || !(fps > 0)) {
@@ -47,6 +62,10 @@ export async function probeMedia(file: string): Promise<ProbeResult> {
   const rotation = rotationOf(video);
   const width = Number(video.width);
   const height = Number(video.height);
+  const limit = maxPixels();
+  if (width * height > limit) {
+    throw new AneloError('ANELO_E103_FRAME_TOO_LARGE', `${abs} has ${width}x${height} frames (${width * height} pixels), above the limit of ${limit} (ANELO_MAX_PIXELS; the default fits 8K)`, { file: abs });
+  }
   const swap = rotation === 90 || rotation === 270;
   const durationS = Number(video.duration) || Number(data.format.duration) || 0;
   const nb = Number(video.nb_frames);

@@ -3,7 +3,6 @@
  * name media by file name only; this is the one place a name becomes a path.
  */
 import { createWriteStream, promises as fs } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -12,6 +11,7 @@ import type { MediaEntry } from '../../../nodes/core/api-types.ts';
 import type { MediaService, ProbeResult } from '../../../nodes/core/types.ts';
 import { checkFileName, resolveInside, sanitiseUploadName } from './safe-names.ts';
 import { ensureDir } from '../../fs/ensure-dir.ts';
+import { tempPathFor, trackTemp } from '../../fs/temp-files.ts';
 
 export type { MediaEntry } from '../../../nodes/core/api-types.ts';
 
@@ -81,7 +81,9 @@ export class MediaLibrary {
    */
   async add(originalName: string | undefined, stream: Readable & { truncated?: boolean }, limitBytes: number): Promise<MediaEntry> {
     await ensureDir(this.uploadsDir);
-    const temp = path.join(this.uploadsDir, `.upload-${randomBytes(6).toString('hex')}.tmp`);
+    // Named for this process, so a start after kill -9 can sweep it (temp-files.ts).
+    const temp = tempPathFor(path.join(this.uploadsDir, 'upload'));
+    const untrack = trackTemp(temp);
     try {
       try {
         await pipeline(stream, createWriteStream(temp, { flags: 'wx' }));
@@ -96,12 +98,15 @@ export class MediaLibrary {
         if (isAneloError(e) && e.code === 'ANELO_E011_NOT_A_VIDEO') {
           throw new AneloError('ANELO_E011_NOT_A_VIDEO', `"${originalName ?? 'upload'}" is not a readable video`, { param: 'file' });
         }
+        // Refused formats and sizes: same reason, told about the user's file rather than the temp file.
+        if (isAneloError(e)) throw new AneloError(e.code, e.message.split(temp).join(`"${originalName ?? 'upload'}"`), { param: 'file' }, e.details);
         throw e;
       }
       const name = await this.placeUnique(temp, sanitiseUploadName(originalName));
       return entry(name, false, await this.media.probe(path.join(this.uploadsDir, name)));
     } finally {
       await fs.rm(temp, { force: true });
+      untrack();
     }
   }
 

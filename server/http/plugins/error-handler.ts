@@ -1,13 +1,18 @@
 /**
- * The one error handler: coded errors become `{ error: AneloErrorJson }` with the status of their family, schema
- * failures become 400 E052 naming the field, and every 5xx says only "internal error" (details go to the log).
+ * The one error handler: coded errors become `{ error: AneloErrorJson }` with the status of their family (server
+ * paths cut to file names), schema failures become 400 E052 naming the field, malformed uploads 400 E052, and only
+ * an uncoded failure (E099) says no more than "internal error" (details go to the log).
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { AneloError, ERROR_CATALOGUE, isAneloError, type AneloErrorJson } from '../../../nodes/core/errors.ts';
+import { AneloError, ERROR_CATALOGUE, isAneloError, toAneloError, type AneloErrorJson } from '../../../nodes/core/errors.ts';
 import { statusOf } from '../lib/error-status.ts';
+import { publicError } from '../lib/public-error.ts';
 
 const INTERNAL: AneloErrorJson = { code: 'ANELO_E099_INTERNAL', title: ERROR_CATALOGUE.ANELO_E099_INTERNAL, message: 'internal error' };
+
+/** busboy's and @fastify/multipart's words for a body that is not valid multipart. */
+const BAD_MULTIPART = /multipart|boundary|Unexpected end of form|Malformed part header|Unexpected end of file/i;
 
 /** `body.graph.nodes` style name of the first failing field of a schema error. */
 function fieldOf(error: FastifyError): string {
@@ -17,23 +22,32 @@ function fieldOf(error: FastifyError): string {
   return [where, missing].filter(Boolean).join('.') || error.validationContext || 'request';
 }
 
-function toBody(error: FastifyError | AneloError): { status: number; body: AneloErrorJson } {
-  if (isAneloError(error)) {
-    const status = statusOf(error.code);
-    return { status, body: status >= 500 ? INTERNAL : error.toJSON() };
-  }
-  if (error.validation) {
-    const field = fieldOf(error);
-    const body = new AneloError('ANELO_E052_BAD_REQUEST', `${error.validationContext ?? 'request'} ${field}: ${error.validation[0]?.message ?? 'is invalid'}`, { param: field }, {
-      context: error.validationContext,
+function coded(error: AneloError): { status: number; body: AneloErrorJson } {
+  const status = statusOf(error.code);
+  // A coded 5xx (full disk, busy) is meaningful to the user; an uncoded one may carry anything.
+  return { status, body: error.code === 'ANELO_E099_INTERNAL' ? INTERNAL : publicError(error.toJSON()) };
+}
+
+export function toBody(error: FastifyError | AneloError | Error): { status: number; body: AneloErrorJson } {
+  if (isAneloError(error)) return coded(error);
+  const fe = error as FastifyError;
+  if (fe.validation) {
+    const field = fieldOf(fe);
+    const body = new AneloError('ANELO_E052_BAD_REQUEST', `${fe.validationContext ?? 'request'} ${field}: ${fe.validation[0]?.message ?? 'is invalid'}`, { param: field }, {
+      context: fe.validationContext,
       field,
     }).toJSON();
     return { status: 400, body };
   }
-  const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+  const wrapped = toAneloError(error);
+  if (wrapped.code !== 'ANELO_E099_INTERNAL') return coded(wrapped); // ENOSPC, aborted
+  const status = typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500 ? fe.statusCode : 500;
+  if (status >= 500 && BAD_MULTIPART.test(error.message ?? '')) {
+    return { status: 400, body: new AneloError('ANELO_E052_BAD_REQUEST', `malformed upload: ${error.message}`, { param: 'file' }).toJSON() };
+  }
   if (status >= 500) return { status, body: INTERNAL };
-  const code = status === 413 ? 'ANELO_E071_MEDIA_TOO_LARGE' : status === 404 ? 'ANELO_E070_MEDIA_NOT_FOUND' : 'ANELO_E052_BAD_REQUEST';
-  return { status, body: new AneloError(code, error.message).toJSON() };
+  const code = status === 413 ? 'ANELO_E071_MEDIA_TOO_LARGE' : status === 404 ? 'ANELO_E070_MEDIA_NOT_FOUND' : status === 414 ? 'ANELO_E109_URL_TOO_LONG' : 'ANELO_E052_BAD_REQUEST';
+  return { status, body: publicError(new AneloError(code, error.message).toJSON()) };
 }
 
 async function errorHandler(app: FastifyInstance): Promise<void> {
@@ -41,6 +55,7 @@ async function errorHandler(app: FastifyInstance): Promise<void> {
     const { status, body } = toBody(error);
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: body.code, message: body.message }, 'request refused');
+    if (status === 503) reply.header('retry-after', '1');
     return reply.code(status).type('application/json').send({ error: body });
   });
 }

@@ -8,6 +8,7 @@ import fp from 'fastify-plugin';
 import { ModelStore } from '../../depth/model-store.ts';
 import { ChunkCache } from '../../engine/chunk-cache.ts';
 import { Executor } from '../../engine/executor.ts';
+import { sweepTemps } from '../../fs/temp-files.ts';
 import { createServices, type LocalServices } from '../../services.ts';
 import { EventHub } from '../lib/event-hub.ts';
 import { MediaLibrary } from '../lib/media-library.ts';
@@ -33,6 +34,11 @@ declare module 'fastify' {
 }
 
 async function services(app: FastifyInstance, opts: ServerOptions): Promise<void> {
+  // What a killed server left behind (output partials, upload and preset temps) goes before anything new starts.
+  for (const sub of ['outputs', 'uploads', 'presets']) {
+    const removed = await sweepTemps(path.join(opts.dataDir, sub));
+    if (removed.length) app.log.info({ folder: sub, removed }, 'removed temp files left by an earlier run');
+  }
   const local = await createServices();
   const cache = new ChunkCache({
     diskDir: opts.cacheDir,

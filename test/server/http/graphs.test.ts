@@ -98,12 +98,14 @@ describe('presets', () => {
     expect(readdirSync(presets())).toEqual(['keep.json']);
   });
 
-  it('leaves no temp file behind when a write fails, and hides the failure details (500 E099)', async () => {
-    mkdirSync(path.join(presets(), 'blocked.json', 'inside'), { recursive: true }); // rename onto a folder fails
+  it('refuses to save over a folder (409 E101), leaving the folder and no temp file behind', async () => {
+    mkdirSync(path.join(presets(), 'blocked.json', 'inside'), { recursive: true });
     const res = await put('blocked', DECODE_ENCODE);
-    expect(res.statusCode).toBe(500);
-    expect(res.json()).toEqual({ error: { code: 'ANELO_E099_INTERNAL', title: 'Internal error', message: 'internal error' } });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error).toMatchObject({ code: 'ANELO_E101_OUTPUT_NOT_REGULAR', file: 'blocked.json' });
+    expect(res.json().error.message).not.toContain(presets());
     expect(readdirSync(presets())).toEqual(['blocked.json']);
+    expect(readdirSync(path.join(presets(), 'blocked.json'))).toEqual(['inside']);
   });
 
   it('validates an unsaved graph: migrated graph plus problems, 200 either way', async () => {

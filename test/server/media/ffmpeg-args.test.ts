@@ -17,13 +17,14 @@ describe('ffmpeg argument lists', () => {
   });
 
   it('copies audio the container accepts and re-encodes the rest to AAC', () => {
-    const copy = buildEncodeArgs({ ...base, ext: '.mp4', audio: { startTime: 1, durationS: 2, codec: 'aac' } });
-    expect(copy.outputOptions.join(' ')).toContain('-c:a copy');
+    const streams = (audio: string[]) => ({ audio, subtitles: [], attachments: 0, other: [] });
+    const copy = buildEncodeArgs({ ...base, ext: '.mp4', audio: { startTime: 1, durationS: 2, streams: streams(['aac']) } });
+    expect(copy.outputOptions.join(' ')).toContain('-map 1:a:0 -c:a:0 copy');
     expect(copy.audioInputOptions).toEqual(['-ss', '1.000000', '-t', '2.000000']);
-    const vorbis = buildEncodeArgs({ ...base, ext: '.mp4', audio: { startTime: 0, durationS: 2, codec: 'vorbis' } });
-    expect(vorbis.outputOptions.join(' ')).toContain('-c:a aac');
-    const mkv = buildEncodeArgs({ ...base, ext: '.mkv', audio: { startTime: 0, durationS: 2, codec: 'vorbis' } });
-    expect(mkv.outputOptions.join(' ')).toContain('-c:a copy');
+    const vorbis = buildEncodeArgs({ ...base, ext: '.mp4', audio: { startTime: 0, durationS: 2, streams: streams(['vorbis']) } });
+    expect(vorbis.outputOptions.join(' ')).toContain('-c:a:0 aac');
+    const mkv = buildEncodeArgs({ ...base, ext: '.mkv', audio: { startTime: 0, durationS: 2, streams: streams(['vorbis']) } });
+    expect(mkv.outputOptions.join(' ')).toContain('-c:a:0 copy');
   });
 
   it('writes Matroska stereo_mode for stereo layouts and tags H.265 in MP4 for players', () => {

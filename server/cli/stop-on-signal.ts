@@ -1,0 +1,31 @@
+/**
+ * Ctrl-C / SIGTERM for a CLI command: the first signal aborts the work (the encoder deletes its partial file);
+ * if the work has not stopped within the grace period, or a second signal comes, the process deletes every temp
+ * file it still tracks and exits 130 — never a hang, never a partial file.
+ */
+import { removeLiveTempsSync } from '../fs/temp-files.ts';
+
+export const STOP_GRACE_MS = 4_000;
+
+export function stopOnSignal(controller: AbortController, graceMs = STOP_GRACE_MS): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const force = (): never => {
+    removeLiveTempsSync();
+    process.stderr.write('\nstopped\n');
+    process.exit(130);
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) force();
+    process.stderr.write(`\n${signal}: cancelling…\n`);
+    controller.abort();
+    timer = setTimeout(force, graceMs);
+    timer.unref();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => {
+    clearTimeout(timer);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+}
