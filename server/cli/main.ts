@@ -9,7 +9,7 @@ import { formatReport, runCommand } from './run-command.ts';
 const USAGE = `anelo — convert 2D video to stereo 3D with node graphs
 
   anelo run <graph.json> --input <video> --output <file> [--set <node>.<param>=<value> ...]
-            [--frames <start>:<end>] [--report <report.json>] [--cache-dir <dir>] [--verbose]
+            [--frames <start>:<end>] [--report <report.json>] [--cache-dir <dir>] [--workers N] [--verbose]
             [--cluster redis://host:port [--segment-frames 300] [--min-segment-frames 12]]
   anelo worker --redis redis://host:port [--workers N] [--cache-dir <dir>]   render cluster segments
   anelo nodes [--json]                 node types, ports and params
@@ -44,6 +44,12 @@ function printNodes(json: boolean): void {
   }
 }
 
+function parseWorkers(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 256) throw new AneloError('ANELO_E050_BAD_ARGUMENT', `--workers takes a whole number 0..256 (0 = main thread only), got "${v}"`, { param: 'workers' });
+  return n;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const verbose = rest.includes('--verbose');
@@ -60,6 +66,7 @@ async function main(argv: string[]): Promise<number> {
             frames: { type: 'string' },
             report: { type: 'string' },
             'cache-dir': { type: 'string' },
+            workers: { type: 'string' },
             verbose: { type: 'boolean' },
             quiet: { type: 'boolean', short: 'q' },
             cluster: { type: 'string' },
@@ -76,6 +83,7 @@ async function main(argv: string[]): Promise<number> {
           frames: values.frames,
           report: values.report,
           cacheDir: values['cache-dir'] ?? defaultCacheDir(),
+          workers: values.workers === undefined ? undefined : parseWorkers(values.workers),
           quiet: values.quiet,
         };
         const optionalInt = (v?: string): number | undefined => (v === undefined ? undefined : Number(v));
