@@ -9,11 +9,20 @@ export async function openEditor(page: Page, url: string): Promise<void> {
   await page.locator('.react-flow__node').first().waitFor();
 }
 
-/** Opens a preset from the Presets menu and waits for one of its nodes. */
+/**
+ * Opens a preset from the graph menu and waits for one of its nodes. When the graph on the canvas has unsaved
+ * changes the editor asks first; this helper discards them, as a user moving on would.
+ */
 export async function openPreset(page: Page, name: string, someNodeId: string): Promise<void> {
   await page.getByTestId('preset-menu').click();
   await page.getByTestId(`preset-item-${name}`).click();
-  await expect.poll(() => page.getByTestId('graph-name').textContent()).toBe(name);
+  const dialog = page.getByTestId('dialog');
+  await expect
+    .poll(async () => {
+      if (await dialog.isVisible()) await page.getByTestId('dialog-confirm').click();
+      return page.getByTestId('graph-name').textContent();
+    })
+    .toBe(name);
   await page.getByTestId(`node-${someNodeId}`).waitFor();
 }
 

@@ -96,9 +96,11 @@ describe('the editor', () => {
     await openPreset(page, 'e2e-decode-encode', 'decode');
     await page.getByTestId('param-encode-crf').fill('23');
     await page.getByTestId('param-encode-crf').blur();
-    page.once('dialog', (d) => void d.accept('my e2e preset'));
     await page.getByTestId('preset-menu').click();
     await page.getByTestId('preset-save').click();
+    // A built-in preset is never overwritten: Save asks for a name, in the editor's own dialog.
+    await page.getByTestId('dialog-input').fill('my e2e preset');
+    await page.getByTestId('dialog-confirm').click();
     await expect.poll(() => page.getByTestId('graph-name').textContent()).toBe('my e2e preset');
 
     await openPreset(page, 'e2e-decode-encode', 'decode');
@@ -125,7 +127,8 @@ describe('the editor', () => {
     await openPreset(page, 'e2e-decode-encode', 'decode');
     await page.getByTestId('import-file').setInputFiles({ name: 'e2e-stereo.json', mimeType: 'application/json', buffer: readFileSync(file) });
     await expect.poll(() => nodeIds(page)).toEqual(['decode', 'depth', 'encode', 'warp']);
-    expect(await page.getByTestId('graph-name').textContent()).toBe('untitled •');
+    // An import keeps the graph's own name, marked unsaved.
+    expect(await page.getByTestId('graph-name').textContent()).toBe('e2e-stereo •');
     expect(await page.getByTestId('toast').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('Loaded "e2e-stereo.json"')]));
   });
 
@@ -136,15 +139,24 @@ describe('the editor', () => {
     const divergence = page.getByTestId('param-warp-divergence');
     await divergence.fill('4.5');
     await divergence.blur();
+    await page.getByTestId('media-select').selectOption('bikes-cuts.mp4');
+    await page.getByTestId('frame-number').fill('12');
     await page.getByTestId('share').click();
     const link = await page.getByTestId('share-link').inputValue();
-    expect(link).toMatch(/#g=[A-Za-z0-9_-]+$/);
+    // The link carries the graph, and the clip and frame on screen.
+    expect(link).toMatch(/#g=[A-Za-z0-9_-]+&clip=bikes-cuts\.mp4&f=12$/);
 
     const other = await e.context.newPage();
     try {
       await openEditor(other, link);
+      // This browser still holds the first tab's unsaved graph: the link asks before replacing it.
+      await other.getByTestId('dialog').waitFor();
+      await other.getByTestId('dialog-confirm').click();
       expect(await nodeIds(other)).toEqual(['decode', 'depth', 'encode', 'warp']);
       expect(await other.getByTestId('param-warp-divergence').inputValue()).toBe('4.5');
+      await expect.poll(() => other.getByTestId('media-select').inputValue()).toBe('bikes-cuts.mp4');
+      expect(await other.getByTestId('frame-number').inputValue()).toBe('12');
+      expect(await other.getByTestId('graph-name').textContent()).toBe('e2e-stereo •');
       expect(new URL(other.url()).hash).toBe('');
       await e.shot('share-link-opened', other);
     } finally {

@@ -65,6 +65,7 @@ export const api = {
   graphs: () => json<{ graphs: GraphListing[] }>('/graphs').then((r) => r.graphs),
   graph: (name: string) => json<GraphDocument>(`/graphs/${enc(name)}`),
   saveGraph: (name: string, g: GraphDocument) => json<{ name: string; savedAt: string }>(`/graphs/${enc(name)}`, body('PUT', g)),
+  renameGraph: (name: string, to: string) => json<{ name: string }>(`/graphs/${enc(name)}/rename`, body('POST', { to })),
   deleteGraph: (name: string) => call(`/graphs/${enc(name)}`, { method: 'DELETE' }).then(() => undefined),
   validateGraph: (g: unknown) => json<{ graph: GraphDocument; problems: GraphProblem[] }>('/graphs/validate', body('POST', g)),
   media: () => json<{ media: MediaInfo[] }>('/media').then((r) => r.media),

@@ -3,6 +3,7 @@ import type { NodeProps } from '@xyflow/react';
 import { memo, useMemo } from 'react';
 import type { FlowNode } from '../hooks/use-flow-elements.ts';
 import { useEditor } from '../store/editor-store.ts';
+import { askText } from '../store/dialog-actions.ts';
 import { renameNode } from '../store/node-actions.ts';
 import { ModelMissing } from './ModelMissing.tsx';
 import { NodeBadge } from './NodeBadge.tsx';
@@ -20,14 +21,14 @@ function GraphNodeViewInner({ id, data, selected }: NodeProps<FlowNode>) {
   const failed = runNode?.status === 'error' || previewError !== undefined || problems.length > 0;
   const rows = Math.max(desc?.inputs.length ?? 0, desc?.outputs.length ?? 0);
 
-  const rename = () => {
-    const label = window.prompt('Node label', node.label ?? desc?.label ?? node.type);
+  const rename = async () => {
+    const label = await askText({ title: 'Rename node', message: 'Empty puts back the type name.', label: 'Label', value: node.label ?? desc?.label ?? node.type, confirmLabel: 'Rename' });
     if (label !== null) renameNode(id, label);
   };
 
   return (
     <div className={`graph-node${selected ? ' is-selected' : ''}${failed ? ' has-error' : ''}`} data-testid={`node-${id}`} data-type={node.type}>
-      <header className={`graph-node__header cat-${desc?.category ?? 'unknown'}`} onDoubleClick={rename} title={desc?.description}>
+      <header className={`graph-node__header cat-${desc?.category ?? 'unknown'}`} onDoubleClick={() => void rename()} title={desc?.description}>
         <span className="graph-node__title">{node.label ?? desc?.label ?? node.type}</span>
         <NodeBadge nodeId={id} run={runNode} previewError={previewError} />
       </header>

@@ -51,7 +51,7 @@ export function ModelMissing({ node, schema }: { node: GraphNode; schema: JsonSc
         </pre>
       )}
       {pull?.state === 'error' && pull.code === LICENSE_REFUSED && (
-        <button type="button" data-testid={`model-accept-license-${model.id}`} onClick={() => acceptLicenseAndPull(model)}>
+        <button type="button" data-testid={`model-accept-license-${model.id}`} onClick={() => void acceptLicenseAndPull(model)}>
           Accept licence and download
         </button>
       )}

@@ -1,4 +1,4 @@
-/** Builds a `#g=` link carrying the graph, copies it when allowed, and shows it for manual copying. */
+/** Builds a `#g=` link carrying the graph (and the clip and frame on screen), copies it when allowed, and shows it for manual copying. */
 import { useState } from 'react';
 import { shareUrl } from '../lib/share-link.ts';
 import { getState } from '../store/editor-store.ts';
@@ -9,7 +9,8 @@ export function ShareButton() {
 
   const share = async () => {
     try {
-      const url = await shareUrl(getState().graph, location.href);
+      const { graph, preview } = getState();
+      const url = await shareUrl(graph, location.href, { clip: preview.input, frame: preview.frame });
       setLink(url);
       await navigator.clipboard?.writeText(url).then(
         () => notify('Share link copied to the clipboard'),

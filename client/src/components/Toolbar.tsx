@@ -1,7 +1,7 @@
-/** The top bar: presets, undo/redo, share, export/import, and the server connection state. */
+/** The top bar: the graph menu and its name (click to rename), undo/redo, share, export/import, and the server connection state. */
 import { useEditor } from '../store/editor-store.ts';
 import { redo, undo } from '../store/graph-actions.ts';
-import { exportGraph, importGraphFile } from '../store/preset-actions.ts';
+import { exportGraph, importGraphFile, renameGraph } from '../store/preset-actions.ts';
 import { FilePickerButton } from './FilePickerButton.tsx';
 import { PresetMenu } from './PresetMenu.tsx';
 import { ShareButton } from './ShareButton.tsx';
@@ -9,7 +9,7 @@ import { ShareButton } from './ShareButton.tsx';
 export function Toolbar() {
   const canUndo = useEditor((s) => s.history.past.length > 0);
   const canRedo = useEditor((s) => s.history.future.length > 0);
-  const name = useEditor((s) => s.presetName);
+  const name = useEditor((s) => s.presetName ?? s.graph.name ?? 'untitled');
   const dirty = useEditor((s) => s.dirty);
   const socket = useEditor((s) => s.socket);
 
@@ -19,10 +19,10 @@ export function Toolbar() {
         anelo<span className="brand__sub">stereo studio</span>
       </div>
       <PresetMenu />
-      <span className="toolbar__doc" data-testid="graph-name">
-        {name ?? 'untitled'}
+      <button type="button" className="toolbar__doc" onClick={() => void renameGraph()} title={dirty ? 'Unsaved changes · click to rename' : 'Click to rename'} data-testid="graph-name">
+        {name}
         {dirty ? ' •' : ''}
-      </span>
+      </button>
       <div className="toolbar__group">
         <button type="button" onClick={undo} disabled={!canUndo} data-testid="undo" title="Undo (Ctrl+Z)">
           ↶ Undo

@@ -41,7 +41,18 @@ export function sharedGraphParam(hash: string): string | undefined {
   return m?.[1];
 }
 
-/** A full link to this page carrying the graph. */
-export async function shareUrl(graph: GraphDocument, base: string): Promise<string> {
-  return `${base.split('#')[0]}#g=${await encodeGraph(graph)}`;
+/** The clip and frame a link points at (`&clip=…&f=…` after the graph), when it has them. */
+export function sharedView(hash: string): { clip?: string; frame?: number } {
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  const clip = params.get('clip') ?? undefined;
+  const f = Number(params.get('f'));
+  return { clip: clip || undefined, frame: params.has('f') && Number.isInteger(f) && f >= 0 ? f : undefined };
+}
+
+/** A full link to this page carrying the graph, and the clip and frame being looked at when given. */
+export async function shareUrl(graph: GraphDocument, base: string, view: { clip?: string | null; frame?: number } = {}): Promise<string> {
+  let url = `${base.split('#')[0]}#g=${await encodeGraph(graph)}`;
+  if (view.clip) url += `&clip=${encodeURIComponent(view.clip)}`;
+  if (view.clip && view.frame !== undefined) url += `&f=${view.frame}`;
+  return url;
 }

@@ -4,10 +4,10 @@
  */
 import { api } from '../api/api-client.ts';
 import { ApiError } from '../api/api-error.ts';
-import { decodeGraph, sharedGraphParam } from '../lib/share-link.ts';
+import { decodeGraph, sharedGraphParam, sharedView } from '../lib/share-link.ts';
 import { update } from './editor-store.ts';
 import { loadGraph } from './graph-actions.ts';
-import { refreshMedia } from './media-actions.ts';
+import { refreshMedia, setPreview } from './media-actions.ts';
 import { refreshModels } from './model-actions.ts';
 import { readStoredGraph, startPersisting } from './persist.ts';
 import { importGraph, refreshPresets } from './preset-actions.ts';
@@ -27,9 +27,12 @@ async function loadCatalogue(): Promise<void> {
 async function loadSharedGraph(): Promise<boolean> {
   const shared = sharedGraphParam(location.hash);
   if (!shared) return false;
+  const view = sharedView(location.hash);
   history.replaceState(null, '', location.pathname + location.search);
   try {
-    return await importGraph(await decodeGraph(shared), 'shared link');
+    const loaded = await importGraph(await decodeGraph(shared), 'shared link');
+    if (loaded && view.clip) setPreview({ input: view.clip, frame: view.frame ?? 0 });
+    return loaded;
   } catch (e) {
     reportError(e, 'The share link is damaged');
     return false;
@@ -39,14 +42,14 @@ async function loadSharedGraph(): Promise<boolean> {
 async function loadInitialGraph(): Promise<void> {
   // A link pasted into this tab changes only the fragment and does not reload the page.
   window.addEventListener('hashchange', () => void loadSharedGraph());
-  if (await loadSharedGraph()) return;
   const stored = readStoredGraph();
   if (stored) {
     // Saved by an earlier anelo: bring its node params to the current versions, as the server does for presets.
     const graph = await api.validateGraph(stored.graph).then((r) => r.graph, () => stored.graph);
     loadGraph(graph, stored.presetName, { dirty: stored.dirty });
-    return;
   }
+  // A share link replaces the restored graph, after asking when that graph has unsaved changes.
+  if ((await loadSharedGraph()) || stored) return;
   try {
     loadGraph(await api.graph('default'), 'default');
   } catch (e) {

@@ -1,6 +1,7 @@
 /** Depth models: the list with installed state, and downloads with progress from the WebSocket. */
 import { api } from '../api/api-client.ts';
 import type { ModelListing, ServerMessage } from '../api/api-types.ts';
+import { askConfirm } from './dialog-actions.ts';
 import { update } from './editor-store.ts';
 import { notify, reportCoded, reportError } from './status-actions.ts';
 
@@ -29,16 +30,20 @@ export async function pullModel(id: string, acceptLicense = false): Promise<void
 }
 
 /** Asks the user to accept a licence that is not permissive, then downloads; false when they decline. */
-export function acceptLicenseAndPull(model: ModelListing): boolean {
+export async function acceptLicenseAndPull(model: ModelListing): Promise<boolean> {
   const where = model.licenseUrl ? ` (${model.licenseUrl})` : '';
-  if (!window.confirm(`${model.name} is licensed "${model.license}"${where}. Accept the licence and download it?`)) return false;
-  void pullModel(model.id, true);
-  return true;
+  const ok = await askConfirm({
+    title: `Accept the licence of ${model.name}?`,
+    message: `${model.name} is licensed "${model.license}"${where}, which does not allow every use. Accept it and download the model?`,
+    confirmLabel: 'Accept and download',
+  });
+  if (ok) void pullModel(model.id, true);
+  return ok;
 }
 
 /** The Download button: permissive models download at once, others after the user accepts their licence. */
 export function downloadModel(model: ModelListing): void {
-  if (model.commercialUse === false) acceptLicenseAndPull(model);
+  if (model.commercialUse === false) void acceptLicenseAndPull(model);
   else void pullModel(model.id);
 }
 

@@ -1,13 +1,19 @@
-/** Presets on the server: list, open, save, save as, delete; plus export/import of .json files. */
+/**
+ * Presets on the server: list, open, new, rename, save, save as, delete (all through in-app dialogs); plus
+ * export/import of .json files. Anything that replaces a modified graph asks first.
+ */
 import type { GraphDocument } from '../../../nodes/core/graph-document.ts';
+import { emptyGraph } from './editor-state.ts';
 import { checkDocumentShape } from '../../../nodes/core/validate-graph.ts';
 import { api } from '../api/api-client.ts';
 import { ApiError } from '../api/api-error.ts';
 import { downloadText } from '../lib/download-file.ts';
 import { presetNameProblem } from '../lib/preset-name.ts';
 import { getState, update } from './editor-store.ts';
+import { askConfirm, askText } from './dialog-actions.ts';
 import { loadGraph } from './graph-actions.ts';
 import { notify, reportError } from './status-actions.ts';
+import { graphTitle, mayReplaceGraph } from './unsaved-guard.ts';
 
 export async function refreshPresets(): Promise<void> {
   try {
@@ -19,6 +25,7 @@ export async function refreshPresets(): Promise<void> {
 }
 
 export async function openPreset(name: string): Promise<void> {
+  if (!(await mayReplaceGraph(`Opening "${name}"`))) return;
   try {
     loadGraph(await api.graph(name), name);
     notify(`Opened "${name}"`);
@@ -52,31 +59,75 @@ async function saveAs(name: string): Promise<boolean> {
   }
 }
 
-/** Save: over the current preset, or asks for a name when there is none or it is built in. */
+/** Save: over the current preset (or under the name given by Rename), else asks for a name. */
 export async function savePreset(): Promise<void> {
-  const name = getState().presetName;
-  if (name && !isBuiltIn(name)) await saveAs(name);
+  const s = getState();
+  const name = s.presetName ?? s.graph.name;
+  const taken = s.presetName === null && s.presets.some((p) => p.name === name);
+  if (name && !isBuiltIn(name) && !taken && !presetNameProblem(name)) await saveAs(name);
   else await savePresetAs();
 }
 
-/** Asks for a name (checked here first), then saves. */
+function nameProblem(name: string): string | undefined {
+  return presetNameProblem(name) ?? (isBuiltIn(name) ? `"${name}" is a built-in preset; choose another name` : undefined);
+}
+
+/** Asks for a name (checked as it is typed), then saves. */
 export async function savePresetAs(): Promise<void> {
-  let suggestion = getState().presetName ? `${getState().presetName} copy` : 'my graph';
-  for (;;) {
-    const name = window.prompt('Save preset as', suggestion);
-    if (name === null) return;
-    const problem = presetNameProblem(name) ?? (isBuiltIn(name) ? `"${name}" is a built-in preset; choose another name` : undefined);
-    if (!problem) {
-      await saveAs(name);
-      return;
+  const s = getState();
+  const current = s.presetName ?? s.graph.name;
+  const suggestion = current ? (isBuiltIn(current) || current === s.presetName ? `${current} copy` : current) : 'my graph';
+  const name = await askText({ title: 'Save graph as', label: 'Preset name', value: suggestion, confirmLabel: 'Save', validate: nameProblem });
+  if (name !== null) await saveAs(name);
+}
+
+/** New: an empty graph, after asking when the current one has unsaved changes. */
+export async function newGraph(): Promise<void> {
+  if (!(await mayReplaceGraph('A new graph'))) return;
+  loadGraph(emptyGraph(), null);
+  update((s) => void (s.canvasMessage = 'A new graph: drag nodes from the palette (or click them) to start.'));
+}
+
+/**
+ * Renames the graph. A saved preset of the user's is renamed on the server; a built-in or unsaved graph only
+ * takes the new name, used when it is saved.
+ */
+export async function renameGraph(): Promise<void> {
+  const s = getState();
+  const saved = s.presetName && !isBuiltIn(s.presetName) ? s.presetName : null;
+  const to = await askText({
+    title: 'Rename graph',
+    message: saved ? `The preset "${saved}" is renamed on the server.` : 'The name is used when the graph is saved.',
+    label: 'Name',
+    value: graphTitle(),
+    confirmLabel: 'Rename',
+    validate: (v) => (v === saved ? undefined : nameProblem(v)),
+  });
+  if (to === null || to === saved) return;
+  try {
+    if (saved) {
+      await api.renameGraph(saved, to);
+      update((d) => {
+        d.presetName = to;
+        d.graph.name = to;
+      });
+      await refreshPresets();
+    } else {
+      update((d) => {
+        d.presetName = null;
+        d.graph.name = to;
+        d.dirty = true;
+      });
     }
-    reportError(new Error(problem), 'Preset name');
-    suggestion = name;
+    notify(`Renamed to "${to}"`);
+  } catch (e) {
+    reportError(e, `Renaming to "${to}"`);
   }
 }
 
 export async function deletePreset(name: string): Promise<void> {
-  if (!window.confirm(`Delete preset "${name}"?`)) return;
+  const ok = await askConfirm({ title: `Delete preset "${name}"?`, message: 'The preset is removed from the server; the graph on the canvas stays.', confirmLabel: 'Delete', danger: true });
+  if (!ok) return;
   try {
     await api.deleteGraph(name);
     if (getState().presetName === name) update((s) => void (s.presetName = null));
@@ -98,6 +149,7 @@ export function exportGraph(): void {
  * server cannot be reached, a document of the right shape is loaded as it is, so a share link is not lost.
  */
 export async function importGraph(value: unknown, origin: string): Promise<boolean> {
+  if (!(await mayReplaceGraph(`Loading ${origin}`))) return false;
   try {
     const { graph, problems } = await api.validateGraph(value);
     loadGraph(graph, null, { dirty: true });
