@@ -63,6 +63,9 @@ export const ERROR_CATALOGUE = {
   ANELO_E144_CLUSTER_GRAPH: 'The graph cannot be split across workers',
   // Temporal smoothing (issue 12): E160-E169.
   ANELO_E160_MOTION_MISMATCH: 'The motion input does not belong to the depth input (size differs)',
+  // The editor's runs (issue 10): E170-E179.
+  ANELO_E170_RUN_INTERRUPTED: 'The server stopped before the run finished',
+  ANELO_E171_RUN_NOT_FINISHED: 'The run has not finished',
   ANELO_E099_INTERNAL: 'Internal error',
 } as const;
 

@@ -40,6 +40,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   ANELO_E109_URL_TOO_LONG: 414,
   ANELO_E110_DEPTH_NOT_FINITE: 422,
   ANELO_E111_CACHE_DIR_INVALID: 500,
+  ANELO_E171_RUN_NOT_FINISHED: 409,
 };
 
 export function statusOf(code: ErrorCode): number {
