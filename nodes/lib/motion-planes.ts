@@ -1,0 +1,87 @@
+/**
+ * What the optical-flow node hands to temporal filters for frame t, as planes of one float buffer (it travels as a
+ * depth-typed stream w x 7h, so the engine caches it like depth, as float16 on disk):
+ * back flow t→t−1 (u, v), how well frame t−1's colour warped along it matches frame t (max channel difference
+ * 0..255, NO_MATCH where the flow fails the forward–backward check or leaves the picture), the same three for the
+ * forth flow t−1→t (pixels of frame t−1), and the unwarped colour change max_c |c_t − c_{t−1}|.
+ */
+import { consistentFlow, denseFlow, lumaFromRgb, warpBilinear, type Flow, type FlowOptions } from './optical-flow.ts';
+
+export const MOTION_PLANES = 7;
+/** Mismatch of a pixel whose flow is not trusted. */
+export const NO_MATCH = 1000;
+
+export interface MotionPlanes {
+  back: Flow;
+  backMismatch: Float32Array;
+  forth: Flow;
+  forthMismatch: Float32Array;
+  change: Float32Array;
+}
+
+/** Views of the planes inside one frame buffer of the motion stream (no copy). */
+export function motionPlanes(buf: Float32Array, n: number): MotionPlanes {
+  const p = (k: number): Float32Array => buf.subarray(k * n, (k + 1) * n);
+  return { back: { u: p(0), v: p(1) }, backMismatch: p(2), forth: { u: p(3), v: p(4) }, forthMismatch: p(5), change: p(6) };
+}
+
+/** Max-channel colour difference between `cur` and `prev` warped along `f` (pixels of cur); NO_MATCH where `ok` is 0. */
+function warpedMismatch(cur: Uint8Array, prev: Uint8Array, w: number, h: number, f: Flow, ok: Uint8Array, out: Float32Array): void {
+  const n = w * h;
+  const plane = new Float32Array(n);
+  const warped = new Float32Array(n);
+  out.fill(0);
+  for (let ch = 0; ch < 3; ch++) {
+    for (let i = 0; i < n; i++) plane[i] = prev[i * 3 + ch];
+    warpBilinear(plane, w, h, f.u, f.v, warped);
+    for (let i = 0; i < n; i++) {
+      const d = Math.abs(cur[i * 3 + ch] - warped[i]);
+      if (d > out[i]) out[i] = d;
+    }
+  }
+  for (let i = 0; i < n; i++) if (ok[i] === 0) out[i] = NO_MATCH;
+}
+
+/** The motion planes between RGB24 frames `prev` and `cur` at w x h, written into `out` (MOTION_PLANES·w·h). */
+export function measureMotion(prev: Uint8Array, cur: Uint8Array, w: number, h: number, o: FlowOptions, out: Float32Array): Float32Array {
+  const n = w * h;
+  const p = motionPlanes(out, n);
+  const a = lumaFromRgb(cur, n);
+  const b = lumaFromRgb(prev, n);
+  const back = denseFlow(a, b, w, h, o);
+  const forth = denseFlow(b, a, w, h, o);
+  p.back.u.set(back.u);
+  p.back.v.set(back.v);
+  p.forth.u.set(forth.u);
+  p.forth.v.set(forth.v);
+  warpedMismatch(cur, prev, w, h, back, consistentFlow(back, forth, w, h), p.backMismatch);
+  warpedMismatch(prev, cur, w, h, forth, consistentFlow(forth, back, w, h), p.forthMismatch);
+  for (let i = 0, c = 0; i < n; i++, c += 3) {
+    const dr = Math.abs(cur[c] - prev[c]);
+    const dg = Math.abs(cur[c + 1] - prev[c + 1]);
+    const db = Math.abs(cur[c + 2] - prev[c + 2]);
+    p.change[i] = dr > dg ? (dr > db ? dr : db) : dg > db ? dg : db;
+  }
+  return out;
+}
+
+/** Planes of a frame with no predecessor: zero flow, nothing trusted. */
+export function noMotion(w: number, h: number, out: Float32Array): Float32Array {
+  const n = w * h;
+  out.fill(0);
+  const p = motionPlanes(out, n);
+  p.backMismatch.fill(NO_MATCH);
+  p.forthMismatch.fill(NO_MATCH);
+  p.change.fill(NO_MATCH);
+  return out;
+}
+
+/**
+ * Finest pyramid level for a w x h flow so that at most `maxPixels` are solved; finer detail is upsampled. Depth
+ * maps are smooth at the scale of a few pixels, so a flow solved at half size is as good for warping them.
+ */
+export function finestLevelFor(w: number, h: number, maxPixels: number): number {
+  let level = 0;
+  while ((w >> level) * (h >> level) > maxPixels && Math.min(w >> (level + 1), h >> (level + 1)) >= 24) level++;
+  return level;
+}

@@ -1,0 +1,116 @@
+/**
+ * Scale-and-shift alignment between depth frames: a monocular model's output jitters in scale and offset from frame
+ * to frame (and per-frame percentile normalisation pumps when the nearest object moves or the picture fades), so
+ * each frame is mapped onto its neighbours by the affine map that fits them best on pixels that truly correspond.
+ */
+
+/** d ↦ scale·d + shift. */
+export interface Affine {
+  scale: number;
+  shift: number;
+}
+
+export const IDENTITY: Affine = { scale: 1, shift: 0 };
+
+/** Fewer corresponding pixels than this share of the frame: no fit (identity). */
+const MIN_SHARE = 0.02;
+/** Residuals beyond this many mean absolute residuals are outliers (moving objects the flow missed). */
+const OUTLIER_FACTOR = 2.5;
+/** Scales outside this range are not jitter but a failed fit (a black frame, a fade's first light). */
+const MAX_SCALE_CHANGE = 2;
+
+function fit(x: Float32Array, y: Float32Array, use: Uint8Array): Affine | undefined {
+  let n = 0;
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let sxy = 0;
+  for (let i = 0; i < x.length; i++) {
+    if (use[i] === 0) continue;
+    const a = x[i];
+    const b = y[i];
+    n++;
+    sx += a;
+    sy += b;
+    sxx += a * a;
+    sxy += a * b;
+  }
+  if (n < MIN_SHARE * x.length) return undefined;
+  const vx = sxx - (sx * sx) / n;
+  if (!(vx > 1e-9 * n)) return undefined;
+  const scale = (sxy - (sx * sy) / n) / vx;
+  return { scale, shift: (sy - scale * sx) / n };
+}
+
+/**
+ * Robust least-squares affine map of `x` onto `y` over pixels with `mask[i]` = 1: a fit, then a refit without the
+ * residual outliers. Identity when too few pixels qualify or the scale is implausible.
+ */
+export function fitAffineRobust(x: Float32Array, y: Float32Array, mask: Uint8Array): Affine {
+  const first = fit(x, y, mask);
+  if (!first) return IDENTITY;
+  let mean = 0;
+  let n = 0;
+  for (let i = 0; i < x.length; i++) {
+    if (mask[i] === 0) continue;
+    mean += Math.abs(first.scale * x[i] + first.shift - y[i]);
+    n++;
+  }
+  const limit = (OUTLIER_FACTOR * mean) / n;
+  const inliers = new Uint8Array(x.length);
+  for (let i = 0; i < x.length; i++) inliers[i] = mask[i] === 1 && Math.abs(first.scale * x[i] + first.shift - y[i]) <= limit ? 1 : 0;
+  const second = fit(x, y, inliers) ?? first;
+  if (!(second.scale > 1 / MAX_SCALE_CHANGE && second.scale < MAX_SCALE_CHANGE)) return IDENTITY;
+  return second;
+}
+
+/** f ∘ g: apply g, then f. */
+export function compose(f: Affine, g: Affine): Affine {
+  return { scale: f.scale * g.scale, shift: f.scale * g.shift + f.shift };
+}
+
+export function invert(f: Affine): Affine {
+  return { scale: 1 / f.scale, shift: -f.shift / f.scale };
+}
+
+/**
+ * The affine map that best carries `cur` onto `prev` warped along `flow` (cur's pixels → prev's), fitted on a
+ * 1-in-4 grid of pixels whose `mismatch` is at most `maxMismatch` (all pixels when mismatch is undefined).
+ */
+export function fitToPrevious(
+  cur: Float32Array,
+  prev: Float32Array,
+  w: number,
+  h: number,
+  u: Float32Array | undefined,
+  v: Float32Array | undefined,
+  mismatch: Float32Array | undefined,
+  maxMismatch: number,
+): Affine {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let y = 0; y < h; y += 2) {
+    for (let x = 0; x < w; x += 2) {
+      const i = y * w + x;
+      if (mismatch && !(mismatch[i] <= maxMismatch)) continue;
+      let sx = u ? x + u[i] : x;
+      let sy = v ? y + v[i] : y;
+      sx = sx < 0 ? 0 : sx > w - 1 ? w - 1 : sx;
+      sy = sy < 0 ? 0 : sy > h - 1 ? h - 1 : sy;
+      const x0 = sx | 0;
+      const y0 = sy | 0;
+      const x1 = x0 < w - 1 ? x0 + 1 : x0;
+      const y1 = y0 < h - 1 ? y0 + 1 : y0;
+      const fx = sx - x0;
+      const fy = sy - y0;
+      const top = prev[y0 * w + x0] + fx * (prev[y0 * w + x1] - prev[y0 * w + x0]);
+      const bottom = prev[y1 * w + x0] + fx * (prev[y1 * w + x1] - prev[y1 * w + x0]);
+      xs.push(cur[i]);
+      ys.push(top + fy * (bottom - top));
+    }
+  }
+  const sampled = Math.ceil(h / 2) * Math.ceil(w / 2);
+  if (xs.length < MIN_SHARE * sampled) return IDENTITY;
+  const f = fitAffineRobust(Float32Array.from(xs), Float32Array.from(ys), new Uint8Array(xs.length).fill(1));
+  return f;
+}
