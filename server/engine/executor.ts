@@ -81,6 +81,14 @@ export class Executor {
     return (this.pool ??= new NodePool(this.workers));
   }
 
+  /** A preview frame as PNG bytes at most `maxWidth` wide, rendered on the pool when there is one. */
+  async previewPng(chunk: Chunk, maxWidth?: number, signal?: AbortSignal): Promise<Uint8Array> {
+    const pool = this.getPool();
+    if (pool) return pool.previewPng(chunk, maxWidth, signal);
+    const { previewPng } = await import('../http/render/preview-png.ts');
+    return previewPng({ chunk, maxWidth });
+  }
+
   /** Stops the worker threads (a CLI run, a server shutting down). */
   async close(): Promise<void> {
     const pool = this.pool;

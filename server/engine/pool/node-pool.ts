@@ -9,6 +9,7 @@ import { Piscina } from 'piscina';
 import { AneloError, type ErrorCode } from '../../../nodes/core/errors.ts';
 import type { Chunk } from '../../../nodes/core/types.ts';
 import type { RunNodeResult, RunNodeTask } from './node-tasks.ts';
+import { toShared } from './shared-chunk.ts';
 
 export const SHIPPED_DEFINITIONS = new URL('../../../nodes/index.ts', import.meta.url).href;
 
@@ -68,6 +69,11 @@ export class NodePool {
 
   async digest(chunk: Chunk, signal?: AbortSignal): Promise<string> {
     return (await this.piscina.run(chunk, { name: 'digestChunk', signal })) as string;
+  }
+
+  /** A preview frame as PNG (resized to `maxWidth`), so the server's event loop never encodes pixels. */
+  async previewPng(chunk: Chunk, maxWidth: number | undefined, signal?: AbortSignal): Promise<Uint8Array> {
+    return (await this.piscina.run({ chunk: toShared(chunk), maxWidth }, { name: 'previewPng', signal })) as Uint8Array;
   }
 
   /** Stops every thread; tasks still queued or running reject. */

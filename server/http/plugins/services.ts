@@ -67,6 +67,7 @@ async function services(app: FastifyInstance, opts: ServerOptions): Promise<void
     pulls.close();
     await runs.close();
     local.close();
+    await executor.close();
   });
 }
 

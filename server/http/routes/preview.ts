@@ -1,13 +1,14 @@
 /**
- * POST /api/preview: one frame of one node as a PNG, computed through the same executor and cache as runs, so
- * after a param change only that node and what depends on it recompute.
+ * POST /api/preview: one frame of one node as a PNG, computed through the same executor and cache as runs. Only
+ * that frame is computed (its window at temporal nodes), reusing any chunk a run left; a newer preview of the same
+ * node supersedes and cancels an older one still computing, so scrubbing never queues stale work.
  */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { bindGraph } from '../lib/bind-graph.ts';
-import { chunkToRgb, encodePng } from '../render/chunk-to-png.ts';
 import { GraphBody, MediaName, NodeId } from '../schemas.ts';
 
 const previewRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const latest = new Map<string, AbortController>();
   app.post(
     '/preview',
     {
@@ -18,27 +19,37 @@ const previewRoutes: FastifyPluginAsyncTypebox = async (app) => {
           nodeId: NodeId,
           port: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
           frame: Type.Integer({ minimum: 0 }),
+          // The panel's width: big frames travel small while scrubbing.
+          maxWidth: Type.Optional(Type.Integer({ minimum: 16, maximum: 16384 })),
         }),
       },
     },
     async (req, reply) => {
       const media = await app.mediaLibrary.resolve(req.body.input);
       const graph = bindGraph(req.body.graph, media.path);
-      // A client that gives up (a newer preview superseded this one) stops the work it no longer needs.
+      const slot = `${req.body.nodeId}/${req.body.port ?? ''}`;
       const controller = new AbortController();
+      latest.get(slot)?.abort();
+      latest.set(slot, controller);
+      // A client that gives up stops the work it no longer needs.
       const onClose = (): void => {
         if (!reply.raw.writableFinished) controller.abort();
       };
       reply.raw.once('close', onClose);
-      const result = await app.executor.preview(graph, { nodeId: req.body.nodeId, port: req.body.port, frame: req.body.frame, signal: controller.signal });
-      const png = encodePng(chunkToRgb(result.chunk));
-      return reply
-        .type('image/png')
-        .header('cache-control', 'no-store')
-        .header('x-anelo-ms', String(Math.round(result.ms)))
-        .header('x-anelo-cached', result.cached ? '1' : '0')
-        .header('x-anelo-frame-count', String(result.info.frameCount))
-        .send(png);
+      try {
+        const result = await app.executor.preview(graph, { nodeId: req.body.nodeId, port: req.body.port, frame: req.body.frame, signal: controller.signal });
+        const png = await app.executor.previewPng(result.chunk, req.body.maxWidth, controller.signal);
+        return reply
+          .type('image/png')
+          .header('cache-control', 'no-store')
+          .header('x-anelo-ms', String(Math.round(result.ms)))
+          .header('x-anelo-cached', result.cached ? '1' : '0')
+          .header('x-anelo-computed', JSON.stringify(result.computed))
+          .header('x-anelo-frame-count', String(result.info.frameCount))
+          .send(Buffer.from(png.buffer, png.byteOffset, png.byteLength));
+      } finally {
+        if (latest.get(slot) === controller) latest.delete(slot);
+      }
     },
   );
 };

@@ -80,3 +80,33 @@ describe('preview', () => {
     expect([missing.statusCode, missing.json().error.param]).toEqual([400, 'input']);
   });
 });
+
+describe('preview at frame granularity', () => {
+  it('says exactly what it computed: one decoded frame, then nothing for the same frame', async () => {
+    t = await buildTestApp();
+    const cold = await preview({ frame: 700 });
+    expect(JSON.parse(String(cold.headers['x-anelo-computed']))).toEqual({ dec: 1 });
+    const warm = await preview({ frame: 700 });
+    expect(JSON.parse(String(warm.headers['x-anelo-computed']))).toEqual({});
+  });
+
+  it('sends a big frame at most maxWidth wide, keeping its aspect', async () => {
+    t = await buildTestApp();
+    const res = await preview({ frame: 10, maxWidth: 320 });
+    const png = PNG.sync.read(res.rawPayload);
+    expect([png.width, png.height]).toEqual([320, 180]);
+    expect((await preview({ frame: 10, maxWidth: 8 })).statusCode).toBe(400);
+  });
+
+  it('a newer preview of the same node cancels the older one still computing', async () => {
+    t = await buildTestApp();
+    await preview({ frame: 0 });
+    // Decoding a frame spawns ffmpeg and seeks: the older request is still computing when the newer arrives.
+    const older = preview({ frame: 1300 });
+    await new Promise((r) => setTimeout(r, 40));
+    const newer = await preview({ frame: 1301 });
+    expect(newer.statusCode, newer.body).toBe(200);
+    const old = await older;
+    expect([old.statusCode, old.json().error.code]).toEqual([409, 'ANELO_E030_CANCELLED']);
+  });
+});

@@ -1,0 +1,16 @@
+/** A preview frame as PNG bytes, at most `maxWidth` wide (aspect kept): what the pool renders for the editor. */
+import { areaResizeRgb } from '../../../nodes/lib/area-resize-rgb.ts';
+import type { Chunk } from '../../../nodes/core/types.ts';
+import { chunkToRgb, encodePng, type RgbImage } from './chunk-to-png.ts';
+
+export function fitWidth(img: RgbImage, maxWidth?: number): RgbImage {
+  if (!maxWidth || img.width <= maxWidth) return img;
+  const width = Math.max(1, Math.round(maxWidth));
+  const height = Math.max(1, Math.round((img.height * width) / img.width));
+  return { width, height, rgb: areaResizeRgb(img.rgb, img.width, img.height, width, height) };
+}
+
+export function previewPng(task: { chunk: Chunk; maxWidth?: number }): Uint8Array {
+  const png = encodePng(fitWidth(chunkToRgb(task.chunk), task.maxWidth));
+  return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
+}
