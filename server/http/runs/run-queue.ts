@@ -1,17 +1,19 @@
 /**
  * Runs one graph at a time, first in first out. Each run has its own AbortController: cancelling a queued run
- * removes it, cancelling the running one aborts it (the encoder deletes its partial file). Finished runs are
- * kept in memory, the newest 50.
+ * removes it, cancelling the running one aborts it (the encoder deletes its partial file). The newest 100
+ * finished runs are kept, with the graph each one used, in a history file next to the outputs folder, so they
+ * outlive the server; deleting a run deletes its outputs.
  */
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { AneloError, toAneloError } from '../../../nodes/core/errors.ts';
-import type { GraphDocument } from '../../../nodes/core/graph-document.ts';
 import type { StereoLayout } from '../../../nodes/core/types.ts';
 import type { ExecutorEvent, RunReport } from '../../../nodes/core/events.ts';
 import type { Executor } from '../../engine/executor.ts';
 import type { EventHub } from '../lib/event-hub.ts';
 import type { OutputFiles } from '../lib/output-files.ts';
+import type { GraphDocument } from '../../../nodes/core/graph-document.ts';
+import { RunHistory, type RunRecord } from './run-history.ts';
 import { isFinished, type RunState, type RunStatus } from './run-status.ts';
 
 export interface RunRequest {
@@ -22,35 +24,50 @@ export interface RunRequest {
   frames?: { start: number; end?: number };
   /** Encode node id → stereo layout of what it receives, for the output file name. */
   encodes: Record<string, StereoLayout | undefined>;
+  /** The graph as the client sent it (no server paths), kept in the history so a past run can be re-run. */
+  source: GraphDocument;
 }
 
+/** A run's status plus the graph's name, which the Runs panel shows. */
+export type RunListing = RunStatus & { graphName?: string };
+
 interface Job {
-  status: RunStatus;
-  request: RunRequest;
+  status: RunListing;
+  request: Pick<RunRequest, 'source' | 'frames'> & Partial<RunRequest>;
   controller: AbortController;
   finished: Promise<void>;
   settle: () => void;
 }
 
-const HISTORY = 50;
+const HISTORY = 100;
 
 export class RunQueue {
   private readonly jobs = new Map<string, Job>();
   private readonly pending: Job[] = [];
   private readonly reserved = new Set<string>();
   private running: Job | undefined;
+  private readonly history: RunHistory;
 
+  /** `historyFile` defaults to `<data folder>/runs/history.json`, beside the outputs folder. */
   constructor(
     private readonly executor: Executor,
     private readonly outputs: OutputFiles,
     private readonly hub: EventHub,
-  ) {}
+    historyFile = path.join(path.dirname(outputs.dir), 'runs', 'history.json'),
+  ) {
+    this.history = new RunHistory(historyFile);
+    for (const r of this.history.load()) {
+      const job: Job = { status: r.status, request: { source: r.graph, frames: r.frames }, controller: new AbortController(), finished: Promise.resolve(), settle: () => undefined };
+      this.jobs.set(r.status.id, job);
+    }
+  }
 
   submit(request: RunRequest): RunStatus {
     const id = randomUUID();
     let settle!: () => void;
     const finished = new Promise<void>((r) => (settle = r));
-    const status: RunStatus = { id, state: 'queued', createdAt: new Date().toISOString(), target: request.target, input: request.input, outputs: [] };
+    const graphName = request.source.name;
+    const status: RunListing = { id, state: 'queued', createdAt: new Date().toISOString(), target: request.target, input: request.input, outputs: [], graphName };
     const job: Job = { status, request, controller: new AbortController(), finished, settle };
     this.jobs.set(id, job);
     this.pending.push(job);
@@ -67,8 +84,25 @@ export class RunQueue {
   }
 
   /** Newest first. */
-  list(): RunStatus[] {
+  list(): RunListing[] {
     return [...this.jobs.values()].map((j) => ({ ...j.status })).reverse();
+  }
+
+  /** The graph a run used, as the client sent it. */
+  graph(id: string): GraphDocument {
+    const job = this.jobs.get(id);
+    if (!job) throw new AneloError('ANELO_E080_RUN_NOT_FOUND', `no run "${id}"`, { param: 'id' });
+    return job.request.source;
+  }
+
+  /** Forgets a finished run and deletes its output files; a queued or running run must be cancelled first. */
+  async remove(id: string): Promise<void> {
+    const job = this.jobs.get(id);
+    if (!job) throw new AneloError('ANELO_E080_RUN_NOT_FOUND', `no run "${id}"`, { param: 'id' });
+    if (!isFinished(job.status.state)) throw new AneloError('ANELO_E171_RUN_NOT_FINISHED', `run "${id}" is ${job.status.state}: cancel it first`, { param: 'id' });
+    for (const name of job.status.outputs) await this.outputs.remove(name).catch(() => undefined);
+    this.jobs.delete(id);
+    await this.persist();
   }
 
   /** Cancels a queued or running run and waits (briefly) for it to stop; a finished run keeps its state. */
@@ -92,6 +126,7 @@ export class RunQueue {
   async close(): Promise<void> {
     for (const job of [...this.pending]) await this.cancel(job.status.id);
     if (this.running) await this.cancel(this.running.status.id);
+    await this.persist();
   }
 
   private async next(): Promise<void> {
@@ -108,7 +143,8 @@ export class RunQueue {
   }
 
   private async execute(job: Job): Promise<void> {
-    const { request, status } = job;
+    const { status } = job;
+    const request = job.request as RunRequest;
     const started = new Date();
     status.state = 'running';
     status.startedAt = started.toISOString();
@@ -144,8 +180,15 @@ export class RunQueue {
     this.prune();
   }
 
+  /** Tells the editors, and writes the history whenever a run is queued, starts or ends. */
   private publish(job: Job): void {
     this.hub.broadcast({ kind: 'run-state', run: { ...job.status } });
+    void this.persist();
+  }
+
+  private persist(): Promise<void> {
+    const records: RunRecord[] = [...this.jobs.values()].map((j) => ({ status: j.status, graph: j.request.source, frames: j.request.frames }));
+    return this.history.save(records);
   }
 
   private prune(): void {
