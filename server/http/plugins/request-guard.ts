@@ -33,6 +33,11 @@ function same(a: string | undefined, b: string): boolean {
 }
 
 function refuse(reply: FastifyReply, status: number, err: AneloError): FastifyReply {
+  // A refused WebSocket upgrade holds a raw socket no HTTP machinery closes: close it once the answer is out.
+  if (reply.request.headers.upgrade) {
+    reply.header('connection', 'close');
+    reply.raw.once('finish', () => reply.request.raw.socket?.destroy());
+  }
   return reply.code(status).type('application/json').header('cache-control', 'no-store').send({ error: err.toJSON() });
 }
 

@@ -1,0 +1,120 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { VICTIM, writeHugeFrameClip, writeReferenceFiles } from '../../helpers/bad-media.ts';
+import { hasShared } from '../../helpers/shared-data.ts';
+import { buildTestApp, DECODE_ENCODE, multipart, type TestApp } from './test-app.ts';
+
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+let fixtures: string;
+let refs: ReturnType<typeof writeReferenceFiles>;
+beforeAll(() => {
+  fixtures = mkdtempSync(path.join(os.tmpdir(), 'anelo-badin-'));
+  refs = writeReferenceFiles(fixtures);
+});
+afterAll(() => rmSync(fixtures, { recursive: true, force: true }));
+
+const list = (d: string): string[] => (existsSync(d) ? readdirSync(d) : []);
+
+describe.skipIf(!hasShared('media'))('reference files (manifests, playlists, lists) never reach ffmpeg', () => {
+  for (const kind of ['hls', 'hlsHttp', 'dash', 'concat', 'sdp'] as const) {
+    it(`upload of ${kind} named like a video: 415 E102, nothing kept`, async () => {
+      t = await buildTestApp();
+      const res = await t.app.inject({ method: 'POST', url: '/api/media', ...multipart('file', path.basename(refs[kind]), readFileSync(refs[kind])) });
+      expect([res.statusCode, res.json().error.code]).toEqual([415, 'ANELO_E102_MEDIA_FORMAT_REFUSED']);
+      expect(res.json().error.message).toContain(path.basename(refs[kind]));
+      expect(res.json().error.message).not.toContain(t.dataDir);
+      expect(list(path.join(t.dataDir, 'uploads'))).toEqual([]);
+    });
+  }
+
+  for (const kind of ['hls', 'dash', 'concat'] as const) {
+    it(`a ${kind} file already in the uploads folder is refused at run (415 E102), no run queued, no output`, async () => {
+      t = await buildTestApp();
+      const uploads = path.join(t.dataDir, 'uploads');
+      mkdirSync(uploads, { recursive: true });
+      copyFileSync(refs[kind], path.join(uploads, path.basename(refs[kind])));
+      const res = await t.app.inject({ method: 'POST', url: '/api/runs', payload: { graph: DECODE_ENCODE, input: path.basename(refs[kind]) } });
+      expect([res.statusCode, res.json().error.code]).toEqual([415, 'ANELO_E102_MEDIA_FORMAT_REFUSED']);
+      expect((await t.app.inject({ url: '/api/runs' })).json().runs).toEqual([]);
+      expect(list(path.join(t.dataDir, 'outputs'))).toEqual([]);
+      const preview = await t.app.inject({ method: 'POST', url: '/api/preview', payload: { graph: DECODE_ENCODE, input: path.basename(refs[kind]), nodeId: 'dec', frame: 0 } });
+      expect([preview.statusCode, preview.json().error.code]).toEqual([415, 'ANELO_E102_MEDIA_FORMAT_REFUSED']);
+    });
+  }
+});
+
+describe('limits and malformed requests get coded answers, never E099', () => {
+  it('an upload declaring 16000x8000 frames: 413 E103, nothing kept', async () => {
+    t = await buildTestApp();
+    const huge = await writeHugeFrameClip(path.join(fixtures, 'huge.mp4'));
+    const res = await t.app.inject({ method: 'POST', url: '/api/media', ...multipart('file', 'small.mp4', readFileSync(huge)) });
+    expect([res.statusCode, res.json().error.code]).toEqual([413, 'ANELO_E103_FRAME_TOO_LARGE']);
+    expect(list(path.join(t.dataDir, 'uploads'))).toEqual([]);
+  }, 30_000);
+
+  it('malformed multipart: 400 E052, nothing kept', async () => {
+    t = await buildTestApp();
+    const res = await t.app.inject({ method: 'POST', url: '/api/media', payload: '--zzz\r\nContent-Disposition: form-data; name="file"; filename="a.mp4"\r\n\r\nabc', headers: { 'content-type': 'multipart/form-data; boundary=zzz' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('ANELO_E052_BAD_REQUEST');
+    expect(list(path.join(t.dataDir, 'uploads')).filter((n) => !n.startsWith('.'))).toEqual([]);
+  });
+
+  it('multipart without a boundary: 400 E052', async () => {
+    t = await buildTestApp();
+    const res = await t.app.inject({ method: 'POST', url: '/api/media', payload: 'x', headers: { 'content-type': 'multipart/form-data' } });
+    expect([res.statusCode, res.json().error.code]).toEqual([400, 'ANELO_E052_BAD_REQUEST']);
+  });
+
+  it('a very long name in a URL: a coded 4xx', async () => {
+    t = await buildTestApp();
+    const res = await t.app.inject({ url: `/api/outputs/${'a'.repeat(5000)}.mp4` });
+    expect(res.statusCode).toBeGreaterThanOrEqual(400);
+    expect(res.statusCode).toBeLessThan(500);
+    expect(res.json().error.code).toMatch(/^ANELO_E(052|072|109|070|035)/);
+  });
+
+  it('a body that is not JSON: 400 E052', async () => {
+    t = await buildTestApp();
+    const res = await t.app.inject({ method: 'PUT', url: '/api/graphs/x', payload: '{ nope', headers: { 'content-type': 'application/json' } });
+    expect([res.statusCode, res.json().error.code]).toEqual([400, 'ANELO_E052_BAD_REQUEST']);
+  });
+
+  it.skipIf(!hasShared('media'))('a run error names files, never server folders', async () => {
+    t = await buildTestApp();
+    const res = await t.app.inject({ method: 'POST', url: '/api/info', payload: { graph: { ...DECODE_ENCODE, nodes: DECODE_ENCODE.nodes.map((n) => (n.id === 'dec' ? { ...n, params: { start: 100000 } } : n)) }, input: path.basename(VICTIM) } });
+    expect(res.statusCode).toBe(400);
+    expect(JSON.stringify(res.json())).not.toContain(path.dirname(VICTIM));
+  });
+});
+
+describe('a start after kill -9 leaves no temp files and the previous state intact', () => {
+  it('sweeps output partials, upload temps and preset temps of dead processes; keeps outputs, uploads and presets', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'anelo-sweep-'));
+    const data = path.join(dir, 'data');
+    const files: Record<string, string[]> = {
+      outputs: ['clip-enc-20261129-120000.mp4', `.clip-enc-20261129-120001.mp4.anelo-${dead}-0123456789.mp4`],
+      uploads: ['holiday.mp4', `.upload.anelo-${dead}-abcdef0123.tmp`],
+      presets: ['mine.json', `.mine.json.anelo-${dead}-0a0b0c0d0e.tmp`],
+    };
+    for (const [sub, names] of Object.entries(files)) {
+      mkdirSync(path.join(data, sub), { recursive: true });
+      for (const n of names) writeFileSync(path.join(data, sub, n), n.startsWith('.') ? 'partial' : 'kept');
+    }
+    t = await buildTestApp({ dataDir: data });
+    for (const [sub, names] of Object.entries(files)) expect(readdirSync(path.join(data, sub))).toEqual([names[0]]);
+    for (const [sub, names] of Object.entries(files)) expect(readFileSync(path.join(data, sub, names[0]), 'utf8')).toBe('kept');
+    await t.close();
+    t = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
