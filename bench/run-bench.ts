@@ -5,6 +5,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { clusterCase } from './cases/cluster.ts';
 import { memoryCase } from './cases/memory.ts';
 import { overheadCase } from './cases/overhead.ts';
 import { peerCase } from './cases/peer.ts';
@@ -29,6 +30,7 @@ const CASES: Record<CaseName, (ctx: BenchContext) => Promise<CaseResult>> = {
   'per-node': perNodeCase,
   peer: peerCase,
   quality: qualityCase,
+  cluster: clusterCase,
 };
 
 /** Runs the harness; returns the results and the files written. `replace` swaps case implementations (tests). */
