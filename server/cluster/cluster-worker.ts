@@ -72,7 +72,7 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Clust
         running.delete(job.id!);
       }
     },
-    { connection, concurrency: Math.max(1, o.workers), name, lockDuration: lockMs, stalledInterval: lockMs, maxStalledCount: 1 },
+    { connection, concurrency: Math.max(1, o.workers), name, lockDuration: lockMs, stalledInterval: lockMs, maxStalledCount: 2 },
   );
   worker.on('error', (e) => log(`queue error: ${e.message}`));
   await worker.waitUntilReady();
