@@ -62,7 +62,7 @@ export function resolveServerOptions(given: Partial<ServerOptions> = {}, env: No
     builtInGraphsDir: path.resolve(given.builtInGraphsDir ?? path.join(REPO_ROOT, 'graphs')),
     sampleMediaDir: samples ? path.resolve(samples) : null,
     uploadLimitBytes: given.uploadLimitBytes ?? (uploadMb !== undefined && uploadMb > 0 ? uploadMb : 4096) * 2 ** 20,
-    clientDir: path.resolve(given.clientDir ?? path.join(REPO_ROOT, 'dist', 'client')),
+    clientDir: path.resolve(given.clientDir ?? env.ANELO_CLIENT_DIR ?? path.join(REPO_ROOT, 'dist', 'client')),
     cacheDir: given.cacheDir !== undefined ? given.cacheDir : (env.ANELO_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'anelo')),
     memoryBudgetBytes: given.memoryBudgetBytes ?? (envNumber(env.ANELO_CACHE_MEMORY_MB) ?? 512) * 2 ** 20,
     logs: given.logs ?? 'info',
