@@ -155,7 +155,7 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
     },
     async restart() {
       const port = Number(new URL(url).port);
-      await app.close();
+      await app.close().catch(() => undefined);
       ({ app, url } = await startServer(dir, port));
     },
     async close() {

@@ -3,7 +3,7 @@ import type { Catalogue } from '../../../nodes/core/catalogue.ts';
 import type { GraphDocument } from '../../../nodes/core/graph-document.ts';
 import type { GraphProblem } from '../../../nodes/core/validate-graph.ts';
 import { errorFromResponse, networkError } from './api-error.ts';
-import type { GraphListing, MediaInfo, ModelListing, RunStatus } from './api-types.ts';
+import type { GraphListing, MediaInfo, ModelListing, RunListing, RunStatus } from './api-types.ts';
 
 async function call(path: string, init: RequestInit = {}): Promise<Response> {
   let res: Response;
@@ -77,6 +77,9 @@ export const api = {
   startRun: (req: RunRequest) => json<{ runId: string }>('/runs', body('POST', req)).then((r) => r.runId),
   cancelRun: (id: string) => json<{ state: string }>(`/runs/${enc(id)}/cancel`, { method: 'POST' }),
   run: (id: string) => json<RunStatus>(`/runs/${enc(id)}`),
+  runs: () => json<{ runs: RunListing[] }>('/runs').then((r) => r.runs),
+  runGraph: (id: string) => json<GraphDocument>(`/runs/${enc(id)}/graph`),
+  deleteRun: (id: string) => call(`/runs/${enc(id)}`, { method: 'DELETE' }).then(() => undefined),
   outputUrl: (name: string) => `/api/outputs/${enc(name)}`,
   preview: async (req: PreviewRequest, signal: AbortSignal): Promise<PreviewResult> => {
     const res = await call('/preview', body('POST', req, signal));

@@ -27,3 +27,6 @@ export interface GraphListing {
 
 export type { MediaEntry as MediaInfo, RunState, RunStatus, ServerMessage } from '../../../nodes/core/api-types.ts';
 export type { ExecutorEvent, RunReport } from '../../../nodes/core/events.ts';
+
+/** A run as GET /api/runs lists it: its status plus the name of the graph it rendered. */
+export type RunListing = import('../../../nodes/core/api-types.ts').RunStatus & { graphName?: string };

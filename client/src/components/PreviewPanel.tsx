@@ -6,8 +6,8 @@ import { toggleLargeView } from '../store/view-actions.ts';
 import { CompareView } from './CompareView.tsx';
 import { FrameScrubber } from './FrameScrubber.tsx';
 import { MediaPicker } from './MediaPicker.tsx';
-import { OutputPlayer } from './OutputPlayer.tsx';
 import { PreviewView } from './PreviewView.tsx';
+import { RunsPanel } from './RunsPanel.tsx';
 
 export function PreviewPanel({ width }: { width?: number }) {
   const preview = useEditor((s) => s.preview);
@@ -54,7 +54,7 @@ export function PreviewPanel({ width }: { width?: number }) {
         {preview.compare ? <CompareView /> : <PreviewView nodeId={selected} testId="preview-image" />}
         <FrameScrubber />
       </section>
-      <OutputPlayer />
+      <RunsPanel />
     </aside>
   );
 }

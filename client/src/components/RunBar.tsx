@@ -10,16 +10,18 @@ export function RunBar() {
   const selected = useEditor((s) => s.selection.nodes[0]);
   const input = useEditor((s) => s.preview.input);
   const graph = useEditor((s) => s.graph);
+  const offline = useEditor((s) => s.socket === 'closed');
   const live = isLive(run);
+  const why = offline ? 'The server is not reachable: runs wait until it is back' : !input ? 'Choose an input video first' : graph.nodes.length === 0 ? 'The graph is empty' : undefined;
   const progress = run ? overallProgress(run) : 0;
   const label = (id: string) => graph.nodes.find((n) => n.id === id)?.label ?? id;
 
   return (
     <div className="run-bar" data-testid="run-bar">
-      <button type="button" className="primary" disabled={live || !input || graph.nodes.length === 0} onClick={() => void startRun()} data-testid="run">
-        ▶ Run
+      <button type="button" className="primary" disabled={why !== undefined} onClick={() => void startRun()} data-testid="run" title={why ?? (live ? 'Queue another render (Ctrl+Enter); it starts when this one ends' : 'Render the graph (Ctrl+Enter)')}>
+        {live ? '＋ Queue' : '▶ Run'}
       </button>
-      <button type="button" disabled={live || !input || !selected} onClick={() => void startRun(selected)} data-testid="run-to-selected" title="Run only what the selected node needs">
+      <button type="button" disabled={why !== undefined || !selected} onClick={() => void startRun(selected)} data-testid="run-to-selected" title="Run only what the selected node needs">
         Run to selected
       </button>
       <RunRange />
@@ -30,6 +32,11 @@ export function RunBar() {
         <div className="progress" data-testid="run-progress" data-value={progress.toFixed(3)}>
           <div className={`progress__fill state-${run?.state ?? 'idle'}`} style={{ width: formatPercent(progress) }} />
         </div>
+        {offline && (
+          <span className="run-bar__offline" data-testid="offline">
+            offline: server unreachable
+          </span>
+        )}
         <span className="run-bar__state" data-testid="run-state" data-state={run?.state ?? 'idle'}>
           {run ? `${run.state}${live ? ` · ${formatPercent(progress)}` : ''}` : 'idle'}
           {run?.error && run.state !== 'cancelled' ? ` · ${run.error.code}: ${run.error.message}` : ''}

@@ -3,12 +3,21 @@ import { useEffect } from 'react';
 import { connectEvents } from '../api/events-socket.ts';
 import { bootstrap } from '../store/bootstrap.ts';
 import { update } from '../store/editor-store.ts';
-import { onServerMessage } from '../store/run-actions.ts';
+import { onServerMessage, refreshRuns } from '../store/run-actions.ts';
 
 export function useServerConnection(): void {
   useEffect(() => {
     void bootstrap();
-    const stopEvents = connectEvents({ onMessage: onServerMessage, onState: (socket) => update((s) => void (s.socket = socket)) });
+    let wasOpen = false;
+    const stopEvents = connectEvents({
+      onMessage: onServerMessage,
+      onState: (socket) => {
+        update((s) => void (s.socket = socket));
+        // After a reconnect (server restarted, network back) the run list may have moved on without us.
+        if (socket === 'open' && wasOpen) void refreshRuns();
+        if (socket === 'open') wasOpen = true;
+      },
+    });
     return stopEvents;
   }, []);
 }

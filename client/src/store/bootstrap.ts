@@ -11,6 +11,7 @@ import { refreshMedia, setPreview } from './media-actions.ts';
 import { refreshModels } from './model-actions.ts';
 import { readStoredGraph, startPersisting } from './persist.ts';
 import { importGraph, refreshPresets } from './preset-actions.ts';
+import { refreshRuns } from './run-actions.ts';
 import { reportError } from './status-actions.ts';
 import { restoreView } from './view-actions.ts';
 
@@ -66,7 +67,7 @@ let started: Promise<void> | undefined;
 /** Loads everything the editor needs, once per page (React's strict mode mounts effects twice). */
 export function bootstrap(): Promise<void> {
   if (!started) restoreView();
-  started ??= Promise.all([loadCatalogue(), refreshModels(), refreshMedia(), refreshPresets(), loadInitialGraph()]).then(() => {
+  started ??= Promise.all([loadCatalogue(), refreshModels(), refreshMedia(), refreshPresets(), refreshRuns(), loadInitialGraph()]).then(() => {
     update((s) => void (s.ready = true));
     startPersisting();
   });

@@ -2,7 +2,7 @@
 import type { Catalogue } from '../../../nodes/core/catalogue.ts';
 import { GRAPH_SCHEMA_VERSION, type GraphDocument } from '../../../nodes/core/graph-document.ts';
 import type { GraphProblem } from '../../../nodes/core/validate-graph.ts';
-import type { GraphListing, MediaInfo, ModelListing } from '../api/api-types.ts';
+import type { GraphListing, MediaInfo, ModelListing, RunListing } from '../api/api-types.ts';
 import { emptyHistory, type History } from '../lib/history.ts';
 import type { RunView } from '../lib/run-progress.ts';
 
@@ -64,6 +64,8 @@ export interface EditorState {
   media: MediaInfo[];
   presets: GraphListing[];
   runs: Record<string, RunView>;
+  /** Every run the server knows, newest first: the Runs panel (history survives reloads and restarts). */
+  runList: RunListing[];
   activeRunId: string | null;
   /** Problems reported by the server (or re-checked locally), shown next to nodes and fields. */
   problems: GraphProblem[];
@@ -98,6 +100,7 @@ export const initialState: EditorState = {
   media: [],
   presets: [],
   runs: {},
+  runList: [],
   activeRunId: null,
   problems: [],
   nodeErrors: {},

@@ -1,14 +1,31 @@
-/** Runs: start (whole graph or up to a node), cancel, and the WebSocket messages that drive progress. */
+/**
+ * Runs: start (whole graph or up to a node; a start while another run is going queues it), cancel, the run
+ * history (re-open, re-run, delete) and the WebSocket messages that drive progress.
+ */
 import type { Draft } from 'immer';
-import { api } from '../api/api-client.ts';
-import type { ServerMessage } from '../api/api-types.ts';
+import type { GraphDocument } from '../../../nodes/core/graph-document.ts';
+import { api, type RunRequest } from '../api/api-client.ts';
+import type { RunListing, ServerMessage } from '../api/api-types.ts';
 import { applyRunEvent, applyRunStatus, isLive, newRunView, type RunView } from '../lib/run-progress.ts';
+import { askConfirm } from './dialog-actions.ts';
 import { getState, update } from './editor-store.ts';
+import { loadGraph } from './graph-actions.ts';
 import { inputFrameCount } from './media-actions.ts';
 import { applyModelMessage } from './model-actions.ts';
-import { reportCoded, reportError } from './status-actions.ts';
+import { notify, reportCoded, reportError } from './status-actions.ts';
+import { graphTitle, mayReplaceGraph } from './unsaved-guard.ts';
 
-/** Starts a run of the graph on the chosen media; `target` stops at that node. */
+async function submit(req: RunRequest): Promise<void> {
+  const runId = await api.startRun(req);
+  update((d) => {
+    d.runs[runId] = (d.runs[runId] ?? newRunView(runId, req.target)) as Draft<RunView>;
+    // The run bar follows the new run unless another is still going (it then shows when that one ends).
+    const current = d.activeRunId ? (d.runs[d.activeRunId] as RunView | undefined) : undefined;
+    if (!isLive(current)) d.activeRunId = runId;
+  });
+}
+
+/** Starts (or queues) a run of the graph on the chosen media; `target` stops at that node. */
 export async function startRun(target?: string): Promise<void> {
   const s = getState();
   const input = s.preview.input;
@@ -19,19 +36,16 @@ export async function startRun(target?: string): Promise<void> {
   try {
     const { runStart, runEnd } = s.preview;
     const frames = runStart != null || runEnd != null ? { start: runStart ?? 0, end: runEnd ?? inputFrameCount() } : undefined;
-    const runId = await api.startRun({ graph: s.graph, input, target, frames });
-    update((d) => {
-      d.runs[runId] = (d.runs[runId] ?? newRunView(runId, target)) as Draft<RunView>;
-      d.activeRunId = runId;
-    });
+    await submit({ graph: { ...s.graph, name: graphTitle() }, input, target, frames });
   } catch (e) {
     reportError(e, 'Run');
   }
 }
 
-export async function cancelRun(): Promise<void> {
-  const id = getState().activeRunId;
-  if (!id || !isLive(getState().runs[id])) return;
+export async function cancelRun(id = getState().activeRunId): Promise<void> {
+  if (!id) return;
+  const live = isLive(getState().runs[id]) || getState().runList.some((r) => r.id === id && (r.state === 'queued' || r.state === 'running'));
+  if (!live) return;
   try {
     await api.cancelRun(id);
   } catch (e) {
@@ -39,10 +53,69 @@ export async function cancelRun(): Promise<void> {
   }
 }
 
+export async function refreshRuns(): Promise<void> {
+  try {
+    const list = await api.runs();
+    update((d) => void (d.runList = list as Draft<RunListing>[]));
+  } catch (e) {
+    reportError(e, 'Listing runs');
+  }
+}
+
+/** Renders a past run's graph again on the same clip and frames. */
+export async function rerun(r: RunListing): Promise<void> {
+  try {
+    const graph = await api.runGraph(r.id);
+    const frames = r.report?.frames;
+    await submit({ graph, input: r.input, target: r.target, frames: frames && { start: frames.start, end: frames.end } });
+    notify(`Queued "${r.graphName ?? 'graph'}" again`);
+  } catch (e) {
+    reportError(e, 'Re-run');
+  }
+}
+
+/** Puts a past run's graph on the canvas (asking first when the current graph has unsaved changes). */
+export async function openRunGraph(r: RunListing): Promise<void> {
+  if (!(await mayReplaceGraph('The graph of that run'))) return;
+  try {
+    const graph: GraphDocument = await api.runGraph(r.id);
+    loadGraph(graph, null, { dirty: true });
+    notify(`Opened the graph of the run from ${new Date(r.createdAt).toLocaleTimeString()}`);
+  } catch (e) {
+    reportError(e, 'Opening the run graph');
+  }
+}
+
+export async function deleteRun(r: RunListing): Promise<void> {
+  const files = r.outputs.length ? ` and its ${r.outputs.length === 1 ? 'output file' : `${r.outputs.length} output files`}` : '';
+  const ok = await askConfirm({ title: 'Delete this run?', message: `The run of "${r.graphName ?? 'graph'}" on ${r.input}${files} will be deleted.`, confirmLabel: 'Delete', danger: true });
+  if (!ok) return;
+  try {
+    await api.deleteRun(r.id);
+    update((d) => {
+      d.runList = d.runList.filter((x) => x.id !== r.id);
+      delete d.runs[r.id];
+      if (d.activeRunId === r.id) d.activeRunId = null;
+    });
+  } catch (e) {
+    reportError(e, 'Deleting the run');
+  }
+}
+
 function withRun(runId: string, f: (v: RunView) => RunView): void {
   update((d) => {
     const prev = (d.runs[runId] as RunView | undefined) ?? newRunView(runId);
     d.runs[runId] = f(prev) as Draft<RunView>;
+  });
+}
+
+function upsertListing(run: RunListing): void {
+  update((d) => {
+    const i = d.runList.findIndex((r) => r.id === run.id);
+    if (i >= 0) d.runList[i] = run as Draft<RunListing>;
+    else d.runList.unshift(run as Draft<RunListing>);
+    // A queued run that starts takes over the run bar.
+    if (run.state === 'running') d.activeRunId = run.id;
   });
 }
 
@@ -57,6 +130,7 @@ export function onServerMessage(m: ServerMessage): void {
       return;
     case 'run-state':
       withRun(m.run.id, (v) => applyRunStatus(v, m.run));
+      upsertListing(m.run);
       return;
     default:
       applyModelMessage(m);

@@ -1,0 +1,101 @@
+/**
+ * Every render the server knows, newest first, kept across reloads and restarts: state, graph, clip, frames,
+ * duration, and outputs to play or download; re-open or re-run a past graph, cancel or delete a run.
+ */
+import { useState } from 'react';
+import { api } from '../api/api-client.ts';
+import type { RunListing } from '../api/api-types.ts';
+import { formatMs } from '../lib/format.ts';
+import { useEditor } from '../store/editor-store.ts';
+import { cancelRun, deleteRun, openRunGraph, rerun } from '../store/run-actions.ts';
+
+function duration(r: RunListing): string {
+  if (!r.startedAt) return '';
+  const end = r.endedAt ? Date.parse(r.endedAt) : Date.now();
+  return formatMs(Math.max(0, end - Date.parse(r.startedAt)));
+}
+
+function frames(r: RunListing): string {
+  const f = r.report?.frames;
+  return f ? `frames ${f.start}–${f.end} (${f.end - f.start})` : '';
+}
+
+function RunItem({ r, playing, autoPlay, onPlay }: { r: RunListing; playing: string | null; autoPlay: boolean; onPlay: (name: string | null) => void }) {
+  const live = r.state === 'queued' || r.state === 'running';
+  const when = new Date(r.createdAt);
+  return (
+    <li className={`run-item run-item--${r.state}`} data-testid={`run-item-${r.id}`} data-state={r.state}>
+      <div className="run-item__head">
+        <span className={`run-item__state state-${r.state}`}>{r.state}</span>
+        <span className="run-item__name" title={r.graphName}>
+          {r.graphName ?? 'graph'}
+        </span>
+        <span className="muted small" title={when.toLocaleString()}>
+          {when.toLocaleTimeString()}
+        </span>
+      </div>
+      <div className="muted small run-item__facts">
+        {[r.input, frames(r), duration(r), r.target ? `to ${r.target}` : ''].filter(Boolean).join(' · ')}
+      </div>
+      {r.error && r.state === 'error' && (
+        <div className="run-item__error small" title={r.error.message}>
+          {r.error.code}: {r.error.message}
+        </div>
+      )}
+      {r.outputs.map((name) => (
+        <div key={name} className="output">
+          {playing === name && <video controls autoPlay={autoPlay} preload="metadata" src={api.outputUrl(name)} data-testid="output-video" />}
+          <div className="row">
+            <button type="button" onClick={() => onPlay(playing === name ? null : name)} data-testid={`output-play-${name}`} title={playing === name ? 'Hide the player' : 'Play'}>
+              {playing === name ? '■' : '▶'}
+            </button>
+            <a href={api.outputUrl(name)} download={name} data-testid={`output-link-${name}`} title="Download">
+              ⤓ {name}
+            </a>
+          </div>
+        </div>
+      ))}
+      <div className="run-item__actions">
+        {live ? (
+          <button type="button" onClick={() => void cancelRun(r.id)} data-testid={`run-cancel-${r.id}`}>
+            Cancel
+          </button>
+        ) : (
+          <>
+            <button type="button" onClick={() => void rerun(r)} data-testid={`run-rerun-${r.id}`} title="Render this graph again on the same clip and frames">
+              Re-run
+            </button>
+            <button type="button" onClick={() => void openRunGraph(r)} data-testid={`run-open-${r.id}`} title="Put this run's graph on the canvas">
+              Open graph
+            </button>
+            <button type="button" className="run-item__delete" onClick={() => void deleteRun(r)} data-testid={`run-delete-${r.id}`} title="Delete the run and its output files">
+              Delete
+            </button>
+          </>
+        )}
+      </div>
+    </li>
+  );
+}
+
+export function RunsPanel() {
+  const runs = useEditor((s) => s.runList);
+  const newestOutput = runs.find((r) => r.state === 'done' && r.outputs.length)?.outputs[0] ?? null;
+  const [chosen, setChosen] = useState<string | null | undefined>(undefined);
+  // Until the user picks, the newest finished output is the one shown in the player.
+  const playing = chosen === undefined ? newestOutput : chosen;
+  if (runs.length === 0) return null;
+  const waiting = runs.filter((r) => r.state === 'queued').length;
+  return (
+    <section className="panel-section" data-testid="runs">
+      <h2>
+        Runs <span className="muted">({runs.length}{waiting ? `, ${waiting} queued` : ''})</span>
+      </h2>
+      <ul className="runs">
+        {runs.map((r) => (
+          <RunItem key={r.id} r={r} playing={playing} autoPlay={chosen !== undefined} onPlay={setChosen} />
+        ))}
+      </ul>
+    </section>
+  );
+}
