@@ -10,6 +10,7 @@ import { readDepthParams, type DepthParams } from './depth-params.ts';
 import { modelInputSize } from './model-input-size.ts';
 import { ModelStore, type ResolvedModel } from './model-store.ts';
 import { sharedSessionPool, type DepthSession, type SessionPool } from './onnx-session.ts';
+import { checkFiniteOutput } from './check-finite-output.ts';
 import { postprocessOutput } from './postprocess.ts';
 import { preprocessFrames } from './preprocess.ts';
 
@@ -101,6 +102,7 @@ export class OnnxDepthService implements DepthService {
           { param: 'model', file: r.path },
         );
       }
+      checkFiniteOutput(res.data, { id: r.manifest.id, path: r.path });
       out.push(...postprocessOutput(res.data, group.length, size.width, size.height, r.manifest.output));
     }
     return { width: size.width, height: size.height, frames: out };
