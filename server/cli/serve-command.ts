@@ -1,6 +1,9 @@
-/** `anelo serve [--host 127.0.0.1] [--port 7878]`: builds the editor if needed, starts the server, closes it cleanly on SIGINT/SIGTERM. */
+/**
+ * `anelo serve [--host 127.0.0.1] [--port 7878]`: builds the editor when it is missing or older than its sources
+ * (so a pull never leaves a stale editor), starts the server, closes it cleanly on SIGINT/SIGTERM.
+ */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AneloError } from '../../nodes/core/errors.ts';
@@ -18,9 +21,37 @@ function parsePort(text: string | undefined): number | undefined {
   return n;
 }
 
+/** Newest modification time under `p` (0 when it does not exist); dot-folders are skipped. */
+function newestMtime(p: string): number {
+  let st;
+  try {
+    st = statSync(p);
+  } catch {
+    return 0;
+  }
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = 0;
+  for (const name of readdirSync(p)) if (!name.startsWith('.')) newest = Math.max(newest, newestMtime(path.join(p, name)));
+  return newest;
+}
+
+/**
+ * Why the editor must be (re)built, or undefined when the build is current. The bundle holds `client/` and the
+ * shared `nodes/core` and `nodes/lib` code, so a change to any of them makes it stale. An installed copy without
+ * the client sources serves whatever build it has.
+ */
+export function clientBuildReason(clientDir: string, root = REPO_ROOT): string | undefined {
+  const index = path.join(clientDir, 'index.html');
+  if (!existsSync(index)) return 'editor not built yet';
+  const sources = path.join(root, 'client');
+  if (!existsSync(sources)) return undefined;
+  const newest = Math.max(newestMtime(sources), newestMtime(path.join(root, 'nodes', 'core')), newestMtime(path.join(root, 'nodes', 'lib')));
+  return newest > statSync(index).mtimeMs ? 'editor sources are newer than its build' : undefined;
+}
+
 /** Runs the client build in the foreground; resolves false (never throws) when it fails. */
-function buildClient(): Promise<boolean> {
-  process.stderr.write('editor not built yet: building it (vite build)…\n');
+function buildClient(reason: string): Promise<boolean> {
+  process.stderr.write(`${reason}: building it (vite build)…\n`);
   return new Promise((resolve) => {
     const child = spawn('npx', ['vite', 'build', '--config', 'client/vite.config.ts'], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('error', () => resolve(false));
@@ -32,8 +63,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { host: { type: 'string' }, port: { type: 'string' }, verbose: { type: 'boolean' } } });
   const opts = resolveServerOptions({ host: values.host, port: parsePort(values.port ?? process.env.ANELO_PORT), logs: values.verbose ? 'info' : 'warn' });
 
-  if (!existsSync(path.join(opts.clientDir, 'index.html')) && !(await buildClient())) {
-    process.stderr.write(`warning: the editor could not be built; the API still starts. To fix: ${BUILD_HINT}\n`);
+  const reason = clientBuildReason(opts.clientDir);
+  if (reason && !(await buildClient(reason))) {
+    const stale = existsSync(path.join(opts.clientDir, 'index.html')) ? ' the previous build is served' : ' the API still starts';
+    process.stderr.write(`warning: the editor could not be built;${stale}. To fix: ${BUILD_HINT}\n`);
   }
 
   const app = await buildServer(opts);

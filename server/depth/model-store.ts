@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { AneloError } from '../../nodes/core/errors.ts';
 import { FileHashCache } from './file-hash-cache.ts';
@@ -23,7 +24,7 @@ export interface ModelStoreOptions {
   installDir?: string;
   /** Known models; default `models/registry.json`. */
   registry?: ModelManifest[];
-  /** Where verified hashes persist; default `<project>/.anelo-cache/model-hashes.json`; null: memory only. */
+  /** Where verified hashes persist; default `<ANELO_CACHE_DIR or ~/.cache/anelo>/model-hashes.json` (never the repo); null: memory only. */
   hashCacheFile?: string | null;
 }
 
@@ -89,7 +90,7 @@ export class ModelStore {
     this.installDir = path.resolve(opts.installDir ?? PROJECT_MODELS_DIR);
     this.dirs = opts.dirs?.map((d) => path.resolve(d)) ?? modelSearchDirs(process.env, this.installDir);
     this.registry = opts.registry ?? readRegistry();
-    const cacheFile = opts.hashCacheFile === undefined ? path.resolve(PROJECT_MODELS_DIR, '..', '.anelo-cache', 'model-hashes.json') : opts.hashCacheFile;
+    const cacheFile = opts.hashCacheFile === undefined ? path.join(process.env.ANELO_CACHE_DIR || path.join(os.homedir(), '.cache', 'anelo'), 'model-hashes.json') : opts.hashCacheFile;
     this.hashes = new FileHashCache(cacheFile);
   }
 
