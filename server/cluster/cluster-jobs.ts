@@ -43,6 +43,8 @@ export interface JoinTarget {
   output: string;
   segments: string[];
   streamsFrom?: { path: string; startTime: number; durationS: number };
+  /** Matroska stereo_mode of the video (stream copy drops the segments' tag). */
+  stereoMode?: string;
 }
 
 export interface JoinJobData {

@@ -11,6 +11,7 @@ import type { StreamInfo } from '../../nodes/core/types.ts';
 import type { ChunkCache } from '../engine/chunk-cache.ts';
 import { Executor } from '../engine/executor.ts';
 import { ensureDir } from '../fs/ensure-dir.ts';
+import { matroskaStereoMode } from '../media/ffmpeg-args.ts';
 import type { LocalServices } from '../services.ts';
 import type { JoinJobData, SegmentJobData, SharedPathCheck } from './cluster-jobs.ts';
 import { describeInput } from './check-shared-paths.ts';
@@ -95,6 +96,7 @@ export async function planRender(r: PlanRequest): Promise<RenderPlan> {
       output: path.resolve(r.outputs[n.id]),
       segments: segments.map((s) => segFile(s, n.id)),
       streamsFrom: keepAudio ? { path: src.source!.path, startTime: src.source!.startTime + start / src.fps, durationS: (end - start) / src.fps } : undefined,
+      stereoMode: src?.type === 'frames' ? matroskaStereoMode(src.layout) : undefined,
     };
   });
   return { renderId, frames, cuts, segments, segmentDir, segmentJobs, join: { renderId, segmentDir, targets, check }, planMs: Math.round(performance.now() - t0) };

@@ -16,7 +16,7 @@ export async function processJoin(job: Job<JoinJobData>, worker: string, signal:
   const segments = Object.values(values).sort((a, b) => a.index - b.index);
   const outputs: Record<string, string> = {};
   for (const t of d.targets) {
-    const r = await concatSegments({ segments: t.segments, output: t.output, streamsFrom: t.streamsFrom, signal });
+    const r = await concatSegments({ segments: t.segments, output: t.output, streamsFrom: t.streamsFrom, stereoMode: t.stereoMode, signal });
     outputs[t.nodeId] = r.path;
   }
   await fs.rm(d.segmentDir, { recursive: true, force: true });

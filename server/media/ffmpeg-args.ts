@@ -45,6 +45,11 @@ const MATROSKA_STEREO: Partial<Record<StereoLayout, string>> = {
   anaglyph: 'anaglyph_cyan_red',
 };
 
+/** Matroska's stereo_mode for a layout, or undefined for mono (a stream-copy join must set it again). */
+export function matroskaStereoMode(layout: StereoLayout | undefined): string | undefined {
+  return layout ? MATROSKA_STEREO[layout] : undefined;
+}
+
 /** File-name suffixes players (VLC, Kodi, DeoVR, Skybox) recognise for stereo layouts. */
 export function stereoFileSuffix(layout: StereoLayout | undefined): string {
   switch (layout) {
