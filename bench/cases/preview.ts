@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { modelSearchDirs } from '../../server/depth/model-dirs.ts';
 import { buildServer } from '../../server/http/build-server.ts';
 import type { BenchContext } from '../lib/context.ts';
 import { figure, ratio, type CaseResult } from '../lib/figures.ts';
@@ -18,6 +19,8 @@ interface PreviewTiming {
   cached: boolean;
   status: number;
   bytes: number;
+  /** Frames each node computed for this preview (the x-anelo-computed header). */
+  computed: Record<string, number>;
 }
 
 async function preview(app: FastifyInstance, graph: unknown, input: string, frame: number): Promise<PreviewTiming> {
@@ -26,7 +29,14 @@ async function preview(app: FastifyInstance, graph: unknown, input: string, fram
   const wallMs = performance.now() - t0;
   if (res.statusCode !== 200) throw new Error(`POST /api/preview answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
   if (res.headers['content-type'] !== 'image/png') throw new Error(`POST /api/preview answered ${res.headers['content-type']}, not a PNG`);
-  return { wallMs, serverMs: Number(res.headers['x-anelo-ms']), cached: res.headers['x-anelo-cached'] === '1', status: res.statusCode, bytes: res.rawPayload.length };
+  return { wallMs, serverMs: Number(res.headers['x-anelo-ms']), cached: res.headers['x-anelo-cached'] === '1', status: res.statusCode, bytes: res.rawPayload.length, computed: JSON.parse(String(res.headers['x-anelo-computed'] ?? '{}')) };
+}
+
+/** The id the server knows a model file by, after putting its folder on ANELO_MODELS_DIR if it is not there yet. */
+function modelId(file: string): string {
+  const dir = path.dirname(file);
+  if (!modelSearchDirs().includes(path.resolve(dir))) process.env.ANELO_MODELS_DIR = [dir, process.env.ANELO_MODELS_DIR].filter(Boolean).join(path.delimiter);
+  return path.basename(file, '.onnx');
 }
 
 export async function previewCase(ctx: BenchContext): Promise<CaseResult> {
@@ -43,8 +53,9 @@ export async function previewCase(ctx: BenchContext): Promise<CaseResult> {
   try {
     await app.ready();
     const input = ctx.sizes.clip;
-    // The server binds decode to the named media; the frame limit and the model stay graph params.
-    const base: Overrides = { decode: { end: ctx.sizes.clipFrames }, depth: ctx.depthParams() };
+    // The server binds decode to the named media; the frame limit and the model stay graph params. A request names
+    // a model by id (never a path), so the bench model's folder joins the server's search path.
+    const base: Overrides = { decode: { end: ctx.sizes.clipFrames }, depth: { ...ctx.depthParams(), model: modelId(ctx.model.model) } };
     const graph = defaultGraphJson(base);
     const { frame, warmupFrame } = ctx.sizes.preview;
     await warmDepth(ctx, ctx.depthParams());
@@ -63,7 +74,7 @@ export async function previewCase(ctx: BenchContext): Promise<CaseResult> {
       ],
       details: { route: 'POST /api/preview via app.inject()', input, frame, warmupFrame, model: ctx.model.description, warmup, cold, retuned, again },
       notes: [
-        'A preview computes the whole 16-frame chunk holding the frame at every node on the way (and the smoothing window upstream), so "cold" covers up to 3 depth chunks.',
+        'A preview computes only the requested frame at every node on the way, and the smoothing window upstream of the temporal node (x-anelo-computed says exactly what).',
       ],
     };
   } finally {

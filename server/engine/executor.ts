@@ -234,7 +234,8 @@ export class Executor {
     const tally = session.tally(id);
     tally.start();
     const t0 = performance.now();
-    const upstreamBefore = this.upstreamMs(session, id);
+    // A sink's own time excludes what it waited for upstream (stages overlap, so upstream ms cannot be subtracted).
+    let waited = 0;
     const ranges = this.sinkRanges(frames);
     const readAhead = this.readAhead;
     try {
@@ -261,7 +262,9 @@ export class Executor {
           for (let k = 0; k <= readAhead; k++) fetch(k);
           for (let k = 0; k < ranges.length; k++) {
             session.throwIfAborted(id);
+            const w0 = performance.now();
             const chunk = await inFlight[k];
+            waited += performance.now() - w0;
             delete inFlight[k];
             fetch(k + readAhead + 1);
             yield chunk;
@@ -278,14 +281,7 @@ export class Executor {
       if (!err.where.nodeId) (err.where as { nodeId?: string }).nodeId = id;
       throw session.fail(err, id);
     } finally {
-      // A sink's own time excludes what it waited for upstream.
-      tally.ms += Math.max(0, performance.now() - t0 - (this.upstreamMs(session, id) - upstreamBefore));
+      tally.ms += Math.max(0, performance.now() - t0 - waited);
     }
-  }
-
-  private upstreamMs(session: RunSession, sinkId: string): number {
-    let ms = 0;
-    for (const [k, t] of session.tallies) if (k !== sinkId) ms += t.ms;
-    return ms;
   }
 }

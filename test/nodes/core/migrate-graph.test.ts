@@ -46,3 +46,15 @@ describe('graph migration', () => {
     expect(() => migrateGraph({ schemaVersion: 99, nodes: [], edges: [] })).toThrow(expect.objectContaining({ code: 'ANELO_E003_GRAPH_SCHEMA_VERSION' }));
   });
 });
+
+describe('documents from a newer anelo', () => {
+  it('refuses a node saved by a newer version of its type, naming the node, instead of stamping it down', () => {
+    const doc = {
+      schemaVersion: 1,
+      nodes: [{ id: 'warp', type: 'stereo-warp', version: 99, params: { divergence: 2 }, position: { x: 0, y: 0 } }],
+      edges: [],
+    };
+    expect(() => migrateGraph(doc)).toThrow(expect.objectContaining({ code: 'ANELO_E003_GRAPH_SCHEMA_VERSION', where: expect.objectContaining({ nodeId: 'warp' }) }));
+    expect(doc.nodes[0].version).toBe(99);
+  });
+});
