@@ -17,6 +17,7 @@ const USAGE = `anelo — convert 2D video to stereo 3D with node graphs
   anelo models pull <id>               download a model (resumable, sha256-verified)
   anelo models verify                  re-check installed model files
   anelo serve [--host 127.0.0.1] [--port 7878]   the editor (npm start)
+  anelo doctor [--json]                which ffmpeg, ffprobe, onnxruntime providers, cache and model folders
 
 Example:
   npx anelo run graphs/default.json --input clip.mp4 --output clip_LRF_Full_SBS.mp4 --set smooth.strength=0.5
@@ -103,6 +104,10 @@ async function main(argv: string[]): Promise<number> {
       case 'worker': {
         const { workerCommand } = await import('./worker-command.ts');
         return await workerCommand(rest, defaultCacheDir());
+      }
+      case 'doctor': {
+        const { doctorCommand } = await import('./doctor-command.ts');
+        return await doctorCommand(rest, defaultCacheDir());
       }
       case 'serve': {
         const { serveCommand } = await import('./serve-command.ts');

@@ -1,0 +1,74 @@
+/** `anelo doctor [--json]`: which ffmpeg, ffprobe, onnxruntime providers, cache, model and data folders are in use. */
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { modelSearchDirs } from '../depth/model-dirs.ts';
+import { resolveServerOptions } from '../http/server-options.ts';
+import { ffmpegChoice, ffprobeChoice, MIN_SYSTEM_MAJOR, versionLine, type BinaryChoice } from '../media/ffmpeg-paths.ts';
+import { maxPixels } from '../media/max-pixels.ts';
+
+export interface DoctorReport {
+  ffmpeg: BinaryChoice;
+  ffprobe: BinaryChoice;
+  onnxruntime: { providers: { name: string; bundled: boolean }[] } | { error: string };
+  cacheDir: { path: string; exists: boolean };
+  modelDirs: { path: string; exists: boolean }[];
+  dataDir: { path: string; exists: boolean };
+  maxPixels: number;
+  advice: string[];
+}
+
+function binaryLine(name: string, b: BinaryChoice): string {
+  const why = b.source === 'env' ? `from ANELO_${name.toUpperCase()}_PATH` : b.source === 'system' ? 'system, on PATH' : 'bundled with npm ci';
+  return `${name.padEnd(12)} ${b.path}\n${''.padEnd(13)}${b.version ?? '(version unknown)'} (${why})`;
+}
+
+export async function doctorReport(cacheDir: string): Promise<DoctorReport> {
+  const withVersion = (b: BinaryChoice): BinaryChoice => ({ ...b, version: b.version ?? versionLine(b.path) });
+  const ffmpeg = withVersion(ffmpegChoice());
+  const ffprobe = withVersion(ffprobeChoice());
+  let onnxruntime: DoctorReport['onnxruntime'];
+  try {
+    const { availableProviders } = await import('../depth/onnx-session.ts');
+    onnxruntime = { providers: availableProviders() };
+  } catch (e) {
+    onnxruntime = { error: (e as Error).message };
+  }
+  const advice: string[] = [];
+  if (ffmpeg.source === 'bundled' || ffprobe.source === 'bundled') {
+    advice.push(`the bundled ffmpeg/ffprobe are old snapshots: install ffmpeg ${MIN_SYSTEM_MAJOR} or newer (e.g. apt-get install ffmpeg) and anelo uses it`);
+  }
+  const dataDir = resolveServerOptions({}).dataDir;
+  return {
+    ffmpeg,
+    ffprobe,
+    onnxruntime,
+    cacheDir: { path: cacheDir, exists: existsSync(cacheDir) },
+    modelDirs: modelSearchDirs().map((p) => ({ path: p, exists: existsSync(p) })),
+    dataDir: { path: dataDir, exists: existsSync(dataDir) },
+    maxPixels: maxPixels(),
+    advice,
+  };
+}
+
+export async function doctorCommand(argv: string[], cacheDir: string): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, verbose: { type: 'boolean' } } });
+  const r = await doctorReport(cacheDir);
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+    return 0;
+  }
+  const mark = (e: boolean): string => (e ? '' : ' (missing)');
+  const providers = 'providers' in r.onnxruntime ? r.onnxruntime.providers.map((p) => `${p.name}${p.bundled ? '' : ' (needs extra libraries)'}`).join(', ') : `not loadable: ${r.onnxruntime.error}`;
+  const lines = [
+    binaryLine('ffmpeg', r.ffmpeg),
+    binaryLine('ffprobe', r.ffprobe),
+    `onnxruntime  ${providers}`,
+    `cache        ${r.cacheDir.path}${mark(r.cacheDir.exists)}`,
+    `models       ${r.modelDirs.map((d) => `${d.path}${mark(d.exists)}`).join('\n             ')}`,
+    `editor data  ${r.dataDir.path}${mark(r.dataDir.exists)}`,
+    `max pixels   ${r.maxPixels} per frame (ANELO_MAX_PIXELS)`,
+    ...r.advice.map((a) => `advice: ${a}`),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}

@@ -1,0 +1,25 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../helpers/shared-data.ts';
+
+const run = promisify(execFile);
+
+describe('anelo doctor', () => {
+  it('says which ffmpeg, ffprobe, onnxruntime providers, cache and model folders are in use', async () => {
+    const env = { ...process.env, ANELO_CACHE_DIR: '/tmp/anelo-doctor-cache', ANELO_MODELS_DIR: '/tmp/anelo-doctor-models' };
+    const { stdout } = await run(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'anelo.mjs'), 'doctor', '--json'], { cwd: PROJECT_ROOT, env });
+    const r = JSON.parse(stdout);
+    expect(r.ffmpeg.path).toMatch(/ffmpeg$/);
+    expect(r.ffmpeg.version).toMatch(/^ffmpeg version/);
+    expect(['env', 'system', 'bundled']).toContain(r.ffmpeg.source);
+    expect(r.ffprobe.version).toMatch(/^ffprobe version/);
+    expect(r.onnxruntime.providers.map((p: { name: string }) => p.name)).toContain('cpu');
+    expect(r.cacheDir.path).toBe('/tmp/anelo-doctor-cache');
+    expect(r.modelDirs[0]).toEqual({ path: '/tmp/anelo-doctor-models', exists: false });
+    const text = await run(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'anelo.mjs'), 'doctor'], { cwd: PROJECT_ROOT, env });
+    expect(text.stdout).toMatch(/^ffmpeg\s+\//m);
+    expect(text.stdout).toMatch(/^onnxruntime\s+.*cpu/m);
+  }, 30_000);
+});
