@@ -5,7 +5,7 @@ import { applyRunEvent, newRunView, overallProgress } from '../../client/src/lib
 describe('run progress from executor events', () => {
   const replay = (events: ExecutorEvent[]) => events.reduce(applyRunEvent, newRunView('r1'));
 
-  it('counts cached and finished nodes as complete and running ones by frames', () => {
+  it('leaves cached nodes out of the work to do and counts running ones by frames', () => {
     const v = replay([
       { type: 'run-start', runId: 'r1', nodes: ['decode', 'depth'], frames: { start: 0, end: 100 } },
       { type: 'node-cached', runId: 'r1', nodeId: 'decode', frames: 100 },
@@ -14,7 +14,50 @@ describe('run progress from executor events', () => {
     ]);
     expect(v.state).toBe('running');
     expect(v.nodes.decode.status).toBe('cached');
-    expect(overallProgress(v)).toBeCloseTo(0.75);
+    expect(overallProgress(v)).toBeCloseTo(0.5);
+  });
+
+  it('shows a node cached from its first cache hit, through its progress events, while nothing is computed', () => {
+    const chunk = (n: number): ExecutorEvent[] => [
+      { type: 'node-cached', runId: 'r1', nodeId: 'depth', frames: 16 },
+      { type: 'node-progress', runId: 'r1', nodeId: 'depth', done: 16 * n, total: 48 },
+    ];
+    const start: ExecutorEvent[] = [
+      { type: 'run-start', runId: 'r1', nodes: ['depth', 'smooth'], frames: { start: 0, end: 48 } },
+      { type: 'node-start', runId: 'r1', nodeId: 'depth' },
+    ];
+    expect(replay([...start, ...chunk(1)]).nodes.depth.status).toBe('cached');
+    expect(replay([...start, ...chunk(1), ...chunk(2)]).nodes.depth.status).toBe('cached');
+    // A chunk it has to compute makes it running.
+    const mixed = replay([...start, ...chunk(1), { type: 'node-progress', runId: 'r1', nodeId: 'depth', done: 24, total: 48 }]);
+    expect(mixed.nodes.depth.status).toBe('running');
+  });
+
+  it('weighs nodes by their cost per frame and never reads 100 % while the run is live', () => {
+    const v = replay([
+      { type: 'run-start', runId: 'r1', nodes: ['decode', 'encode'], frames: { start: 0, end: 100 } },
+      { type: 'node-done', runId: 'r1', nodeId: 'decode', ms: 100, computedFrames: 100, cacheHits: 0, stats: {} },
+      { type: 'node-progress', runId: 'r1', nodeId: 'encode', done: 100, total: 100 },
+    ]);
+    const cost = (id: string) => (id === 'decode' ? 1 : 24);
+    expect(overallProgress(v, cost)).toBe(0.99);
+    const half = replay([
+      { type: 'run-start', runId: 'r1', nodes: ['decode', 'encode'], frames: { start: 0, end: 100 } },
+      { type: 'node-done', runId: 'r1', nodeId: 'decode', ms: 100, computedFrames: 100, cacheHits: 0, stats: {} },
+      { type: 'node-progress', runId: 'r1', nodeId: 'encode', done: 50, total: 100 },
+    ]);
+    expect(overallProgress(half, cost)).toBeCloseTo((1 + 12) / 25);
+  });
+
+  it('ends every unfinished node cleanly when the run is cancelled', () => {
+    const v = replay([
+      { type: 'run-start', runId: 'r1', nodes: ['decode', 'depth', 'encode'], frames: { start: 0, end: 100 } },
+      { type: 'node-done', runId: 'r1', nodeId: 'decode', ms: 100, computedFrames: 100, cacheHits: 0, stats: {} },
+      { type: 'node-progress', runId: 'r1', nodeId: 'depth', done: 30, total: 100 },
+      { type: 'run-error', runId: 'r1', code: 'ANELO_E030_CANCELLED', message: 'Run cancelled' },
+    ]);
+    expect(v.state).toBe('cancelled');
+    expect([v.nodes.decode.status, v.nodes.depth.status, v.nodes.encode.status]).toEqual(['done', 'stopped', 'stopped']);
   });
 
   it('records ms per node, outputs at the end, and errors against their node', () => {

@@ -32,6 +32,12 @@ export function NodeBadge({ nodeId, run, previewError }: { nodeId: string; run?:
           ran {formatMs(run.ms ?? 0)}
         </span>
       );
+    case 'stopped':
+      return (
+        <span className="badge badge--waiting" data-testid={testId} data-state="stopped" title="The run ended before this node finished">
+          stopped
+        </span>
+      );
     default:
       return (
         <span className="badge badge--waiting" data-testid={testId} data-state="waiting">

@@ -1,6 +1,9 @@
-/** Run the whole graph or up to the selected node (all frames or a range), watch overall and per-node progress, cancel. */
+/**
+ * Run the whole graph or up to the selected node (all frames or a range; a run while one is going queues), watch
+ * overall progress (weighted by each node's cost, cached nodes left out) and per-node progress, cancel.
+ */
 import { formatMs, formatPercent } from '../lib/format.ts';
-import { isLive, overallProgress } from '../lib/run-progress.ts';
+import { isLive, overallProgress, typicalCost } from '../lib/run-progress.ts';
 import { useEditor } from '../store/editor-store.ts';
 import { cancelRun, startRun } from '../store/run-actions.ts';
 import { RunRange } from './RunRange.tsx';
@@ -13,7 +16,7 @@ export function RunBar() {
   const offline = useEditor((s) => s.socket === 'closed');
   const live = isLive(run);
   const why = offline ? 'The server is not reachable: runs wait until it is back' : !input ? 'Choose an input video first' : graph.nodes.length === 0 ? 'The graph is empty' : undefined;
-  const progress = run ? overallProgress(run) : 0;
+  const progress = run ? overallProgress(run, (id) => typicalCost(graph.nodes.find((n) => n.id === id)?.type)) : 0;
   const label = (id: string) => graph.nodes.find((n) => n.id === id)?.label ?? id;
 
   return (

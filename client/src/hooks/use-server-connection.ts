@@ -14,7 +14,11 @@ export function useServerConnection(): void {
       onState: (socket) => {
         update((s) => void (s.socket = socket));
         // After a reconnect (server restarted, network back) the run list may have moved on without us.
-        if (socket === 'open' && wasOpen) void refreshRuns();
+        if (socket === 'open' && wasOpen) {
+          void refreshRuns();
+          // Errors seen while the server was away are not the nodes' fault.
+          update((s) => void (s.nodeErrors = {}));
+        }
         if (socket === 'open') wasOpen = true;
       },
     });

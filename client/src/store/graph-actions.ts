@@ -14,6 +14,10 @@ function afterGraphChange(s: Draft<EditorState>): void {
   const ids = new Set(s.graph.nodes.map((n) => n.id));
   s.selection.nodes = s.selection.nodes.filter((id) => ids.has(id));
   s.dirty = true;
+  // Errors and badges describe the graph as it was: an edit clears them (a preview that still fails says so again).
+  s.nodeErrors = {};
+  const run = s.activeRunId ? s.runs[s.activeRunId] : undefined;
+  if (run && run.state !== 'queued' && run.state !== 'running') s.activeRunId = null;
   // Problems from a failed save are re-checked locally so fixed ones disappear as the user edits.
   if (s.problems.length && s.catalogue) s.problems = validateGraph(s.graph as GraphDocument, s.catalogue as EditorState['catalogue'] & object);
 }
