@@ -9,6 +9,12 @@ const params = Type.Object({
   end: Type.Integer({ default: 0, minimum: 0, title: 'End frame', description: 'Frame to stop before; 0 reads to the end', ui: { widget: 'number' } }),
   maxFps: Type.Number({ default: 0, minimum: 0, maximum: 240, title: 'Max fps', description: 'Resample down to this rate; 0 keeps the source rate', ui: { widget: 'number', advanced: true } }),
   maxHeight: Type.Integer({ default: 0, minimum: 0, maximum: 8640, title: 'Max height', description: 'Scale down to this height (aspect kept); 0 keeps the source size', ui: { widget: 'number' } }),
+  deinterlace: Type.Boolean({
+    default: true,
+    title: 'Deinterlace',
+    description: 'Sources that declare interlaced fields are deinterlaced (yadif); progressive sources are never touched. Off keeps the fields as they are',
+    ui: { widget: 'toggle', advanced: true },
+  }),
 });
 
 interface Geometry {
@@ -75,6 +81,9 @@ export const decodeNode = defineNode({
       startFrame: ctx.start,
       frameCount: ctx.end - ctx.start,
       signal: ctx.signal,
+      deinterlace: ctx.params.deinterlace,
+      // Damage ffmpeg concealed shows in the report as decode errors per frame instead of passing silently.
+      onDecodeErrors: (n) => ctx.stat('decodeErrors', n / Math.max(1, ctx.end - ctx.start), ctx.end - ctx.start),
     });
     for await (const f of reader) {
       frames.push(f);

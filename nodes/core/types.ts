@@ -142,6 +142,8 @@ export interface ProbeResult {
   codec: string;
   audio: AudioStreamInfo[];
   formatName: string;
+  /** The video stream declares interlaced fields (ffprobe field_order tt/bb/tb/bt). */
+  interlaced?: boolean;
   sizeBytes: number;
   mtimeMs: number;
 }
@@ -157,6 +159,10 @@ export interface ReadFramesOptions {
   /** Seconds into the file where output frame 0 lies. */
   startTime: number;
   signal?: AbortSignal;
+  /** Deinterlace when the file declares interlaced fields (yadif); progressive files are unaffected. */
+  deinterlace?: boolean;
+  /** Called with the number of decoder errors (damaged data concealed or skipped) met while reading these frames. */
+  onDecodeErrors?: (count: number) => void;
 }
 
 export interface EncodeOptions {

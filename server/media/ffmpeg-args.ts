@@ -13,12 +13,16 @@ export interface DecodeArgs {
   width: number;
   height: number;
   maxFrames?: number;
+  /** Interlaced source: yadif, one frame per frame, only on frames flagged interlaced. */
+  deinterlace?: boolean;
 }
 
 /** Arguments (after the input) for raw RGB24 frames at a constant rate, rotation applied (ffmpeg autorotates). */
 export function buildDecodeArgs(a: DecodeArgs): { inputOptions: string[]; outputOptions: string[] } {
   const inputOptions = a.seekS > 0 ? ['-ss', a.seekS.toFixed(6)] : [];
   const filters = [`fps=fps=${a.fps}`, `scale=${a.width}:${a.height}:flags=bicubic`];
+  // Before the rate change and the scale, which would otherwise blend the two fields of a frame into combs.
+  if (a.deinterlace) filters.unshift('yadif=mode=send_frame:parity=auto:deint=interlaced');
   const outputOptions = ['-an', '-sn', '-vf', filters.join(','), '-f', 'rawvideo', '-pix_fmt', 'rgb24'];
   if (a.maxFrames !== undefined) outputOptions.push('-frames:v', String(a.maxFrames));
   return { inputOptions, outputOptions };

@@ -84,10 +84,10 @@ function track(cmd: ffmpeg.FfmpegCommand, onLine?: (line: string) => void): Ffmp
 }
 
 /** Starts a decoder writing raw frames to the returned stream. */
-export function startDecoder(input: string, inputOptions: string[], outputOptions: string[]): FfmpegProcess & { stream: Readable } {
+export function startDecoder(input: string, inputOptions: string[], outputOptions: string[], onStderrLine?: (line: string) => void): FfmpegProcess & { stream: Readable } {
   configure();
   const cmd = ffmpeg(inputUrl(input)).inputOptions([...INPUT_SAFETY_OPTIONS, ...inputOptions]).outputOptions(outputOptions);
-  const proc = track(cmd);
+  const proc = track(cmd, onStderrLine);
   const stream = new PassThrough({ highWaterMark: 4 * 2 ** 20 });
   cmd.pipe(stream, { end: true });
   return { stream, ...proc };

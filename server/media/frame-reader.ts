@@ -11,6 +11,8 @@ import { startDecoder, type FfmpegProcess } from './fluent-ffmpeg-driver.ts';
 interface OpenReader {
   key: string;
   next: number;
+  /** Decoder error lines ffmpeg printed so far (damaged data it concealed or skipped). */
+  decodeErrors: number;
   proc: FfmpegProcess & { stream: Readable };
   frames: AsyncGenerator<Uint8Array>;
   idle?: NodeJS.Timeout;
@@ -18,6 +20,9 @@ interface OpenReader {
 }
 
 const IDLE_MS = 5_000;
+
+/** ffmpeg's words for damage it concealed or skipped while decoding (h264, hevc, mpeg4, generic demux errors). */
+const DECODE_ERROR = /error while decoding|concealing \d+|corrupt (decoded )?(frame|input|packet)|Invalid NAL|decode_slice_header error|no frame!|Invalid data found|missing picture|illegal|Error splitting|top block unavailable|left block unavailable|out of range intra|mb_type .* in . slice too large|cabac decode .* failed/i;
 const MAX_READERS = 4;
 
 async function* splitFrames(stream: Readable, frameBytes: number): AsyncGenerator<Uint8Array> {
@@ -43,10 +48,14 @@ export class FrameReaderPool {
 
   /** Yields exactly `frameCount` frames, repeating the last one if the file ends early (ffprobe counts can be off by one). */
   async *read(file: string, o: ReadFramesOptions): AsyncGenerator<Uint8Array> {
-    const key = JSON.stringify([file, o.fps, o.width, o.height, o.startTime]);
+    const key = JSON.stringify([file, o.fps, o.width, o.height, o.startTime, Boolean(o.deinterlace)]);
     const reader = this.take(key, o.startFrame) ?? this.open(key, file, o);
+    const errorsBefore = reader.decodeErrors;
     let last: Uint8Array | undefined;
     let failed = false;
+    // A cancel while ffmpeg produces nothing (a stalled read) must not wait for the next frame: stop the reader.
+    const onAbort = (): void => this.close(reader);
+    o.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       for (let i = 0; i < o.frameCount; i++) {
         if (o.signal?.aborted) throw new AneloError('ANELO_E030_CANCELLED', 'decode cancelled', { file });
@@ -70,8 +79,10 @@ export class FrameReaderPool {
       failed = true;
       throw e;
     } finally {
+      o.signal?.removeEventListener('abort', onAbort);
+      o.onDecodeErrors?.(reader.decodeErrors - errorsBefore);
       // A consumer that stops early leaves the reader positioned correctly: keep it for the next chunk.
-      if (failed) this.close(reader);
+      if (failed || o.signal?.aborted) this.close(reader);
       else this.park(reader);
     }
   }
@@ -90,10 +101,13 @@ export class FrameReaderPool {
 
   private open(key: string, file: string, o: ReadFramesOptions): OpenReader {
     const seekS = o.startTime + o.startFrame / o.fps;
-    const { inputOptions, outputOptions } = buildDecodeArgs({ input: file, seekS, fps: o.fps, width: o.width, height: o.height });
-    const proc = startDecoder(file, inputOptions, outputOptions);
-    const frames = splitFrames(proc.stream, o.width * o.height * 3);
-    return { key, next: o.startFrame, proc, frames, ended: false };
+    const { inputOptions, outputOptions } = buildDecodeArgs({ input: file, seekS, fps: o.fps, width: o.width, height: o.height, deinterlace: o.deinterlace });
+    const reader: OpenReader = { key, next: o.startFrame, decodeErrors: 0, proc: undefined!, frames: undefined!, ended: false };
+    reader.proc = startDecoder(file, inputOptions, outputOptions, (line) => {
+      if (DECODE_ERROR.test(line)) reader.decodeErrors++;
+    });
+    reader.frames = splitFrames(reader.proc.stream, o.width * o.height * 3);
+    return reader;
   }
 
   private park(r: OpenReader): void {

@@ -26,10 +26,8 @@ export function createMediaService(): LocalMediaService {
     }
   };
 
-  return {
-    fingerprint,
-    async probe(file) {
-      const fp = await fingerprint(file);
+  const probe = (file: string): Promise<ProbeResult> =>
+    fingerprint(file).then((fp) => {
       let p = probes.get(fp);
       if (!p) {
         p = probeMedia(file);
@@ -37,8 +35,20 @@ export function createMediaService(): LocalMediaService {
         p.catch(() => probes.delete(fp));
       }
       return p;
+    });
+
+  return {
+    fingerprint,
+    probe,
+    readFrames(file, opts) {
+      const abs = path.resolve(file);
+      if (!opts.deinterlace) return readers.read(abs, opts);
+      // Deinterlace only what the file declares interlaced: progressive sources decode byte-identically.
+      return (async function* () {
+        const p = await probe(abs);
+        yield* readers.read(abs, { ...opts, deinterlace: Boolean(p.interlaced) });
+      })();
     },
-    readFrames: (file, opts) => readers.read(path.resolve(file), opts),
     openEncoder,
     close: () => readers.closeAll(),
   };

@@ -89,6 +89,8 @@ export async function probeMedia(file: string): Promise<ProbeResult> {
     codec: String(video.codec_name),
     audio,
     formatName: String(data.format.format_name),
+    // ffprobe's field_order: tt/bb/tb/bt are interlaced; progressive or unknown are not.
+    interlaced: ['tt', 'bb', 'tb', 'bt'].includes(String(video.field_order)),
     sizeBytes: stat.size,
     mtimeMs: stat.mtimeMs,
   };

@@ -4,7 +4,7 @@
  * audio tracks and a subtitle track.
  */
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ffmpegPath } from '../../server/media/ffmpeg-paths.ts';
@@ -60,5 +60,21 @@ export async function writeMultiStreamClip(file: string): Promise<string> {
     '-metadata:s:a:0', 'language=eng', '-metadata:s:a:1', 'language=deu', '-metadata', 'title=Multi stream test',
     '-shortest', file,
   ]);
+  return file;
+}
+
+/** One second of moving test pattern as interlaced H.264 (top field first): fields 1/50 s apart comb on motion. */
+export async function writeInterlacedClip(file: string): Promise<string> {
+  await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=50:d=1', '-vf', 'tinterlace=mode=interleave_top,setfield=tff', '-c:v', 'libx264', '-preset', 'ultrafast', '-flags', '+ildct+ilme', '-x264opts', 'tff=1', file]);
+  return file;
+}
+
+/** A copy of `VICTIM` with bursts of random bytes through its video data: it decodes, with errors. */
+export function writeDamagedClip(file: string): string {
+  const d = Buffer.from(readFileSync(VICTIM));
+  let seed = 1;
+  const rand = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 256;
+  for (let off = 150_000; off < Math.min(d.length - 300, 400_000); off += 20_000) for (let i = 0; i < 300; i++) d[off + i] = rand();
+  writeFileSync(file, d);
   return file;
 }
