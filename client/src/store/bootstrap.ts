@@ -12,7 +12,8 @@ import { refreshModels } from './model-actions.ts';
 import { readStoredGraph, startPersisting } from './persist.ts';
 import { importGraph, refreshPresets } from './preset-actions.ts';
 import { refreshRuns } from './run-actions.ts';
-import { reportError } from './status-actions.ts';
+import { switchToInstalledModels } from './model-fallback.ts';
+import { notify, reportError } from './status-actions.ts';
 import { restoreView } from './view-actions.ts';
 
 async function loadCatalogue(): Promise<void> {
@@ -52,7 +53,12 @@ async function loadInitialGraph(): Promise<void> {
   // A share link replaces the restored graph, after asking when that graph has unsaved changes.
   if ((await loadSharedGraph()) || stored) return;
   try {
-    loadGraph(await api.graph('default'), 'default');
+    const graph = await api.graph('default');
+    // The first graph a new user sees runs as it is: a missing preferred model gives way to an installed one.
+    await models;
+    const notice = switchToInstalledModels(graph);
+    loadGraph(graph, 'default');
+    if (notice) notify(notice);
   } catch (e) {
     const missing = e instanceof ApiError && e.status === 404;
     if (!missing) reportError(e, 'Loading the default preset');
@@ -63,11 +69,13 @@ async function loadInitialGraph(): Promise<void> {
 }
 
 let started: Promise<void> | undefined;
+let models: Promise<void> = Promise.resolve();
 
 /** Loads everything the editor needs, once per page (React's strict mode mounts effects twice). */
 export function bootstrap(): Promise<void> {
   if (!started) restoreView();
-  started ??= Promise.all([loadCatalogue(), refreshModels(), refreshMedia(), refreshPresets(), refreshRuns(), loadInitialGraph()]).then(() => {
+  if (!started) models = Promise.all([loadCatalogue(), refreshModels()]).then(() => undefined);
+  started ??= Promise.all([models, refreshMedia(), refreshPresets(), refreshRuns(), loadInitialGraph()]).then(() => {
     update((s) => void (s.ready = true));
     startPersisting();
   });

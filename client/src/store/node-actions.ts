@@ -2,7 +2,10 @@
 import { withDefaults } from '../../../nodes/core/param-schema.ts';
 import { edgeId, type GraphEdge } from '../../../nodes/core/graph-document.ts';
 import { newNodeId } from '../lib/node-id.ts';
+import { labelNamesModel, modelOf, modelParamName } from '../lib/model-param.ts';
 import { editGraph } from './graph-actions.ts';
+import { switchToInstalledModels } from './model-fallback.ts';
+import { notify } from './status-actions.ts';
 import { getState, update } from './editor-store.ts';
 
 /** Adds a node of `type` with its default params; returns its id. */
@@ -10,9 +13,13 @@ export function addNode(type: string, position: { x: number; y: number }): strin
   const desc = getState().catalogue?.[type];
   if (!desc) return undefined;
   const id = newNodeId(type, getState().graph.nodes.map((n) => n.id));
+  const node = { id, type, version: desc.version, params: withDefaults(desc.params, {}), position };
+  // A new Depth node starts on an installed model when its default one is missing.
+  const notice = switchToInstalledModels({ schemaVersion: 1, nodes: [node], edges: [] });
   editGraph((g) => {
-    g.nodes.push({ id, type, version: desc.version, params: withDefaults(desc.params, {}), position });
+    g.nodes.push(node);
   });
+  if (notice) notify(notice);
   update((s) => {
     s.selection = { nodes: [id], edges: [] };
   });
@@ -46,11 +53,19 @@ export function moveNodes(positions: Record<string, { x: number; y: number }>): 
   }, `move:${ids}`);
 }
 
-/** Sets one param; a slider drag coalesces into one undo step. */
+/** Sets one param; a slider drag coalesces into one undo step. A title that named the old model follows the new one. */
 export function setParam(nodeId: string, name: string, value: unknown): void {
+  const { catalogue, models } = getState();
   editGraph((g) => {
     const n = g.nodes.find((x) => x.id === nodeId);
-    if (n) n.params[name] = value;
+    if (!n) return;
+    const schema = catalogue?.[n.type]?.params;
+    if (name === modelParamName(schema) && n.label) {
+      const was = models.find((m) => m.id === modelOf(n, schema));
+      const now = models.find((m) => m.id === value);
+      if (now && labelNamesModel(n.label, was)) n.label = now.name;
+    }
+    n.params[name] = value;
   }, `param:${nodeId}:${name}`);
 }
 

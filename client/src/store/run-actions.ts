@@ -11,6 +11,7 @@ import { askConfirm } from './dialog-actions.ts';
 import { getState, update } from './editor-store.ts';
 import { loadGraph } from './graph-actions.ts';
 import { inputFrameCount } from './media-actions.ts';
+import { missingModels } from './model-fallback.ts';
 import { applyModelMessage } from './model-actions.ts';
 import { notify, reportCoded, reportError } from './status-actions.ts';
 import { graphTitle, mayReplaceGraph } from './unsaved-guard.ts';
@@ -31,6 +32,12 @@ export async function startRun(target?: string): Promise<void> {
   const input = s.preview.input;
   if (!input) {
     reportError(new Error('choose an input video in the preview panel first'), 'Run');
+    return;
+  }
+  const missing = missingModels();
+  if (missing.length) {
+    // Said here in one line rather than by the server after a round trip; the node offers Download / Use.
+    reportError(new Error(`${missing.join('; ')} — not installed. Download it, or use an installed model, on the node.`), 'Run');
     return;
   }
   try {

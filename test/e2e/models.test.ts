@@ -1,0 +1,70 @@
+/**
+ * Models: the default graph and a new Depth node start on an installed model when the preferred one is missing;
+ * a node whose model is missing says so in one line with Download / Use <installed>; Run refuses in one short
+ * message without asking the server; a node title that named its model follows the new one.
+ */
+import type { Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLIP, startE2E, TEST_MODEL_ID, type E2E } from './harness.ts';
+import { nodeBox, openEditor, openPreset } from './editor-page.ts';
+
+let e: E2E;
+const runPosts: Request[] = [];
+beforeAll(async () => {
+  e = await startE2E({ viewport: { width: 1600, height: 1000 } });
+  e.page.on('request', (r) => {
+    if (r.url().endsWith('/api/runs') && r.method() === 'POST') runPosts.push(r);
+  });
+});
+afterAll(async () => {
+  await e?.close();
+});
+
+const title = (id: string) => nodeBox(e.page, id).locator('.graph-node__title').textContent();
+
+describe('models', () => {
+  it('opens the default graph on the installed model when the preferred one is missing, and says so once', async () => {
+    const { page } = e;
+    await openEditor(page, e.url);
+    expect(await page.getByTestId('graph-name').textContent()).toBe('default');
+    expect(await page.getByTestId('param-depth-model').inputValue()).toBe(TEST_MODEL_ID);
+    expect(await page.getByTestId('model-missing-depth').count()).toBe(0);
+    const notices = await page.getByTestId('toast').allTextContents();
+    expect(notices.filter((t) => t.includes('Depth Anything V2 Small → test model'))).toHaveLength(1);
+  });
+
+  it('offers Download and Use <installed> on a node whose model is missing, and Run says so in one line', async () => {
+    const { page } = e;
+    await page.getByTestId('media-select').selectOption(CLIP);
+    await openPreset(page, 'compare-midas-vs-depth-anything', 'midas');
+    const box = page.getByTestId('model-missing-midas');
+    expect(await box.textContent()).toContain('MiDaS v2.1 Small 256 is not installed');
+    expect(await page.getByTestId('model-download-midas-v21-small').textContent()).toMatch(/^Download \(\d+(\.\d)? MB\)$/);
+    expect(await page.getByTestId('model-use-installed-midas').textContent()).toBe('Use test model');
+    await page.getByTestId('model-help-midas').click();
+    expect(await page.getByTestId('model-help-text-midas').textContent()).toContain('models/');
+    await e.shot('model-missing');
+
+    const before = runPosts.length;
+    await page.getByTestId('run').click();
+    const toast = page.getByTestId('toast').filter({ hasText: 'Run: ' });
+    await toast.waitFor();
+    expect(await toast.count()).toBe(1);
+    expect(((await toast.textContent()) ?? '').length).toBeLessThan(220);
+    expect(runPosts.length).toBe(before);
+
+    await page.getByTestId('model-use-installed-midas').click();
+    await box.waitFor({ state: 'detached' });
+    // The preset titled the node after its model; the title follows the model now used.
+    expect(await title('midas')).toBe('test model');
+    await page.getByTestId('param-depthAnything-model').selectOption(TEST_MODEL_ID);
+    await expect.poll(() => title('depthAnything')).toBe('test model');
+  });
+
+  it('starts a new Depth node on the installed model', async () => {
+    const { page } = e;
+    await page.getByTestId('palette-item-depth').click();
+    await nodeBox(page, 'depth-1').waitFor();
+    expect(await page.getByTestId('param-depth-1-model').inputValue()).toBe(TEST_MODEL_ID);
+  });
+});
