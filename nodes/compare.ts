@@ -5,6 +5,7 @@
 import { Type } from '@sinclair/typebox';
 import { AneloError } from './core/errors.ts';
 import { defineNode, type DepthChunk, type FramesChunk, type StreamInfo } from './core/types.ts';
+import { normaliseDepth } from './lib/depth-normalise.ts';
 import { areaResizeRgb } from './lib/area-resize-rgb.ts';
 import { resizeBilinear } from './lib/bilinear-resize.ts';
 import { turboColormap } from './lib/colormap.ts';
@@ -85,6 +86,7 @@ export const compareNode = defineNode({
     const rowBytes = w * 3;
     const out: Uint8Array[] = [];
     const norm = new Float32Array(w * h);
+    const aligned = new Float32Array(w * h);
     for (let i = ctx.start; i < ctx.end; i++) {
       const a = depthFrame(A, i);
       const bRaw = depthFrame(B, i);
@@ -93,13 +95,10 @@ export const compareNode = defineNode({
       const fit = alignDepth(a, b, st.p02);
       ctx.stat('agreement', fit.absRel, 1);
       ctx.stat('delta1', fit.delta1, 1);
-      // One scale for both panels: a's robust range (b is already on a's scale after alignment).
-      const lo = st.p02;
-      const span = st.p98 - st.p02 > 1e-12 ? st.p98 - st.p02 : 1;
-      for (let k = 0; k < a.length; k++) norm[k] = (a[k] - lo) / span;
-      const colA = turboColormap(norm);
-      for (let k = 0; k < b.length; k++) norm[k] = (fit.scale * b[k] + fit.shift - lo) / span;
-      const colB = turboColormap(norm);
+      // One scale for both panels: a's robust range (b is put on a's scale by the alignment first).
+      const colA = turboColormap(normaliseDepth(a, st, norm));
+      for (let k = 0; k < b.length; k++) aligned[k] = fit.scale * b[k] + fit.shift;
+      const colB = turboColormap(normaliseDepth(aligned, st, norm));
       const tiles = [colA, colB];
       if (F) tiles.unshift(F.width === w && F.height === h ? F.frames[i - F.start] : areaResizeRgb(F.frames[i - F.start], F.width, F.height, w, h));
       const frame = new Uint8Array(w * panels * h * 3);

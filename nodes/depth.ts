@@ -75,7 +75,7 @@ export const depthNode = defineNode({
     } catch (e) {
       return withNode(e, ctx.nodeId);
     }
-    return { depth: { type: 'depth', width: size.width, height: size.height, fps: input.fps, frameCount: input.frameCount, source: input.source } };
+    return { depth: { type: 'depth', width: size.width, height: size.height, fps: input.fps, frameCount: input.frameCount, depthScale: 'raw', source: input.source } };
   },
   async run(ctx) {
     const input = ctx.inputs.frames as FramesChunk | undefined;

@@ -4,7 +4,9 @@
  */
 import { Type } from '@sinclair/typebox';
 import { AneloError, toAneloError } from './core/errors.ts';
-import { defineNode, type Chunk, type DepthChunk } from './core/types.ts';
+import { defineNode, type Chunk, type DepthChunk, type DepthScale } from './core/types.ts';
+import { unitDepth } from './lib/depth-normalise.ts';
+import { depthStats } from './lib/depth-stats.ts';
 
 const params = Type.Object({
   path: Type.String({ default: '', title: 'Output file', description: "Where to write; empty takes the run's output", ui: { widget: 'file' } }),
@@ -23,24 +25,21 @@ const params = Type.Object({
   audio: Type.Boolean({ default: true, title: 'Keep audio', description: "Copy the source's audio (re-encoded to AAC only when the container needs it)", ui: { widget: 'toggle' } }),
 });
 
-/** Depth as grayscale RGB, near = white, each frame mapped by its robust range (p02..p98). */
-function depthToRgb(chunk: DepthChunk, i: number): Uint8Array {
-  const d = chunk.frames[i];
-  const s = chunk.stats[i];
-  const lo = s ? s.p02 : 0;
-  const span = s && s.p98 > s.p02 ? s.p98 - s.p02 : 1;
+/** Depth as grayscale RGB, near = white: normalised depth as it is, raw depth by each frame's robust range. */
+function depthToRgb(chunk: DepthChunk, i: number, scale: DepthScale | undefined): Uint8Array {
+  const d = unitDepth(chunk.frames[i], chunk.stats[i] ?? depthStats(chunk.frames[i]), scale);
   const out = new Uint8Array(d.length * 3);
   for (let p = 0, o = 0; p < d.length; p++, o += 3) {
-    const v = Math.round(((d[p] - lo) / span) * 255);
+    const v = Math.round(d[p] * 255);
     const g = v < 0 ? 0 : v > 255 ? 255 : v;
     out[o] = out[o + 1] = out[o + 2] = g;
   }
   return out;
 }
 
-function framesOf(chunk: Chunk): Uint8Array[] {
+function framesOf(chunk: Chunk, scale: DepthScale | undefined): Uint8Array[] {
   if (chunk.type === 'frames') return chunk.frames;
-  if (chunk.type === 'depth') return chunk.frames.map((_, i) => depthToRgb(chunk, i));
+  if (chunk.type === 'depth') return chunk.frames.map((_, i) => depthToRgb(chunk, i, scale));
   throw new Error('encode takes frames or depth, not cuts');
 }
 
@@ -81,7 +80,7 @@ export const encodeNode = defineNode({
     let written = 0;
     try {
       for await (const chunk of ctx.pull('video')) {
-        for (const frame of framesOf(chunk)) {
+        for (const frame of framesOf(chunk, info.depthScale)) {
           await sink.write(frame);
           written++;
         }

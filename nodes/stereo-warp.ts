@@ -1,12 +1,13 @@
 /** Renders the stereo pair from frames and normalised depth and packs it into the chosen layout. */
 import { Type } from '@sinclair/typebox';
-import type { DepthStats, StereoLayout } from './core/types.ts';
+import type { StereoLayout } from './core/types.ts';
 import { defineNode } from './core/types.ts';
 import { frameAt, requireChunk, requireInfo, throwIfAborted } from './lib/chunk-input.ts';
 import { resizeBilinear } from './lib/bilinear-resize.ts';
 import { depthStats } from './lib/depth-stats.ts';
 import { renderStereoViews } from './lib/dibr.ts';
 import { composeLayout, layoutSize, layoutUsesEye } from './lib/stereo-layout.ts';
+import { unitDepth } from './lib/depth-normalise.ts';
 
 const LAYOUTS = ['sbs-full', 'sbs-half', 'tb-full', 'tb-half', 'anaglyph', 'cross-eyed', 'left', 'right', 'depth'] as const satisfies readonly StereoLayout[];
 
@@ -53,18 +54,6 @@ const params = Type.Object({
   }),
 });
 
-/** Depth in 0..1 as the warp needs it: already-normalised depth passes through; raw depth is normalised per frame. */
-function normalised(d: Float32Array, s: DepthStats): Float32Array {
-  if (s.min >= -1e-3 && s.max <= 1 + 1e-3) return d;
-  const lo = s.p02;
-  const inv = s.p98 > s.p02 ? 1 / (s.p98 - s.p02) : 0;
-  const out = new Float32Array(d.length);
-  for (let i = 0; i < d.length; i++) {
-    const v = (d[i] - lo) * inv;
-    out[i] = v < 0 ? 0 : v > 1 ? 1 : v;
-  }
-  return out;
-}
 
 export const stereoWarpNode = defineNode({
   type: 'stereo-warp',
@@ -101,7 +90,7 @@ export const stereoWarpNode = defineNode({
       const rgb = frameAt(frames.frames, frames.start, i, ctx, 'frames');
       const raw = frameAt(depth.frames, depth.start, i, ctx, 'depth');
       const stats = depth.stats[i - depth.start] ?? depthStats(raw);
-      const n = resizeBilinear(normalised(raw, stats), depth.width, depth.height, w, h);
+      const n = resizeBilinear(unitDepth(raw, stats, ctx.inputInfo.depth?.depthScale), depth.width, depth.height, w, h);
       if (layout === 'depth') {
         out.push(composeLayout(layout, w, h, undefined, undefined, n));
       } else {

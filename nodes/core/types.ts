@@ -51,8 +51,16 @@ export interface StreamInfo {
   fps: number;
   frameCount: number;
   layout?: StereoLayout;
+  /** Depth streams: what the values mean (see DepthScale); a stage never guesses it from the value range. */
+  depthScale?: DepthScale;
   source?: SourceInfo;
 }
+
+/**
+ * 'raw': model output, larger = nearer, on the model's own arbitrary scale per frame. 'unit': normalised across
+ * time to 0 (far) … 1 (near), so its values mean the same from frame to frame.
+ */
+export type DepthScale = 'raw' | 'unit';
 
 /** Robust per-frame statistics of a depth frame, kept so later stages can normalise across time. */
 export interface DepthStats {

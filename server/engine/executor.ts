@@ -82,11 +82,12 @@ export class Executor {
   }
 
   /** A preview frame as PNG bytes at most `maxWidth` wide, rendered on the pool when there is one. */
-  async previewPng(chunk: Chunk, maxWidth?: number, signal?: AbortSignal): Promise<Uint8Array> {
+  async previewPng(preview: Pick<PreviewResult, 'chunk' | 'info'>, maxWidth?: number, signal?: AbortSignal): Promise<Uint8Array> {
+    const task = { chunk: preview.chunk, maxWidth, depthScale: preview.info.depthScale };
     const pool = this.getPool();
-    if (pool) return pool.previewPng(chunk, maxWidth, signal);
+    if (pool) return pool.previewPng(task, signal);
     const { previewPng } = await import('../http/render/preview-png.ts');
-    return previewPng({ chunk, maxWidth });
+    return previewPng(task);
   }
 
   /** Stops the worker threads (a CLI run, a server shutting down). */

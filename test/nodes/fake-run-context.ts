@@ -4,7 +4,7 @@
  */
 import { Value } from '@sinclair/typebox/value';
 import type { Static, TObject } from '@sinclair/typebox';
-import type { Chunk, InfoContext, NodeDefinition, RunContext, Services, StreamInfo } from '../../nodes/core/types.ts';
+import type { Chunk, DepthScale, InfoContext, NodeDefinition, RunContext, Services, StreamInfo } from '../../nodes/core/types.ts';
 import { chunkLength } from '../../nodes/core/types.ts';
 
 /** Services that fail loudly: the four imaging nodes must never touch ffmpeg or a model. */
@@ -39,7 +39,15 @@ export function sliceChunk(c: Chunk, from: number, to: number): Chunk {
 export function infoOf(c: Chunk, fps = 25): StreamInfo {
   const n = chunkLength(c);
   if (c.type === 'cuts') return { type: 'cuts', width: 0, height: 0, fps, frameCount: n };
-  return { type: c.type, width: c.width, height: c.height, fps, frameCount: n };
+  return { type: c.type, width: c.width, height: c.height, fps, frameCount: n, depthScale: depthScales.get(c) };
+}
+
+const depthScales = new WeakMap<Chunk, DepthScale>();
+
+/** Declares what a test depth stream's values mean, as the node producing it would in its stream info. */
+export function withDepthScale<C extends Chunk>(c: C, scale: DepthScale): C {
+  depthScales.set(c, scale);
+  return c;
 }
 
 export interface FakeRun {

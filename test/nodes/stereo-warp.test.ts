@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DepthChunk, FramesChunk, StereoLayout } from '../../nodes/core/types.ts';
 import { stereoWarpNode } from '../../nodes/stereo-warp.ts';
 import { depthStats } from '../../nodes/lib/depth-stats.ts';
-import { runNode, withDefaults } from './fake-run-context.ts';
+import { runNode, withDefaults, withDepthScale } from './fake-run-context.ts';
 
 describe('stereo-warp node', () => {
   const W = 200;
@@ -13,7 +13,8 @@ describe('stereo-warp node', () => {
   const frames: FramesChunk = { type: 'frames', start: 0, width: W, height: H, frames: [frame, frame] };
   // Model-resolution depth (50x5): everything near (1.0).
   const near = new Float32Array(50 * 5).fill(1);
-  const depth: DepthChunk = { type: 'depth', start: 0, width: 50, height: 5, frames: [near, near], stats: [depthStats(near), depthStats(near)] };
+  // Normalised depth, as temporal-smooth and edge-refine deliver it.
+  const depth: DepthChunk = withDepthScale({ type: 'depth', start: 0, width: 50, height: 5, frames: [near, near], stats: [depthStats(near), depthStats(near)] }, 'unit');
 
   it('reports the layout and its frame size', async () => {
     const sizes: Partial<Record<StereoLayout, [number, number]>> = { 'sbs-full': [400, 20], 'sbs-half': [200, 20], 'tb-full': [200, 40], anaglyph: [200, 20], depth: [200, 20] };
@@ -26,6 +27,16 @@ describe('stereo-warp node', () => {
       });
       expect(info.frames, layout).toMatchObject({ type: 'frames', width: w, height: h, layout, frameCount: 2 });
     }
+  });
+
+  it('normalises raw model depth by its robust range even when its values happen to lie in 0..1', async () => {
+    // Raw depth of 0.4 (far, left half) and 0.6 (near, right half): normalised, 0.6 is the nearest depth (1), so
+    // it moves 2 px as the all-near plane does; read as if it were already normalised it would move under 1 px.
+    const raw = new Float32Array(50 * 5).map((_, k) => (k % 50 < 25 ? 0.4 : 0.6));
+    const rawDepth = withDepthScale<DepthChunk>({ type: 'depth', start: 0, width: 50, height: 5, frames: [raw, raw], stats: [depthStats(raw), depthStats(raw)] }, 'raw');
+    const { result } = await runNode(stereoWarpNode, { divergence: 4, convergence: 0.5, preserveBorders: false }, { frames, depth: rawDepth }, 0, 1);
+    const out = result.frames as FramesChunk;
+    expect(out.frames[0][(10 * 400 + 170) * 3]).toBe(168);
   });
 
   it('shifts a near plane by half the divergence in each eye of a side-by-side frame', async () => {

@@ -10,6 +10,7 @@ import { AneloError, type ErrorCode } from '../../../nodes/core/errors.ts';
 import type { Chunk } from '../../../nodes/core/types.ts';
 import type { RunNodeResult, RunNodeTask } from './node-tasks.ts';
 import { toShared } from './shared-chunk.ts';
+import type { PreviewPngTask } from '../../http/render/preview-png.ts';
 
 export const SHIPPED_DEFINITIONS = new URL('../../../nodes/index.ts', import.meta.url).href;
 
@@ -72,8 +73,8 @@ export class NodePool {
   }
 
   /** A preview frame as PNG (resized to `maxWidth`), so the server's event loop never encodes pixels. */
-  async previewPng(chunk: Chunk, maxWidth: number | undefined, signal?: AbortSignal): Promise<Uint8Array> {
-    return (await this.piscina.run({ chunk: toShared(chunk), maxWidth }, { name: 'previewPng', signal })) as Uint8Array;
+  async previewPng(task: PreviewPngTask, signal?: AbortSignal): Promise<Uint8Array> {
+    return (await this.piscina.run({ ...task, chunk: toShared(task.chunk) }, { name: 'previewPng', signal })) as Uint8Array;
   }
 
   /** Stops every thread; tasks still queued or running reject. */

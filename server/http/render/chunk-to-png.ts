@@ -5,7 +5,9 @@
  */
 import { PNG } from 'pngjs';
 import { turboColormap } from '../../../nodes/lib/colormap.ts';
-import type { Chunk, CutsChunk, DepthChunk } from '../../../nodes/core/types.ts';
+import type { Chunk, CutsChunk, DepthChunk, DepthScale } from '../../../nodes/core/types.ts';
+import { unitDepth } from '../../../nodes/lib/depth-normalise.ts';
+import { depthStats } from '../../../nodes/lib/depth-stats.ts';
 
 export interface RgbImage {
   width: number;
@@ -14,24 +16,10 @@ export interface RgbImage {
   rgb: Uint8Array;
 }
 
-/** Depth frame i → RGB through turbo, near = red. */
-export function depthToRgb(chunk: DepthChunk, i: number): Uint8Array {
+/** Depth frame i → RGB through turbo, near = red: normalised depth as it is, raw depth by the frame's robust range. */
+export function depthToRgb(chunk: DepthChunk, i: number, scale?: DepthScale): Uint8Array {
   const d = chunk.frames[i];
-  const s = chunk.stats[i];
-  let lo = s?.p02;
-  let hi = s?.p98;
-  if (lo === undefined || hi === undefined || !(hi > lo)) {
-    lo = Infinity;
-    hi = -Infinity;
-    for (const v of d) {
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-  }
-  const scale = hi > lo ? 1 / (hi - lo) : 0;
-  const norm = new Float32Array(d.length);
-  for (let p = 0; p < d.length; p++) norm[p] = (d[p] - lo) * scale;
-  return turboColormap(norm);
+  return turboColormap(unitDepth(d, chunk.stats[i] ?? depthStats(d), scale));
 }
 
 const STRIP_W = 64;
@@ -52,10 +40,10 @@ export function cutsToRgb(chunk: CutsChunk, i: number): RgbImage {
   return { width: STRIP_W, height: STRIP_H, rgb };
 }
 
-/** The first frame of `chunk` as an RGB image. */
-export function chunkToRgb(chunk: Chunk): RgbImage {
+/** The first frame of `chunk` as an RGB image; `scale` says what depth values mean (raw when not given). */
+export function chunkToRgb(chunk: Chunk, scale?: DepthScale): RgbImage {
   if (chunk.type === 'cuts') return cutsToRgb(chunk, 0);
-  const rgb = chunk.type === 'frames' ? chunk.frames[0] : depthToRgb(chunk, 0);
+  const rgb = chunk.type === 'frames' ? chunk.frames[0] : depthToRgb(chunk, 0, scale);
   return { width: chunk.width, height: chunk.height, rgb };
 }
 

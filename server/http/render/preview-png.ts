@@ -1,6 +1,6 @@
 /** A preview frame as PNG bytes, at most `maxWidth` wide (aspect kept): what the pool renders for the editor. */
 import { areaResizeRgb } from '../../../nodes/lib/area-resize-rgb.ts';
-import type { Chunk } from '../../../nodes/core/types.ts';
+import type { Chunk, DepthScale } from '../../../nodes/core/types.ts';
 import { chunkToRgb, encodePng, type RgbImage } from './chunk-to-png.ts';
 
 export function fitWidth(img: RgbImage, maxWidth?: number): RgbImage {
@@ -10,7 +10,13 @@ export function fitWidth(img: RgbImage, maxWidth?: number): RgbImage {
   return { width, height, rgb: areaResizeRgb(img.rgb, img.width, img.height, width, height) };
 }
 
-export function previewPng(task: { chunk: Chunk; maxWidth?: number }): Uint8Array {
-  const png = encodePng(fitWidth(chunkToRgb(task.chunk), task.maxWidth));
+export interface PreviewPngTask {
+  chunk: Chunk;
+  maxWidth?: number;
+  depthScale?: DepthScale;
+}
+
+export function previewPng(task: PreviewPngTask): Uint8Array {
+  const png = encodePng(fitWidth(chunkToRgb(task.chunk, task.depthScale), task.maxWidth));
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
 }

@@ -38,7 +38,7 @@ const previewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       reply.raw.once('close', onClose);
       try {
         const result = await app.executor.preview(graph, { nodeId: req.body.nodeId, port: req.body.port, frame: req.body.frame, signal: controller.signal });
-        const png = await app.executor.previewPng(result.chunk, req.body.maxWidth, controller.signal);
+        const png = await app.executor.previewPng(result, req.body.maxWidth, controller.signal);
         return reply
           .type('image/png')
           .header('cache-control', 'no-store')
