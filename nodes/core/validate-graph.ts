@@ -140,15 +140,28 @@ export function findCycles(doc: Pick<GraphDocument, 'nodes' | 'edges'>): string[
   const state = new Map<string, 1 | 2>();
   const stack: string[] = [];
   const cycles: string[][] = [];
-  const visit = (id: string): void => {
-    state.set(id, 1);
-    stack.push(id);
-    for (const t of next.get(id) ?? []) {
-      if (state.get(t) === 1) cycles.push(stack.slice(stack.indexOf(t)));
-      else if (!state.has(t)) visit(t);
+  // Depth-first with an explicit stack: a long chain (thousands of nodes) must not overflow the call stack.
+  const visit = (root: string): void => {
+    const work: { id: string; i: number }[] = [{ id: root, i: 0 }];
+    state.set(root, 1);
+    stack.push(root);
+    while (work.length) {
+      const top = work[work.length - 1];
+      const targets = next.get(top.id) ?? [];
+      if (top.i < targets.length) {
+        const t = targets[top.i++];
+        if (state.get(t) === 1) cycles.push(stack.slice(stack.indexOf(t)));
+        else if (!state.has(t)) {
+          state.set(t, 1);
+          stack.push(t);
+          work.push({ id: t, i: 0 });
+        }
+      } else {
+        work.pop();
+        stack.pop();
+        state.set(top.id, 2);
+      }
     }
-    stack.pop();
-    state.set(id, 2);
   };
   for (const n of doc.nodes) if (!state.has(n.id)) visit(n.id);
   return cycles;

@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { AneloError } from '../../nodes/core/errors.ts';
 import app from './app.ts';
 import previewLimit from './plugins/preview-limit.ts';
 import requestGuard from './plugins/request-guard.ts';
@@ -20,6 +21,14 @@ export async function buildServer(given: Partial<ServerOptions> = {}): Promise<F
     bodyLimit: JSON_BODY_LIMIT,
     // Names in URLs are matched as given; the stores check them again after decoding.
     routerOptions: { ignoreTrailingSlash: true },
+    // Requests Node's parser rejects (bad header, header too large) still get a coded body.
+    clientErrorHandler: (err, socket) => {
+      const tooLarge = (err as NodeJS.ErrnoException).code === 'HPE_HEADER_OVERFLOW';
+      const status = tooLarge ? 431 : 400;
+      const body = JSON.stringify({ error: new AneloError(tooLarge ? 'ANELO_E109_URL_TOO_LONG' : 'ANELO_E052_BAD_REQUEST', tooLarge ? 'request line or headers too large' : 'malformed HTTP request').toJSON() });
+      if (socket.writable) socket.end(`HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      else socket.destroy();
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // First, so no route, static file or WebSocket upgrade answers a foreign Host or a cross-site request.

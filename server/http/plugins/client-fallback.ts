@@ -17,7 +17,8 @@ async function clientFallback(app: FastifyInstance): Promise<void> {
       return;
     }
     const hint = url.startsWith('/api') ? '' : ' (the editor is not built: run `npm run build`)';
-    const err = new AneloError('ANELO_E035_NO_SUCH_ROUTE', `no route ${req.method} ${url}${hint}`).toJSON();
+    const shown = url.length > 200 ? `${url.slice(0, 200)}…` : url;
+    const err = new AneloError('ANELO_E035_NO_SUCH_ROUTE', `no route ${req.method} ${shown}${hint}`).toJSON();
     reply.code(404).send({ error: err });
   });
 }

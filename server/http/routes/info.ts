@@ -9,7 +9,9 @@ const infoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { body: Type.Object({ graph: GraphBody, input: MediaName }), response: { 200: Type.Object({ nodes: Type.Unknown() }) } } },
     async (req) => {
       const media = await app.mediaLibrary.resolve(req.body.input);
-      return { nodes: await app.executor.info(bindGraph(req.body.graph, media.path)) };
+      const nodes = await app.executor.info(bindGraph(req.body.graph, media.path));
+      // Streams name their source by media name: where the server keeps files is none of the page's business.
+      return { nodes: JSON.parse(JSON.stringify(nodes, (k, v) => (k === 'source' && v && typeof v.path === 'string' ? { ...v, path: req.body.input } : v))) };
     },
   );
 };
