@@ -76,15 +76,14 @@ export const encodeNode = defineNode({
           ? { path: src.path, startTime: src.startTime + ctx.frames.start / info.fps, durationS: n / info.fps }
           : undefined,
       signal: ctx.signal,
+      // Progress is what ffmpeg says it has encoded, not what was handed to it: x264 buffers dozens of frames.
+      onProgress: (p) => ctx.progress(Math.min(p.frame, n), n),
     });
-    let written = 0;
     try {
       for await (const chunk of ctx.pull('video')) {
         for (const frame of framesOf(chunk, info.depthScale)) {
           await sink.write(frame);
-          written++;
         }
-        ctx.progress(written, n);
       }
       return await sink.finish();
     } catch (e) {

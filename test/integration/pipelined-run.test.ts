@@ -1,0 +1,98 @@
+/**
+ * The default graph through the pooled, pipelined executor on a real clip (test depth model with Depth Anything's
+ * contract): the same pixels as on the main thread alone, truthful progress, and a cancel that leaves nothing.
+ */
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ExecutorEvent } from '../../nodes/core/events.ts';
+import type { GraphDocument } from '../../nodes/core/graph-document.ts';
+import { ChunkCache } from '../../server/engine/chunk-cache.ts';
+import { Executor } from '../../server/engine/executor.ts';
+import { loadGraph } from '../../server/engine/load-graph.ts';
+import { createServices, type LocalServices } from '../../server/services.ts';
+import { hasShared, PROJECT_ROOT, sharedPath } from '../helpers/shared-data.ts';
+import { tempModelDir, writeDepthAnythingLike } from '../helpers/test-models.ts';
+
+let dir: string;
+let services: LocalServices;
+let graph: GraphDocument;
+
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'anelo-pipelined-'));
+  services = await createServices();
+  const model = writeDepthAnythingLike(tempModelDir(), { weights: [0.2, 0.5, 0.3], bias: 1 }, { target: 70 }).path;
+  const doc = JSON.parse(await fs.readFile(path.join(PROJECT_ROOT, 'graphs', 'default.json'), 'utf8')) as GraphDocument;
+  for (const n of doc.nodes) {
+    if (n.type === 'decode') n.params = { ...n.params, path: sharedPath('media/bikes-cuts.mp4'), end: 64, maxHeight: 136 };
+    if (n.type === 'depth') n.params = { ...n.params, model };
+    if (n.type === 'encode') n.params = { ...n.params, preset: 'ultrafast' };
+  }
+  graph = loadGraph(doc);
+});
+
+afterAll(() => services?.close());
+
+const executor = (workers: number) => new Executor({ services, workers, cache: new ChunkCache({ diskDir: null }) });
+
+describe.skipIf(!hasShared('media/bikes-cuts.mp4'))('pipelined runs of the default graph', () => {
+  it('gives the same warped frames on 2 worker threads as on the main thread, across a cut and chunk seams', async () => {
+    const pooled = executor(2);
+    const here = executor(0);
+    try {
+      for (const frame of [15, 16, 30, 47]) {
+        const a = await pooled.preview(graph, { nodeId: 'warp', frame });
+        const b = await here.preview(graph, { nodeId: 'warp', frame });
+        expect(Buffer.from(await pooled.previewPng(a)).equals(Buffer.from(await here.previewPng(b))), `frame ${frame}`).toBe(true);
+      }
+    } finally {
+      await pooled.close();
+    }
+  });
+
+  it('computes each frame once per node, with progress that only moves forward, every few frames, and encode progress from ffmpeg', async () => {
+    const ex = executor(2);
+    const events: ExecutorEvent[] = [];
+    try {
+      const report = await ex.run(graph, { outputs: { encode: path.join(dir, 'out.mp4') }, onEvent: (e) => events.push(e) });
+      for (const [id, n] of Object.entries(report.nodes)) expect(n.computedFrames, id).toBe(64);
+      for (const id of ['smooth', 'refine', 'warp', 'encode']) {
+        const steps = events.filter((e) => e.type === 'node-progress' && e.nodeId === id) as Extract<ExecutorEvent, { type: 'node-progress' }>[];
+        let last = 0;
+        for (const s of steps) {
+          expect(s.done, id).toBeGreaterThan(last);
+          if (id !== 'encode') expect(s.done - last, id).toBeLessThanOrEqual(4);
+          last = s.done;
+        }
+        expect(last, id).toBe(64);
+        // node-done follows the node's last frame, not the end of the run.
+        expect(events.findIndex((e) => e.type === 'node-done' && e.nodeId === id)).toBeGreaterThan(events.indexOf(steps.at(-1)!));
+      }
+      const encodeSteps = events.filter((e) => e.type === 'node-progress' && e.nodeId === 'encode');
+      expect(encodeSteps.length).toBeGreaterThan(1);
+    } finally {
+      await ex.close();
+    }
+  });
+
+  it('cancel during a pipelined run stops it at once and leaves no output file', async () => {
+    const ex = executor(2);
+    const controller = new AbortController();
+    const out = path.join(dir, 'cancelled', 'out.mp4');
+    await fs.mkdir(path.dirname(out), { recursive: true });
+    try {
+      const run = ex.run(graph, {
+        outputs: { encode: out },
+        signal: controller.signal,
+        onEvent: (e) => {
+          if (e.type === 'node-progress' && e.nodeId === 'warp' && e.done >= 8) controller.abort();
+        },
+      });
+      await expect(run).rejects.toMatchObject({ code: 'ANELO_E030_CANCELLED' });
+      expect(await fs.readdir(path.dirname(out))).toEqual([]);
+    } finally {
+      await ex.close();
+    }
+  });
+});
