@@ -6,6 +6,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { clusterCase } from './cases/cluster.ts';
+import { engineCase } from './cases/engine.ts';
 import { memoryCase } from './cases/memory.ts';
 import { overheadCase } from './cases/overhead.ts';
 import { peerCase } from './cases/peer.ts';
@@ -30,6 +31,7 @@ const CASES: Record<CaseName, (ctx: BenchContext) => Promise<CaseResult>> = {
   'per-node': perNodeCase,
   peer: peerCase,
   quality: qualityCase,
+  engine: engineCase,
   cluster: clusterCase,
 };
 

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../test/helpers/shared-data.ts';
 
-export const ALL_CASES = ['retune', 'preview', 'overhead', 'memory', 'per-node', 'peer', 'quality', 'cluster'] as const;
+export const ALL_CASES = ['retune', 'preview', 'overhead', 'memory', 'per-node', 'peer', 'quality', 'cluster', 'engine'] as const;
 export type CaseName = (typeof ALL_CASES)[number];
 
 /** full: whole clips; quick: < 10 min on 2 cores; tiny: seconds, for the harness's own test. */
