@@ -215,7 +215,15 @@ export class ModelStore {
     const sha256 = await this.hashes.sha256(file);
     const sidecar = [`${file}.json`, file.replace(/\.onnx$/i, '.json')].find((p) => p !== file && existsSync(p));
     let manifest: ModelManifest | undefined;
-    if (sidecar) manifest = parseManifest(JSON.parse(await readFile(sidecar, 'utf8')), sidecar);
+    if (sidecar) {
+      let json: unknown;
+      try {
+        json = JSON.parse(await readFile(sidecar, 'utf8'));
+      } catch (e) {
+        throw new AneloError('ANELO_E042_MODEL_MANIFEST', `the manifest ${sidecar} is not valid JSON (${(e as Error).message}); see docs/models.md for its fields`, { param: 'model', file: sidecar });
+      }
+      manifest = parseManifest(json, sidecar);
+    }
     else manifest = this.registry.find((m) => manifestFiles(m).some((f) => f.sha256 === sha256));
     if (!manifest) {
       throw new AneloError(

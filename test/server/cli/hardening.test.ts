@@ -26,6 +26,7 @@ const sha = (f: string): string => createHash('sha256').update(readFileSync(f)).
 
 let dir: string;
 let graph: string;
+let depthGraph: string;
 let input: string;
 let inputSha: string;
 beforeAll(async () => {
@@ -40,6 +41,22 @@ beforeAll(async () => {
         { id: 'encode', type: 'encode', params: { preset: 'ultrafast' }, position: { x: 300, y: 0 } },
       ],
       edges: [{ source: 'decode', sourcePort: 'frames', target: 'encode', targetPort: 'video' }],
+    }),
+  );
+  depthGraph = path.join(dir, 'depth.json');
+  await fs.writeFile(
+    depthGraph,
+    JSON.stringify({
+      schemaVersion: 1,
+      nodes: [
+        { id: 'decode', type: 'decode', params: {}, position: { x: 0, y: 0 } },
+        { id: 'depth', type: 'depth', params: {}, position: { x: 200, y: 0 } },
+        { id: 'encode', type: 'encode', params: { preset: 'ultrafast' }, position: { x: 400, y: 0 } },
+      ],
+      edges: [
+        { source: 'decode', sourcePort: 'frames', target: 'depth', targetPort: 'frames' },
+        { source: 'depth', sourcePort: 'depth', target: 'encode', targetPort: 'video' },
+      ],
     }),
   );
   input = path.join(dir, 'input.mp4');
@@ -93,13 +110,18 @@ describe('anelo run bad arguments are coded, never E099', () => {
     ['--frames 5:x', ['--frames', '5:x'], /^error ANELO_E050_BAD_ARGUMENT/m],
     ['--cache-dir pointing at a file', ['--cache-dir', BIN], /^error ANELO_E111_CACHE_DIR_INVALID/m],
     ['an input that is a playlist', ['--input', '__playlist__'], /^error ANELO_E102_MEDIA_FORMAT_REFUSED/m],
+    ['a model whose manifest is not JSON', ['--set', 'depth.model=__badmodel__'], /^error ANELO_E042_MODEL_MANIFEST .*not valid JSON/m],
   ];
   for (const [name, extra, pattern] of cases) {
     it(`${name}: exit 1, one coded line`, async () => {
       const playlist = path.join(dir, 'list.mp4');
       await fs.writeFile(playlist, `#EXTM3U\n#EXTINF:4,\nfile://${CLIP}\n`);
-      const args = extra.map((a) => (a === '__playlist__' ? playlist : a));
-      const base = ['run', graph, '--input', hasShared('media') ? input : CLIP, '--output', path.join(dir, 'y.mp4')];
+      const model = path.join(dir, 'broken-model.onnx');
+      await fs.writeFile(model, 'onnx bytes');
+      await fs.writeFile(`${model}.json`, '{ "id": "broken", ');
+      const args = extra.map((a) => (a === '__playlist__' ? playlist : a.replace('__badmodel__', model)));
+      const g = args.includes('--set') ? depthGraph : graph;
+      const base = ['run', g, '--input', hasShared('media') ? input : CLIP, '--output', path.join(dir, 'y.mp4')];
       const r = await anelo(...base, ...(args.includes('--cache-dir') ? [] : cache()), ...args);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(pattern);
