@@ -11,6 +11,7 @@ import path from 'node:path';
 import { AneloError } from '../../nodes/core/errors.ts';
 import { containerFor } from './ffmpeg-args.ts';
 import { ffmpegPath } from './ffmpeg-paths.ts';
+import { INPUT_SAFETY_OPTIONS, inputUrl } from './media-allow-list.ts';
 import { probeMedia } from './probe.ts';
 
 export interface ConcatOptions {
@@ -33,10 +34,11 @@ export function concatList(files: string[]): string {
 export function buildConcatArgs(o: { list: string; temp: string; ext: string; source?: { path: string; startTime: number; durationS: number; audioCodecs: string[] }; stereoMode?: string }): string[] {
   const container = containerFor(o.ext);
   if (!container) throw new AneloError('ANELO_E021_OUTPUT_NOT_WRITABLE', `unsupported output extension "${o.ext}"`, { file: o.temp });
-  const args = ['-hide_banner', '-nostdin', '-y', '-f', 'concat', '-safe', '0', '-i', o.list];
+  // The list and the segments are ours, but still only local files: no URL inside a list is ever followed.
+  const args = ['-hide_banner', '-nostdin', '-y', '-protocol_whitelist', 'file,pipe', '-f', 'concat', '-safe', '0', '-i', o.list];
   const out = ['-map', '0:v:0', '-c:v', 'copy'];
   if (o.source && o.source.audioCodecs.length > 0) {
-    args.push('-ss', o.source.startTime.toFixed(6), '-t', o.source.durationS.toFixed(6), '-i', o.source.path);
+    args.push(...INPUT_SAFETY_OPTIONS, '-ss', o.source.startTime.toFixed(6), '-t', o.source.durationS.toFixed(6), '-i', inputUrl(o.source.path));
     out.push('-map', '1:a');
     const copy = o.source.audioCodecs.every((c) => container.audioCopy.includes(c));
     out.push(...(copy ? ['-c:a', 'copy'] : ['-c:a', 'aac', '-b:a', '192k']));
@@ -50,6 +52,8 @@ export function buildConcatArgs(o: { list: string; temp: string; ext: string; so
 
 function runFfmpeg(args: string[], signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
+    // A listener added after the signal fired would never run: refuse before spawning.
+    if (signal?.aborted) return reject(new AneloError('ANELO_E030_CANCELLED', 'join cancelled'));
     const proc = spawn(ffmpegPath(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     proc.stderr.on('data', (d: Buffer) => {

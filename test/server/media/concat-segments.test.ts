@@ -12,7 +12,8 @@ describe('buildConcatArgs', () => {
 
   it('copies the video, and copies audio the container takes, over the given range of the source', () => {
     const args = buildConcatArgs({ list: '/o/l.txt', temp: '/o/t.mp4', ext: '.mp4', source });
-    expect(args.join(' ')).toContain('-f concat -safe 0 -i /o/l.txt -ss 2.000000 -t 10.000000 -i /m/src.mkv');
+    expect(args.join(' ')).toContain('-protocol_whitelist file,pipe -f concat -safe 0 -i /o/l.txt -protocol_whitelist file,pipe -format_whitelist ');
+    expect(args.join(' ')).toContain(' -ss 2.000000 -t 10.000000 -i file:/m/src.mkv');
     expect(args.join(' ')).toContain('-map 0:v:0 -c:v copy -map 1:a -c:a copy');
     expect(args.slice(-3)).toEqual(['-f', 'mp4', '/o/t.mp4']);
     expect(args).not.toContain('1:s?');
