@@ -53,6 +53,21 @@ export function isSameOrigin(origin: string, hostHeader: string): boolean {
   }
 }
 
+/**
+ * True when an Origin is acceptable for a request that came with this Host: the same origin, or, on a loopback
+ * Host, any loopback origin (the editor's dev server on another port proxies here; a page from the internet, DNS
+ * rebinding included, never has a loopback origin).
+ */
+export function isAllowedOrigin(origin: string, hostHeader: string): boolean {
+  if (isSameOrigin(origin, hostHeader)) return true;
+  try {
+    const o = new URL(origin);
+    return (o.protocol === 'http:' || o.protocol === 'https:') && isLoopbackHost(o.hostname) && isLoopbackHost(hostnameOf(hostHeader));
+  } catch {
+    return false;
+  }
+}
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** True for requests that change state (anything but GET/HEAD/OPTIONS) and for WebSocket upgrades. */

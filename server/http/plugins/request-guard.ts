@@ -7,7 +7,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AneloError } from '../../../nodes/core/errors.ts';
-import { allowedHosts, hostnameOf, isSameOrigin, needsSameOrigin } from '../lib/host-rules.ts';
+import { allowedHosts, hostnameOf, isAllowedOrigin, needsSameOrigin } from '../lib/host-rules.ts';
 
 export interface RequestGuardOptions {
   host: string;
@@ -52,7 +52,7 @@ async function requestGuard(app: FastifyInstance, opts: RequestGuardOptions): Pr
     if (needsSameOrigin(req.method, req.headers)) {
       const origin = req.headers.origin;
       const site = req.headers['sec-fetch-site'];
-      const crossSite = origin !== undefined ? origin === 'null' || !isSameOrigin(origin, hostHeader) : site === 'cross-site' || site === 'same-site';
+      const crossSite = origin !== undefined ? origin === 'null' || !isAllowedOrigin(origin, hostHeader) : site === 'cross-site' || site === 'same-site';
       if (crossSite) {
         return refuse(reply, 403, new AneloError('ANELO_E105_CROSS_ORIGIN', `${req.method} from another site (${String(origin ?? site).slice(0, 100)}) refused: only the editor's own pages may change anything`, { param: 'origin' }));
       }

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { allowedHosts, isSameOrigin } from '../../../server/http/lib/host-rules.ts';
+import { allowedHosts, isAllowedOrigin, isSameOrigin } from '../../../server/http/lib/host-rules.ts';
 import { buildTestApp, DECODE_ENCODE, multipart, type TestApp } from './test-app.ts';
 
 let t: TestApp | undefined;
@@ -108,6 +108,12 @@ describe('same-origin check on state-changing requests', () => {
     const tool = await t.app.inject({ method: 'DELETE', url: '/api/graphs/mine' });
     expect(tool.statusCode).toBe(204);
     expect(isSameOrigin('http://localhost:7879', 'localhost:7878')).toBe(false);
+    // The editor's dev server (vite, another loopback port) proxies here; a page from elsewhere never has a loopback origin.
+    expect(isAllowedOrigin('http://localhost:5173', '127.0.0.1:7878')).toBe(true);
+    expect(isAllowedOrigin('http://localhost:5173', 'studio.lan:7878')).toBe(false);
+    expect(isAllowedOrigin('http://evil.example', '127.0.0.1:7878')).toBe(false);
+    const dev = await t.app.inject({ method: 'PUT', url: '/api/graphs/dev', payload: DECODE_ENCODE, headers: { host: '127.0.0.1:7878', origin: 'http://localhost:5173' } });
+    expect(dev.statusCode).toBe(200);
     expect(isSameOrigin('https://localhost:7878', 'localhost:7878')).toBe(true);
     expect(isSameOrigin('http://[::1]:7878', '[::1]:7878')).toBe(true);
   });
