@@ -55,6 +55,7 @@ export const decodeNode = defineNode({
   outputs: [{ name: 'frames', types: ['frames'], label: 'Frames' }],
   params,
   cache: 'disk',
+  files: { input: 'path' },
   // Path + size + mtime: a cheap identity that never hashes the whole video.
   identity: async (ctx) => (ctx.params.path ? ctx.services.media.fingerprint(ctx.params.path) : ''),
   async info(ctx) {

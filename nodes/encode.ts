@@ -53,6 +53,7 @@ export const encodeNode = defineNode({
   outputs: [],
   params,
   cache: 'none',
+  files: { output: 'path' },
   async info() {
     return {};
   },

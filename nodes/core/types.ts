@@ -296,6 +296,8 @@ export interface NodeDefinition<S extends TObject = TObject> {
    */
   threads?: 'pool';
   migrations?: readonly ParamMigration[];
+  /** Files a run binds to this node by param name: the run's input (sources) or an output path (sinks). */
+  files?: { input?: string; output?: string };
   /** Temporal nodes: frames read around each output frame. Scene cuts bound it inside the node. */
   window?(params: Static<S>): TemporalWindow;
   /** Extra identity for the cache key: a source fingerprint, a model hash. */

@@ -7,6 +7,8 @@ import { ChunkCache } from '../engine/chunk-cache.ts';
 import { Executor } from '../engine/executor.ts';
 import type { RunReport } from '../../nodes/core/events.ts';
 import { parseGraph } from '../engine/load-graph.ts';
+import { bindInput, outputPaths, outputSlots } from '../../nodes/core/run-files.ts';
+import { NODE_DEFINITIONS } from '../../nodes/index.ts';
 import { sweepTemps } from '../fs/temp-files.ts';
 import { writeFileAtomic } from '../fs/write-file-atomic.ts';
 import { checkRunPaths } from './check-run-paths.ts';
@@ -34,21 +36,11 @@ export function parseFrames(text: string): { start: number; end?: number } {
   return { start: m[1] ? Number(m[1]) : 0, end: m[2] ? Number(m[2]) : undefined };
 }
 
-/** Points decode nodes without a file at --input and maps --output onto encode nodes. */
+/** Points source nodes without a file at --input and maps --output onto sink nodes (nodes/core/run-files.ts). */
 export function bindFiles(graph: GraphDocument, input?: string, output?: string): { graph: GraphDocument; outputs: Record<string, string> } {
   const g = structuredClone(graph);
-  const decodes = g.nodes.filter((n) => n.type === 'decode');
-  if (input) {
-    for (const n of decodes) if (!n.params.path || decodes.length === 1) n.params = { ...n.params, path: path.resolve(input) };
-  }
-  const encodes = g.nodes.filter((n) => n.type === 'encode');
-  const outputs: Record<string, string> = {};
-  if (output) {
-    const abs = path.resolve(output);
-    const ext = path.extname(abs);
-    for (const n of encodes) outputs[n.id] = encodes.length === 1 ? abs : `${abs.slice(0, abs.length - ext.length)}-${n.id}${ext}`;
-  }
-  return { graph: g, outputs };
+  if (input) bindInput(g, NODE_DEFINITIONS, path.resolve(input), 'unset');
+  return { graph: g, outputs: output ? outputPaths(g, NODE_DEFINITIONS, path.resolve(output)) : {} };
 }
 
 export async function runCommand(a: RunArgs): Promise<RunReport> {
@@ -69,7 +61,7 @@ export async function runCommand(a: RunArgs): Promise<RunReport> {
   const executor = new Executor({ services, workers: a.workers, cache: new ChunkCache({ diskDir: a.cacheDir, onWarning: (w) => process.stderr.write(`warning: ${w.message}: ${w.file}\n`) }) });
   const controller = new AbortController();
   const stopListening = stopOnSignal(controller);
-  const sinks = graph.nodes.filter((n) => n.type === 'encode').map((n) => n.id);
+  const sinks = outputSlots(graph, NODE_DEFINITIONS).map((s) => s.node.id);
   try {
     const report = await executor.run(graph, {
       frames: a.frames ? parseFrames(a.frames) : undefined,

@@ -7,6 +7,8 @@ import type { GraphDocument } from '../../../nodes/core/graph-document.ts';
 import type { StreamInfo } from '../../../nodes/core/types.ts';
 import type { GraphProblem } from '../../../nodes/core/validate-graph.ts';
 import { loadGraph, migrateGraph } from '../../engine/load-graph.ts';
+import { bindInput, outputSlots } from '../../../nodes/core/run-files.ts';
+import { NODE_DEFINITIONS } from '../../../nodes/index.ts';
 
 /** A model id as listed by GET /api/models; never a path (the CLI may name a file, a request may not). */
 const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
@@ -18,9 +20,9 @@ const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 export function bindGraph(doc: unknown, inputPath: string): GraphDocument {
   const graph = migrateGraph(doc);
   const problems: GraphProblem[] = [];
+  bindInput(graph, NODE_DEFINITIONS, inputPath, 'all');
+  for (const { node, param } of outputSlots(graph, NODE_DEFINITIONS)) node.params = { ...node.params, [param]: '' };
   for (const n of graph.nodes) {
-    if (n.type === 'decode') n.params = { ...n.params, path: inputPath };
-    if (n.type === 'encode') n.params = { ...n.params, path: '' };
     const model = n.params.model;
     if (n.type === 'depth' && model !== undefined && (typeof model !== 'string' || !MODEL_ID.test(model) || model.endsWith('.onnx') || model.includes('..'))) {
       problems.push({
@@ -42,7 +44,9 @@ export function encodeNodesOf(graph: GraphDocument, target?: string): string[] {
   if (target !== undefined && !graph.nodes.some((n) => n.id === target)) {
     throw new AneloError('ANELO_E034_UNKNOWN_NODE', `no node "${target}" in the graph`, { nodeId: target, param: 'target' });
   }
-  return graph.nodes.filter((n) => n.type === 'encode' && (target === undefined || n.id === target)).map((n) => n.id);
+  return outputSlots(graph, NODE_DEFINITIONS)
+    .map((s) => s.node.id)
+    .filter((id) => target === undefined || id === target);
 }
 
 /** The stream an encode node receives (its stereo layout names the file). */
