@@ -3,6 +3,7 @@ import type { AnyNodeDefinition } from './core/types.ts';
 import { decodeNode } from './decode.ts';
 import { encodeNode } from './encode.ts';
 import { sceneDetectNode } from './scene-detect.ts';
+import { opticalFlowNode } from './optical-flow.ts';
 import { temporalSmoothNode } from './temporal-smooth.ts';
 import { edgeRefineNode } from './edge-refine.ts';
 import { stereoWarpNode } from './stereo-warp.ts';
@@ -13,6 +14,7 @@ export const NODE_DEFINITIONS: readonly AnyNodeDefinition[] = [
   decodeNode,
   depthNode,
   sceneDetectNode,
+  opticalFlowNode,
   temporalSmoothNode,
   edgeRefineNode,
   stereoWarpNode,

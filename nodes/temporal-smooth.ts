@@ -1,47 +1,52 @@
 /**
- * Removes depth flicker: normalises each frame by a range smoothed over its scene (so the range does not pump when
- * the nearest object moves) and applies a temporal bilateral filter. Every output frame depends only on the frames
- * within its window, so any chunking gives the same bytes.
+ * Removes depth flicker along motion: each frame's depth is normalised and aligned in scale and shift to its
+ * neighbours (so the range neither pumps on fades nor when the nearest object moves), then filtered by recursions
+ * that run forward and backward along the optical flow within the scene. Every output frame depends only on the
+ * frames within its window, so any chunking gives the same bytes; no window reaches across a cut.
  */
 import { Type } from '@sinclair/typebox';
 import type { CutsChunk, DepthStats } from './core/types.ts';
 import { defineNode } from './core/types.ts';
-import { frameAt, optionalChunk, requireChunk, requireInfo, throwIfAborted } from './lib/chunk-input.ts';
-import { depthStats, smoothedRange } from './lib/depth-stats.ts';
-import { pairFlicker } from './lib/flicker.ts';
+import { AneloError } from './core/errors.ts';
+import { optionalChunk, requireChunk, requireInfo, throwIfAborted } from './lib/chunk-input.ts';
+import { depthStats } from './lib/depth-stats.ts';
 import { roundToFloat16 } from './lib/float16.ts';
+import { MOTION_PLANES, motionFits, motionPlanes, type MotionPlanes } from './lib/motion-planes.ts';
 import { sampleRgb } from './lib/sample-rgb.ts';
+import { compose, fitToPrevious, IDENTITY, invert, type Affine } from './lib/scale-shift.ts';
 import { isCut, sceneSpan, type CutFlags } from './lib/scene-span.ts';
-import { temporalBilateral } from './lib/temporal-bilateral.ts';
+import { FigureAccumulator, FIGURE_NAMES, pairFigures, WARP_COLOUR_MATCH } from './lib/temporal-figures.ts';
+import { motionGrid, stepTables, type MotionGrid } from './lib/trajectory-filter.ts';
+import { smoothAlongTrajectories } from './lib/trajectory-smooth.ts';
 
-/** Frames either side the range is averaged over at normalisation = 1 (one second at 24 fps). */
+/** Frames either side whose scale and shift are averaged at normalisation = 1 (one second at 24 fps). */
 export const MAX_NORMALISATION_RADIUS = 24;
+/** Share of the carried state at strength 1: the longest memory the recursion can have (about 20 frames). */
+const MAX_MEMORY = 0.95;
 
 const params = Type.Object({
   strength: Type.Number({
-    // 0.9 rather than a gentler 0.7: whatever is not filtered passes raw noise through, and at 0.7 flicker only fell
-    // by 40 % on the redwood test sequence (0.9: 59 %).
     default: 0.9,
     minimum: 0,
     maximum: 1,
     title: 'Strength',
-    description: 'Blend between the input (0) and the fully filtered depth (1).',
+    description: 'How much of the depth carried along the motion is kept at a matching pixel: 0 = input unchanged, 1 = the longest memory.',
     ui: { widget: 'slider', step: 0.05 },
   }),
   radius: Type.Integer({
-    default: 4,
+    default: 16,
     minimum: 0,
-    maximum: 12,
+    maximum: 32,
     title: 'Radius',
-    description: 'Frames either side that are averaged.',
+    description: 'Frames either side the filter can reach. Longer is steadier and costs no more per frame, but a preview reads more frames.',
     ui: { widget: 'slider', step: 1 },
   }),
   depthSigma: Type.Number({
-    default: 0.08,
+    default: 0.3,
     minimum: 0.01,
     maximum: 0.5,
     title: 'Depth tolerance',
-    description: 'Normalised depth change still treated as noise; larger changes (moving objects) are kept.',
+    description: 'Normalised depth change along the motion still treated as noise; larger changes (genuine depth changes) are kept.',
     ui: { widget: 'slider', step: 0.01 },
   }),
   colourSigma: Type.Number({
@@ -49,30 +54,50 @@ const params = Type.Object({
     minimum: 0,
     maximum: 100,
     title: 'Colour tolerance',
-    description: 'Colour change (0–255) still treated as the same surface; 0 ignores colour. Needs frames connected.',
+    description: 'Colour change along the motion (0–255) still treated as the same surface; 0 ignores colour. Needs motion or frames connected.',
+    ui: { widget: 'slider', step: 1, advanced: true },
+  }),
+  motionSigma: Type.Number({
+    default: 15,
+    minimum: 0,
+    maximum: 100,
+    title: 'Motion caution',
+    description: 'Colour change in place (0–255) at which the carried share falls to e^-1/2: where the picture moves, flow is least sure (motion edges), so moving areas keep more of the current frame. 0 turns this off. Needs motion connected.',
     ui: { widget: 'slider', step: 1, advanced: true },
   }),
   normalisation: Type.Number({
-    default: 0.5,
+    default: 0.25,
     minimum: 0,
     maximum: 1,
     title: 'Range smoothing',
-    description: '0 normalises every frame on its own (pumps when the nearest object moves); 1 averages the depth range over about a second of its scene.',
+    description: '0 normalises every frame on its own (pumps on fades and when the nearest object moves); 1 aligns each frame in scale and shift to about a second of its scene.',
     ui: { widget: 'slider', step: 0.05 },
   }),
 });
 
-/** Frames either side whose stats enter a frame's range. */
+/** Frames either side whose scale and shift enter a frame's alignment. */
 export function normalisationRadius(normalisation: number): number {
   return Math.round(Math.min(1, Math.max(0, normalisation)) * MAX_NORMALISATION_RADIUS);
 }
 
-/** Per-frame normalisation by the frame's own p02..p98, clamped: the "before" the flicker figure compares with. */
-function normaliseOwn(d: Float32Array, s: DepthStats, out: Float32Array): Float32Array {
-  const inv = s.p98 > s.p02 ? 1 / (s.p98 - s.p02) : 0;
+/** map(d) clamped to 0..1: a frame normalised by its own p02..p98 is the "before" the figures compare with. */
+function applyClamped(d: Float32Array, map: Affine): Float32Array {
+  const out = new Float32Array(d.length);
   for (let x = 0; x < d.length; x++) {
-    const v = (d[x] - s.p02) * inv;
+    const v = map.scale * d[x] + map.shift;
     out[x] = v < 0 ? 0 : v > 1 ? 1 : v;
+  }
+  return out;
+}
+
+/** A depth-size frame read at the centres of the motion grid (wm x hm), so figures can use the motion planes. */
+function sampleAt(d: Float32Array, grid: MotionGrid, w: number, wm: number, hm: number): Float32Array {
+  const out = new Float32Array(wm * hm);
+  const sx = grid.sx;
+  const sy = grid.sy;
+  for (let y = 0; y < hm; y++) {
+    const row = Math.min(Math.floor((y + 0.5) * sy), Math.round(hm * sy) - 1) * w;
+    for (let x = 0; x < wm; x++) out[y * wm + x] = d[row + Math.min(Math.floor((x + 0.5) * sx), w - 1)];
   }
   return out;
 }
@@ -81,14 +106,41 @@ function cutFlags(c: CutsChunk | undefined): CutFlags | undefined {
   return c ? { start: c.start, flags: c.flags } : undefined;
 }
 
+/** Max-channel colour change at the same position: the trust test when no motion stream is connected. */
+function stillMismatch(a: Uint8Array, b: Uint8Array, n: number): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0, c = 0; i < n; i++, c += 3) {
+    const dr = Math.abs(a[c] - b[c]);
+    const dg = Math.abs(a[c + 1] - b[c + 1]);
+    const db = Math.abs(a[c + 2] - b[c + 2]);
+    out[i] = dr > dg ? (dr > db ? dr : db) : dg > db ? dg : db;
+  }
+  return out;
+}
+
+/** Memoises a per-frame computation over the frames of one chunk. */
+function perFrame<T>(make: (j: number) => T): (j: number) => T {
+  const memo = new Map<number, T>();
+  return (j) => {
+    let v = memo.get(j);
+    if (v === undefined) {
+      v = make(j);
+      memo.set(j, v);
+    }
+    return v;
+  };
+}
+
 export const temporalSmoothNode = defineNode({
   type: 'temporal-smooth',
-  version: 1,
+  version: 2,
   label: 'Temporal smooth',
   category: 'temporal',
-  description: 'Normalises depth to 0 (far) … 1 (near) with a range smoothed over time, and filters out frame-to-frame flicker without blending across scene cuts.',
+  description:
+    'Normalises depth to 0 (far) … 1 (near), aligned in scale and shift over time, and filters out frame-to-frame flicker along the optical flow without blending across scene cuts.',
   inputs: [
     { name: 'depth', types: ['depth'], label: 'Depth' },
+    { name: 'motion', types: ['depth'], label: 'Motion (optical-flow)', optional: true },
     { name: 'frames', types: ['frames'], label: 'Frames', optional: true },
     { name: 'cuts', types: ['cuts'], label: 'Cuts', optional: true },
   ],
@@ -96,66 +148,148 @@ export const temporalSmoothNode = defineNode({
   params,
   // Model-resolution float16 is small, and keeping it on disk lets a CLI retune of refine or warp skip smoothing.
   cache: 'disk',
-  migrations: [],
+  threads: 'pool',
+  migrations: [
+    {
+      // Version 2 filters along the optical flow with a recursion: the old Gaussian radius and the depth tolerance
+      // (tuned below FastDepth's own frame-to-frame noise) mean something else now, so they take the new defaults.
+      from: 1,
+      migrate(p) {
+        delete p.radius;
+        delete p.depthSigma;
+      },
+    },
+  ],
   window: (p) => {
-    const r = Math.max(p.radius, normalisationRadius(p.normalisation));
+    const r = p.radius + normalisationRadius(p.normalisation);
     return { before: r, after: r };
   },
   async info(ctx) {
     const src = requireInfo(ctx.inputs, ctx.nodeId, 'depth');
-    return { depth: { type: 'depth', width: src.width, height: src.height, fps: src.fps, frameCount: src.frameCount, source: src.source } };
+    const motion = ctx.inputs.motion;
+    if (motion && !motionFits(src.width, src.height, motion.width, motion.height)) {
+      throw new AneloError('ANELO_E160_MOTION_MISMATCH', `Motion input of node ${ctx.nodeId} is ${motion.width}x${motion.height}, expected the depth size ${src.width}x${src.height} or a halving of it, times ${MOTION_PLANES} planes (optical-flow fed the same depth)`, { nodeId: ctx.nodeId, port: 'motion' });
+    }
+    return { depth: { type: 'depth', width: src.width, height: src.height, fps: src.fps, frameCount: src.frameCount, depthScale: 'unit', source: src.source } };
   },
   async run(ctx) {
     const p = ctx.params;
     const depth = requireChunk(ctx, 'depth', 'depth');
+    const motionChunk = optionalChunk(ctx, 'motion', 'depth');
     const frames = optionalChunk(ctx, 'frames', 'frames');
     const cuts = cutFlags(optionalChunk(ctx, 'cuts', 'cuts'));
     const { width: w, height: h, start: first } = depth;
+    const n = w * h;
     const last = first + depth.frames.length - 1;
-    const stats = depth.frames.map((d, k) => depth.stats[k] ?? depthStats(d));
-
-    // Colour at depth resolution for every depth frame, when every one of them has its frame.
-    let colour: Uint8Array[] | undefined;
-    if (frames && frames.start <= first && frames.start + frames.frames.length > last) {
-      colour = depth.frames.map((_, k) => sampleRgb(frames.frames[first + k - frames.start], frames.width, frames.height, w, h));
+    const streamLast = (ctx.inputInfo.depth?.frameCount ?? last + 1) - 1;
+    if (motionChunk && !motionFits(w, h, motionChunk.width, motionChunk.height)) {
+      throw new AneloError('ANELO_E160_MOTION_MISMATCH', `Motion input of node ${ctx.nodeId} is ${motionChunk.width}x${motionChunk.height}, not a motion stream of this ${w}x${h} depth`, { nodeId: ctx.nodeId, port: 'motion' });
     }
+    const depthAt = (j: number): Float32Array => {
+      const f = depth.frames[j - first];
+      if (!f) throw new AneloError('ANELO_E033_FRAME_OUT_OF_RANGE', `Input "depth" of node ${ctx.nodeId} lacks frame ${j}`, { nodeId: ctx.nodeId, port: 'depth', frame: j });
+      return f;
+    };
+    const stats = (j: number): DepthStats => depth.stats[j - first] ?? depthStats(depthAt(j));
+    // Own normalisation of frame j as an affine map of its raw depth: p02 → 0, p98 → 1.
+    const ownMap = (j: number): Affine => {
+      const s = stats(j);
+      const inv = s.p98 > s.p02 ? 1 / (s.p98 - s.p02) : 0;
+      return { scale: inv, shift: -s.p02 * inv };
+    };
+    const wm = motionChunk ? motionChunk.width : w;
+    const hm = motionChunk ? motionChunk.height / MOTION_PLANES : h;
+    const grid = motionChunk ? motionGrid(w, h, wm, hm) : undefined;
+    const motion = perFrame((j): MotionPlanes | undefined => {
+      const buf = motionChunk?.frames[j - motionChunk.start];
+      return buf ? motionPlanes(buf, wm * hm) : undefined;
+    });
+    const hasColour = !motionChunk && frames !== undefined && frames.start <= first && frames.start + frames.frames.length > last;
+    const colour = perFrame((j) => sampleRgb(frames!.frames[j - frames!.start], frames!.width, frames!.height, w, h));
+    const still = perFrame((j): Float32Array | undefined => (hasColour && j > first ? stillMismatch(colour(j - 1), colour(j), n) : undefined));
 
+    // Scale and shift of each frame's normalised depth onto its predecessor's (fitted on raw depth, then carried
+    // into the normalised scale), and each frame's map into the mean normalisation of its neighbours:
+    // z_i = g_i(own_i), where g_i averages the chained maps from frame i into each neighbour of its scene.
+    const toPrev = perFrame((j): Affine | undefined => {
+      // A flat frame (a black one) has no own scale to carry anything into.
+      if (j <= first || isCut(cuts, j) || ownMap(j).scale === 0 || ownMap(j - 1).scale === 0) return undefined;
+      const m = motion(j);
+      const raw = m
+        ? fitToPrevious(depthAt(j), depthAt(j - 1), w, h, m.back, grid, m.backMismatch, m.change, WARP_COLOUR_MATCH)
+        : fitToPrevious(depthAt(j), depthAt(j - 1), w, h, undefined, undefined, still(j), undefined, WARP_COLOUR_MATCH);
+      if (raw === IDENTITY) return undefined;
+      return compose(ownMap(j - 1), compose(raw, invert(ownMap(j))));
+    });
     const normR = normalisationRadius(p.normalisation);
+    const sigma = Math.max(normR / 2, 0.5);
+    const aligned = perFrame((i) => {
+      const span = sceneSpan(cuts, i, normR, first, last);
+      let scale = 1;
+      let shift = 0;
+      let wsum = 1;
+      let c: Affine = IDENTITY;
+      for (let j = i - 1; j >= span.first; j--) {
+        c = compose(toPrev(j + 1) ?? IDENTITY, c);
+        const wt = Math.exp(-((j - i) * (j - i)) / (2 * sigma * sigma));
+        scale += wt * c.scale;
+        shift += wt * c.shift;
+        wsum += wt;
+      }
+      c = IDENTITY;
+      for (let j = i + 1; j <= span.last; j++) {
+        c = compose(invert(toPrev(j) ?? IDENTITY), c);
+        const wt = Math.exp(-((j - i) * (j - i)) / (2 * sigma * sigma));
+        scale += wt * c.scale;
+        shift += wt * c.shift;
+        wsum += wt;
+      }
+      const g = compose({ scale: scale / wsum, shift: shift / wsum }, ownMap(i));
+      const d = depthAt(i);
+      const z = new Float32Array(n);
+      for (let x = 0; x < n; x++) z[x] = g.scale * d[x] + g.shift;
+      return z;
+    });
+
+    throwIfAborted(ctx, ctx.start);
+    const tables = stepTables({ memory: MAX_MEMORY * p.strength, depthSigma: p.depthSigma, colourSigma: motionChunk || hasColour ? p.colourSigma : 0, motionSigma: motionChunk ? p.motionSigma : 0 });
+    const filtered = smoothAlongTrajectories(
+      { w, h, depth: aligned, motion, grid, stillMismatch: still, isCut: (j) => isCut(cuts, j), last: Math.min(streamLast, last) },
+      ctx.start,
+      ctx.end,
+      p.radius,
+      tables,
+    );
+    throwIfAborted(ctx, ctx.end - 1);
+
     const out: Float32Array[] = [];
     const outStats: DepthStats[] = [];
-    let flickerIn = 0;
-    let flickerOut = 0;
-    let pairs = 0;
-    let prevIn: Float32Array | undefined;
-    let curIn: Float32Array = new Float32Array(w * h);
+    const before = new FigureAccumulator();
+    const after = new FigureAccumulator();
+    const own = (j: number): Float32Array => applyClamped(depthAt(j), ownMap(j));
     for (let i = ctx.start; i < ctx.end; i++) {
-      throwIfAborted(ctx, i);
-      frameAt(depth.frames, first, i, ctx, 'depth');
-      const ns = sceneSpan(cuts, i, normR, first, last);
-      const range = smoothedRange(stats, first, i, ns.first, ns.last, normR);
-      const fs = sceneSpan(cuts, i, p.radius, first, last);
-      const f = temporalBilateral(depth.frames, first, i, fs.first, fs.last, range, colour, p, new Float32Array(w * h));
+      const f = filtered[i - ctx.start];
+      for (let x = 0; x < n; x++) f[x] = f[x] < 0 ? 0 : f[x] > 1 ? 1 : f[x];
       roundToFloat16(f);
       out.push(f);
       outStats.push(depthStats(f));
-      if (colour) {
-        normaliseOwn(depth.frames[i - first], stats[i - first], curIn);
-        if (prevIn && !isCut(cuts, i)) {
-          const a = pairFlicker(prevIn, curIn, colour[i - 1 - first], colour[i - first]);
-          const b = pairFlicker(out[out.length - 2], f, colour[i - 1 - first], colour[i - first]);
-          if (!Number.isNaN(a) && !Number.isNaN(b)) {
-            flickerIn += a;
-            flickerOut += b;
-            pairs++;
-          }
-        }
-        [prevIn, curIn] = [curIn, prevIn ?? new Float32Array(w * h)];
+      // The independent figures (lib/temporal-figures.ts) along this run's own motion, at the motion size, for
+      // pairs inside the chunk.
+      const m = motion(i);
+      if (m && grid && i > ctx.start && !isCut(cuts, i)) {
+        const at = (d: Float32Array): Float32Array => sampleAt(d, grid, w, wm, hm);
+        before.add(pairFigures(at(own(i - 1)), at(own(i)), wm, hm, m));
+        after.add(pairFigures(at(out[out.length - 2]), at(f), wm, hm, m));
       }
       ctx.progress(i - ctx.start + 1);
     }
-    if (pairs > 0) {
-      ctx.stat('flickerIn', flickerIn / pairs, pairs);
-      ctx.stat('flickerOut', flickerOut / pairs, pairs);
+    const b = before.means();
+    const a = after.means();
+    for (const k of FIGURE_NAMES) {
+      const pairs = Math.min(before.count(k), after.count(k));
+      if (pairs === 0) continue;
+      ctx.stat(`${k}In`, b[k], pairs);
+      ctx.stat(`${k}Out`, a[k], pairs);
     }
     return { depth: { type: 'depth', start: ctx.start, width: w, height: h, frames: out, stats: outStats } };
   },

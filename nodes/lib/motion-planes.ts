@@ -1,6 +1,7 @@
 /**
- * What the optical-flow node hands to temporal filters for frame t, as planes of one float buffer (it travels as a
- * depth-typed stream w x 7h, so the engine caches it like depth, as float16 on disk):
+ * What the optical-flow node hands to temporal filters for frame t, as planes of one float buffer at the motion size
+ * (the depth size, halved while large; it travels as a depth-typed stream w x 7h, so the engine caches it like
+ * depth, as float16 on disk). Flow is in pixels of the motion size:
  * back flow t→t−1 (u, v), how well frame t−1's colour warped along it matches frame t (max channel difference
  * 0..255, NO_MATCH where the flow fails the forward–backward check or leaves the picture), the same three for the
  * forth flow t−1→t (pixels of frame t−1), and the unwarped colour change max_c |c_t − c_{t−1}|.
@@ -42,8 +43,11 @@ function warpedMismatch(cur: Uint8Array, prev: Uint8Array, w: number, h: number,
   for (let i = 0; i < n; i++) if (ok[i] === 0) out[i] = NO_MATCH;
 }
 
-/** The motion planes between RGB24 frames `prev` and `cur` at w x h, written into `out` (MOTION_PLANES·w·h). */
-export function measureMotion(prev: Uint8Array, cur: Uint8Array, w: number, h: number, o: FlowOptions, out: Float32Array): Float32Array {
+/**
+ * The motion planes between RGB24 frames `prev` and `cur` at w x h, written into `out` (MOTION_PLANES·w·h).
+ * `slack` (px²) is the forward–backward tolerance beyond the 1 % of the motion (see consistentFlow).
+ */
+export function measureMotion(prev: Uint8Array, cur: Uint8Array, w: number, h: number, o: FlowOptions, out: Float32Array, slack = 0.5): Float32Array {
   const n = w * h;
   const p = motionPlanes(out, n);
   const a = lumaFromRgb(cur, n);
@@ -54,8 +58,8 @@ export function measureMotion(prev: Uint8Array, cur: Uint8Array, w: number, h: n
   p.back.v.set(back.v);
   p.forth.u.set(forth.u);
   p.forth.v.set(forth.v);
-  warpedMismatch(cur, prev, w, h, back, consistentFlow(back, forth, w, h), p.backMismatch);
-  warpedMismatch(prev, cur, w, h, forth, consistentFlow(forth, back, w, h), p.forthMismatch);
+  warpedMismatch(cur, prev, w, h, back, consistentFlow(back, forth, w, h, undefined, slack), p.backMismatch);
+  warpedMismatch(prev, cur, w, h, forth, consistentFlow(forth, back, w, h, undefined, slack), p.forthMismatch);
   for (let i = 0, c = 0; i < n; i++, c += 3) {
     const dr = Math.abs(cur[c] - prev[c]);
     const dg = Math.abs(cur[c + 1] - prev[c + 1]);
@@ -77,11 +81,18 @@ export function noMotion(w: number, h: number, out: Float32Array): Float32Array 
 }
 
 /**
- * Finest pyramid level for a w x h flow so that at most `maxPixels` are solved; finer detail is upsampled. Depth
- * maps are smooth at the scale of a few pixels, so a flow solved at half size is as good for warping them.
+ * The size motion is measured at for a w x h depth map: halved until at most `maxPixels` remain (sides ≥ 24).
+ * Depth maps are smooth at the scale of a few pixels, so a flow at half size warps them as well.
  */
-export function finestLevelFor(w: number, h: number, maxPixels: number): number {
+export function motionSize(w: number, h: number, maxPixels: number): { width: number; height: number } {
   let level = 0;
   while ((w >> level) * (h >> level) > maxPixels && Math.min(w >> (level + 1), h >> (level + 1)) >= 24) level++;
-  return level;
+  return { width: w >> level, height: h >> level };
+}
+
+/** True when a motion stream of wm x hTotal (planes stacked) can belong to a w x h depth stream. */
+export function motionFits(w: number, h: number, wm: number, hTotal: number): boolean {
+  if (hTotal % MOTION_PLANES !== 0) return false;
+  for (let level = 0; level < 12; level++) if (w >> level === wm && h >> level === hTotal / MOTION_PLANES) return true;
+  return false;
 }

@@ -225,9 +225,10 @@ export function denseFlow(ref: Float32Array, target: Float32Array, w: number, h:
 
 /**
  * Marks where the flow `f` (A→B) is confirmed by `g` (B→A): following f then g comes back within
- * 0.01 |f|²+|g|² + 0.5 px² (Sundaram et al., ECCV 2010), and f does not leave the image. 1 = consistent.
+ * 0.01 (|f|²+|g|²) + `slack` px² (Sundaram et al., ECCV 2010: slack 0.5), and f does not leave the image.
+ * 1 = consistent.
  */
-export function consistentFlow(f: Flow, g: Flow, w: number, h: number, out: Uint8Array = new Uint8Array(w * h)): Uint8Array {
+export function consistentFlow(f: Flow, g: Flow, w: number, h: number, out: Uint8Array = new Uint8Array(w * h), slack = 0.5): Uint8Array {
   const gu = warpBilinear(g.u, w, h, f.u, f.v);
   const gv = warpBilinear(g.v, w, h, f.u, f.v);
   for (let y = 0, i = 0; y < h; y++) {
@@ -241,7 +242,7 @@ export function consistentFlow(f: Flow, g: Flow, w: number, h: number, out: Uint
       const su = f.u[i] + gu[i];
       const sv = f.v[i] + gv[i];
       const mag = f.u[i] * f.u[i] + f.v[i] * f.v[i] + gu[i] * gu[i] + gv[i] * gv[i];
-      out[i] = su * su + sv * sv < 0.01 * mag + 0.5 ? 1 : 0;
+      out[i] = su * su + sv * sv < 0.01 * mag + slack ? 1 : 0;
     }
   }
   return out;

@@ -3,6 +3,8 @@
  * to frame (and per-frame percentile normalisation pumps when the nearest object moves or the picture fades), so
  * each frame is mapped onto its neighbours by the affine map that fits them best on pixels that truly correspond.
  */
+import type { Flow } from './optical-flow.ts';
+import type { MotionGrid } from './trajectory-filter.ts';
 
 /** d ↦ scale·d + shift. */
 export interface Affine {
@@ -74,43 +76,52 @@ export function invert(f: Affine): Affine {
 }
 
 /**
- * The affine map that best carries `cur` onto `prev` warped along `flow` (cur's pixels → prev's), fitted on a
- * 1-in-4 grid of pixels whose `mismatch` is at most `maxMismatch` (all pixels when mismatch is undefined).
+ * The affine map that best carries `cur` onto `prev` warped along `flow` (cur's pixels → prev's, read on `grid`),
+ * fitted on a 1-in-16 grid of pixels whose `mismatch` (on the grid too) is at most `maxMismatch`: two numbers need
+ * no more. Where `still` (the colour change in place) matches better, the pixel is compared in place. Without
+ * flow, pixels are compared in place and `mismatch` is per pixel (or absent: all pixels).
  */
 export function fitToPrevious(
   cur: Float32Array,
   prev: Float32Array,
   w: number,
   h: number,
-  u: Float32Array | undefined,
-  v: Float32Array | undefined,
+  flow: Flow | undefined,
+  grid: MotionGrid | undefined,
   mismatch: Float32Array | undefined,
+  still: Float32Array | undefined,
   maxMismatch: number,
 ): Affine {
   const xs: number[] = [];
   const ys: number[] = [];
-  for (let y = 0; y < h; y += 2) {
-    for (let x = 0; x < w; x += 2) {
+  const sx = grid?.sx ?? 1;
+  const sy = grid?.sy ?? 1;
+  let sampled = 0;
+  for (let y = 1; y < h; y += 4) {
+    for (let x = 1; x < w; x += 4) {
+      sampled++;
       const i = y * w + x;
-      if (mismatch && !(mismatch[i] <= maxMismatch)) continue;
-      let sx = u ? x + u[i] : x;
-      let sy = v ? y + v[i] : y;
-      sx = sx < 0 ? 0 : sx > w - 1 ? w - 1 : sx;
-      sy = sy < 0 ? 0 : sy > h - 1 ? h - 1 : sy;
-      const x0 = sx | 0;
-      const y0 = sy | 0;
+      const mi = grid ? grid.index[i] : i;
+      const m = mismatch ? mismatch[mi] : 0;
+      // In place where nothing changed colour (the flow of a dark or flat picture is noise), else along the flow.
+      const inPlace = !flow || (still !== undefined && still[mi] < m);
+      if ((inPlace && still ? still[mi] : m) > maxMismatch) continue;
+      let px = inPlace ? x : x + flow.u[mi] * sx;
+      let py = inPlace ? y : y + flow.v[mi] * sy;
+      px = px < 0 ? 0 : px > w - 1 ? w - 1 : px;
+      py = py < 0 ? 0 : py > h - 1 ? h - 1 : py;
+      const x0 = px | 0;
+      const y0 = py | 0;
       const x1 = x0 < w - 1 ? x0 + 1 : x0;
       const y1 = y0 < h - 1 ? y0 + 1 : y0;
-      const fx = sx - x0;
-      const fy = sy - y0;
+      const fx = px - x0;
+      const fy = py - y0;
       const top = prev[y0 * w + x0] + fx * (prev[y0 * w + x1] - prev[y0 * w + x0]);
       const bottom = prev[y1 * w + x0] + fx * (prev[y1 * w + x1] - prev[y1 * w + x0]);
       xs.push(cur[i]);
       ys.push(top + fy * (bottom - top));
     }
   }
-  const sampled = Math.ceil(h / 2) * Math.ceil(w / 2);
   if (xs.length < MIN_SHARE * sampled) return IDENTITY;
-  const f = fitAffineRobust(Float32Array.from(xs), Float32Array.from(ys), new Uint8Array(xs.length).fill(1));
-  return f;
+  return fitAffineRobust(Float32Array.from(xs), Float32Array.from(ys), new Uint8Array(xs.length).fill(1));
 }

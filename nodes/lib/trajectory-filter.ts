@@ -6,7 +6,6 @@
  * (a genuine change, kept). Cost per step is fixed, so the effective window can be long at no extra cost.
  */
 import type { Flow } from './optical-flow.ts';
-import { warpBilinear } from './optical-flow.ts';
 import { NO_MATCH } from './motion-planes.ts';
 
 export interface TrajectoryParams {
@@ -16,6 +15,11 @@ export interface TrajectoryParams {
   depthSigma: number;
   /** Colour mismatch along the flow (0..255) at which the blend falls to e^-1/2; 0 ignores colour. */
   colourSigma: number;
+  /**
+   * Colour change in place (0..255) at which the blend falls to e^-1/2; 0 turns this off. Where the picture moves
+   * the flow is least sure (motion edges, occlusions), so moving areas keep more of the current frame.
+   */
+  motionSigma: number;
 }
 
 const LUT_SIZE = 1024;
@@ -28,6 +32,8 @@ export interface StepTables {
   depthScale: number;
   colour: Float32Array;
   colourScale: number;
+  /** Weight by in-place colour change 0..255 (all 1 when off). */
+  motion: Float32Array;
   memory: number;
 }
 
@@ -46,44 +52,100 @@ export function stepTables(p: TrajectoryParams): StepTables {
   // colourSigma 0 keeps only the trust test: every mismatch below NO_MATCH weighs 1.
   const c = p.colourSigma > 0 ? gaussianTable(p.colourSigma) : { table: new Float32Array(LUT_SIZE + 1).fill(1), scale: LUT_SIZE / NO_MATCH };
   c.table[LUT_SIZE] = 0;
-  return { depth: d.table, depthScale: d.scale, colour: c.table, colourScale: c.scale, memory: Math.min(1, Math.max(0, p.memory)) };
+  const motion = new Float32Array(256).fill(1);
+  if (p.motionSigma > 0) for (let k = 0; k < 256; k++) motion[k] = Math.exp((-k * k) / (2 * p.motionSigma * p.motionSigma));
+  return { depth: d.table, depthScale: d.scale, colour: c.table, colourScale: c.scale, motion, memory: Math.min(1, Math.max(0, p.memory)) };
+}
+
+/** Where each depth pixel reads its motion: the nearest pixel of the (possibly smaller) motion planes. */
+export interface MotionGrid {
+  /** Motion-plane index of every depth pixel. */
+  index: Int32Array;
+  /** Depth pixels per motion pixel, across and down: flow vectors are scaled by these. */
+  sx: number;
+  sy: number;
+}
+
+export function motionGrid(w: number, h: number, wm: number, hm: number): MotionGrid {
+  const index = new Int32Array(w * h);
+  for (let y = 0, i = 0; y < h; y++) {
+    const my = Math.min(hm - 1, Math.floor(((y + 0.5) * hm) / h));
+    for (let x = 0; x < w; x++, i++) index[i] = my * wm + Math.min(wm - 1, Math.floor(((x + 0.5) * wm) / w));
+  }
+  return { index, sx: w / wm, sy: h / hm };
 }
 
 /**
- * out = z + a·(warp(state) − z) with a = memory · colour weight · depth weight per pixel. `flow` maps pixels of the
- * current frame to the frame `state` belongs to (undefined: same position); `mismatch` is the colour mismatch along
- * it (NO_MATCH = untrusted). `scratch` (w·h) receives the warped state. Returns out.
+ * out = z + a·(state carried along the flow − z) with a = memory · colour weight · depth weight per pixel. `flow`
+ * (on `grid`) maps pixels of the current frame to the frame `state` belongs to; `mismatch` is the colour mismatch
+ * along it (NO_MATCH = untrusted). `still` is the colour change at the same position: where it is the better
+ * match, the state is read in place instead (flow on dark or flat pictures is noise, yet nothing moved there).
+ * Without flow, state is read in place and `mismatch` is per depth pixel.
  */
 export function trajectoryStep(
   state: Float32Array,
   flow: Flow | undefined,
+  grid: MotionGrid | undefined,
   mismatch: Float32Array | undefined,
+  still: Float32Array | undefined,
   z: Float32Array,
   w: number,
   h: number,
   t: StepTables,
   out: Float32Array,
-  scratch: Float32Array,
 ): Float32Array {
-  const n = w * h;
-  const carried = flow ? warpBilinear(state, w, h, flow.u, flow.v, scratch) : state;
-  const { depth, depthScale, colour, colourScale, memory } = t;
-  for (let i = 0; i < n; i++) {
-    const c = carried[i];
-    const v = z[i];
-    const diff = c - v;
-    const kd = ((diff < 0 ? -diff : diff) * depthScale) | 0;
-    if (kd >= LUT_SIZE) {
-      out[i] = v;
-      continue;
+  const { depth, depthScale, colour, colourScale, memory, motion } = t;
+  const xMax = w - 1;
+  const yMax = h - 1;
+  const u = flow?.u;
+  const v = flow?.v;
+  const index = grid?.index;
+  const sx = grid?.sx ?? 1;
+  const sy = grid?.sy ?? 1;
+  for (let y = 0, i = 0; y < h; y++) {
+    for (let x = 0; x < w; x++, i++) {
+      const mi = index ? index[i] : i;
+      let m = mismatch ? mismatch[mi] : 0;
+      let c: number;
+      if (still && still[mi] < m) {
+        m = still[mi];
+        c = state[i];
+      } else if (u && v) {
+        let px = x + u[mi] * sx;
+        let py = y + v[mi] * sy;
+        px = px < 0 ? 0 : px > xMax ? xMax : px;
+        py = py < 0 ? 0 : py > yMax ? yMax : py;
+        const x0 = px | 0;
+        const y0 = py | 0;
+        const fx = px - x0;
+        const fy = py - y0;
+        const x1 = x0 < xMax ? x0 + 1 : x0;
+        const r0 = y0 * w;
+        const r1 = (y0 < yMax ? y0 + 1 : y0) * w;
+        const top = state[r0 + x0] + fx * (state[r0 + x1] - state[r0 + x0]);
+        const bottom = state[r1 + x0] + fx * (state[r1 + x1] - state[r1 + x0]);
+        c = top + fy * (bottom - top);
+      } else {
+        c = state[i];
+      }
+      const zv = z[i];
+      const diff = c - zv;
+      const kd = ((diff < 0 ? -diff : diff) * depthScale) | 0;
+      if (kd >= LUT_SIZE) {
+        out[i] = zv;
+        continue;
+      }
+      let a = memory * depth[kd];
+      if (still) {
+        const ch = still[mi];
+        a *= motion[ch < 255 ? ch | 0 : 255];
+      }
+      if (mismatch) {
+        const kc = m >= NO_MATCH ? LUT_SIZE : (m * colourScale) | 0;
+        a *= colour[kc < LUT_SIZE ? kc : LUT_SIZE];
+      }
+      out[i] = zv + a * diff;
     }
-    let a = memory * depth[kd];
-    if (mismatch) {
-      const m = mismatch[i];
-      const kc = m >= NO_MATCH ? LUT_SIZE : (m * colourScale) | 0;
-      a *= colour[kc < LUT_SIZE ? kc : LUT_SIZE];
-    }
-    out[i] = v + a * diff;
   }
   return out;
 }
