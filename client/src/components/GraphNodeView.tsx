@@ -7,6 +7,7 @@ import { askText } from '../store/dialog-actions.ts';
 import { renameNode } from '../store/node-actions.ts';
 import { ModelMissing } from './ModelMissing.tsx';
 import { NodeBadge } from './NodeBadge.tsx';
+import { NodeFigures } from './NodeFigures.tsx';
 import { ParamsForm } from './ParamsForm.tsx';
 import { PortRow } from './PortRow.tsx';
 
@@ -41,6 +42,7 @@ function GraphNodeViewInner({ id, data, selected }: NodeProps<FlowNode>) {
         </div>
       )}
       {desc && <ModelMissing node={node} schema={desc.params} />}
+      <NodeFigures nodeId={id} />
       {desc && <ParamsForm node={node} schema={desc.params} problems={problems} />}
       {nodeProblems.map((p, i) => (
         <div key={i} className="graph-node__problem" data-testid={`node-problem-${id}`}>

@@ -67,6 +67,8 @@ export interface EditorState {
   /** Every run the server knows, newest first: the Runs panel (history survives reloads and restarts). */
   runList: RunListing[];
   activeRunId: string | null;
+  /** Figures each node reported at the end of its last run (agreement, flicker before/after), kept across edits. */
+  nodeStats: Record<string, { stats: Record<string, number>; runId: string }>;
   /** Problems reported by the server (or re-checked locally), shown next to nodes and fields. */
   problems: GraphProblem[];
   /** Preview errors per node, shown on the node. */
@@ -102,6 +104,7 @@ export const initialState: EditorState = {
   runs: {},
   runList: [],
   activeRunId: null,
+  nodeStats: {},
   problems: [],
   nodeErrors: {},
   preview: { input: null, frame: 0, fit: 'fit', compare: false, compareMode: 'split', compareA: null, compareB: null, runStart: null, runEnd: null },

@@ -129,12 +129,15 @@ function upsertListing(run: RunListing): void {
 /** Applies one message from `/api/events`. */
 export function onServerMessage(m: ServerMessage): void {
   switch (m.kind) {
-    case 'run':
+    case 'run': {
       withRun(m.runId, (v) => applyRunEvent(v, m.event));
+      const ev = m.event;
+      if (ev.type === 'node-done' && Object.keys(ev.stats).length) update((d) => void (d.nodeStats[ev.nodeId] = { stats: ev.stats, runId: ev.runId }));
       if (m.event.type === 'run-error' && m.event.code !== 'ANELO_E030_CANCELLED' && m.runId === getState().activeRunId) {
         reportCoded(m.event.code, m.event.message);
       }
       return;
+    }
     case 'run-state':
       withRun(m.run.id, (v) => applyRunStatus(v, m.run));
       upsertListing(m.run);

@@ -1,0 +1,68 @@
+/**
+ * Compare: A and B preselected and labelled, truly side by side (or split), the agreement figures (AbsRel, δ1) of
+ * the Compare depth node shown after a run, on the compare panel and on the node.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLIP, startE2E, type E2E } from './harness.ts';
+import { openEditor, openPreset } from './editor-page.ts';
+
+let e: E2E;
+beforeAll(async () => {
+  e = await startE2E({ viewport: { width: 1600, height: 1000 } });
+  await openEditor(e.page, e.url);
+  await e.page.getByTestId('media-select').selectOption(CLIP);
+  await e.page.getByTestId('media-info').filter({ hasText: '176×144' }).waitFor();
+});
+afterAll(async () => {
+  await e?.close();
+});
+
+async function runFrames(end: number): Promise<void> {
+  const { page } = e;
+  await page.getByTestId('run-start').fill('0');
+  await page.getByTestId('run-end').fill(String(end));
+  const [res] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/runs') && r.request().method() === 'POST'), page.getByTestId('run').click()]);
+  const { runId } = await res.json();
+  await expect.poll(() => page.getByTestId(`run-item-${runId}`).getAttribute('data-state'), { timeout: 90_000 }).toBe('done');
+}
+
+describe('compare', () => {
+  it('preselects two depth nodes as A and B, labels them, and shows them truly side by side', async () => {
+    const { page } = e;
+    await openPreset(page, 'compare-midas-vs-depth-anything', 'midas');
+    await page.getByTestId('model-use-installed-midas').click();
+    await page.getByTestId('model-use-installed-depthAnything').click();
+    await page.getByTestId('compare-toggle').check();
+    const a = await page.getByTestId('compare-a').inputValue();
+    const b = await page.getByTestId('compare-b').inputValue();
+    expect([a, b].sort()).toEqual(['depthAnything', 'midas']);
+
+    await page.getByTestId('compare-mode-side').click();
+    await page.locator('img[data-testid=preview-image-a]:not(.is-stale)').waitFor();
+    await page.locator('img[data-testid=preview-image-b]:not(.is-stale)').waitFor();
+    const boxA = (await page.getByTestId('preview-image-a').boundingBox())!;
+    const boxB = (await page.getByTestId('preview-image-b').boundingBox())!;
+    expect(boxA.x + boxA.width).toBeLessThanOrEqual(boxB.x + 1);
+    expect(Math.abs(boxA.y - boxB.y)).toBeLessThan(2);
+    const labels = await page.locator('.compare__side .preview__label').allTextContents();
+    expect(labels).toEqual([`A · test model`, `B · test model`]);
+    expect(await page.getByTestId('compare-figures').textContent()).toMatch(/Run the graph to get the agreement figures/);
+
+    await page.getByTestId('compare-mode-split').click();
+    expect(await page.getByTestId('compare-label-a').textContent()).toBe('A · test model');
+    expect(await page.getByTestId('compare-label-b').textContent()).toBe('B · test model');
+  });
+
+  it('shows the agreement figures (AbsRel, δ1) of A and B after a run', async () => {
+    const { page } = e;
+    await page.getByTestId('compare-mode-side').click();
+    await runFrames(16);
+    const figures = page.getByTestId('compare-figures-values');
+    await figures.waitFor();
+    // The same model on both sides: they agree exactly.
+    expect(await figures.textContent()).toMatch(/AbsRel 0\.000.*δ1 1\.00/);
+    expect(await page.getByTestId('node-figures-compare').textContent()).toMatch(/AbsRel 0\.000.*δ1 1\.00/);
+    await e.shot('compare-side-by-side');
+    await page.getByTestId('compare-toggle').uncheck();
+  });
+});
