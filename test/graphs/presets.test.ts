@@ -24,12 +24,13 @@ describe('built-in presets (golden)', () => {
     });
   }
 
-  it('default.json wires decode → depth → scenes → smooth → refine → warp → encode with the documented ids', async () => {
+  it('default.json wires decode → depth → scenes, flow → smooth → refine → warp → encode with the documented ids', async () => {
     const g = loadGraph(JSON.parse(await fs.readFile(path.join(dir, 'default.json'), 'utf8')));
-    expect(g.nodes.map((n) => `${n.id}:${n.type}`)).toEqual(['decode:decode', 'depth:depth', 'scenes:scene-detect', 'smooth:temporal-smooth', 'refine:edge-refine', 'warp:stereo-warp', 'encode:encode']);
+    expect(g.nodes.map((n) => `${n.id}:${n.type}`)).toEqual(['decode:decode', 'depth:depth', 'scenes:scene-detect', 'flow:optical-flow', 'smooth:temporal-smooth', 'refine:edge-refine', 'warp:stereo-warp', 'encode:encode']);
     expect(g.nodes.find((n) => n.id === 'depth')!.params.model).toBe('depth-anything-v2-small');
     const into = (id: string) => g.edges.filter((e) => e.target === id).map((e) => `${e.source}.${e.sourcePort}>${e.targetPort}`).sort();
-    expect(into('smooth')).toEqual(['decode.frames>frames', 'depth.depth>depth', 'scenes.cuts>cuts']);
+    expect(into('smooth')).toEqual(['depth.depth>depth', 'flow.motion>motion', 'scenes.cuts>cuts']);
+    expect(into('flow')).toEqual(['decode.frames>frames', 'depth.depth>depth']);
     expect(into('warp')).toEqual(['decode.frames>frames', 'refine.depth>depth']);
   });
 });
