@@ -132,12 +132,28 @@ export class DiskTier {
   }
 }
 
+/** fs.readFile stops at 2 GiB; a chunk of big frames can be larger, so read in pieces into one buffer. */
+const READ_PIECE = 2 ** 30;
+
 async function readIfExists(file: string): Promise<Buffer | undefined> {
+  let fh: fs.FileHandle;
   try {
-    return await fs.readFile(file);
+    fh = await fs.open(file, 'r');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
+  }
+  try {
+    const { size } = await fh.stat();
+    const out = Buffer.allocUnsafe(size);
+    for (let off = 0; off < size; ) {
+      const { bytesRead } = await fh.read(out, off, Math.min(READ_PIECE, size - off), off);
+      if (bytesRead === 0) return out.subarray(0, off);
+      off += bytesRead;
+    }
+    return out;
+  } finally {
+    await fh.close();
   }
 }
 
