@@ -198,6 +198,28 @@ describe('disk tier', () => {
   });
 });
 
+describe('cache trouble', () => {
+  it('a cache entry that cannot be read is a miss and one warning for the whole run, never a failure', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'anelo-cache-'));
+    await executor(new ChunkCache({ diskDir: dir })).run(chain(), { targets: ['src'] });
+    // Every blob becomes a folder: each read fails with EISDIR.
+    for (const sub of await fs.readdir(path.join(dir, 'cas'))) {
+      for (const f of await fs.readdir(path.join(dir, 'cas', sub))) {
+        const file = path.join(dir, 'cas', sub, f);
+        await fs.rm(file);
+        await fs.mkdir(file);
+      }
+    }
+    resetCounts();
+    const events: ExecutorEvent[] = [];
+    const report = await executor(new ChunkCache({ diskDir: dir })).run(chain(), { targets: ['blur'], onEvent: (e) => events.push(e) });
+    expect(computed).toEqual({ ramp: 64, quantize: 64, tblur: 64 });
+    expect(report.warnings).toHaveLength(1);
+    expect(report.warnings[0]).toMatch(/^ANELO_E037_CACHE_TROUBLE: cache read failed/);
+    expect(events.filter((e) => e.type === 'run-warning')).toHaveLength(1);
+  });
+});
+
 describe('disk budget', () => {
   it('prunes least recently used blobs down to the budget, keeping what was just read', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'anelo-cache-'));
