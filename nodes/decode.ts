@@ -84,7 +84,10 @@ export const decodeNode = defineNode({
       signal: ctx.signal,
       deinterlace: ctx.params.deinterlace,
       // Damage ffmpeg concealed shows in the report as decode errors per frame instead of passing silently.
-      onDecodeErrors: (n) => ctx.stat('decodeErrors', n / Math.max(1, ctx.end - ctx.start), ctx.end - ctx.start),
+      onDecodeErrors: (n) => {
+        ctx.stat('decodeErrors', n / Math.max(1, ctx.end - ctx.start), ctx.end - ctx.start);
+        if (n > 0) ctx.warn?.(`ffmpeg reported ${n} decode error(s) in frames ${ctx.start}..${ctx.end - 1} of ${ctx.params.path}: the file is damaged and those frames may show artefacts`);
+      },
     });
     for await (const f of reader) {
       frames.push(f);

@@ -21,6 +21,7 @@ export const ERROR_CATALOGUE = {
   ANELO_E035_NO_SUCH_ROUTE: 'No such API route',
   ANELO_E036_WORKER_DIED: 'A worker thread stopped',
   ANELO_E037_CACHE_TROUBLE: 'The cache could not be read or written',
+  ANELO_E038_NODE_WARNING: 'A node worked around a problem in its input',
   ANELO_E040_MODEL_MISSING: 'Model file not found',
   ANELO_E041_MODEL_UNKNOWN: 'Unknown model',
   ANELO_E042_MODEL_MANIFEST: 'Model manifest does not match the model',

@@ -253,6 +253,8 @@ export interface RunContext<P> {
   progress(framesDone: number): void;
   /** Adds to the node's run statistics (e.g. a flicker figure); numbers are averaged per frame by the executor. */
   stat(name: string, value: number, frames?: number): void;
+  /** Something the user should know that did not stop the node (damaged input): a report warning, once per node and run. */
+  warn?(message: string): void;
 }
 
 /** Context for a sink (encode): pulls its input stream chunk by chunk and writes a file. */

@@ -132,11 +132,12 @@ export class RunSession {
     if (this.signal.aborted) throw this.failure ?? new AneloError('ANELO_E030_CANCELLED', 'run cancelled', { nodeId });
   }
 
-  /** A warning for the report and the event stream, once per session per kind. */
+  /** A warning for the report and the event stream, once per session per kind (and node). */
   warn(code: ErrorCode, message: string, nodeId?: string): void {
-    if (this.warned.has(code)) return;
-    this.warned.add(code);
-    this.warnings.push(`${code}: ${message}`);
+    const kind = `${code}/${nodeId ?? ''}`;
+    if (this.warned.has(kind)) return;
+    this.warned.add(kind);
+    this.warnings.push(`${code}${nodeId ? ` (node ${nodeId})` : ''}: ${message}`);
     this.o.emit({ type: 'run-warning', runId: this.runId, code, message, nodeId });
   }
 
@@ -354,6 +355,7 @@ export class RunSession {
       signal: this.signal,
       progress: (done) => tally.partialProgress(`${seq}`, done),
       stat: (name, value, frames = 1) => tally.stat(name, value, frames),
+      warn: (message) => this.warn('ANELO_E038_NODE_WARNING', message, node.id),
     });
   }
 
@@ -389,6 +391,7 @@ export class RunSession {
       }),
     );
     for (const r of results) for (const [name, value, frames] of r.stats) tally.stat(name, value, frames);
+    for (const r of results) for (const message of r.warnings) this.warn('ANELO_E038_NODE_WARNING', message, node.id);
     const outputs: Record<string, Chunk> = {};
     for (const port of Object.keys(results[0].outputs)) outputs[port] = concatChunks(results.map((r) => r.outputs[port]));
     return outputs;

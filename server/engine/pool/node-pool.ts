@@ -44,7 +44,7 @@ export class NodePool {
     });
   }
 
-  async runNode(req: PoolRunRequest): Promise<{ outputs: Record<string, Chunk>; stats: [string, number, number][] }> {
+  async runNode(req: PoolRunRequest): Promise<{ outputs: Record<string, Chunk>; stats: [string, number, number][]; warnings: string[] }> {
     const { signal, onProgress, definitionsModule, ...rest } = req;
     if (signal.aborted) throw cancelled(req.nodeId);
     const channel = new MessageChannel();
@@ -65,7 +65,7 @@ export class NodePool {
       channel.port1.close();
     }
     if (!result.ok) throw new AneloError(result.error.code as ErrorCode, result.error.message, result.error.where);
-    return { outputs: result.outputs, stats: result.stats };
+    return { outputs: result.outputs, stats: result.stats, warnings: result.warnings };
   }
 
   async digest(chunk: Chunk, signal?: AbortSignal): Promise<string> {

@@ -24,7 +24,7 @@ export interface RunNodeTask {
 }
 
 export type RunNodeResult =
-  | { ok: true; outputs: Record<string, Chunk>; stats: [string, number, number][] }
+  | { ok: true; outputs: Record<string, Chunk>; stats: [string, number, number][]; warnings: string[] }
   | { ok: false; error: { code: string; message: string; where: Record<string, unknown> } };
 
 const modules = new Map<string, Promise<readonly AnyNodeDefinition[]>>();
@@ -40,6 +40,7 @@ function definitions(url: string): Promise<readonly AnyNodeDefinition[]> {
 
 export async function runNode(task: RunNodeTask): Promise<RunNodeResult> {
   const stats: [string, number, number][] = [];
+  const warnings: string[] = [];
   try {
     const def = (await definitions(task.definitionsModule)).find((d) => d.type === task.type);
     if (!def?.run) throw new Error(`node type "${task.type}" cannot run in a worker`);
@@ -57,10 +58,11 @@ export async function runNode(task: RunNodeTask): Promise<RunNodeResult> {
       signal,
       progress: (done) => task.progress.postMessage({ done }),
       stat: (name, value, frames = 1) => void stats.push([name, value, frames]),
+      warn: (message) => void warnings.push(message),
     });
     const shared: Record<string, Chunk> = {};
     for (const [port, chunk] of Object.entries(outputs)) shared[port] = toShared(chunk);
-    return { ok: true, outputs: shared, stats };
+    return { ok: true, outputs: shared, stats, warnings };
   } catch (e) {
     const err = toAneloError(e, { nodeId: task.nodeId });
     return { ok: false, error: { code: err.code, message: err.message, where: { ...err.where } } };

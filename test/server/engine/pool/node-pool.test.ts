@@ -71,6 +71,19 @@ describe('worker pool', () => {
     }
   });
 
+  it('a node warning from a worker reaches the report and the events once per node, however many chunks warned', async () => {
+    const ex = executor(2);
+    const events: ExecutorEvent[] = [];
+    try {
+      const report = await ex.run(graph({ mode: 'warn', at: 0 }), { targets: ['bad'], onEvent: (e) => events.push(e) });
+      expect(report.warnings).toHaveLength(1);
+      expect(report.warnings[0]).toMatch(/^ANELO_E038_NODE_WARNING \(node bad\): frames \d+\.\.\d+ look damaged$/);
+      expect(events.filter((e) => e.type === 'run-warning')).toEqual([expect.objectContaining({ nodeId: 'bad', code: 'ANELO_E038_NODE_WARNING' })]);
+    } finally {
+      await ex.close();
+    }
+  });
+
   it('a worker thread that dies fails the run with a coded error naming the node, and the pool goes on', async () => {
     const ex = executor(2);
     try {

@@ -70,6 +70,7 @@ const pfail = defineNode({
   threads: 'pool',
   info: async (ctx) => ({ frames: ctx.inputs.frames! }),
   async run(ctx) {
+    if (ctx.params.mode === 'warn') ctx.warn?.(`frames ${ctx.start}..${ctx.end - 1} look damaged`);
     if (ctx.start <= ctx.params.at && ctx.params.at < ctx.end) {
       if (ctx.params.mode === 'throw') throw new Error('bad pixels');
       if (ctx.params.mode === 'exit') process.exit(3);
