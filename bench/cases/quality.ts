@@ -1,10 +1,19 @@
 /**
- * Quality: (a) flicker of raw vs smoothed depth on each shared clip (temporal-smooth's own flickerIn/flickerOut,
- * see nodes/lib/flicker.ts); (b) Middlebury Cones: the right view synthesised from left.png with GT disparity and
+ * Quality: (a) the temporal figures of raw vs smoothed depth on each shared clip (nodes/lib/temporal-figures.ts,
+ * measured along an independent full-resolution colour flow; default, documentary and action presets), frames after
+ * cuts independent of the previous scene, redwood AbsRel raw vs smoothed, and the cost of flow + smoothing at
+ * 518x292; (b) Middlebury Cones: the right view synthesised from left.png with GT disparity and
  * with model depth aligned to it, against right.png, inside and outside nonocc-mask.png; (c) ../shared/rgbd: AbsRel
  * and δ1 of model depth after scale-and-shift alignment in disparity space. Each part fails on its own.
  */
+import type { DepthChunk } from '../../nodes/core/types.ts';
+import { opticalFlowNode } from '../../nodes/optical-flow.ts';
+import { temporalSmoothNode } from '../../nodes/temporal-smooth.ts';
 import { resizeBilinear } from '../../nodes/lib/bilinear-resize.ts';
+import { depthStats } from '../../nodes/lib/depth-stats.ts';
+import { roundToFloat16 } from '../../nodes/lib/float16.ts';
+import { FIGURE_NAMES } from '../../nodes/lib/temporal-figures.ts';
+import { runNode, withDefaults } from '../../test/nodes/fake-run-context.ts';
 import { warpWithDisparity } from '../../nodes/lib/dibr.ts';
 import { readPfm, readPngGray, readPngRgb } from '../../test/helpers/image-io.ts';
 import { sharedPath } from '../../test/helpers/shared-data.ts';
@@ -12,10 +21,9 @@ import { applyScaleShift, fitScaleShift } from '../lib/align.ts';
 import type { BenchModel } from '../lib/bench-models.ts';
 import type { BenchContext } from '../lib/context.ts';
 import { figure, type CaseResult, type Figure } from '../lib/figures.ts';
-import { defaultGraph } from '../lib/graphs.ts';
 import { maskedPsnr, maskedSsim } from '../lib/image-metrics.ts';
 import { rgbdGroups } from '../lib/rgbd-samples.ts';
-import { freshExecutor, runGraph } from '../lib/run-graph.ts';
+import { prepareClip, smoothClip, smoothingCost, type PreparedClip } from './flicker-figures.ts';
 
 /** Model disparity (near = larger) at the image's own size, as the depth stage gives it, upsampled bilinearly. */
 async function modelDisparity(ctx: BenchContext, model: BenchModel, rgb: Uint8Array, w: number, h: number): Promise<Float32Array> {
@@ -23,21 +31,103 @@ async function modelDisparity(ctx: BenchContext, model: BenchModel, rgb: Uint8Ar
   return resizeBilinear(r.frames[0], r.width, r.height, w, h);
 }
 
-const changeText = (r: number): string => (r <= 1 ? `${(100 * (1 - r)).toFixed(0)} % lower` : `${(100 * (r - 1)).toFixed(0)} % higher`);
+/** The documentary and action presets of docs/nodes.md. */
+export const SMOOTH_PRESETS: Record<string, Record<string, unknown>> = {
+  default: {},
+  documentary: { strength: 0.7, radius: 8, normalisation: 0.5 },
+  action: { strength: 1, radius: 24, motionSigma: 10 },
+};
+
+/** Frames of a clip the temporal figures use: bbb-60s only to 240 (title card, black, fade-in, first shot). */
+const figureFrames = (ctx: BenchContext, clip: string): number => (clip.startsWith('bbb-60s') ? Math.min(241, ctx.sizes.flickerFrames || 241) : ctx.sizes.flickerFrames);
+
+/**
+ * Frames just after each cut are identical whatever the previous scene holds: the frames before the cut are
+ * replaced by another scene (inverted colours and depth) and frames [cut, cut + 8) compared byte for byte.
+ */
+async function cutsHold(prep: PreparedClip): Promise<{ cuts: number[]; identical: boolean }> {
+  const n = prep.depth.frames.length;
+  const cuts: number[] = [];
+  prep.cuts.flags.forEach((f, i) => f === 1 && i > 0 && cuts.push(i));
+  let identical = true;
+  const win = temporalSmoothNode.window!(withDefaults(temporalSmoothNode)).before;
+  for (const c of cuts) {
+    const end = Math.min(n, c + 8);
+    const frames = { ...prep.frames, frames: prep.frames.frames.map((f, i) => (i < c ? f.map((v) => 255 - v) : f)) };
+    const depthFrames = prep.depth.frames.map((f, i) => (i < c ? f.map((v) => 1 - v) : f));
+    const depth = { ...prep.depth, frames: depthFrames, stats: depthFrames.map((f) => depthStats(f)) };
+    const a = Math.max(0, c - win - 1);
+    const b = Math.min(n, end + win);
+    const motion = (await runNode(opticalFlowNode, {}, { frames, depth }, a, b)).result.motion as DepthChunk;
+    const fullMotion = { ...prep.motion, frames: prep.motion.frames.slice(a, b), stats: prep.motion.stats.slice(a, b), start: a };
+    const mine = (await runNode(temporalSmoothNode, {}, { depth: prep.depth, motion: fullMotion, cuts: prep.cuts }, c, end)).result.depth as DepthChunk;
+    const other = (await runNode(temporalSmoothNode, {}, { depth, motion, cuts: prep.cuts }, c, end)).result.depth as DepthChunk;
+    for (let k = 0; k < mine.frames.length; k++) if (!Buffer.from(mine.frames[k].buffer).equals(Buffer.from(other.frames[k].buffer))) identical = false;
+  }
+  return { cuts, identical };
+}
 
 async function flickerPart(ctx: BenchContext): Promise<{ figures: Figure[]; details: unknown }> {
   const figures: Figure[] = [];
   const rows: Record<string, unknown> = {};
+  let costClip: PreparedClip | undefined;
   for (const clip of ctx.sizes.flickerClips) {
-    ctx.log(`quality: flicker on ${clip} (${ctx.sizes.flickerFrames || 'all'} frames)`);
-    const report = await runGraph(ctx, freshExecutor(ctx, { disk: false }), defaultGraph(ctx.clipOverrides(clip, ctx.sizes.flickerFrames)), { targets: ['smooth'] });
-    const s = report.nodes.smooth.stats;
-    const short = clip.replace(/\.mp4$/, '');
-    figures.push(figure(`flicker raw · ${short}`, s.flickerIn ?? null, { digits: 4 }));
-    figures.push(figure(`flicker smoothed · ${short}`, s.flickerOut ?? null, { digits: 4, note: s.flickerIn ? changeText(s.flickerOut / s.flickerIn) : undefined }));
-    rows[clip] = { frames: report.frames.end - report.frames.start, flickerIn: s.flickerIn, flickerOut: s.flickerOut };
+    const frames = figureFrames(ctx, clip);
+    ctx.log(`quality: temporal figures on ${clip} (${frames || 'all'} frames)`);
+    const prep = await prepareClip(ctx, clip, frames);
+    if (clip.startsWith('bikes')) costClip = prep;
+    const row: Record<string, unknown> = { frames: prep.depth.frames.length, depthSize: `${prep.depth.width}x${prep.depth.height}`, raw: prep.raw, flowMsPerFrame: prep.flowMs };
+    for (const [preset, params] of Object.entries(SMOOTH_PRESETS)) {
+      const r = await smoothClip(prep, params);
+      const ratios = Object.fromEntries(FIGURE_NAMES.map((k) => [k, r.figures[k] / prep.raw[k]]));
+      row[preset] = { figures: r.figures, ratios, smoothMsPerFrame: r.ms };
+      if (preset !== 'default') continue;
+      const at = (k: (typeof FIGURE_NAMES)[number], target: number): Figure =>
+        figure(`${k} smoothed/raw · ${prep.name}`, ratios[k], { digits: 2, target: { op: '<=', value: target }, note: `${prep.raw[k].toFixed(4)} → ${r.figures[k].toFixed(4)}` });
+      figures.push(at('warpError', 0.5), at('warpErrorAligned', 0.5), at('flicker', 0.4));
+      const motion = figure(`motion smoothed/raw · ${prep.name}`, ratios.motion, { digits: 2, note: `target 0.85–1.15; ${prep.raw.motion.toFixed(4)} → ${r.figures.motion.toFixed(4)}` });
+      motion.target = { op: '>=', value: 0.85 };
+      motion.met = motion.value !== null && motion.value >= 0.85 && motion.value <= 1.15;
+      figures.push(motion);
+    }
+    if (clip.startsWith('bikes') || clip.startsWith('bbb-60s')) {
+      const held = await cutsHold(prep);
+      row.cuts = held;
+      figures.push(figure(`frames after cuts independent of the previous scene · ${prep.name}`, held.identical ? 1 : 0, { digits: 0, target: { op: '==', value: 1 }, note: `cuts at ${held.cuts.join(', ')}` }));
+    }
+    rows[clip] = row;
+  }
+  if (costClip) {
+    ctx.log('quality: smoothing cost at 518x292');
+    const cost = await smoothingCost(costClip, 518, 292, Math.min(48, costClip.depth.frames.length), 2);
+    rows.cost518x292 = cost;
+    figures.push(figure('optical-flow + temporal-smooth, CPU ms/frame at 518x292 (one thread)', cost.flowMs + cost.smoothMs, { digits: 1, unit: 'ms', target: { op: '<=', value: 30 }, note: `flow ${cost.flowMs.toFixed(1)} + smooth ${cost.smoothMs.toFixed(1)}; reference loop ${cost.referenceMs.toFixed(1)} ms (about 10 on an idle core)` }));
   }
   return { figures, details: rows };
+}
+
+/** AbsRel of raw and smoothed depth on the redwood sequence (5 rendered frames, moving camera). */
+async function redwoodPart(ctx: BenchContext, model: BenchModel): Promise<{ figures: Figure[]; details: unknown }> {
+  const group = (await rgbdGroups()).find((g) => g.name === 'redwood');
+  if (!group) return { figures: [], details: {} };
+  const samples = await group.load();
+  const { width: w, height: h } = samples[0];
+  const r = await ctx.services.depth.infer(ctx.depthParams(model), samples.map((s) => s.rgb), w, h);
+  const raw = r.frames.map((f) => roundToFloat16(f));
+  const depth: DepthChunk = { type: 'depth', start: 0, width: r.width, height: r.height, frames: raw, stats: raw.map((f) => depthStats(f)) };
+  const frames = { type: 'frames' as const, start: 0, width: w, height: h, frames: samples.map((s) => s.rgb) };
+  const motion = (await runNode(opticalFlowNode, {}, { frames, depth }, 0, samples.length)).result.motion as DepthChunk;
+  const smoothed = ((await runNode(temporalSmoothNode, {}, { depth, motion }, 0, samples.length)).result.depth as DepthChunk).frames;
+  let before = 0;
+  let after = 0;
+  for (let k = 0; k < samples.length; k++) {
+    before += rgbdMetrics(resizeBilinear(raw[k], r.width, r.height, w, h), samples[k].depth).absRel / samples.length;
+    after += rgbdMetrics(resizeBilinear(smoothed[k], r.width, r.height, w, h), samples[k].depth).absRel / samples.length;
+  }
+  return {
+    figures: [figure('redwood AbsRel smoothed/raw', after / before, { digits: 3, target: { op: '<=', value: 1.01 }, note: `${before.toFixed(4)} → ${after.toFixed(4)}` })],
+    details: { absRelRaw: before, absRelSmoothed: after, frames: samples.length },
+  };
 }
 
 async function stereoPart(ctx: BenchContext, model: BenchModel): Promise<{ figures: Figure[]; details: unknown }> {
@@ -76,7 +166,7 @@ async function stereoPart(ctx: BenchContext, model: BenchModel): Promise<{ figur
 }
 
 /** AbsRel and δ1 of depth from model disparity aligned (scale, shift) to 1/GT depth; predictions capped at the GT's far end. */
-function rgbdMetrics(pred: Float32Array, gtDepth: Float32Array): { absRel: number; delta1: number; pixels: number } {
+export function rgbdMetrics(pred: Float32Array, gtDepth: Float32Array): { absRel: number; delta1: number; pixels: number } {
   const gtDisp = new Float32Array(gtDepth.length);
   let maxDepth = 0;
   for (let i = 0; i < gtDepth.length; i++) {
@@ -139,6 +229,7 @@ export async function qualityCase(ctx: BenchContext): Promise<CaseResult> {
     }
   };
   await part('flicker', () => flickerPart(ctx));
+  await part('redwood', () => redwoodPart(ctx, ctx.model));
   await part('stereo', () => stereoPart(ctx, ctx.model));
   await part('rgbd', () => rgbdPart(ctx, ctx.model));
   if (!ctx.model.real) notes.push('Quality figures come from the 1x1-conv test model: they exercise the harness, not depth quality.');

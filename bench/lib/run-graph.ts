@@ -18,7 +18,7 @@ export async function runGraph(ctx: BenchContext, executor: Executor, graph: Gra
   return executor.run(graph, { outputs, targets: opts.targets, frames: opts.frames });
 }
 
-export const NODE_ORDER = ['decode', 'depth', 'scenes', 'smooth', 'refine', 'warp', 'encode'];
+export const NODE_ORDER = ['decode', 'depth', 'scenes', 'flow', 'smooth', 'refine', 'warp', 'encode'];
 
 /** ms per computed frame of every node that computed something. */
 export function msPerFrame(report: RunReport): Record<string, number> {

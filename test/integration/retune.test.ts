@@ -38,7 +38,7 @@ beforeAll(async () => {
 });
 
 describe.skipIf(!hasShared('media/bikes-cuts.mp4'))('retuning the default graph', () => {
-  it('changing smooth.strength reruns smooth and what follows, never decode, depth or scenes', async () => {
+  it('changing smooth.strength reruns smooth and what follows, never decode, depth, scenes or flow', async () => {
     const cold = await anelo('cold');
     expect(Object.values(cold.nodes).every((n) => n.status === 'ran')).toBe(true);
     expect(cold.nodes.depth.computedFrames).toBeGreaterThanOrEqual(32);
@@ -48,6 +48,7 @@ describe.skipIf(!hasShared('media/bikes-cuts.mp4'))('retuning the default graph'
       decode: 'cached:0',
       depth: 'cached:0',
       scenes: 'cached:0',
+      flow: 'cached:0',
       smooth: 'ran:computed',
       refine: 'ran:computed',
       warp: 'ran:computed',
@@ -68,7 +69,7 @@ describe.skipIf(!hasShared('media/bikes-cuts.mp4'))('retuning the default graph'
     try {
       await executor.run(graph(2), { targets: ['warp'], frames: { start: 20, end: 52 } });
       const retune = await executor.run(graph(3.5), { targets: ['warp'], frames: { start: 20, end: 52 } });
-      expect(status(retune)).toEqual({ decode: 'cached:0', depth: 'cached:0', scenes: 'cached:0', smooth: 'cached:0', refine: 'cached:0', warp: 'ran:computed' });
+      expect(status(retune)).toEqual({ decode: 'cached:0', depth: 'cached:0', scenes: 'cached:0', flow: 'cached:0', smooth: 'cached:0', refine: 'cached:0', warp: 'ran:computed' });
     } finally {
       services.close();
     }
