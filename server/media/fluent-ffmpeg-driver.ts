@@ -11,11 +11,23 @@ import { PassThrough, type Readable } from 'node:stream';
 import { ffmpegPath, ffprobePath } from './ffmpeg-paths.ts';
 import { INPUT_SAFETY_OPTIONS, inputUrl } from './media-allow-list.ts';
 
+/** Running ffmpeg processes: killed when this process exits, so none outlives a forced exit and rewrites a temp file. */
+const live = new Set<ffmpeg.FfmpegCommand>();
+
 let configured = false;
 function configure(): void {
   if (configured) return;
   ffmpeg.setFfmpegPath(ffmpegPath());
   ffmpeg.setFfprobePath(ffprobePath());
+  process.once('exit', () => {
+    for (const cmd of live) {
+      try {
+        cmd.kill('SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+  });
   configured = true;
 }
 
@@ -53,6 +65,7 @@ function track(cmd: ffmpeg.FfmpegCommand, onLine?: (line: string) => void): Ffmp
       /* already gone */
     }
   };
+  live.add(cmd);
   cmd.on('start', () => {
     if (killed) hard();
   });
@@ -64,10 +77,12 @@ function track(cmd: ffmpeg.FfmpegCommand, onLine?: (line: string) => void): Ffmp
     });
     cmd.on('end', () => {
       exited = true;
+      live.delete(cmd);
       resolve();
     });
     cmd.on('error', (err: Error) => {
       exited = true;
+      live.delete(cmd);
       reject(new Error(`${err.message.split('\n')[0]}${tail.length ? `\n${tail.join('\n')}` : ''}`));
     });
   });

@@ -66,7 +66,8 @@ describe.skipIf(!hasShared('media'))('anelo serve stops on SIGTERM', () => {
       const t0 = Date.now();
       child.kill('SIGTERM');
       await exited;
-      expect(Date.now() - t0).toBeLessThan(5_000);
+      const stopMs = Date.now() - t0;
+      expect(stopMs, `stopped after ${stopMs} ms`).toBeLessThan(5_000);
       expect(readdirSync(path.join(dir, 'data', 'outputs'))).toEqual([]);
     } finally {
       child.kill('SIGKILL');
