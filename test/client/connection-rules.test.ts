@@ -15,10 +15,16 @@ describe('connection rules', () => {
     if (!v.ok) expect(v.reason).toBe('Smooth takes depth on "depth", Scene detect gives cuts on "cuts"');
   });
 
-  it('refuses a second edge into a connected input', () => {
+  it('refuses the same edge twice', () => {
     const v = checkConnection(graph, catalogue, { source: 'decode', sourcePort: 'frames', target: 'depth', targetPort: 'frames' });
-    expect(v.ok).toBe(false);
-    if (!v.ok) expect(v.reason).toContain('already connected (from Decode)');
+    expect(v).toEqual({ ok: false, reason: 'Decode already feeds Depth there' });
+  });
+
+  it('accepts a wire into a connected input as replacing the edge there', () => {
+    const node = (id: string, type: string) => ({ id, type, params: {}, position: { x: 0, y: 0 } });
+    const g = { schemaVersion: 1, nodes: [node('d1', 'decode'), node('d2', 'decode'), node('depth', 'depth')], edges: [{ source: 'd1', sourcePort: 'frames', target: 'depth', targetPort: 'frames' }] };
+    const v = checkConnection(g, catalogue, { source: 'd2', sourcePort: 'frames', target: 'depth', targetPort: 'frames' });
+    expect(v).toEqual({ ok: true, replaces: g.edges[0] });
   });
 
   it('refuses an edge that would close a cycle', () => {

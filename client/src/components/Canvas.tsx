@@ -1,14 +1,17 @@
 /** The node graph: React Flow bound to the store's GraphDocument. */
 import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useReactFlow, type NodeTypes } from '@xyflow/react';
-import { useCallback, useEffect } from 'react';
+import { useCallback, useEffect, useRef, type MouseEvent as ReactMouseEvent, type RefObject } from 'react';
 import { useCanvasChanges } from '../hooks/use-canvas-changes.ts';
 import { useCanvasDrop } from '../hooks/use-canvas-drop.ts';
 import { useConnectionRules } from '../hooks/use-connection-rules.ts';
 import { useFlowElements, type FlowNode } from '../hooks/use-flow-elements.ts';
-import { useEditor } from '../store/editor-store.ts';
+import { getState, update, useEditor } from '../store/editor-store.ts';
+import { setSelection } from '../store/graph-actions.ts';
 import { removeElements } from '../store/node-actions.ts';
+import { CanvasMenu } from './CanvasMenu.tsx';
 import { ConnectionRefused } from './ConnectionRefused.tsx';
 import { GraphNodeView } from './GraphNodeView.tsx';
+import { NodeSearch } from './NodeSearch.tsx';
 
 const nodeTypes: NodeTypes = { anelo: GraphNodeView };
 const deleteKeys = ['Delete', 'Backspace'];
@@ -25,6 +28,29 @@ function useFitOnLoad(): void {
   }, [loads, fitView]);
 }
 
+/** Fits the view again when the canvas changes size (window resized, viewer enlarged or dragged), once it settles. */
+function useFitOnResize(ref: RefObject<HTMLDivElement | null>): void {
+  const { fitView } = useReactFlow();
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    let last = { w: el.clientWidth, h: el.clientHeight };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const ro = new ResizeObserver(() => {
+      const now = { w: el.clientWidth, h: el.clientHeight };
+      if (Math.abs(now.w - last.w) < 24 && Math.abs(now.h - last.h) < 24) return;
+      last = now;
+      clearTimeout(timer);
+      timer = setTimeout(() => void fitView(fitOptions), 150);
+    });
+    ro.observe(el);
+    return () => {
+      clearTimeout(timer);
+      ro.disconnect();
+    };
+  }, [ref, fitView]);
+}
+
 export function Canvas() {
   const graph = useEditor((s) => s.graph);
   const catalogue = useEditor((s) => s.catalogue);
@@ -34,14 +60,28 @@ export function Canvas() {
   const { nodes, edges } = useFlowElements(graph, catalogue, selection, measured);
   const rules = useConnectionRules();
   const drop = useCanvasDrop();
+  const ref = useRef<HTMLDivElement>(null);
+  const { screenToFlowPosition } = useReactFlow();
   useFitOnLoad();
+  useFitOnResize(ref);
+
+  const openMenu = useCallback(
+    (e: ReactMouseEvent | MouseEvent, nodeId?: string) => {
+      e.preventDefault();
+      const screen = { x: e.clientX, y: e.clientY };
+      // A right-click on a node outside the selection acts on that node alone, as in file managers.
+      if (nodeId && !getState().selection.nodes.includes(nodeId)) setSelection([nodeId], []);
+      update((s) => void (s.contextMenu = { screen, flow: screenToFlowPosition(screen), nodeId }));
+    },
+    [screenToFlowPosition],
+  );
 
   const onDelete = useCallback(({ nodes: n, edges: e }: { nodes: FlowNode[]; edges: { id: string }[] }) => {
     removeElements(n.map((x) => x.id), e.map((x) => x.id));
   }, []);
 
   return (
-    <div className="canvas" data-testid="canvas" onDragOver={drop.onDragOver} onDrop={drop.onDrop}>
+    <div ref={ref} className="canvas" data-testid="canvas" onDragOver={drop.onDragOver} onDrop={drop.onDrop}>
       <ReactFlow<FlowNode>
         nodes={nodes}
         edges={edges}
@@ -49,6 +89,9 @@ export function Canvas() {
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={rules.onConnect}
+        onConnectStart={rules.onConnectStart}
+        onNodeContextMenu={(e, n) => openMenu(e, n.id)}
+        onPaneContextMenu={(e) => openMenu(e)}
         onConnectEnd={rules.onConnectEnd}
         isValidConnection={rules.isValidConnection}
         onDelete={onDelete}
@@ -71,6 +114,8 @@ export function Canvas() {
         </div>
       )}
       <ConnectionRefused />
+      <NodeSearch />
+      <CanvasMenu />
     </div>
   );
 }

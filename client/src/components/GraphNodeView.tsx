@@ -37,7 +37,7 @@ function GraphNodeViewInner({ id, data, selected }: NodeProps<FlowNode>) {
       {desc && rows > 0 && (
         <div className="graph-node__ports">
           {Array.from({ length: rows }, (_, i) => (
-            <PortRow key={i} input={desc.inputs[i]} output={desc.outputs[i]} />
+            <PortRow key={i} nodeId={id} input={desc.inputs[i]} output={desc.outputs[i]} />
           ))}
         </div>
       )}

@@ -1,9 +1,11 @@
 /**
- * Window-wide keys: Ctrl/Cmd+Z undo, Ctrl/Cmd+Shift+Z and Ctrl+Y redo, Ctrl+S save, Ctrl+Enter render,
- * Ctrl+A select all nodes, ←/→ step the previewed frame (Shift: 10 frames). None of them act while typing in
- * a field, where the field's own keys win; arrows also leave focused form controls (sliders, selects) alone.
+ * Window-wide keys: Ctrl/Cmd+Z undo, Ctrl/Cmd+Shift+Z and Ctrl+Y redo, Ctrl+S save, Ctrl+Enter render, Ctrl+A
+ * select all nodes, Ctrl+C / Ctrl+V / Ctrl+D copy, paste and duplicate nodes, ←/→ step the previewed frame (Shift:
+ * 10 frames). None of them act while typing in a field, where the field's own keys win; arrows also leave focused
+ * form controls (sliders, selects) alone.
  */
 import { useEffect } from 'react';
+import { copySelection, duplicateSelection, paste } from '../store/clipboard-actions.ts';
 import { getState } from '../store/editor-store.ts';
 import { redo, setSelection, undo } from '../store/graph-actions.ts';
 import { inputFrameCount, setPreview } from '../store/media-actions.ts';
@@ -36,6 +38,9 @@ function onCtrlKey(e: KeyboardEvent): boolean {
   else if (k === 's') void savePreset();
   else if (k === 'enter') void startRun();
   else if (k === 'a') setSelection(getState().graph.nodes.map((n) => n.id), []);
+  else if (k === 'c' && !window.getSelection()?.toString()) return copySelection();
+  else if (k === 'v') paste();
+  else if (k === 'd') duplicateSelection();
   else return false;
   return true;
 }

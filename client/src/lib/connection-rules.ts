@@ -1,6 +1,6 @@
 /**
  * Whether the editor accepts a new edge, and if not, a sentence saying why. Same rules as the server's
- * validateGraph: types must overlap, an input takes one edge, and the graph stays acyclic.
+ * validateGraph: types must overlap, an input takes one edge (a new one replaces it), and the graph stays acyclic.
  */
 import type { Catalogue } from '../../../nodes/core/catalogue.ts';
 import type { GraphDocument } from '../../../nodes/core/graph-document.ts';
@@ -13,7 +13,8 @@ export interface ConnectionAttempt {
   targetPort: string;
 }
 
-export type ConnectionVerdict = { ok: true } | { ok: false; reason: string };
+/** `replaces`: the edge now feeding that input, which the new one takes the place of. */
+export type ConnectionVerdict = { ok: true; replaces?: ConnectionAttempt } | { ok: false; reason: string };
 
 function nodeName(graph: GraphDocument, catalogue: Catalogue, id: string): string {
   const n = graph.nodes.find((x) => x.id === id);
@@ -35,13 +36,12 @@ export function checkConnection(graph: GraphDocument, catalogue: Catalogue, c: C
   if (!out.types.some((ty) => inp.types.includes(ty))) {
     return { ok: false, reason: `${t} takes ${inp.types.join(' or ')} on "${c.targetPort}", ${s} gives ${out.types.join(', ')} on "${c.sourcePort}"` };
   }
+  // An input takes one edge: a new wire into a connected input replaces the old one (checked without it).
   const taken = graph.edges.find((e) => e.target === c.target && e.targetPort === c.targetPort);
-  if (taken) {
-    const from = nodeName(graph, catalogue, taken.source);
-    return { ok: false, reason: `${t} input "${c.targetPort}" is already connected (from ${from}); delete that edge first` };
-  }
-  if (wouldCreateCycle(graph, c.source, c.target)) {
+  if (taken && taken.source === c.source && taken.sourcePort === c.sourcePort) return { ok: false, reason: `${s} already feeds ${t} there` };
+  const rest = taken ? { ...graph, edges: graph.edges.filter((e) => e !== taken) } : graph;
+  if (wouldCreateCycle(rest, c.source, c.target)) {
     return { ok: false, reason: `connecting ${s} to ${t} would make a cycle` };
   }
-  return { ok: true };
+  return taken ? { ok: true, replaces: taken } : { ok: true };
 }

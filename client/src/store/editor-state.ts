@@ -43,6 +43,28 @@ export interface DialogSpec {
   danger?: boolean;
 }
 
+/** A wire being dragged from a handle: which ports it may land on. */
+export interface ConnectDrag {
+  kind: 'source' | 'target';
+  nodeId: string;
+  port: string;
+  types: string[];
+}
+
+/** The node search opened by a wire dropped on empty canvas (or the context menu): where, and what it must connect to. */
+export interface NodeSearchSpec {
+  screen: { x: number; y: number };
+  flow: { x: number; y: number };
+  from?: ConnectDrag;
+}
+
+/** A right-click menu on a node or on the empty canvas. */
+export interface ContextMenuSpec {
+  screen: { x: number; y: number };
+  flow: { x: number; y: number };
+  nodeId?: string;
+}
+
 /** How the window is shared between the canvas and the viewer. */
 export interface ViewLayout {
   /** Width of the viewer panel in px when not enlarged. */
@@ -77,6 +99,9 @@ export interface EditorState {
   view: ViewLayout;
   toasts: Toast[];
   dialog: DialogSpec | null;
+  connectDrag: ConnectDrag | null;
+  nodeSearch: NodeSearchSpec | null;
+  contextMenu: ContextMenuSpec | null;
   connectionRefused: string | null;
   /** Shown on the empty canvas, e.g. when no default preset exists. */
   canvasMessage: string | null;
@@ -111,6 +136,9 @@ export const initialState: EditorState = {
   view: { panelWidth: 520, large: false },
   toasts: [],
   dialog: null,
+  connectDrag: null,
+  nodeSearch: null,
+  contextMenu: null,
   connectionRefused: null,
   canvasMessage: null,
   socket: 'connecting',

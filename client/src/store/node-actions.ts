@@ -39,8 +39,10 @@ export function removeElements(nodeIds: string[], edgeIds: string[]): void {
   });
 }
 
-export function connect(edge: GraphEdge): void {
+/** Adds an edge; `replaces` (the edge now feeding that input) goes in the same undo step. */
+export function connect(edge: GraphEdge, replaces?: GraphEdge): void {
   editGraph((g) => {
+    if (replaces) g.edges = g.edges.filter((e) => edgeId(e) !== edgeId(replaces));
     g.edges.push(edge);
   });
 }
