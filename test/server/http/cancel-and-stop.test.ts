@@ -45,6 +45,8 @@ describe.skipIf(!hasShared('media'))('anelo serve stops on SIGTERM', () => {
     const env = { ...process.env, ANELO_DATA_DIR: path.join(dir, 'data'), ANELO_CLIENT_DIR: client, ANELO_CACHE_DIR: path.join(dir, 'cache') };
     const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'anelo.mjs'), 'serve', '--port', '0'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
     try {
       const base = await new Promise<string>((resolve, reject) => {
         let out = '';
@@ -67,8 +69,8 @@ describe.skipIf(!hasShared('media'))('anelo serve stops on SIGTERM', () => {
       child.kill('SIGTERM');
       await exited;
       const stopMs = Date.now() - t0;
-      expect(stopMs, `stopped after ${stopMs} ms`).toBeLessThan(5_000);
-      expect(readdirSync(path.join(dir, 'data', 'outputs'))).toEqual([]);
+      expect(stopMs, `stopped after ${stopMs} ms; stderr: ${stderr}`).toBeLessThan(5_000);
+      expect(readdirSync(path.join(dir, 'data', 'outputs')), `stderr: ${stderr}`).toEqual([]);
     } finally {
       child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
