@@ -52,6 +52,9 @@ describe('the viewer', () => {
     await expect.poll(async () => (await imageBox()).width).toBeGreaterThan(640);
     await e.shot('viewer-stereo-enlarged-1280x720');
     await page.getByTestId('preview-enlarge').click();
+    await expect.poll(async () => (await imageBox()).width).toBeLessThan(640);
+    await page.waitForTimeout(400);
+    await e.shot('viewer-stereo-1280x720');
     await page.setViewportSize({ width: 1600, height: 1000 });
     await e.shot('viewer-stereo-1600x1000');
   });

@@ -15,7 +15,8 @@ import { NodeSearch } from './NodeSearch.tsx';
 
 const nodeTypes: NodeTypes = { anelo: GraphNodeView };
 const deleteKeys = ['Delete', 'Backspace'];
-const fitOptions = { padding: 0.15, maxZoom: 1 };
+// Little padding: at fit zoom every pixel of node text counts.
+const fitOptions = { padding: 0.06, maxZoom: 1 };
 
 /** Fits the view whenever a whole graph is loaded (after React Flow has measured the new nodes). */
 function useFitOnLoad(): void {

@@ -15,6 +15,8 @@ import { clearNodeErrors, setNodeError } from '../store/preview-actions.ts';
 
 /** Frame changes closer together than this count as scrubbing. */
 export const SCRUB_GAP_MS = 250;
+/** Wait before asking again when the server answers E107 (busy with other previews). */
+const BUSY_RETRY_MS = 400;
 /** Width of the frames sent while scrubbing. */
 export const SCRUB_WIDTH = 480;
 
@@ -67,9 +69,12 @@ export function usePreview(nodeId: string | null, input: string | null, frame: n
   const inFlight = useRef<AbortController | null>(null);
   const wanted = useRef<Want | null>(null);
   const alive = useRef(true);
+  const retry = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   const fetchNext = useRef((): void => undefined);
   fetchNext.current = (): void => {
+    clearTimeout(retry.current);
+    retry.current = undefined;
     const w = wanted.current;
     if (!w || inFlight.current) return;
     const key = keyOf(w);
@@ -94,6 +99,11 @@ export function usePreview(nodeId: string | null, input: string | null, frame: n
       })
       .catch((e: unknown) => {
         if (ctrl.signal.aborted || (e as Error).name === 'AbortError' || !alive.current) return;
+        if (e instanceof ApiError && e.code === 'ANELO_E107_SERVER_BUSY') {
+          // The server is computing as many previews as it allows: ask again shortly rather than show an error.
+          retry.current = setTimeout(() => fetchNext.current(), BUSY_RETRY_MS);
+          return;
+        }
         const body: { code: string; message: string; nodeId?: string } = e instanceof ApiError ? e.body : { code: 'ANELO_E099_INTERNAL', message: String((e as Error).message ?? e) };
         const now = wanted.current;
         if (now && sameFrame(now, w)) {
@@ -105,7 +115,7 @@ export function usePreview(nodeId: string | null, input: string | null, frame: n
       })
       .finally(() => {
         if (inFlight.current === ctrl) inFlight.current = null;
-        if (alive.current) fetchNext.current();
+        if (alive.current && retry.current === undefined) fetchNext.current();
       });
   };
 
@@ -129,6 +139,7 @@ export function usePreview(nodeId: string | null, input: string | null, frame: n
     alive.current = true;
     return () => {
       alive.current = false;
+      clearTimeout(retry.current);
       inFlight.current?.abort();
     };
   }, []);
