@@ -63,7 +63,15 @@ async function services(app: FastifyInstance, opts: ServerOptions): Promise<void
   app.decorate('runs', runs);
   app.decorate('eventHub', hub);
 
+  // After each run, temps of other anelo processes that died meanwhile (a CLI killed writing into these folders) go too.
+  const unsubscribe = hub.subscribe((m) => {
+    if (m.kind === 'run-state' && ['done', 'error', 'cancelled'].includes(m.run.state)) {
+      for (const sub of ['outputs', 'uploads', 'presets']) void sweepTemps(path.join(opts.dataDir, sub));
+    }
+  });
+
   app.addHook('onClose', async () => {
+    unsubscribe();
     pulls.close();
     await runs.close();
     local.close();

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { VICTIM, writeHugeFrameClip, writeReferenceFiles } from '../../helpers/bad-media.ts';
 import { hasShared } from '../../helpers/shared-data.ts';
-import { buildTestApp, DECODE_ENCODE, multipart, type TestApp } from './test-app.ts';
+import { buildTestApp, DECODE_ENCODE, multipart, waitForRun, type TestApp } from './test-app.ts';
 
 let t: TestApp | undefined;
 afterEach(async () => {
@@ -116,5 +116,19 @@ describe('a start after kill -9 leaves no temp files and the previous state inta
     await t.close();
     t = undefined;
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.skipIf(!hasShared('media'))('sweeps temps of processes that died while it ran, after each run', async () => {
+    t = await buildTestApp();
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const outputs = path.join(t.dataDir, 'outputs');
+    mkdirSync(outputs, { recursive: true });
+    const stale = `.cli-out.mp4.anelo-${dead}-0123456789.mp4`;
+    writeFileSync(path.join(outputs, stale), 'partial of a killed CLI run');
+    const { runId } = (await t.app.inject({ method: 'POST', url: '/api/runs', payload: { graph: DECODE_ENCODE, input: path.basename(VICTIM) } })).json();
+    expect((await waitForRun(t.app, runId)).state).toBe('done');
+    for (let i = 0; i < 40 && list(outputs).includes(stale); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(list(outputs).filter((n) => n.startsWith('.'))).toEqual([]);
+    expect(list(outputs)).toHaveLength(1);
   });
 });
