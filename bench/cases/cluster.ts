@@ -10,7 +10,10 @@ import { anelo, startWorker, videoFacts, type WorkerProcess } from '../../test/s
 import { hasRedisServer, startRedis } from '../../test/helpers/redis-server.ts';
 import { PROJECT_ROOT } from '../../test/helpers/shared-data.ts';
 import type { BenchContext } from '../lib/context.ts';
+import type { ClusterReport } from '../../server/cluster/merge-reports.ts';
 import { figure, ratio, type CaseResult } from '../lib/figures.ts';
+
+type Report = ClusterReport;
 
 async function timed<T>(f: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const t0 = performance.now();
@@ -33,29 +36,39 @@ export async function clusterCase(ctx: BenchContext): Promise<CaseResult> {
   const local = await timed(() => run(['--output', path.join(dir, 'local.mp4'), '--cache-dir', path.join(dir, 'cache-local'), '--report', path.join(dir, 'local.json')]));
   const redis = await startRedis();
   const workers: WorkerProcess[] = [];
+  /** Two workers, then the same render through them; `shared`: one cache folder for both and the planner. */
+  const clusterRun = async (name: string, shared: boolean): Promise<{ ms: number; report: Report; facts: Awaited<ReturnType<typeof videoFacts>> }> => {
+    await Promise.all(workers.splice(0).map((w) => w.stop('SIGTERM')));
+    const cache = (who: string): string => path.join(dir, shared ? `cache-${name}` : `cache-${name}-${who}`);
+    workers.push(...(await Promise.all([startWorker(redis.url, cache('a')), startWorker(redis.url, cache('b'))])));
+    ctx.log(`cluster: the same render on 2 workers (${shared ? 'one shared cache folder' : 'a cache folder each'})`);
+    const out = path.join(dir, `${name}.mp4`);
+    const report = path.join(dir, `${name}.json`);
+    const t = await timed(() => run(['--output', out, '--cache-dir', cache('plan'), '--report', report, '--cluster', redis.url]));
+    return { ms: t.ms, report: JSON.parse(await fs.readFile(report, 'utf8')) as Report, facts: await videoFacts(out) };
+  };
   try {
-    workers.push(...(await Promise.all([startWorker(redis.url, path.join(dir, 'cache-a')), startWorker(redis.url, path.join(dir, 'cache-b'))])));
-    ctx.log('cluster: the same render on 2 workers');
-    const cluster = await timed(() =>
-      run(['--output', path.join(dir, 'cluster.mp4'), '--cache-dir', path.join(dir, 'cache-plan'), '--report', path.join(dir, 'cluster.json'), '--cluster', redis.url]),
-    );
-    const lr = JSON.parse(await fs.readFile(path.join(dir, 'local.json'), 'utf8'));
-    const cr = JSON.parse(await fs.readFile(path.join(dir, 'cluster.json'), 'utf8'));
-    const [lf, cf] = await Promise.all([videoFacts(path.join(dir, 'local.mp4')), videoFacts(path.join(dir, 'cluster.mp4'))]);
-    if (lf.frames !== cf.frames) throw new Error(`cluster output has ${cf.frames} frames, local ${lf.frames}`);
-    const depth = (r: { nodes: Record<string, { computedFrames: number }> }): number => r.nodes.depth?.computedFrames ?? 0;
+    const own = await clusterRun('cluster', false);
+    const shared = await clusterRun('shared', true);
+    const lr = JSON.parse(await fs.readFile(path.join(dir, 'local.json'), 'utf8')) as Report;
+    const lf = await videoFacts(path.join(dir, 'local.mp4'));
+    for (const c of [own, shared]) if (c.facts.frames !== lf.frames) throw new Error(`cluster output has ${c.facts.frames} frames, local ${lf.frames}`);
+    const depth = (r: Report): number => r.nodes.depth?.computedFrames ?? 0;
+    const cr = own.report;
     return {
       figures: [
         figure('local run, wall', local.ms, { unit: 'ms', digits: 0, note: `${lf.frames} frames` }),
-        figure('cluster run (2 workers), wall', cluster.ms, { unit: 'ms', digits: 0, note: `${cr.cluster.segments.length} segments` }),
-        figure('speedup 2 workers / local', ratio(local.ms, cluster.ms), { note: 'one machine: measures overhead, not scale' }),
+        figure('cluster run (2 workers), wall', own.ms, { unit: 'ms', digits: 0, note: `${cr.cluster.segments.length} segments, a cache folder per worker as on separate machines` }),
+        figure('speedup 2 workers / local', ratio(local.ms, own.ms), { note: 'one machine: measures overhead, not scale' }),
+        figure('speedup 2 workers sharing one cache folder / local', ratio(local.ms, shared.ms), { note: 'workers and planner on one machine, one --cache-dir' }),
         figure('join (concat + mux)', cr.cluster.joinMs, { unit: 'ms', digits: 0 }),
-        figure('join / cluster wall', ratio(cr.cluster.joinMs, cluster.ms)),
+        figure('join / cluster wall', ratio(cr.cluster.joinMs, own.ms)),
         figure('planning (scene cuts)', cr.cluster.planMs, { unit: 'ms', digits: 0 }),
-        figure('depth frames computed, cluster / local', ratio(depth(cr), depth(lr)), { note: 'chunks at segment edges computed by both neighbours' }),
+        figure('depth frames computed, cluster / local', ratio(depth(cr), depth(lr)), { note: 'chunks and windows at segment edges computed by both neighbours' }),
+        figure('depth frames computed, shared cache / local', ratio(depth(shared.report), depth(lr))),
       ],
-      details: { clip: ctx.sizes.clip, frames: lf.frames, model: ctx.model.description, local: { ms: local.ms, report: lr }, cluster: { ms: cluster.ms, report: cr } },
-      notes: ['Worker start-up (a one-off per machine) is not timed; both wall times include one CLI start and the model load.'],
+      details: { clip: ctx.sizes.clip, frames: lf.frames, model: ctx.model.description, local: { ms: local.ms, report: lr }, cluster: own, sharedCache: shared },
+      notes: ['Worker start-up (a one-off per machine) is not timed; every wall time includes one CLI start and the model load.'],
     };
   } finally {
     await Promise.all(workers.map((w) => w.stop('SIGTERM')));
