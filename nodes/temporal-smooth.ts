@@ -274,9 +274,10 @@ export const temporalSmoothNode = defineNode({
       out.push(f);
       outStats.push(depthStats(f));
       // The independent figures (lib/temporal-figures.ts) along this run's own motion, at the motion size, for
-      // pairs inside the chunk.
+      // pairs inside the chunk ending on an even frame: a sample that halves their cost and does not depend on
+      // how frames are split into chunks (beyond the pairs that straddle two).
       const m = motion(i);
-      if (m && grid && i > ctx.start && !isCut(cuts, i)) {
+      if (m && grid && i > ctx.start && i % 2 === 0 && !isCut(cuts, i)) {
         const at = (d: Float32Array): Float32Array => sampleAt(d, grid, w, wm, hm);
         before.add(pairFigures(at(own(i - 1)), at(own(i)), wm, hm, m));
         after.add(pairFigures(at(out[out.length - 2]), at(f), wm, hm, m));
