@@ -34,7 +34,7 @@ const params = Type.Object({
     ui: { widget: 'slider', step: 1, advanced: true },
   }),
   detail: Type.Integer({
-    default: 40000,
+    default: 20000,
     minimum: 2000,
     maximum: 500000,
     title: 'Solved pixels',
