@@ -48,16 +48,17 @@ describe('anelo with Redis unreachable', () => {
     const r = await anelo(['run', graph, '--input', sharedPath('media', 'carphone-176x144.mp4'), '--output', path.join(dir, 'none.mp4'), '--cluster', `redis://127.0.0.1:${port}`]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`^error ANELO_E140_REDIS_UNREACHABLE: cannot reach Redis at redis://127.0.0.1:${port}`, 'm'));
-    expect(Date.now() - t0).toBeLessThan(15_000);
+    // Bounded: the connect check gives up after 3 s; the rest is the CLI starting (slow on a busy machine).
+    expect(Date.now() - t0).toBeLessThan(25_000);
     expect(await leftovers(['decode-encode.json'])).toEqual([]);
-  }, 30_000);
+  }, 60_000);
 
   it('worker fails at once with ANELO_E140', async () => {
     const port = await freePort();
     const r = await anelo(['worker', '--redis', `redis://127.0.0.1:${port}`]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error ANELO_E140_REDIS_UNREACHABLE/m);
-  }, 30_000);
+  }, 60_000);
 });
 
 describe.skipIf(!hasRedisServer() || !hasShared('media'))('cluster render faults', () => {
@@ -66,7 +67,7 @@ describe.skipIf(!hasRedisServer() || !hasShared('media'))('cluster render faults
 
   beforeAll(async () => {
     redis = await startRedis();
-  }, 30_000);
+  }, 60_000);
 
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.stop('SIGKILL')));
