@@ -12,6 +12,11 @@ export interface GraphNode {
   params: Record<string, unknown>;
   position: { x: number; y: number };
   label?: string;
+  /**
+   * Muted in the editor: its consumers read what feeds its first input of a matching type instead. The editor
+   * resolves this before it sends a graph (client/src/lib/bypass.ts); the CLI does not read it yet.
+   */
+  bypass?: boolean;
 }
 
 export interface GraphEdge {

@@ -118,6 +118,31 @@ describe('node-editor basics', () => {
     await page.locator('.menu__panel').waitFor({ state: 'detached' });
   });
 
+  it('bypasses a node: previews and runs read through it, Ctrl+B enables it again', async () => {
+    const { page } = e;
+    await page.getByTestId('media-select').selectOption(CLIP);
+    await openPreset(page, 'default', 'smooth');
+    await page.getByTestId('model-use-installed-depth').click();
+    await nodeBox(page, 'smooth').locator('.graph-node__title').click({ button: 'right' });
+    await page.getByTestId('menu-bypass').click();
+    await page.getByTestId('node-bypassed-smooth').waitFor();
+    // The right-click selected the node: the viewer says why it shows nothing.
+    expect(await page.getByTestId('preview-panel').textContent()).toContain('This node is bypassed');
+    await e.shot('bypassed-node');
+
+    const previewOf = (id: string) => page.waitForRequest((r) => r.url().endsWith('/api/preview') && r.postDataJSON().nodeId === id, { timeout: 30_000 });
+    const [muted] = await Promise.all([previewOf('refine'), selectNode(page, 'refine')]);
+    const g = muted.postDataJSON().graph as { nodes: { id: string }[]; edges: { source: string; target: string; targetPort: string }[] };
+    expect(g.nodes.map((n) => n.id)).not.toContain('smooth');
+    expect(g.edges).toContainEqual(expect.objectContaining({ source: 'depth', target: 'refine', targetPort: 'depth' }));
+
+    await selectNode(page, 'smooth');
+    await page.keyboard.press('Control+b');
+    await page.getByTestId('node-bypassed-smooth').waitFor({ state: 'detached' });
+    const [back] = await Promise.all([previewOf('refine'), selectNode(page, 'refine')]);
+    expect((back.postDataJSON().graph as { nodes: { id: string }[] }).nodes.map((n) => n.id)).toContain('smooth');
+  });
+
   it('renders with Ctrl+Enter', async () => {
     const { page } = e;
     await page.getByTestId('media-select').selectOption(CLIP);

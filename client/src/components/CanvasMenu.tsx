@@ -1,10 +1,10 @@
-/** The right-click menu: on a node (duplicate, copy, rename, delete) or on the empty canvas (paste, add node, select all, fit). Esc closes it. */
+/** The right-click menu: on a node (duplicate, copy, bypass, delete) or on the empty canvas (paste, add node, select all, fit). Esc closes it. */
 import { useReactFlow } from '@xyflow/react';
 import { useEffect } from 'react';
 import { copySelection, duplicateSelection, hasClipboard, paste } from '../store/clipboard-actions.ts';
 import { getState, update, useEditor } from '../store/editor-store.ts';
 import { setSelection } from '../store/graph-actions.ts';
-import { removeElements } from '../store/node-actions.ts';
+import { removeElements, toggleBypass } from '../store/node-actions.ts';
 
 function close(): void {
   update((s) => void (s.contextMenu = null));
@@ -12,6 +12,7 @@ function close(): void {
 
 export function CanvasMenu() {
   const menu = useEditor((s) => s.contextMenu);
+  const bypassed = useEditor((s) => s.graph.nodes.find((n) => n.id === s.contextMenu?.nodeId)?.bypass === true);
   const { fitView } = useReactFlow();
   useEffect(() => {
     if (!menu) return;
@@ -39,6 +40,9 @@ export function CanvasMenu() {
           </button>
           <button type="button" role="menuitem" onClick={act(() => void copySelection())} data-testid="menu-copy">
             Copy <span className="menu__key">Ctrl+C</span>
+          </button>
+          <button type="button" role="menuitem" onClick={act(() => toggleBypass(getState().selection.nodes))} data-testid="menu-bypass">
+            {bypassed ? 'Enable' : 'Bypass'} <span className="menu__key">Ctrl+B</span>
           </button>
           <button type="button" role="menuitem" onClick={act(() => removeElements(getState().selection.nodes, []))} data-testid="menu-delete">
             Delete <span className="menu__key">Del</span>

@@ -28,10 +28,16 @@ function GraphNodeViewInner({ id, data, selected }: NodeProps<FlowNode>) {
   };
 
   return (
-    <div className={`graph-node${selected ? ' is-selected' : ''}${failed ? ' has-error' : ''}`} data-testid={`node-${id}`} data-type={node.type}>
+    <div className={`graph-node${selected ? ' is-selected' : ''}${failed ? ' has-error' : ''}${node.bypass ? ' is-bypassed' : ''}`} data-testid={`node-${id}`} data-type={node.type}>
       <header className={`graph-node__header cat-${desc?.category ?? 'unknown'}`} onDoubleClick={() => void rename()} title={desc?.description}>
         <span className="graph-node__title">{node.label ?? desc?.label ?? node.type}</span>
-        <NodeBadge nodeId={id} run={runNode} previewError={previewError} />
+        {node.bypass ? (
+          <span className="badge badge--bypass" data-testid={`node-bypassed-${id}`} title="Bypassed: what feeds it passes straight through (Ctrl+B to enable)">
+            bypassed
+          </span>
+        ) : (
+          <NodeBadge nodeId={id} run={runNode} previewError={previewError} />
+        )}
       </header>
       {!desc && <div className="graph-node__problem">unknown node type "{node.type}"</div>}
       {desc && rows > 0 && (

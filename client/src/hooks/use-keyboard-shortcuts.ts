@@ -1,6 +1,6 @@
 /**
  * Window-wide keys: Ctrl/Cmd+Z undo, Ctrl/Cmd+Shift+Z and Ctrl+Y redo, Ctrl+S save, Ctrl+Enter render, Ctrl+A
- * select all nodes, Ctrl+C / Ctrl+V / Ctrl+D copy, paste and duplicate nodes, ←/→ step the previewed frame (Shift:
+ * select all nodes, Ctrl+C / Ctrl+V / Ctrl+D copy, paste and duplicate nodes, Ctrl+B bypass them, ←/→ step the previewed frame (Shift:
  * 10 frames). None of them act while typing in a field, where the field's own keys win; arrows also leave focused
  * form controls (sliders, selects) alone.
  */
@@ -9,6 +9,7 @@ import { copySelection, duplicateSelection, paste } from '../store/clipboard-act
 import { getState } from '../store/editor-store.ts';
 import { redo, setSelection, undo } from '../store/graph-actions.ts';
 import { inputFrameCount, setPreview } from '../store/media-actions.ts';
+import { toggleBypass } from '../store/node-actions.ts';
 import { savePreset } from '../store/preset-actions.ts';
 import { startRun } from '../store/run-actions.ts';
 
@@ -41,6 +42,7 @@ function onCtrlKey(e: KeyboardEvent): boolean {
   else if (k === 'c' && !window.getSelection()?.toString()) return copySelection();
   else if (k === 'v') paste();
   else if (k === 'd') duplicateSelection();
+  else if (k === 'b') toggleBypass(getState().selection.nodes);
   else return false;
   return true;
 }

@@ -8,6 +8,7 @@
 import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { api } from '../api/api-client.ts';
 import { ApiError } from '../api/api-error.ts';
+import { resolveBypass } from '../lib/bypass.ts';
 import { frameCache, frameKey } from '../lib/frame-cache.ts';
 import { upstreamGraph, upstreamIds, upstreamKey } from '../lib/upstream.ts';
 import { getState, useEditor } from '../store/editor-store.ts';
@@ -63,7 +64,10 @@ function useScrubbing(frame: number): boolean {
 
 export function usePreview(nodeId: string | null, input: string | null, frame: number): PreviewState {
   const graph = useEditor((s) => s.graph);
-  const upstream = useMemo(() => (nodeId && graph.nodes.some((n) => n.id === nodeId) ? upstreamKey(graph, nodeId) : ''), [graph, nodeId]);
+  const catalogue = useEditor((s) => s.catalogue);
+  // Previews see the graph with muted nodes passed through, as runs do.
+  const resolved = useMemo(() => resolveBypass(graph, catalogue), [graph, catalogue]);
+  const upstream = useMemo(() => (nodeId && resolved.nodes.some((n) => n.id === nodeId) ? upstreamKey(resolved, nodeId) : ''), [resolved, nodeId]);
   const scrubbing = useScrubbing(frame);
   const [state, setState] = useState<PreviewState & { shown?: Want }>({ url: null, loading: false });
   const inFlight = useRef<AbortController | null>(null);
@@ -81,7 +85,7 @@ export function usePreview(nodeId: string | null, input: string | null, frame: n
     if (frameCache.get(key)) return;
     const ctrl = new AbortController();
     inFlight.current = ctrl;
-    const g = upstreamGraph(getState().graph, w.nodeId);
+    const g = upstreamGraph(resolveBypass(getState().graph, getState().catalogue), w.nodeId);
     api
       .preview({ graph: g, input: w.input, nodeId: w.nodeId, frame: w.frame, maxWidth: w.full ? undefined : SCRUB_WIDTH }, ctrl.signal)
       .then((r) => {

@@ -42,6 +42,7 @@ export function missingModels(): string[] {
   const { graph, catalogue, models } = getState();
   const out: string[] = [];
   for (const n of graph.nodes) {
+    if (n.bypass) continue;
     const d = catalogue?.[n.type];
     const m = models.find((x) => x.id === modelOf(n, d?.params));
     if (m && !m.installed) out.push(`${n.label ?? d?.label ?? n.id}: ${m.name}`);

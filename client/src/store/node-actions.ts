@@ -79,3 +79,18 @@ export function renameNode(nodeId: string, label: string): void {
     else n.label = label;
   });
 }
+
+/** Mutes the nodes (or unmutes them when all are muted already), as one undo step. */
+export function toggleBypass(nodeIds: string[]): void {
+  const ids = new Set(nodeIds);
+  const all = getState().graph.nodes.filter((n) => ids.has(n.id));
+  if (!all.length) return;
+  const on = !all.every((n) => n.bypass);
+  editGraph((g) => {
+    for (const n of g.nodes) {
+      if (!ids.has(n.id)) continue;
+      if (on) n.bypass = true;
+      else delete n.bypass;
+    }
+  });
+}

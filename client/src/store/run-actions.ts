@@ -6,6 +6,7 @@ import type { Draft } from 'immer';
 import type { GraphDocument } from '../../../nodes/core/graph-document.ts';
 import { api, type RunRequest } from '../api/api-client.ts';
 import type { RunListing, ServerMessage } from '../api/api-types.ts';
+import { resolveBypass } from '../lib/bypass.ts';
 import { applyRunEvent, applyRunStatus, isLive, newRunView, type RunView } from '../lib/run-progress.ts';
 import { askConfirm } from './dialog-actions.ts';
 import { getState, update } from './editor-store.ts';
@@ -43,7 +44,7 @@ export async function startRun(target?: string): Promise<void> {
   try {
     const { runStart, runEnd } = s.preview;
     const frames = runStart != null || runEnd != null ? { start: runStart ?? 0, end: runEnd ?? inputFrameCount() } : undefined;
-    await submit({ graph: { ...s.graph, name: graphTitle() }, input, target, frames });
+    await submit({ graph: { ...resolveBypass(s.graph, s.catalogue), name: graphTitle() }, input, target, frames });
   } catch (e) {
     reportError(e, 'Run');
   }
