@@ -1,9 +1,11 @@
 /** Small display formatters shared by panels. */
-/** Megabytes; `null` (size not known to the server) reads "size unknown". */
+/**
+ * Megabytes as `anelo models list` counts them (2^20 bytes, one decimal), so the editor and the CLI show the same
+ * size for a model; `null` (size not known to the server) reads "size unknown".
+ */
 export function formatMb(bytes: number | null): string {
   if (bytes === null || !Number.isFinite(bytes)) return 'size unknown';
-  const mb = bytes / 1e6;
-  return mb >= 100 ? `${Math.round(mb)} MB` : `${mb.toFixed(1)} MB`;
+  return `${(bytes / 2 ** 20).toFixed(1)} MB`;
 }
 
 export function formatMs(ms: number): string {
