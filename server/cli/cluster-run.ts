@@ -12,6 +12,7 @@ import type { ClusterReport } from '../cluster/merge-reports.ts';
 import { planRender } from '../cluster/plan-render.ts';
 import { DEFAULT_SEGMENT_RULES } from '../cluster/plan-segments.ts';
 import { submitRender } from '../cluster/submit-render.ts';
+import { checkRunPaths } from './check-run-paths.ts';
 import { applyOverrides, parseSet } from './parse-set.ts';
 import { bindFiles, parseFrames, type RunArgs } from './run-command.ts';
 
@@ -44,6 +45,8 @@ export async function clusterRunCommand(a: ClusterRunArgs): Promise<ClusterRepor
   }
   const overridden = applyOverrides(parseGraph(text, a.graph), a.set.map(parseSet));
   const { graph, outputs } = bindFiles(parseGraph(JSON.stringify(overridden), a.graph), a.input, a.output);
+  // The same refusals as a local run: no output over a source or a non-regular file.
+  await checkRunPaths({ graphFile: a.graph, graph, outputs, report: a.report, cacheDir: a.cacheDir });
   const services = await createServices();
   const controller = new AbortController();
   const onSignal = (): void => controller.abort();

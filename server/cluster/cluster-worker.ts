@@ -86,6 +86,7 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Clust
       connection.disconnect();
       for (const r of running.values()) r.controller.abort();
       services.close();
+      await executor.close();
     },
   };
 }

@@ -61,6 +61,10 @@ export async function detectCuts(env: { services: Services; cache: ChunkCache },
     definitions: [...NODE_DEFINITIONS, cutCollector((f) => cuts.add(f))],
   });
   const outputs = Object.fromEntries(targets.map((t) => [t, '(cut list)']));
-  await planner.run(g, { targets, frames, outputs, signal });
+  try {
+    await planner.run(g, { targets, frames, outputs, signal });
+  } finally {
+    await planner.close();
+  }
   return [...cuts].filter((f) => f > frames.start && f < frames.end).sort((a, b) => a - b);
 }

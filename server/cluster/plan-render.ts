@@ -53,8 +53,8 @@ export async function planRender(r: PlanRequest): Promise<RenderPlan> {
   const sinks = r.graph.nodes.filter((n) => n.type === 'encode');
   if (sinks.length === 0) throw new AneloError('ANELO_E144_CLUSTER_GRAPH', 'the graph has no encode node: a cluster render splits what encode nodes write', {});
   for (const s of sinks) if (!r.outputs[s.id]) throw new AneloError('ANELO_E032_NO_OUTPUT_PATH', `encode node "${s.id}" has no output path: pass --output`, { nodeId: s.id, param: 'path' });
-  const executor = new Executor({ services: r.services, cache: r.cache });
-  const info = await executor.info(r.graph);
+  const executor = new Executor({ services: r.services, cache: r.cache, workers: 0 });
+  const info = await executor.info(r.graph).finally(() => executor.close());
   const streams = sinks.map((s) => sinkInput(r.graph, info, s.id));
   const total = Math.min(...streams.map((s) => s?.frameCount ?? 0));
   const start = r.frames?.start ?? 0;
