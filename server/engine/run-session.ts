@@ -290,7 +290,8 @@ export class RunSession {
     const id = pieceId(p);
     let c = this.computing.get(id);
     if (!c) {
-      c = this.computeUncached(p, r);
+      // Forgotten once done: the outputs live on in `held` exactly as long as readers need them, no longer.
+      c = this.computeUncached(p, r).finally(() => this.computing.delete(id));
       this.computing.set(id, c);
     }
     return c;
