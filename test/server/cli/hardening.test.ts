@@ -192,3 +192,27 @@ describe.skipIf(!hasShared('media'))('kill -9 during a render', () => {
     expect(await fs.readdir(out)).toEqual(['next.mp4']);
   }, 90_000);
 });
+
+describe.skipIf(process.getuid?.() !== 0 || !hasShared('media'))('an input the user may not read', () => {
+  it('is E108 "permission denied", not "not a readable video" (run as an unprivileged user)', async () => {
+    const box = await fs.mkdtemp(path.join(os.tmpdir(), 'anelo-eacces-'));
+    await fs.chmod(box, 0o777);
+    const secret = path.join(box, 'secret.mp4');
+    await fs.copyFile(CLIP, secret);
+    await fs.chmod(secret, 0o000);
+    const boxGraph = path.join(box, 'graph.json');
+    await fs.copyFile(graph, boxGraph);
+    await fs.chmod(boxGraph, 0o644);
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, [BIN, 'run', boxGraph, '--input', secret, '--output', path.join(box, 'o.mp4'), '--cache-dir', path.join(box, 'c')], {
+      cwd: PROJECT_ROOT,
+      uid: 65534,
+      gid: 65534,
+      encoding: 'utf8',
+      env: { ...process.env, HOME: box },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^error ANELO_E108_INPUT_NOT_READABLE .*permission denied/m);
+    await fs.rm(box, { recursive: true, force: true });
+  }, 30_000);
+});
