@@ -95,6 +95,17 @@ describe('never lose work', () => {
     await expect.poll(presetNames).toContain('renamed graph');
     expect(await presetNames()).not.toContain('my studio graph');
 
+    // The description is edited in the same way, saved with the graph and shown beside its name.
+    await page.getByTestId('preset-menu').click();
+    await page.getByTestId('graph-describe').click();
+    await page.getByTestId('dialog-input').fill('bikes at dusk, gentle depth');
+    await page.getByTestId('dialog-confirm').click();
+    await expect.poll(() => page.getByTestId('graph-name').getAttribute('title')).toContain('bikes at dusk, gentle depth');
+    await page.keyboard.press('Control+s');
+    await expect.poll(name).toBe('renamed graph');
+    const saved = await (await page.request.get(new URL('/api/graphs/renamed%20graph', e.url).href)).json();
+    expect(saved.description).toBe('bikes at dusk, gentle depth');
+
     await page.getByTestId('preset-menu').click();
     await page.getByTestId('preset-delete-renamed graph').click();
     expect(await page.getByTestId('dialog-title').textContent()).toBe('Delete preset "renamed graph"?');

@@ -1,7 +1,7 @@
 /** The graph menu: new, rename, save, save as, and presets from GET /api/graphs (built-ins first) to open or delete. Esc closes it. */
 import { useEffect, useRef, useState } from 'react';
 import { useEditor } from '../store/editor-store.ts';
-import { deletePreset, newGraph, openPreset, refreshPresets, renameGraph, savePreset, savePresetAs } from '../store/preset-actions.ts';
+import { deletePreset, describeGraph, newGraph, openPreset, refreshPresets, renameGraph, savePreset, savePresetAs } from '../store/preset-actions.ts';
 
 export function PresetMenu() {
   const presets = useEditor((s) => s.presets);
@@ -44,6 +44,9 @@ export function PresetMenu() {
           </button>
           <button type="button" role="menuitem" onClick={act(() => void renameGraph())} data-testid="graph-rename">
             Rename…
+          </button>
+          <button type="button" role="menuitem" onClick={act(() => void describeGraph())} data-testid="graph-describe">
+            Description…
           </button>
           <button type="button" role="menuitem" onClick={act(() => void savePreset())} data-testid="preset-save">
             Save <span className="menu__key">Ctrl+S</span>

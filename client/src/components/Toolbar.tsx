@@ -11,6 +11,7 @@ export function Toolbar() {
   const canRedo = useEditor((s) => s.history.future.length > 0);
   const name = useEditor((s) => s.presetName ?? s.graph.name ?? 'untitled');
   const dirty = useEditor((s) => s.dirty);
+  const description = useEditor((s) => s.graph.description);
   const socket = useEditor((s) => s.socket);
 
   return (
@@ -19,10 +20,15 @@ export function Toolbar() {
         anelo<span className="brand__sub">stereo studio</span>
       </div>
       <PresetMenu />
-      <button type="button" className="toolbar__doc" onClick={() => void renameGraph()} title={dirty ? 'Unsaved changes · click to rename' : 'Click to rename'} data-testid="graph-name">
+      <button type="button" className="toolbar__doc" onClick={() => void renameGraph()} title={`${description ? `${description}\n` : ''}${dirty ? 'Unsaved changes · ' : ''}click to rename`} data-testid="graph-name">
         {name}
         {dirty ? ' •' : ''}
       </button>
+      {description && (
+        <span className="toolbar__desc muted small" data-testid="graph-description" title={description}>
+          {description}
+        </span>
+      )}
       <div className="toolbar__group">
         <button type="button" onClick={undo} disabled={!canUndo} data-testid="undo" title="Undo (Ctrl+Z)">
           ↶ Undo

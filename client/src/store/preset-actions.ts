@@ -11,7 +11,7 @@ import { downloadText } from '../lib/download-file.ts';
 import { presetNameProblem } from '../lib/preset-name.ts';
 import { getState, update } from './editor-store.ts';
 import { askConfirm, askText } from './dialog-actions.ts';
-import { loadGraph } from './graph-actions.ts';
+import { editGraph, loadGraph } from './graph-actions.ts';
 import { notify, reportError } from './status-actions.ts';
 import { graphTitle, mayReplaceGraph } from './unsaved-guard.ts';
 
@@ -123,6 +123,16 @@ export async function renameGraph(): Promise<void> {
   } catch (e) {
     reportError(e, `Renaming to "${to}"`);
   }
+}
+
+/** Edits the graph's one-line description (saved with it, shown on the name in the toolbar). */
+export async function describeGraph(): Promise<void> {
+  const text = await askText({ title: 'Graph description', message: 'What this graph is for; saved with it.', label: 'Description', value: getState().graph.description ?? '', confirmLabel: 'Save description' });
+  if (text === null) return;
+  editGraph((g) => {
+    if (text.trim()) g.description = text.trim();
+    else delete g.description;
+  });
 }
 
 export async function deletePreset(name: string): Promise<void> {
