@@ -7,6 +7,7 @@
  * stdin nobody feeds, and hang whoever awaits it.
  */
 import ffmpeg from 'fluent-ffmpeg';
+import { spawn } from 'node:child_process';
 import { PassThrough, type Readable } from 'node:stream';
 import { ffmpegPath, ffprobePath } from './ffmpeg-paths.ts';
 import { INPUT_SAFETY_OPTIONS, inputUrl } from './media-allow-list.ts';
@@ -37,11 +38,40 @@ export interface ProbeData {
   chapters?: unknown[];
 }
 
-/** ffprobe's JSON for a file, restricted to local files of allowed container formats. Rejects with ffprobe's own message. */
-export function ffprobeFile(file: string): Promise<ProbeData> {
+/** No probe of a local file takes this long; one that does (a stalled disk, a pathological file) is killed. */
+const PROBE_TIMEOUT_MS = 30_000;
+
+/**
+ * ffprobe's JSON for a file, restricted to local files of allowed container formats. Spawned directly (not through
+ * fluent-ffmpeg, which cannot kill a probe) so the wait is bounded. Rejects with ffprobe's own message.
+ */
+export function ffprobeFile(file: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<ProbeData> {
   configure();
   return new Promise((resolve, reject) => {
-    ffmpeg.ffprobe(inputUrl(file), [...INPUT_SAFETY_OPTIONS, '-show_chapters'], (err, data) => (err ? reject(err) : resolve(data as unknown as ProbeData)));
+    const args = ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', '-show_chapters', ...INPUT_SAFETY_OPTIONS, inputUrl(file)];
+    const child = spawn(ffprobePath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let err = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      err = `ffprobe gave no answer within ${timeoutMs / 1000} s`;
+    }, timeoutMs);
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => (err = (err + String(d)).slice(-4000)));
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) return reject(new Error(err.trim() || `ffprobe exited with code ${code}`));
+      try {
+        const data = JSON.parse(Buffer.concat(out).toString('utf8')) as Partial<ProbeData>;
+        resolve({ streams: data.streams ?? [], format: data.format ?? {}, chapters: data.chapters ?? [] });
+      } catch (e) {
+        reject(new Error(`ffprobe output is not JSON: ${(e as Error).message}`));
+      }
+    });
   });
 }
 

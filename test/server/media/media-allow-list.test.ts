@@ -44,6 +44,16 @@ describe.skipIf(!hasShared('media'))('media allow-list', () => {
     expect([p.width, p.height, p.frameCount]).toEqual([176, 144, 120]);
   });
 
+  it('bounds the wait for ffprobe: one stuck on a FIFO nobody writes is killed', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const fifo = path.join(dir, 'stuck.mp4');
+    execFileSync('mkfifo', [fifo]);
+    const t0 = Date.now();
+    const err = await ffprobeFile(fifo, 1_000).catch((e: Error) => e);
+    expect((err as Error).message).toMatch(/no answer within 1 s/);
+    expect(Date.now() - t0).toBeLessThan(5_000);
+  });
+
   it('still reads a real clip', async () => {
     expect((await probeMedia(VICTIM)).formatName).toContain('mp4');
   });
