@@ -11,6 +11,8 @@ let e: E2E;
 beforeAll(async () => {
   e = await startE2E({ viewport: { width: 1280, height: 720 } });
   await openEditor(e.page, e.url);
+  await e.page.waitForTimeout(300);
+  await e.shot('default-graph-1280x720');
 });
 afterAll(async () => {
   await e?.close();
