@@ -20,6 +20,8 @@ export interface TrajectoryParams {
    * the flow is least sure (motion edges, occlusions), so moving areas keep more of the current frame.
    */
   motionSigma: number;
+  /** Differences (normalised) at which a lone frame counts as an outlier against agreeing neighbours; 0 = off. */
+  outlierTolerance: number;
 }
 
 const LUT_SIZE = 1024;
@@ -35,6 +37,7 @@ export interface StepTables {
   /** Weight by in-place colour change 0..255 (all 1 when off). */
   motion: Float32Array;
   memory: number;
+  outlierTolerance: number;
 }
 
 function gaussianTable(sigma: number): { table: Float32Array; scale: number } {
@@ -54,7 +57,7 @@ export function stepTables(p: TrajectoryParams): StepTables {
   c.table[LUT_SIZE] = 0;
   const motion = new Float32Array(256).fill(1);
   if (p.motionSigma > 0) for (let k = 0; k < 256; k++) motion[k] = Math.exp((-k * k) / (2 * p.motionSigma * p.motionSigma));
-  return { depth: d.table, depthScale: d.scale, colour: c.table, colourScale: c.scale, motion, memory: Math.min(1, Math.max(0, p.memory)) };
+  return { depth: d.table, depthScale: d.scale, colour: c.table, colourScale: c.scale, motion, memory: Math.min(1, Math.max(0, p.memory)), outlierTolerance: p.outlierTolerance };
 }
 
 /** Where each depth pixel reads its motion: the nearest pixel of the (possibly smaller) motion planes. */
@@ -93,6 +96,7 @@ export function trajectoryStep(
   h: number,
   t: StepTables,
   out: Float32Array,
+  predicted?: { value: Float32Array; trust: Float32Array },
 ): Float32Array {
   const { depth, depthScale, colour, colourScale, memory, motion } = t;
   const xMax = w - 1;
@@ -130,21 +134,22 @@ export function trajectoryStep(
       }
       const zv = z[i];
       const diff = c - zv;
-      const kd = ((diff < 0 ? -diff : diff) * depthScale) | 0;
-      if (kd >= LUT_SIZE) {
-        out[i] = zv;
-        continue;
-      }
-      let a = memory * depth[kd];
+      // How far the carried value can be trusted whatever the current depth says: flow and colour only.
+      let trust = 1;
       if (still) {
         const ch = still[mi];
-        a *= motion[ch < 255 ? ch | 0 : 255];
+        trust *= motion[ch < 255 ? ch | 0 : 255];
       }
       if (mismatch) {
         const kc = m >= NO_MATCH ? LUT_SIZE : (m * colourScale) | 0;
-        a *= colour[kc < LUT_SIZE ? kc : LUT_SIZE];
+        trust *= colour[kc < LUT_SIZE ? kc : LUT_SIZE];
       }
-      out[i] = zv + a * diff;
+      if (predicted) {
+        predicted.value[i] = c;
+        predicted.trust[i] = trust;
+      }
+      const kd = ((diff < 0 ? -diff : diff) * depthScale) | 0;
+      out[i] = kd >= LUT_SIZE ? zv : zv + memory * depth[kd] * trust * diff;
     }
   }
   return out;

@@ -39,6 +39,9 @@ export function smoothAlongTrajectories(src: TrajectorySource, a: number, b: num
   const weights = new Float64Array(b - a);
   let state = new Float32Array(n);
   let next = new Float32Array(n);
+  // What the past and the future each predict for frame j (their states carried into it), and how far to trust it.
+  const fromPast = Array.from({ length: b - a }, () => ({ value: new Float32Array(n), trust: new Float32Array(n) }));
+  const fromFuture = Array.from({ length: b - a }, () => ({ value: new Float32Array(n), trust: new Float32Array(n) }));
   const add = (j: number, weight: number): void => {
     if (weight <= 0 || j < a || j >= b) return;
     const s = sums[j - a];
@@ -55,7 +58,7 @@ export function smoothAlongTrajectories(src: TrajectorySource, a: number, b: num
         age = 0;
       } else {
         const m = src.motion(j);
-        trajectoryStep(state, m?.back, src.grid, m ? m.backMismatch : src.stillMismatch(j), m?.change, src.depth(j), w, h, tables, next);
+        trajectoryStep(state, m?.back, src.grid, m ? m.backMismatch : src.stillMismatch(j), m?.change, src.depth(j), w, h, tables, next, j >= a ? fromPast[j - a] : undefined);
         [state, next] = [next, state];
         age++;
       }
@@ -70,17 +73,36 @@ export function smoothAlongTrajectories(src: TrajectorySource, a: number, b: num
         age = 0;
       } else {
         const m = src.motion(j + 1);
-        trajectoryStep(state, m?.forth, src.grid, m ? m.forthMismatch : src.stillMismatch(j + 1), m?.change, src.depth(j), w, h, tables, next);
+        trajectoryStep(state, m?.forth, src.grid, m ? m.forthMismatch : src.stillMismatch(j + 1), m?.change, src.depth(j), w, h, tables, next, fromFuture[j - a]);
         [state, next] = [next, state];
         age++;
       }
       add(j, Math.min(age, mod(j - half, period) + 1));
     }
   }
+  const tol = tables.outlierTolerance;
   return sums.map((s, k) => {
-    if (weights[k] === 0) return Float32Array.from(src.depth(a + k));
-    const inv = 1 / weights[k];
-    for (let x = 0; x < n; x++) s[x] *= inv;
+    if (weights[k] === 0) s.set(src.depth(a + k));
+    else {
+      const inv = 1 / weights[k];
+      for (let x = 0; x < n; x++) s[x] *= inv;
+    }
+    if (!(tol > 0)) return s;
+    // A frame the model got wrong on its own: past and future agree with each other, trusted, and the frame does
+    // not. The depth tolerance kept the frame's value (it looks like a genuine change), so replace it by what its
+    // neighbours agree on, the more the surer.
+    const p = fromPast[k];
+    const f = fromFuture[k];
+    const inv2 = 1 / (2 * tol * tol);
+    for (let x = 0; x < n; x++) {
+      const trust = p.trust[x] * f.trust[x];
+      if (trust === 0) continue;
+      const gap = p.value[x] - f.value[x];
+      const mid = 0.5 * (p.value[x] + f.value[x]);
+      const off = s[x] - mid;
+      const w = trust * Math.exp(-gap * gap * inv2) * (1 - Math.exp(-off * off * inv2));
+      s[x] -= w * off;
+    }
     return s;
   });
 }
