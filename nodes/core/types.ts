@@ -307,7 +307,7 @@ export interface NodeDefinition<S extends TObject = TObject> {
   info(ctx: InfoContext<Static<S>>): Promise<Record<string, StreamInfo>>;
   run?(ctx: RunContext<Static<S>>): Promise<Record<string, Chunk>>;
   /** Sinks write files instead of returning chunks. */
-  sink?(ctx: SinkContext<Static<S>>): Promise<{ path: string; frames: number }>;
+  sink?(ctx: SinkContext<Static<S>>): Promise<{ path: string; frames: number; warnings?: string[] }>;
 }
 
 /** Erases the params type so definitions of different nodes fit in one list. */

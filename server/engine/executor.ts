@@ -272,6 +272,7 @@ export class Executor {
           }
         },
       });
+      for (const w of result.warnings ?? []) session.warn('ANELO_E038_NODE_WARNING', w, id);
       tally.computedFrames += result.frames;
       tally.ran = true;
       tally.provide(result.frames, 'sink');

@@ -132,9 +132,9 @@ export class RunSession {
     if (this.signal.aborted) throw this.failure ?? new AneloError('ANELO_E030_CANCELLED', 'run cancelled', { nodeId });
   }
 
-  /** A warning for the report and the event stream, once per session per kind (and node). */
+  /** A warning for the report and the event stream, once per session per kind: code, node and message (numbers aside). */
   warn(code: ErrorCode, message: string, nodeId?: string): void {
-    const kind = `${code}/${nodeId ?? ''}`;
+    const kind = code === 'ANELO_E037_CACHE_TROUBLE' ? code : `${code}/${nodeId ?? ''}/${message.replace(/\d+/g, '#')}`;
     if (this.warned.has(kind)) return;
     this.warned.add(kind);
     this.warnings.push(`${code}${nodeId ? ` (node ${nodeId})` : ''}: ${message}`);
