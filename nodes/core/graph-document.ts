@@ -13,8 +13,8 @@ export interface GraphNode {
   position: { x: number; y: number };
   label?: string;
   /**
-   * Muted in the editor: its consumers read what feeds its first input of a matching type instead. The editor
-   * resolves this before it sends a graph (client/src/lib/bypass.ts); the CLI does not read it yet.
+   * Muted: its consumers read what feeds its first input of a matching type instead (nodes/core/resolve-bypass.ts,
+   * applied by the executor for every run and preview, and by the editor before it sends a graph).
    */
   bypass?: boolean;
 }

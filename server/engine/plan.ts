@@ -8,6 +8,16 @@ import type { GraphDocument } from '../../nodes/core/graph-document.ts';
 import { withDefaults, type JsonSchema } from '../../nodes/core/param-schema.ts';
 import type { AnyNodeDefinition, Services, StreamInfo, TemporalWindow } from '../../nodes/core/types.ts';
 import { canonicalJson, sha256 } from './hash.ts';
+import { describeCatalogue, type Catalogue } from '../../nodes/core/catalogue.ts';
+import { resolveBypass } from '../../nodes/core/resolve-bypass.ts';
+
+const catalogues = new WeakMap<readonly AnyNodeDefinition[], Catalogue>();
+
+function catalogueOf(definitions: readonly AnyNodeDefinition[]): Catalogue {
+  let c = catalogues.get(definitions);
+  if (!c) catalogues.set(definitions, (c = describeCatalogue(definitions)));
+  return c;
+}
 
 export interface PlannedNode {
   id: string;
@@ -26,7 +36,8 @@ export interface Plan {
   order: string[];
 }
 
-export async function buildPlan(graph: GraphDocument, definitions: readonly AnyNodeDefinition[], services: Services): Promise<Plan> {
+export async function buildPlan(doc: GraphDocument, definitions: readonly AnyNodeDefinition[], services: Services): Promise<Plan> {
+  const graph = resolveBypass(doc, catalogueOf(definitions));
   const order = topologicalOrder(graph);
   const nodes = new Map<string, PlannedNode>();
   for (const id of order) {

@@ -198,6 +198,19 @@ describe('disk tier', () => {
   });
 });
 
+describe('bypass', () => {
+  it('a bypassed node passes its input through for runs and previews alike, as a saved graph says', async () => {
+    const g = chain(undefined, { step: 4 });
+    expect(await frameValue(executor(), g, 'blur', 5)).toBe(4 + 4 + 4);
+    g.nodes[1].bypass = true;
+    resetCounts();
+    expect(await frameValue(executor(), g, 'blur', 5)).toBe(4 + 5 + 6);
+    const report = await executor().run(g, { targets: ['blur'] });
+    expect(computed.quantize).toBeUndefined();
+    expect(report.nodes.q).toBeUndefined();
+  });
+});
+
 describe('cache trouble', () => {
   it('a cache entry that cannot be read is a miss and one warning for the whole run, never a failure', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'anelo-cache-'));
