@@ -13,6 +13,7 @@ import type { Executor } from '../../engine/executor.ts';
 import type { EventHub } from '../lib/event-hub.ts';
 import type { OutputFiles } from '../lib/output-files.ts';
 import type { GraphDocument } from '../../../nodes/core/graph-document.ts';
+import { publicError, redactPaths } from '../lib/public-error.ts';
 import { RunHistory, type RunRecord } from './run-history.ts';
 import { isFinished, type RunState, type RunStatus } from './run-status.ts';
 
@@ -167,7 +168,7 @@ export class RunQueue {
     } catch (e) {
       const err = toAneloError(e);
       const cancelled = job.controller.signal.aborted || err.code === 'ANELO_E030_CANCELLED';
-      this.finish(job, cancelled ? 'cancelled' : 'error', { error: err.toJSON() });
+      this.finish(job, cancelled ? 'cancelled' : 'error', { error: publicError(err.toJSON()) });
     } finally {
       for (const p of Object.values(outputs)) this.reserved.delete(path.basename(p));
     }
@@ -199,9 +200,12 @@ export class RunQueue {
 
 /** Reports name outputs by file name: the client addresses outputs by name, and server paths stay private. */
 function publicReport(r: RunReport): RunReport {
-  return { ...r, outputs: Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, path.basename(v)])) };
+  return { ...r, outputs: Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, path.basename(v)])), warnings: r.warnings.map(redactPaths) };
 }
 
+/** Events as a page may see them: messages without server paths. */
 function publicEvent(e: ExecutorEvent): ExecutorEvent {
-  return e.type === 'run-done' ? { ...e, report: publicReport(e.report) } : e;
+  if (e.type === 'run-done') return { ...e, report: publicReport(e.report) };
+  if (e.type === 'run-error' || e.type === 'run-warning') return { ...e, message: redactPaths(e.message) };
+  return e;
 }
