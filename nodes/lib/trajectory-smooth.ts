@@ -39,14 +39,34 @@ export function smoothAlongTrajectories(src: TrajectorySource, a: number, b: num
   const weights = new Float64Array(b - a);
   let state = new Float32Array(n);
   let next = new Float32Array(n);
-  // What the past and the future each predict for frame j (their states carried into it), and how far to trust it.
+  // What the past predicts for frame j (its state carried into j), and how far to trust it; the future's
+  // prediction is used as soon as the backward pass makes it, so only the past's is kept.
   const fromPast = Array.from({ length: b - a }, () => ({ value: new Float32Array(n), trust: new Float32Array(n) }));
-  const fromFuture = Array.from({ length: b - a }, () => ({ value: new Float32Array(n), trust: new Float32Array(n) }));
-  const add = (j: number, weight: number): void => {
-    if (weight <= 0 || j < a || j >= b) return;
-    const s = sums[j - a];
-    for (let x = 0; x < n; x++) s[x] += weight * state[x];
-    weights[j - a] += weight;
+  const fromFuture = { value: new Float32Array(n), trust: new Float32Array(n) };
+  const tol = tables.outlierTolerance;
+  const inv2 = tol > 0 ? 1 / (2 * tol * tol) : 0;
+  const finish = (j: number, weight: number): void => {
+    const k = j - a;
+    const s = sums[k];
+    const total = weights[k] + weight;
+    if (total === 0) s.set(src.depth(j));
+    else {
+      const inv = 1 / total;
+      for (let x = 0; x < n; x++) s[x] = (s[x] + weight * state[x]) * inv;
+    }
+    if (!(tol > 0) || weight === 0) return;
+    // A frame the model got wrong on its own: past and future agree with each other, trusted, and the frame does
+    // not. The depth tolerance kept the frame's value (it looks like a genuine change), so move it to what its
+    // neighbours agree on, the more the surer.
+    const p = fromPast[k];
+    const f = fromFuture;
+    for (let x = 0; x < n; x++) {
+      const trust = p.trust[x] * f.trust[x];
+      if (trust === 0) continue;
+      const gap = p.value[x] - f.value[x];
+      const off = s[x] - 0.5 * (p.value[x] + f.value[x]);
+      s[x] -= trust * Math.exp(-gap * gap * inv2) * (1 - Math.exp(-off * off * inv2)) * off;
+    }
   };
   if (period >= 2) {
     // Forward: restarts at multiples of the period; frame j carries j−1 along the back flow stored at j.
@@ -62,7 +82,12 @@ export function smoothAlongTrajectories(src: TrajectorySource, a: number, b: num
         [state, next] = [next, state];
         age++;
       }
-      add(j, Math.min(age, period - mod(j, period)));
+      const weight = Math.min(age, period - mod(j, period));
+      if (j >= a && weight > 0) {
+        const s = sums[j - a];
+        for (let x = 0; x < n; x++) s[x] += weight * state[x];
+        weights[j - a] += weight;
+      }
     }
     // Backward: runs end (restart) where j + 1 ≡ half; frame j carries j+1 along the forth flow stored at j+1.
     const j1 = Math.min(src.last, b - 1 + mod(half - b, period));
@@ -73,36 +98,14 @@ export function smoothAlongTrajectories(src: TrajectorySource, a: number, b: num
         age = 0;
       } else {
         const m = src.motion(j + 1);
-        trajectoryStep(state, m?.forth, src.grid, m ? m.forthMismatch : src.stillMismatch(j + 1), m?.change, src.depth(j), w, h, tables, next, fromFuture[j - a]);
+        trajectoryStep(state, m?.forth, src.grid, m ? m.forthMismatch : src.stillMismatch(j + 1), m?.change, src.depth(j), w, h, tables, next, fromFuture);
         [state, next] = [next, state];
         age++;
       }
-      add(j, Math.min(age, mod(j - half, period) + 1));
+      if (j < b) finish(j, Math.min(age, mod(j - half, period) + 1));
     }
+  } else {
+    for (let j = a; j < b; j++) finish(j, 0);
   }
-  const tol = tables.outlierTolerance;
-  return sums.map((s, k) => {
-    if (weights[k] === 0) s.set(src.depth(a + k));
-    else {
-      const inv = 1 / weights[k];
-      for (let x = 0; x < n; x++) s[x] *= inv;
-    }
-    if (!(tol > 0)) return s;
-    // A frame the model got wrong on its own: past and future agree with each other, trusted, and the frame does
-    // not. The depth tolerance kept the frame's value (it looks like a genuine change), so replace it by what its
-    // neighbours agree on, the more the surer.
-    const p = fromPast[k];
-    const f = fromFuture[k];
-    const inv2 = 1 / (2 * tol * tol);
-    for (let x = 0; x < n; x++) {
-      const trust = p.trust[x] * f.trust[x];
-      if (trust === 0) continue;
-      const gap = p.value[x] - f.value[x];
-      const mid = 0.5 * (p.value[x] + f.value[x]);
-      const off = s[x] - mid;
-      const w = trust * Math.exp(-gap * gap * inv2) * (1 - Math.exp(-off * off * inv2));
-      s[x] -= w * off;
-    }
-    return s;
-  });
+  return sums;
 }
