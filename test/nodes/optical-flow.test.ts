@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import type { DepthChunk, FramesChunk } from '../../nodes/core/types.ts';
+import { opticalFlowNode } from '../../nodes/optical-flow.ts';
+import { motionPlanes, NO_MATCH } from '../../nodes/lib/motion-planes.ts';
+import { runNode } from './fake-run-context.ts';
+
+const W = 64;
+const H = 48;
+
+/** A textured picture moved `dx` pixels right per frame. */
+function frame(i: number, dx: number): Uint8Array {
+  const rgb = new Uint8Array(W * H * 3);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const u = x - dx * i;
+      const v = 128 + 70 * Math.sin(u / 4) * Math.cos(y / 5);
+      rgb.set([v, 200 - v / 2, (3 * v) % 256], (y * W + x) * 3);
+    }
+  }
+  return rgb;
+}
+
+describe('optical-flow node', () => {
+  const frames: FramesChunk = { type: 'frames', start: 0, width: W, height: H, frames: [0, 1, 2, 3].map((i) => frame(i, 1)) };
+  const depth: DepthChunk = { type: 'depth', start: 0, width: W, height: H, frames: frames.frames.map(() => new Float32Array(W * H)), stats: [] };
+
+  it('measures motion at the depth size (halved while above `detail` pixels), as seven stacked planes', async () => {
+    const info = await opticalFlowNode.info({ nodeId: 'f', params: { iterations: 2, patch: 3, detail: 20000 }, inputs: { frames: { type: 'frames', width: 640, height: 272, fps: 25, frameCount: 9 }, depth: { type: 'depth', width: 518, height: 292, fps: 25, frameCount: 9 } }, services: {} as never });
+    expect(info.motion).toMatchObject({ type: 'depth', width: 129, height: 73 * 7, frameCount: 9 });
+    expect(opticalFlowNode.window!({ iterations: 2, patch: 3, detail: 20000 })).toEqual({ before: 1, after: 0 });
+  });
+
+  it('finds a picture sliding one pixel right per frame, trusts it, and trusts nothing at the first frame', async () => {
+    const { result } = await runNode(opticalFlowNode, {}, { frames, depth }, 0, 4);
+    const motion = result.motion as DepthChunk;
+    expect([motion.width, motion.height, motion.frames.length]).toEqual([W, H * 7, 4]);
+    const first = motionPlanes(motion.frames[0], W * H);
+    expect(first.backMismatch.every((m) => m === NO_MATCH)).toBe(true);
+    const p = motionPlanes(motion.frames[2], W * H);
+    let u = 0;
+    let trusted = 0;
+    let n = 0;
+    for (let y = 8; y < H - 8; y++) {
+      for (let x = 8; x < W - 8; x++, n++) {
+        u += p.back.u[y * W + x];
+        if (p.backMismatch[y * W + x] < 12) trusted++;
+      }
+    }
+    // Frame t's pixels came from one pixel to the left in frame t−1.
+    expect(u / n).toBeCloseTo(-1, 1);
+    expect(trusted / n).toBeGreaterThan(0.9);
+  });
+});
