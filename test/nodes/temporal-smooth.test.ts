@@ -173,7 +173,7 @@ describe.skipIf(!hasShared('media', 'bikes-cuts.mp4'))('temporal smoothing aroun
 
 describe('temporal-smooth node contract', () => {
   it('declares a window covering its radius and the range smoothing, and keeps the depth size', async () => {
-    const p = { strength: 0.9, radius: 16, depthSigma: 0.3, colourSigma: 20, motionSigma: 15, normalisation: 0.5 };
+    const p = { strength: 0.9, radius: 16, depthSigma: 0.6, colourSigma: 20, motionSigma: 15, normalisation: 0.5 };
     expect(temporalSmoothNode.window!(p)).toEqual({ before: 28, after: 28 });
     expect(temporalSmoothNode.window!({ ...p, radius: 6, normalisation: 0 })).toEqual({ before: 6, after: 6 });
     const info = await temporalSmoothNode.info({ nodeId: 't', params: {} as never, inputs: { depth: { type: 'depth', width: 4, height: 3, fps: 24, frameCount: 100 } }, services: {} as never });
