@@ -53,7 +53,7 @@ const params = Type.Object({
     // flow and the motion caution are what keep genuine changes.
     default: 0.6,
     minimum: 0.01,
-    maximum: 0.5,
+    maximum: 1,
     title: 'Depth tolerance',
     description: 'Normalised depth change along the motion still treated as noise; larger changes (genuine depth changes) are kept.',
     ui: { widget: 'slider', step: 0.01 },
