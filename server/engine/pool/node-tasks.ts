@@ -2,11 +2,14 @@
  * What a pool worker does: run one node's pure `run` over a frame range, or hash a chunk. Results come back in
  * SharedArrayBuffers, so the main thread and later tasks read them without a copy.
  */
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import type { MessagePort } from 'node:worker_threads';
 import { toAneloError } from '../../../nodes/core/errors.ts';
 import type { AnyNodeDefinition, Chunk, StreamInfo } from '../../../nodes/core/types.ts';
 import { chunkDigest, chunkParts } from '../chunk-codec.ts';
 import { toShared } from './shared-chunk.ts';
+import { previewPng, type PreviewPngTask } from '../../http/render/preview-png.ts';
 
 export interface RunNodeTask {
   /** Module whose `NODE_DEFINITIONS` holds the node type (the shipped nodes unless a test says otherwise). */
@@ -27,6 +30,26 @@ export type RunNodeResult =
   | { ok: true; outputs: Record<string, Chunk>; stats: [string, number, number][]; warnings: string[] }
   | { ok: false; error: { code: string; message: string; where: Record<string, unknown> } };
 
+/**
+ * A SharedArrayBuffer's memory is freed only when every thread that saw it has collected its handle, and a worker
+ * that only hashes or warps allocates too little on its own heap for V8 to collect often: without help, shared
+ * frames pile up (1.1 GB after a minute of 640x360). So a worker collects once it has been handed 128 MiB since its
+ * last collection — at the start of its next task, when the earlier tasks' chunks are no longer referenced (between
+ * tasks piscina parks the thread in Atomics.wait, so nothing scheduled for "later" would run).
+ */
+v8.setFlagsFromString('--expose-gc');
+const collect = vm.runInNewContext('gc') as () => void;
+const COLLECT_EVERY = 128 * 2 ** 20;
+let seenBytes = 0;
+
+function sawBytes(chunks: (Chunk | undefined)[]): void {
+  if (seenBytes >= COLLECT_EVERY) {
+    seenBytes = 0;
+    collect();
+  }
+  for (const c of chunks) if (c && c.type !== 'cuts') for (const f of c.frames) seenBytes += f.byteLength;
+}
+
 const modules = new Map<string, Promise<readonly AnyNodeDefinition[]>>();
 
 function definitions(url: string): Promise<readonly AnyNodeDefinition[]> {
@@ -39,6 +62,7 @@ function definitions(url: string): Promise<readonly AnyNodeDefinition[]> {
 }
 
 export async function runNode(task: RunNodeTask): Promise<RunNodeResult> {
+  sawBytes(Object.values(task.inputs));
   const stats: [string, number, number][] = [];
   const warnings: string[] = [];
   try {
@@ -62,6 +86,7 @@ export async function runNode(task: RunNodeTask): Promise<RunNodeResult> {
     });
     const shared: Record<string, Chunk> = {};
     for (const [port, chunk] of Object.entries(outputs)) shared[port] = toShared(chunk);
+    sawBytes(Object.values(shared));
     return { ok: true, outputs: shared, stats, warnings };
   } catch (e) {
     const err = toAneloError(e, { nodeId: task.nodeId });
@@ -72,7 +97,14 @@ export async function runNode(task: RunNodeTask): Promise<RunNodeResult> {
   }
 }
 
+/** A preview frame as PNG bytes (see preview-png.ts). */
+export function renderPreviewPng(task: PreviewPngTask): Uint8Array {
+  sawBytes([task.chunk]);
+  return previewPng(task);
+}
+
 /** The content digest of a chunk (sha256 of its encoded bytes), off the main thread. */
 export function digestChunk(chunk: Chunk): string {
+  sawBytes([chunk]);
   return chunkDigest(chunkParts(chunk));
 }

@@ -3,8 +3,7 @@ import { register } from 'tsx/esm/api';
 
 register();
 const tasks = await import('./node-tasks.ts');
-const preview = await import('../../http/render/preview-png.ts');
 
 export const runNode = tasks.runNode;
 export const digestChunk = tasks.digestChunk;
-export const previewPng = preview.previewPng;
+export const previewPng = tasks.renderPreviewPng;

@@ -10,6 +10,9 @@ import { Executor } from '../../../server/engine/executor.ts';
 import { TEST_NODES } from './test-nodes.ts';
 
 const frames = Number(process.argv[2]);
+const workers = Number(process.argv[3] ?? 0);
+/** Side of the square frames: 512 makes chunks big enough that the pool hashes them (shared memory). */
+const side = Number(process.argv[4] ?? 128);
 const alive: WeakRef<Uint8Array>[] = [];
 
 const bigRamp = defineNode({
@@ -17,20 +20,20 @@ const bigRamp = defineNode({
   version: 1,
   label: 'Ramp',
   category: 'input',
-  description: '64 KiB frames, each tracked',
+  description: 'square frames, each tracked',
   inputs: [],
   outputs: [{ name: 'frames', types: ['frames'] }],
   params: Type.Object({}),
   cache: 'memory',
-  info: async () => ({ frames: { type: 'frames', width: 128, height: 128, fps: 25, frameCount: frames } }),
+  info: async () => ({ frames: { type: 'frames', width: side, height: side, fps: 25, frameCount: frames } }),
   async run(ctx) {
     const out: Uint8Array[] = [];
     for (let i = ctx.start; i < ctx.end; i++) {
-      const f = new Uint8Array(128 * 128 * 4).fill(i % 256).subarray(0, 128 * 128 * 3);
+      const f = new Uint8Array(side * side * 4).fill(i % 256).subarray(0, side * side * 3);
       alive.push(new WeakRef(f));
       out.push(f);
     }
-    return { frames: { type: 'frames', start: ctx.start, width: 128, height: 128, frames: out } };
+    return { frames: { type: 'frames', start: ctx.start, width: side, height: side, frames: out } };
   },
 });
 
@@ -51,7 +54,7 @@ const probe = defineNode({
     (globalThis as { gc?: () => void }).gc!();
     await new Promise((r) => setTimeout(r, 10));
     (globalThis as { gc?: () => void }).gc!();
-    process.stdout.write(`${JSON.stringify({ pulled: n, alive: alive.filter((r) => r.deref()).length })}\n`);
+    process.stdout.write(`${JSON.stringify({ pulled: n, alive: alive.filter((r) => r.deref()).length, arrayBuffersMB: Math.round(process.memoryUsage().arrayBuffers / 2 ** 20) })}\n`);
     return { path: ctx.outputPath, frames: n };
   },
 });
@@ -60,7 +63,7 @@ const ex = new Executor({
   services: { media: {} as never },
   cache: new ChunkCache({ diskDir: null, memoryBudgetBytes: 0 }),
   definitions: [...TEST_NODES, bigRamp, probe] as unknown as AnyNodeDefinition[],
-  workers: 0,
+  workers,
 });
 const at = { x: 0, y: 0 };
 await ex.run(
@@ -78,3 +81,4 @@ await ex.run(
   },
   { outputs: { out: '(none)' } },
 );
+await ex.close();

@@ -6,10 +6,10 @@ import { PROJECT_ROOT } from '../../helpers/shared-data.ts';
 
 const exec = promisify(execFile);
 
-async function liveFrames(frames: number): Promise<{ pulled: number; alive: number }> {
+async function liveFrames(frames: number, workers = 0, side = 128): Promise<{ pulled: number; alive: number; arrayBuffersMB: number }> {
   const child = path.join(PROJECT_ROOT, 'test', 'server', 'engine', 'bounded-memory-child.ts');
-  const { stdout } = await exec(process.execPath, ['--expose-gc', '--import', 'tsx', child, String(frames)], { cwd: PROJECT_ROOT });
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as { pulled: number; alive: number };
+  const { stdout } = await exec(process.execPath, ['--expose-gc', '--import', 'tsx', child, String(frames), String(workers), String(side)], { cwd: PROJECT_ROOT });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as { pulled: number; alive: number; arrayBuffersMB: number };
 }
 
 describe('memory of a run', () => {
@@ -20,5 +20,12 @@ describe('memory of a run', () => {
     // Chunks of 16 frames, a temporal window of one and a read-ahead of two: a handful of chunks, not the video.
     expect(long.alive).toBeLessThanOrEqual(6 * 16);
     expect(long.alive).toBeLessThanOrEqual(short.alive + 16);
+  });
+
+  it('with the worker pool, shared frame memory stays a few chunks too (workers collect what they were handed)', async () => {
+    // 600 frames of 768 KiB: 450 MiB went through the pool's threads (hashed there), in 12 MiB chunks.
+    const r = await liveFrames(600, 2, 512);
+    expect(r.pulled).toBe(600);
+    expect(r.arrayBuffersMB).toBeLessThan(320);
   });
 });
