@@ -103,7 +103,9 @@ export async function submitRender(o: SubmitOptions): Promise<ClusterReport> {
     await connection.publish(CANCEL_CHANNEL, plan.renderId).catch(() => {});
     // Waiting segments are removed; running ones stop on the cancel message and fail as cancelled.
     for (const id of segIndex.keys()) await queue.remove(id).catch(() => {});
-    const until = Date.now() + 10_000;
+    // A running segment cannot be removed while its worker holds it: wait until it has stopped (a loaded machine
+    // can take seconds to kill ffmpeg and a pool thread), then remove what it left, and the join with it.
+    const until = Date.now() + 30_000;
     for (const id of segIndex.keys()) {
       while (Date.now() < until) {
         const state = await queue.getJobState(id).catch(() => 'unknown');
@@ -111,6 +113,7 @@ export async function submitRender(o: SubmitOptions): Promise<ClusterReport> {
         await new Promise((r) => setTimeout(r, 100));
       }
     }
+    for (const id of segIndex.keys()) await queue.remove(id).catch(() => {});
     await queue.remove(joinId, { removeChildren: true }).catch(() => {});
   };
 

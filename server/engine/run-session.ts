@@ -5,6 +5,7 @@
  * readers and stay pinned, outside the memory budget, until the last reader the plan counted is done with them.
  * Nothing is computed twice because a cache tier let it go.
  */
+import { setMaxListeners } from 'node:events';
 import { AneloError, toAneloError, type ErrorCode } from '../../nodes/core/errors.ts';
 import type { ExecutorEvent, NodeReport } from '../../nodes/core/events.ts';
 import type { Chunk, Services, StreamInfo } from '../../nodes/core/types.ts';
@@ -60,6 +61,9 @@ export class RunSession {
   private readonly controller = new AbortController();
   private readonly resolved = new Map<string, Promise<Resolved>>();
   private readonly probed = new Map<string, Promise<Resolved | undefined>>();
+  /** Previews: frames each node must provide, and the pieces that provide them (see needsFor). */
+  private previewNeeds?: Map<string, [number, number]>;
+  private readonly previewPieces = new Map<string, Promise<Piece[] | undefined>>();
   private readonly computing = new Map<string, Promise<Record<string, Chunk>>>();
   private readonly held = new Map<string, Record<string, Chunk>>();
   /** Inputs of a piece that resolved from cache: pinned until its own data is secured or no longer wanted. */
@@ -77,6 +81,8 @@ export class RunSession {
     for (const [id, n] of o.plan.nodes) {
       this.tallies.set(id, new NodeTally(id, n.def.type, o.runId, o.demand?.frames.get(id) ?? 0, o.emit));
     }
+    // Every pool task and ffmpeg process of the run listens on this one signal.
+    setMaxListeners(0, this.controller.signal);
     const onAbort = (): void => this.controller.abort();
     if (o.signal.aborted) this.controller.abort();
     else o.signal.addEventListener('abort', onAbort, { once: true });
@@ -111,7 +117,54 @@ export class RunSession {
     const node = this.node(nodeId);
     const [aligned] = alignedPieces(node, this.chunkSize, frame, frame + 1);
     if (await this.available(aligned)) return sliceChunk(await this.data(aligned, port), frame, frame + 1);
+    this.previewNeeds = this.needsFor(nodeId, frame);
     return this.data({ nodeId, a: frame, b: frame + 1 }, port);
+  }
+
+  /**
+   * Frames each node must provide for one frame of `nodeId`: the union of its consumers' windows. Every consumer
+   * then reads the same pieces of a node, so overlapping windows (depth, scenes and flow all reading decode) compute
+   * those frames once.
+   */
+  private needsFor(nodeId: string, frame: number): Map<string, [number, number]> {
+    const needs = new Map<string, [number, number]>([[nodeId, [frame, frame + 1]]]);
+    for (const id of [...this.plan.order].reverse()) {
+      const range = needs.get(id);
+      if (!range) continue;
+      const node = this.node(id);
+      for (const [port, src] of Object.entries(node.inputs)) {
+        const w = src && inputWindow(this.plan, node, port, range[0], range[1]);
+        if (!src || !w) continue;
+        const had = needs.get(src.nodeId);
+        needs.set(src.nodeId, had ? [Math.min(had[0], w[0]), Math.max(had[1], w[1])] : w);
+      }
+    }
+    return needs;
+  }
+
+  /** A node's pieces for this preview: cached chunks where there are, the rest of its needed frames as few pieces as possible. */
+  private previewPiecesOf(node: PlannedNode): Promise<Piece[] | undefined> {
+    const need = this.previewNeeds?.get(node.id);
+    if (!need) return Promise.resolve(undefined);
+    let p = this.previewPieces.get(node.id);
+    if (!p) {
+      p = (async () => {
+        const out: Piece[] = [];
+        for (const q of alignedPieces(node, this.chunkSize, need[0], need[1])) {
+          if (await this.available(q)) {
+            out.push(q);
+            continue;
+          }
+          const gap = { nodeId: node.id, a: Math.max(q.a, need[0]), b: Math.min(q.b, need[1]) };
+          const last = out.at(-1);
+          if (last && !this.held.has(pieceId(last)) && last.b === gap.a) last.b = gap.b;
+          else out.push(gap);
+        }
+        return out;
+      })();
+      this.previewPieces.set(node.id, p);
+    }
+    return p;
   }
 
   /** Releases everything this session still holds. */
@@ -238,8 +291,12 @@ export class RunSession {
       const aligned = alignedPieces(srcNode, this.chunkSize, w[0], w[1]);
       let pieces = aligned;
       if (this.o.mode === 'preview' && !alignedOnly) {
-        pieces = [];
-        for (const q of aligned) pieces.push((await this.available(q)) ? q : { nodeId: q.nodeId, a: Math.max(q.a, w[0]), b: Math.min(q.b, w[1]) });
+        const planned = await this.previewPiecesOf(srcNode);
+        if (planned) pieces = planned.filter((q) => q.b > w[0] && q.a < w[1]);
+        else {
+          pieces = [];
+          for (const q of aligned) pieces.push((await this.available(q)) ? q : { nodeId: q.nodeId, a: Math.max(q.a, w[0]), b: Math.min(q.b, w[1]) });
+        }
       }
       out[port] = { lo: w[0], hi: w[1], pieces };
     }

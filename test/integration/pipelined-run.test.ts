@@ -11,6 +11,8 @@ import type { GraphDocument } from '../../nodes/core/graph-document.ts';
 import { ChunkCache } from '../../server/engine/chunk-cache.ts';
 import { Executor } from '../../server/engine/executor.ts';
 import { loadGraph } from '../../server/engine/load-graph.ts';
+import { withDefaults, type JsonSchema } from '../../nodes/core/param-schema.ts';
+import { sceneDetectNode } from '../../nodes/scene-detect.ts';
 import { createServices, type LocalServices } from '../../server/services.ts';
 import { hasShared, PROJECT_ROOT, sharedPath } from '../helpers/shared-data.ts';
 import { tempModelDir, writeDepthAnythingLike } from '../helpers/test-models.ts';
@@ -48,6 +50,21 @@ describe.skipIf(!hasShared('media/bikes-cuts.mp4'))('pipelined runs of the defau
       }
     } finally {
       await pooled.close();
+    }
+  });
+
+  it('a preview decodes each frame it needs once, though depth, scenes, flow, refine and warp all read decode', async () => {
+    const ex = executor(2);
+    try {
+      const r = await ex.preview(graph, { nodeId: 'warp', frame: 40 });
+      expect(r.computed).toMatchObject({ warp: 1, refine: 1, smooth: 1 });
+      // Scenes reads the widest window of decode; everything else reads inside it, so decode computes at most
+      // scenes' frames plus scenes' own window, once (when each reader decoded its own range it was 141 of 64).
+      const scenes = sceneDetectNode.window!(withDefaults(sceneDetectNode.params as unknown as JsonSchema, {}) as never);
+      expect(r.computed.decode).toBeLessThanOrEqual(Math.min(64, r.computed.scenes + scenes.before + scenes.after));
+      expect(r.computed.flow).toBeLessThanOrEqual(r.computed.depth);
+    } finally {
+      await ex.close();
     }
   });
 
