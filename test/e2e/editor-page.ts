@@ -40,8 +40,14 @@ export async function edgeCount(page: Page): Promise<number> {
 
 /** Clicks a node's title bar (selects it and makes it the previewed node). */
 export async function selectNode(page: Page, id: string): Promise<void> {
-  await nodeBox(page, id).locator('.graph-node__title').click();
-  await expect.poll(() => nodeBox(page, id).getAttribute('class')).toContain('is-selected');
+  // The canvas may still be fitting the view after a graph opens: a click that lands while nodes move is lost, so
+  // click again until the node reads selected (clicking a selected node keeps it selected).
+  await expect
+    .poll(async () => {
+      await nodeBox(page, id).locator('.graph-node__title').click();
+      return nodeBox(page, id).getAttribute('class');
+    })
+    .toContain('is-selected');
 }
 
 function handle(page: Page, nodeId: string, port: string, kind: 'source' | 'target'): Locator {
