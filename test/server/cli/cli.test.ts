@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hasShared, PROJECT_ROOT, sharedPath } from '../../helpers/shared-data.ts';
+import { writeDecodeEncodeGraph } from '../../helpers/decode-encode-graph.ts';
 
 const run = promisify(execFile);
 const BIN = path.join(PROJECT_ROOT, 'bin', 'anelo.mjs');
@@ -23,18 +24,7 @@ let dir: string;
 let graph: string;
 beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'anelo-cli-'));
-  graph = path.join(dir, 'decode-encode.json');
-  await fs.writeFile(
-    graph,
-    JSON.stringify({
-      schemaVersion: 1,
-      nodes: [
-        { id: 'decode', type: 'decode', params: {}, position: { x: 0, y: 0 } },
-        { id: 'encode', type: 'encode', params: { preset: 'ultrafast' }, position: { x: 300, y: 0 } },
-      ],
-      edges: [{ source: 'decode', sourcePort: 'frames', target: 'encode', targetPort: 'video' }],
-    }),
-  );
+  graph = await writeDecodeEncodeGraph(dir);
 });
 
 describe.skipIf(!hasShared('media'))('anelo run', () => {

@@ -12,24 +12,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, hasRedisServer, startRedis, type TestRedis } from '../../helpers/redis-server.ts';
 import { hasShared, PROJECT_ROOT, sharedPath } from '../../helpers/shared-data.ts';
 import { anelo, startWorker, type WorkerProcess } from './cluster-fixture.ts';
+import { writeDecodeEncodeGraph } from '../../helpers/decode-encode-graph.ts';
 
 let dir: string;
 let graph: string;
 
 beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'anelo-cluster-faults-'));
-  graph = path.join(dir, 'decode-encode.json');
-  await fs.writeFile(
-    graph,
-    JSON.stringify({
-      schemaVersion: 1,
-      nodes: [
-        { id: 'decode', type: 'decode', params: {}, position: { x: 0, y: 0 } },
-        { id: 'encode', type: 'encode', params: { preset: 'ultrafast' }, position: { x: 300, y: 0 } },
-      ],
-      edges: [{ source: 'decode', sourcePort: 'frames', target: 'encode', targetPort: 'video' }],
-    }),
-  );
+  graph = await writeDecodeEncodeGraph(dir);
 });
 
 afterAll(async () => {
