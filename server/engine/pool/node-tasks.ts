@@ -33,13 +33,13 @@ export type RunNodeResult =
 /**
  * A SharedArrayBuffer's memory is freed only when every thread that saw it has collected its handle, and a worker
  * that only hashes or warps allocates too little on its own heap for V8 to collect often: without help, shared
- * frames pile up (1.1 GB after a minute of 640x360). So a worker collects once it has been handed 128 MiB since its
+ * frames pile up (1.1 GB after a minute of 640x360). So a worker collects once it has been handed 32 MiB since its
  * last collection — at the start of its next task, when the earlier tasks' chunks are no longer referenced (between
  * tasks piscina parks the thread in Atomics.wait, so nothing scheduled for "later" would run).
  */
 v8.setFlagsFromString('--expose-gc');
 const collect = vm.runInNewContext('gc') as () => void;
-const COLLECT_EVERY = 128 * 2 ** 20;
+const COLLECT_EVERY = 32 * 2 ** 20;
 let seenBytes = 0;
 
 function sawBytes(chunks: (Chunk | undefined)[]): void {
