@@ -60,8 +60,17 @@ describe('node-editor basics', () => {
     await page.getByTestId('palette-item-decode').click();
     await nodeBox(page, 'decode-1').waitFor();
     await page.getByTestId('canvas').locator('.react-flow__controls-fitview').click();
-    await dragConnection(page, { node: 'decode-1', port: 'frames' }, { node: 'depth', port: 'frames' });
-    await expect.poll(() => edges(page)).toEqual(['decode-1.frames->depth.frames', 'decode.frames->warp.frames', 'depth.depth->warp.depth', 'warp.frames->encode.video']);
+    // A drag that starts while the view still settles can miss its handle on a loaded machine: drag again until
+    // the wire lands (dropping the same wire twice replaces the edge with itself).
+    await expect
+      .poll(
+        async () => {
+          if (!(await edges(page)).includes('decode-1.frames->depth.frames')) await dragConnection(page, { node: 'decode-1', port: 'frames' }, { node: 'depth', port: 'frames' });
+          return edges(page);
+        },
+        { timeout: 30_000 },
+      )
+      .toEqual(['decode-1.frames->depth.frames', 'decode.frames->warp.frames', 'depth.depth->warp.depth', 'warp.frames->encode.video']);
     expect(await page.getByTestId('connection-refused').count()).toBe(0);
     await page.keyboard.press('Control+z');
     await expect.poll(() => edges(page)).toContain('decode.frames->depth.frames');
