@@ -40,10 +40,14 @@ describe('compare', () => {
     await page.getByTestId('compare-mode-side').click();
     await page.locator('img[data-testid=preview-image-a]:not(.is-stale)').waitFor();
     await page.locator('img[data-testid=preview-image-b]:not(.is-stale)').waitFor();
-    const boxA = (await page.getByTestId('preview-image-a').boundingBox())!;
-    const boxB = (await page.getByTestId('preview-image-b').boundingBox())!;
-    expect(boxA.x + boxA.width).toBeLessThanOrEqual(boxB.x + 1);
-    expect(Math.abs(boxA.y - boxB.y)).toBeLessThan(2);
+    // Side by side once both images have loaded and laid out (a loading image has no height yet, so it sits lower).
+    const layout = async (): Promise<{ gap: number; rise: number }> => {
+      const boxA = (await page.getByTestId('preview-image-a').boundingBox())!;
+      const boxB = (await page.getByTestId('preview-image-b').boundingBox())!;
+      return { gap: boxB.x + 1 - (boxA.x + boxA.width), rise: Math.abs(boxA.y - boxB.y) };
+    };
+    await expect.poll(async () => (await layout()).rise).toBeLessThan(2);
+    expect((await layout()).gap).toBeGreaterThanOrEqual(0);
     const labels = await page.locator('.compare__side .preview__label').allTextContents();
     expect(labels).toEqual([`A · test model`, `B · test model`]);
     expect(await page.getByTestId('compare-figures').textContent()).toMatch(/Run the graph to get the agreement figures/);
