@@ -20,20 +20,81 @@ export function frameCountOf(node: PlannedNode): number {
   return Object.values(node.info)[0]?.frameCount ?? 0;
 }
 
-/** The frames [lo, hi) a node reads from the input on `port` to produce [a, b): its window, clipped. */
-export function inputWindow(plan: Plan, node: PlannedNode, port: string, a: number, b: number): [number, number] | undefined {
+/** Scene-detect node id → frames known to start a new scene there (first frames of shots). */
+export type KnownCuts = Readonly<Record<string, readonly number[]>>;
+
+/**
+ * Limits of a run that is one segment of a larger render: pieces are cut short at the frames the range can reach
+ * through windows (instead of whole chunks), and a node that reads scene cuts gets no frames across a known cut.
+ */
+export interface SegmentClip {
+  cuts: KnownCuts;
+  /** Node id → frames [lo, hi) the run's range reaches at that node; its pieces are clipped to them. */
+  reach: Map<string, [number, number]>;
+}
+
+/**
+ * The frames [lo, hi) a node reads from the input on `port` to produce [a, b): its window, clipped to the stream,
+ * and, for a node that reads scene cuts, at the cuts known of its detector: such a node never reads across a cut,
+ * so the frames beyond one cannot change what it makes of [a, b).
+ */
+export function inputWindow(plan: Plan, node: PlannedNode, port: string, a: number, b: number, cuts?: KnownCuts): [number, number] | undefined {
   const src = node.inputs[port];
   if (!src) return undefined;
   const info = plan.nodes.get(src.nodeId)!.info[src.port];
-  return [Math.max(0, a - node.window.before), Math.min(info.frameCount, b + node.window.after)];
+  let lo = Math.max(0, a - node.window.before);
+  let hi = Math.min(info.frameCount, b + node.window.after);
+  for (const c of cutsReadBy(plan, node, cuts)) {
+    if (c <= a) lo = Math.max(lo, c);
+    if (c >= b) hi = Math.min(hi, c);
+  }
+  return [lo, hi];
 }
 
-/** The chunk-aligned pieces of a node that cover frames [lo, hi). */
-export function alignedPieces(node: PlannedNode, chunkSize: number, lo: number, hi: number): Piece[] {
-  const n = frameCountOf(node);
-  const out: Piece[] = [];
-  for (let j = Math.floor(lo / chunkSize); j * chunkSize < hi; j++) out.push({ nodeId: node.id, a: j * chunkSize, b: Math.min((j + 1) * chunkSize, n) });
+/** Known cuts of the detectors whose cut flags a node reads. */
+function cutsReadBy(plan: Plan, node: PlannedNode, cuts: KnownCuts | undefined): readonly number[] {
+  if (!cuts) return [];
+  const out: number[] = [];
+  for (const src of Object.values(node.inputs)) {
+    if (src && plan.nodes.get(src.nodeId)!.info[src.port]?.type === 'cuts') out.push(...(cuts[src.nodeId] ?? []));
+  }
   return out;
+}
+
+/** The chunk-aligned pieces of a node that cover frames [lo, hi), cut short at `reach` when given. */
+export function alignedPieces(node: PlannedNode, chunkSize: number, lo: number, hi: number, reach?: readonly [number, number]): Piece[] {
+  const first = reach ? Math.max(0, reach[0]) : 0;
+  const end = reach ? Math.min(frameCountOf(node), reach[1]) : frameCountOf(node);
+  const out: Piece[] = [];
+  for (let j = Math.floor(lo / chunkSize); j * chunkSize < hi; j++) out.push({ nodeId: node.id, a: Math.max(j * chunkSize, first), b: Math.min((j + 1) * chunkSize, end) });
+  return out;
+}
+
+/**
+ * What frames [start, end) of `targets` reach at every node through the windows (clipped at known cuts), for a
+ * segment run: a node's reach is the union of what its readers' reaches read of it.
+ */
+export function segmentClip(plan: Plan, targets: string[], frames: { start: number; end: number }, cuts: KnownCuts): SegmentClip {
+  const reach = new Map<string, [number, number]>();
+  const widen = (id: string, lo: number, hi: number): void => {
+    const had = reach.get(id);
+    reach.set(id, had ? [Math.min(had[0], lo), Math.max(had[1], hi)] : [lo, hi]);
+  };
+  for (const id of targets) {
+    const node = plan.nodes.get(id)!;
+    if (!node.def.sink) widen(id, frames.start, frames.end);
+    else for (const src of Object.values(node.inputs)) if (src) widen(src.nodeId, frames.start, frames.end);
+  }
+  for (const id of [...plan.order].reverse()) {
+    const range = reach.get(id);
+    const node = plan.nodes.get(id)!;
+    if (!range || node.def.sink) continue;
+    for (const [port, src] of Object.entries(node.inputs)) {
+      const w = src && inputWindow(plan, node, port, range[0], range[1], cuts);
+      if (src && w) widen(src.nodeId, w[0], w[1]);
+    }
+  }
+  return { cuts, reach };
 }
 
 export interface Demand {
@@ -43,13 +104,15 @@ export interface Demand {
   frames: Map<string, number>;
   /** Node id → pieces it must provide; when all have resolved the node is done. */
   pieces: Map<string, number>;
+  /** Set for a segment run (see segmentClip): the session cuts pieces and windows as the plan did. */
+  clip?: SegmentClip;
 }
 
 /**
  * Readers of every piece needed to produce `reads` (pieces read directly by sinks or a warm-up). A piece's readers
  * are the pieces downstream whose window covers it, plus the direct reads.
  */
-export function planDemand(plan: Plan, chunkSize: number, reads: Piece[]): Demand {
+export function planDemand(plan: Plan, chunkSize: number, reads: Piece[], clip?: SegmentClip): Demand {
   const readers = new Map<string, number>();
   const frames = new Map<string, number>();
   const pieces = new Map<string, number>();
@@ -70,10 +133,10 @@ export function planDemand(plan: Plan, chunkSize: number, reads: Piece[]): Deman
     frames.set(node.id, (frames.get(node.id) ?? 0) + (p.b - p.a));
     pieces.set(node.id, (pieces.get(node.id) ?? 0) + 1);
     for (const [port, src] of Object.entries(node.inputs)) {
-      const w = src && inputWindow(plan, node, port, p.a, p.b);
+      const w = src && inputWindow(plan, node, port, p.a, p.b, clip?.cuts);
       if (!w) continue;
-      for (const q of alignedPieces(plan.nodes.get(src.nodeId)!, chunkSize, w[0], w[1])) read(q);
+      for (const q of alignedPieces(plan.nodes.get(src.nodeId)!, chunkSize, w[0], w[1], clip?.reach.get(src.nodeId))) read(q);
     }
   }
-  return { readers, frames, pieces };
+  return { readers, frames, pieces, clip };
 }

@@ -11,7 +11,7 @@ import type { AnyNodeDefinition, Chunk, Services, StreamInfo } from '../../nodes
 import { NODE_DEFINITIONS } from '../../nodes/index.ts';
 import { ChunkCache } from './chunk-cache.ts';
 import type { ExecutorEvent, RunReport } from '../../nodes/core/events.ts';
-import { alignedPieces, planDemand, type Piece } from './demand.ts';
+import { alignedPieces, planDemand, segmentClip, type KnownCuts, type Piece, type SegmentClip } from './demand.ts';
 import { buildPlan, upstreamOf, type Plan } from './plan.ts';
 import { defaultWorkerCount, NodePool } from './pool/node-pool.ts';
 import { RunSession } from './run-session.ts';
@@ -40,6 +40,13 @@ export interface RunOptions {
   outputs?: Record<string, string>;
   signal?: AbortSignal;
   onEvent?: (e: ExecutorEvent) => void;
+  /**
+   * This run is one segment of a larger render (a cluster worker's): compute only what frames [start, end) reach
+   * through the windows (pieces at the edges cut short, not whole chunks), and give a node that reads scene cuts no
+   * frames across `cuts` (scene-detect node id → first frames of shots it finds, e.g. from a planning run), since it
+   * never reads across a cut. The frames written are the same as a whole run's; the caller vouches for the cuts.
+   */
+  segment?: { cuts?: KnownCuts };
 }
 
 export interface PreviewResult {
@@ -115,8 +122,9 @@ export class Executor {
       for (const id of targets) if (!plan.nodes.has(id)) throw new AneloError('ANELO_E034_UNKNOWN_NODE', `no node "${id}" in the graph`, { nodeId: id });
       const frames = this.frameRange(plan, targets, opts.frames);
       const involved = upstreamOf(plan, targets);
-      const reads = this.directReads(plan, targets, frames);
-      const demand = planDemand(plan, this.chunkSize, reads);
+      const clip = opts.segment ? segmentClip(plan, targets, frames, opts.segment.cuts ?? {}) : undefined;
+      const reads = this.directReads(plan, targets, frames, clip);
+      const demand = planDemand(plan, this.chunkSize, reads, clip);
       for (const id of targets) if (plan.nodes.get(id)!.def.sink) demand.frames.set(id, frames.end - frames.start);
       session = new RunSession({ runId, plan, cache: this.cache, services: this.services, chunkSize: this.chunkSize, signal, emit, mode: 'run', demand, pool: this.getPool(), poolDefinitions: this.poolDefinitions });
       emit({ type: 'run-start', runId, nodes: plan.order.filter((id) => involved.has(id)), frames });
@@ -191,17 +199,17 @@ export class Executor {
   }
 
   /** The chunks each target reads itself: a sink its input over the range, a warmed node its own outputs. */
-  private directReads(plan: Plan, targets: string[], frames: { start: number; end: number }): Piece[] {
+  private directReads(plan: Plan, targets: string[], frames: { start: number; end: number }, clip?: SegmentClip): Piece[] {
     const reads: Piece[] = [];
     for (const id of targets) {
       const node = plan.nodes.get(id)!;
       if (node.def.sink) {
         for (const src of Object.values(node.inputs)) {
           if (!src) continue;
-          for (const [lo, hi] of this.sinkRanges(frames)) reads.push(...alignedPieces(plan.nodes.get(src.nodeId)!, this.chunkSize, lo, hi));
+          for (const [lo, hi] of this.sinkRanges(frames)) reads.push(...alignedPieces(plan.nodes.get(src.nodeId)!, this.chunkSize, lo, hi, clip?.reach.get(src.nodeId)));
         }
       } else {
-        const pieces = alignedPieces(node, this.chunkSize, frames.start, frames.end);
+        const pieces = alignedPieces(node, this.chunkSize, frames.start, frames.end, clip?.reach.get(id));
         for (const _port of node.def.outputs) reads.push(...pieces);
       }
     }
@@ -221,7 +229,7 @@ export class Executor {
     const node = session.node(nodeId);
     for (const [lo, hi] of this.sinkRanges(frames)) {
       session.throwIfAborted(nodeId);
-      const pieces = alignedPieces(node, this.chunkSize, lo, hi);
+      const pieces = session.piecesOf(nodeId, lo, hi);
       for (const port of node.def.outputs) await session.read(nodeId, port.name, pieces[0].a, pieces[pieces.length - 1].b);
     }
   }

@@ -104,9 +104,14 @@ export class RunSession {
     return this.tallies.get(id)!;
   }
 
+  /** The pieces of a run that cover frames [lo, hi) of a node (cut short at a segment's reach). */
+  piecesOf(nodeId: string, lo: number, hi: number): Piece[] {
+    return alignedPieces(this.node(nodeId), this.chunkSize, lo, hi, this.o.demand?.clip?.reach.get(nodeId));
+  }
+
   /** Frames [lo, hi) of a node's output as one chunk, read as a planned reader: each piece is released after. */
   async read(nodeId: string, port: string, lo: number, hi: number): Promise<Chunk> {
-    const pieces = alignedPieces(this.node(nodeId), this.chunkSize, lo, hi);
+    const pieces = this.piecesOf(nodeId, lo, hi);
     const chunk = await this.gather(pieces, port, lo, hi);
     for (const p of pieces) this.finish(p);
     return chunk;
@@ -285,10 +290,10 @@ export class RunSession {
   private async inputsOf(node: PlannedNode, p: Piece, alignedOnly = false): Promise<Record<string, InputWindow>> {
     const out: Record<string, InputWindow> = {};
     for (const [port, src] of Object.entries(node.inputs)) {
-      const w = src && inputWindow(this.plan, node, port, p.a, p.b);
+      const w = src && inputWindow(this.plan, node, port, p.a, p.b, this.o.demand?.clip?.cuts);
       if (!src || !w) continue;
       const srcNode = this.node(src.nodeId);
-      const aligned = alignedPieces(srcNode, this.chunkSize, w[0], w[1]);
+      const aligned = this.piecesOf(src.nodeId, w[0], w[1]);
       let pieces = aligned;
       if (this.o.mode === 'preview' && !alignedOnly) {
         const planned = await this.previewPiecesOf(srcNode);
@@ -430,7 +435,7 @@ export class RunSession {
       bounds.map(([a, b], k) => {
         const sub: Record<string, Chunk | undefined> = {};
         for (const [port, c] of Object.entries(inputs)) {
-          const w = c && inputWindow(this.plan, node, port, a, b);
+          const w = c && inputWindow(this.plan, node, port, a, b, this.o.demand?.clip?.cuts);
           sub[port] = c && w ? sliceChunk(c, w[0], w[1]) : c;
         }
         return pool.runNode({
