@@ -1,7 +1,7 @@
 /** depth: RGB frames → raw disparity (near = larger) at model resolution, from a registry model or your own .onnx. */
 import { Type } from '@sinclair/typebox';
 import { AneloError, isAneloError } from './core/errors.ts';
-import { defineNode, type DepthChunk, type DepthService, type FramesChunk } from './core/types.ts';
+import { defineNode, type DepthChunk, type DepthResult, type DepthService, type FramesChunk } from './core/types.ts';
 import { depthStats } from './lib/depth-stats.ts';
 
 const params = Type.Object({
@@ -83,7 +83,7 @@ export const depthNode = defineNode({
     // The executor hands exactly [start, end) (no window); slice defensively all the same.
     const from = ctx.start - input.start;
     const frames = input.frames.slice(from, from + (ctx.end - ctx.start));
-    let result: { width: number; height: number; frames: Float32Array[] };
+    let result: DepthResult;
     try {
       result = await service(ctx.services.depth, ctx.nodeId).infer(ctx.params, frames, input.width, input.height, ctx.signal);
     } catch (e) {
@@ -96,7 +96,8 @@ export const depthNode = defineNode({
       width: result.width,
       height: result.height,
       frames: result.frames,
-      stats: result.frames.map((f) => depthStats(f)),
+      // A depth thread computes the stats beside the model, off the main thread.
+      stats: result.stats ?? result.frames.map((f) => depthStats(f)),
     };
     return { depth: chunk };
   },

@@ -208,6 +208,14 @@ export interface MediaService {
 }
 
 /** Depth inference behind an interface; the one implementation lives in server/depth. */
+/** Raw disparity maps at model resolution; `stats` (robust per-frame range) when the service computed them already. */
+export interface DepthResult {
+  width: number;
+  height: number;
+  frames: Float32Array[];
+  stats?: DepthStats[];
+}
+
 export interface DepthService {
   /** Identity of the resolved model (file sha256 + provider + input size); enters the depth node's cache key. */
   modelKey(params: Record<string, unknown>): Promise<string>;
@@ -220,7 +228,7 @@ export interface DepthService {
     width: number,
     height: number,
     signal?: AbortSignal,
-  ): Promise<{ width: number; height: number; frames: Float32Array[] }>;
+  ): Promise<DepthResult>;
 }
 
 export interface Services {

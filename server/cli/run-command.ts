@@ -57,7 +57,7 @@ export async function runCommand(a: RunArgs): Promise<RunReport> {
   await checkRunPaths({ graphFile: a.graph, graph, outputs, report: a.report, cacheDir: a.cacheDir });
   // Partials a killed run left beside the outputs go now (only files of processes that are gone).
   for (const out of new Set(Object.values(outputs).map((o) => path.dirname(o)))) await sweepTemps(out);
-  const services = await createServices();
+  const services = await createServices({}, { workers: a.workers });
   const executor = new Executor({ services, workers: a.workers, cache: new ChunkCache({ diskDir: a.cacheDir, onWarning: (w) => process.stderr.write(`warning: ${w.message}: ${w.file}\n`) }) });
   const controller = new AbortController();
   const stopListening = stopOnSignal(controller);

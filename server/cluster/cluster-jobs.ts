@@ -27,6 +27,11 @@ export interface SegmentJobData {
   /** Encode node id → this segment's file. */
   outputs: Record<string, string>;
   check: SharedPathCheck;
+  /**
+   * Scene-detect node id → the planner's cuts at and around this segment (from the last at or before its start to
+   * the first at or after its end): its readers' windows stop there, so nothing beyond them is computed.
+   */
+  cuts: Record<string, number[]>;
 }
 
 export interface SegmentResult {

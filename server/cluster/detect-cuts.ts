@@ -16,7 +16,7 @@ const COLLECTOR_TYPE = 'anelo-cluster-cut-list';
  * A planning-only sink that hands the cut flags it pulls to `collect`. It lives here, not in nodes/, because no
  * graph document may name it; it runs only in the planning process.
  */
-function cutCollector(collect: (frame: number) => void): AnyNodeDefinition {
+function cutCollector(collect: (collectorId: string, frame: number) => void): AnyNodeDefinition {
   return defineNode({
     type: COLLECTOR_TYPE,
     version: 1,
@@ -34,7 +34,7 @@ function cutCollector(collect: (frame: number) => void): AnyNodeDefinition {
       let frames = 0;
       for await (const chunk of ctx.pull('cuts')) {
         if (chunk.type !== 'cuts') continue;
-        chunk.flags.forEach((f, k) => f && collect(chunk.start + k));
+        chunk.flags.forEach((f, k) => f && collect(ctx.nodeId, chunk.start + k));
         frames += chunk.flags.length;
       }
       return { path: ctx.outputPath, frames };
@@ -42,11 +42,18 @@ function cutCollector(collect: (frame: number) => void): AnyNodeDefinition {
   }) as unknown as AnyNodeDefinition;
 }
 
-/** Sorted first frames of new shots inside `frames` (empty when the graph has no scene-detect node). */
-export async function detectCuts(env: { services: Services; cache: ChunkCache }, graph: GraphDocument, frames: { start: number; end: number }, signal?: AbortSignal): Promise<number[]> {
+export interface DetectedCuts {
+  /** Sorted first frames of new shots inside the range, of every detector. */
+  all: number[];
+  /** The same per scene-detect node: a segment run clips the windows of each detector's readers at its own cuts. */
+  byDetector: Record<string, number[]>;
+}
+
+/** Cuts inside `frames` (none when the graph has no scene-detect node). */
+export async function detectCuts(env: { services: Services; cache: ChunkCache }, graph: GraphDocument, frames: { start: number; end: number }, signal?: AbortSignal): Promise<DetectedCuts> {
   const detectors = graph.nodes.filter((n) => n.type === 'scene-detect');
-  if (detectors.length === 0) return [];
-  const cuts = new Set<number>();
+  if (detectors.length === 0) return { all: [], byDetector: {} };
+  const found = new Map<string, number[]>();
   const g = structuredClone(graph);
   const targets: string[] = [];
   for (const d of detectors) {
@@ -58,7 +65,7 @@ export async function detectCuts(env: { services: Services; cache: ChunkCache },
   const planner = new Executor({
     services: env.services,
     cache: env.cache,
-    definitions: [...NODE_DEFINITIONS, cutCollector((f) => cuts.add(f))],
+    definitions: [...NODE_DEFINITIONS, cutCollector((id, f) => found.set(id, [...(found.get(id) ?? []), f]))],
   });
   const outputs = Object.fromEntries(targets.map((t) => [t, '(cut list)']));
   try {
@@ -66,5 +73,7 @@ export async function detectCuts(env: { services: Services; cache: ChunkCache },
   } finally {
     await planner.close();
   }
-  return [...cuts].filter((f) => f > frames.start && f < frames.end).sort((a, b) => a - b);
+  const inside = (fs: Iterable<number>): number[] => [...new Set(fs)].filter((f) => f > frames.start && f < frames.end).sort((a, b) => a - b);
+  const byDetector = Object.fromEntries(detectors.map((d) => [d.id, inside(found.get(`${COLLECTOR_TYPE}-${d.id}`) ?? [])]));
+  return { all: inside(Object.values(byDetector).flat()), byDetector };
 }

@@ -47,6 +47,20 @@ function sinkInput(graph: GraphDocument, info: Record<string, Record<string, Str
   return e ? info[e.source]?.[e.sourcePort] : undefined;
 }
 
+/**
+ * Each detector's cuts that can bound a segment's windows: those inside it and the nearest at or beyond each edge
+ * (a window that reaches further is stopped by the nearer one), so a job carries a few numbers, not a film's cuts.
+ */
+export function cutsAround(byDetector: Record<string, number[]>, s: { start: number; end: number }): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const [id, cuts] of Object.entries(byDetector)) {
+    const before = cuts.filter((c) => c <= s.start).at(-1) ?? s.start;
+    const after = cuts.find((c) => c >= s.end) ?? s.end;
+    out[id] = cuts.filter((c) => c >= before && c <= after);
+  }
+  return out;
+}
+
 export async function planRender(r: PlanRequest): Promise<RenderPlan> {
   const t0 = performance.now();
   const renderId = randomUUID();
@@ -61,7 +75,8 @@ export async function planRender(r: PlanRequest): Promise<RenderPlan> {
   const end = Math.min(r.frames?.end ?? total, total);
   if (!(start >= 0 && end > start)) throw new AneloError('ANELO_E013_EMPTY_RANGE', `frames ${start}:${r.frames?.end ?? ''} select nothing of ${total} frames`, {});
   const frames = { start, end };
-  const cuts = await detectCuts({ services: r.services, cache: r.cache }, r.graph, frames, r.signal);
+  const detected = await detectCuts({ services: r.services, cache: r.cache }, r.graph, frames, r.signal);
+  const cuts = detected.all;
   const segments = planSegments(frames, cuts, r.rules);
 
   // Segments live beside the first output, so they are on the shared mount the output is on.
@@ -87,6 +102,7 @@ export async function planRender(r: PlanRequest): Promise<RenderPlan> {
   const segmentJobs = segments.map((s) => ({
     renderId, index: s.index, count: segments.length, start: s.start, end: s.end, graph, check,
     outputs: Object.fromEntries(sinks.map((n) => [n.id, segFile(s, n.id)])),
+    cuts: cutsAround(detected.byDetector, s),
   }));
   const targets = sinks.map((n, k) => {
     const src = streams[k];

@@ -24,6 +24,9 @@ export async function processSegment(job: Job<SegmentJobData>, executor: Executo
     runId: `${d.renderId}-segment-${d.index}`,
     frames: { start: d.start, end: d.end },
     outputs: d.outputs,
+    // Only what [start, end) reaches through the windows, stopped at the planner's cuts: no whole chunks or
+    // windows across a cut at the segment's edges (the frames written are the same).
+    segment: { cuts: d.cuts },
     signal,
     onEvent: (e) => {
       if (e.type !== 'node-progress' || !sinks.has(e.nodeId)) return;

@@ -4,7 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { AneloError } from '../../nodes/core/errors.ts';
-import type { DepthService } from '../../nodes/core/types.ts';
+import type { DepthResult, DepthService } from '../../nodes/core/types.ts';
+import { depthStats } from '../../nodes/lib/depth-stats.ts';
 import { checkModelIo, type ModelIo } from './check-model-io.ts';
 import { readDepthParams, type DepthParams } from './depth-params.ts';
 import { modelInputSize } from './model-input-size.ts';
@@ -65,9 +66,13 @@ export class OnnxDepthService implements DepthService {
     width: number,
     height: number,
     signal?: AbortSignal,
-  ): Promise<{ width: number; height: number; frames: Float32Array[] }> {
+  ): Promise<DepthResult> {
     const p = readDepthParams(params);
-    const r = await this.store.resolve(p.model, p.precision);
+    return this.inferResolved(await this.store.resolve(p.model, p.precision), p, frames, width, height, signal);
+  }
+
+  /** `infer` for a model already resolved (a depth thread gets it resolved from the main thread's store). */
+  async inferResolved(r: ResolvedModel, p: DepthParams, frames: Uint8Array[], width: number, height: number, signal?: AbortSignal): Promise<DepthResult> {
     const { session, io } = await this.session(r, p);
     const size = modelInputSize(r.manifest.input, width, height, p.inputSize);
     if (io.fixedSize && (io.fixedSize.width !== size.width || io.fixedSize.height !== size.height)) {
@@ -105,7 +110,7 @@ export class OnnxDepthService implements DepthService {
       checkFiniteOutput(res.data, { id: r.manifest.id, path: r.path });
       out.push(...postprocessOutput(res.data, group.length, size.width, size.height, r.manifest.output));
     }
-    return { width: size.width, height: size.height, frames: out };
+    return { width: size.width, height: size.height, frames: out, stats: out.map((f) => depthStats(f)) };
   }
 
   /** The pooled session for this model, checked against its manifest once per (session, manifest). */

@@ -1,7 +1,8 @@
 /**
  * The worker-thread pool for pure pixel work (the one importer of piscina). Nodes that declare `threads: 'pool'`
  * run here over frame ranges; chunks travel in SharedArrayBuffers. Cancelling a task terminates its worker, so a
- * cancelled run leaves no thread computing for it.
+ * cancelled run leaves no thread computing for it. `ThreadPool` gives other heavy work (depth inference) threads of
+ * its own on the same library.
  */
 import os from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
@@ -78,6 +79,23 @@ export class NodePool {
   }
 
   /** Stops every thread; tasks still queued or running reject. */
+  async close(): Promise<void> {
+    await this.piscina.destroy();
+  }
+}
+
+/** A few threads running the named exports of one worker module (see depth-thread.ts). Idle threads never keep the process alive. */
+export class ThreadPool {
+  private readonly piscina: Piscina;
+
+  constructor(file: URL, threads: number, idleTimeoutMs: number) {
+    this.piscina = new Piscina({ filename: file.href, minThreads: 0, maxThreads: threads, idleTimeout: idleTimeoutMs });
+  }
+
+  run<T>(task: unknown, name: string, transferList?: Transferable[]): Promise<T> {
+    return this.piscina.run(task, { name, transferList: transferList as never }) as Promise<T>;
+  }
+
   async close(): Promise<void> {
     await this.piscina.destroy();
   }

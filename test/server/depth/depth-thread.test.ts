@@ -1,0 +1,110 @@
+/**
+ * Depth inference on its own thread: the same maps and stats as in-process, coded errors that cross the thread,
+ * a cancel that returns at once, and an event loop that keeps ticking while a real model runs.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { depthStats } from '../../../nodes/lib/depth-stats.ts';
+import { OnnxDepthService } from '../../../server/depth/depth-service.ts';
+import { ThreadedDepthService } from '../../../server/depth/depth-thread.ts';
+import { modelSearchDirs } from '../../../server/depth/model-dirs.ts';
+import { readRegistry } from '../../../server/depth/model-registry.ts';
+import { ModelStore } from '../../../server/depth/model-store.ts';
+import { SessionPool } from '../../../server/depth/onnx-session.ts';
+import { sharedPath } from '../../helpers/shared-data.ts';
+import { gradientFrame, solidFrame, tempModelDir, writeDepthAnythingLike } from '../../helpers/test-models.ts';
+
+let dir: string;
+let threaded: ThreadedDepthService;
+const storeFor = (d: string): ModelStore => new ModelStore({ dirs: [d], registry: readRegistry(), hashCacheFile: null });
+
+beforeAll(() => {
+  dir = tempModelDir();
+  writeDepthAnythingLike(dir, { weights: [0.5, -0.25, 0.125], bias: 2 });
+  writeDepthAnythingLike(dir, { weights: [Number.NaN, 0, 0], bias: 0 }, { id: 'test-nan' });
+  threaded = new ThreadedDepthService({ store: storeFor(dir) });
+});
+
+afterAll(() => threaded.close());
+
+describe('ThreadedDepthService', () => {
+  it('gives the same maps and per-frame stats as inference on the calling thread', async () => {
+    const frames = [0, 1, 2, 3, 4, 5, 6].map((k) => gradientFrame(90, 50, 30 * k));
+    const local = await new OnnxDepthService({ store: storeFor(dir), pool: new SessionPool() }).infer({ model: 'test-da-like' }, frames, 90, 50);
+    const r = await threaded.infer({ model: 'test-da-like' }, frames, 90, 50);
+    expect([r.width, r.height]).toEqual([local.width, local.height]);
+    expect(r.frames).toHaveLength(7);
+    r.frames.forEach((f, i) => expect(Array.from(f)).toEqual(Array.from(local.frames[i])));
+    expect(r.stats).toEqual(local.frames.map((f) => depthStats(f)));
+  });
+
+  it('reads frames that live in shared memory, as decode hands them over', async () => {
+    const plain = gradientFrame(64, 40, 10);
+    const shared = new Uint8Array(new SharedArrayBuffer(plain.length));
+    shared.set(plain);
+    const [a, b] = await Promise.all([threaded.infer({ model: 'test-da-like' }, [plain], 64, 40), threaded.infer({ model: 'test-da-like' }, [shared], 64, 40)]);
+    expect(Array.from(b.frames[0])).toEqual(Array.from(a.frames[0]));
+  });
+
+  it('brings a model error back with its code and the model named', async () => {
+    const err = await threaded.infer({ model: 'test-nan' }, [solidFrame(28, 28, [10, 20, 30])], 28, 28).catch((e) => e);
+    expect(err.code).toBe('ANELO_E110_DEPTH_NOT_FINITE');
+    expect(err.message).toContain('"test-nan"');
+  });
+
+  it('an unknown model fails before anything is posted to the thread', async () => {
+    const err = await threaded.infer({ model: 'no-such-model' }, [solidFrame(28, 28, [1, 2, 3])], 28, 28).catch((e) => e);
+    expect(err.code).toBe('ANELO_E041_MODEL_UNKNOWN');
+  });
+
+  it('a cancel rejects at once with E030 and the thread serves the next call', async () => {
+    const frames = Array.from({ length: 64 }, (_, k) => gradientFrame(320, 200, k));
+    const controller = new AbortController();
+    const pending = threaded.infer({ model: 'test-da-like' }, frames, 320, 200, controller.signal);
+    setTimeout(() => controller.abort(), 5);
+    const t0 = performance.now();
+    const err = await pending.catch((e) => e);
+    expect(err.code).toBe('ANELO_E030_CANCELLED');
+    expect(performance.now() - t0).toBeLessThan(2000);
+    const after = await threaded.infer({ model: 'test-da-like' }, [solidFrame(28, 28, [9, 9, 9])], 28, 28);
+    expect(after.frames).toHaveLength(1);
+  });
+});
+
+const modelsDir = [...modelSearchDirs(), sharedPath('models')].find((d) => existsSync(path.join(d, 'fastdepth-nyu-224-f32.onnx')));
+
+/** The longest the event loop went without running a 5 ms timer while `work` ran. */
+async function longestGap(work: () => Promise<unknown>): Promise<number> {
+  let last = performance.now();
+  let maxGap = 0;
+  const tick = setInterval(() => {
+    const now = performance.now();
+    maxGap = Math.max(maxGap, now - last);
+    last = now;
+  }, 5);
+  try {
+    await work();
+  } finally {
+    clearInterval(tick);
+  }
+  return Math.max(maxGap, performance.now() - last);
+}
+
+describe.skipIf(!modelsDir)('the event loop while a real model runs (FastDepth)', () => {
+  it('keeps ticking on the depth thread, where inference on the calling thread blocks it per batch', async () => {
+    const params = { model: path.join(modelsDir!, 'fastdepth-nyu-224-f32.onnx') };
+    const frames = Array.from({ length: 8 }, (_, k) => gradientFrame(1280, 720, k * 10));
+    const threadedService = new ThreadedDepthService();
+    const inProcess = new OnnxDepthService({ pool: new SessionPool() });
+    // Threads and sessions loaded first: only inference is timed.
+    await threadedService.infer(params, frames.slice(0, 1), 1280, 720);
+    await inProcess.infer(params, frames.slice(0, 1), 1280, 720);
+    const blocked = await longestGap(() => inProcess.infer(params, frames, 1280, 720));
+    const threadedGap = await longestGap(() => threadedService.infer(params, frames, 1280, 720));
+    await threadedService.close();
+    // Resizing 720p frames and running the model for a batch of four takes well over 100 ms of one core.
+    expect(blocked).toBeGreaterThan(100);
+    expect(threadedGap).toBeLessThan(blocked / 3);
+  });
+});
