@@ -25,20 +25,25 @@ const IDLE_MS = 5_000;
 const DECODE_ERROR = /error while decoding|concealing \d+|corrupt (decoded )?(frame|input|packet)|Invalid NAL|decode_slice_header error|no frame!|Invalid data found|missing picture|illegal|Error splitting|top block unavailable|left block unavailable|out of range intra|mb_type .* in . slice too large|cabac decode .* failed/i;
 const MAX_READERS = 4;
 
+/**
+ * Cuts ffmpeg's raw RGB24 stream into frames, copying each piece once, straight into a frame that lives in a
+ * SharedArrayBuffer: pool threads and the depth thread then read decoded frames without another copy.
+ */
 async function* splitFrames(stream: Readable, frameBytes: number): AsyncGenerator<Uint8Array> {
-  let pending: Buffer[] = [];
-  let have = 0;
+  let frame = new Uint8Array(new SharedArrayBuffer(frameBytes));
+  let filled = 0;
   for await (const piece of stream as AsyncIterable<Buffer>) {
-    pending.push(piece);
-    have += piece.length;
-    while (have >= frameBytes) {
-      const all = pending.length === 1 ? pending[0] : Buffer.concat(pending);
-      const frame = new Uint8Array(frameBytes);
-      frame.set(all.subarray(0, frameBytes));
-      const rest = all.subarray(frameBytes);
-      pending = rest.length ? [rest] : [];
-      have = rest.length;
-      yield frame;
+    let at = 0;
+    while (at < piece.length) {
+      const n = Math.min(frameBytes - filled, piece.length - at);
+      frame.set(piece.subarray(at, at + n), filled);
+      filled += n;
+      at += n;
+      if (filled === frameBytes) {
+        yield frame;
+        frame = new Uint8Array(new SharedArrayBuffer(frameBytes));
+        filled = 0;
+      }
     }
   }
 }
