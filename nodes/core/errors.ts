@@ -56,6 +56,7 @@ export const ERROR_CATALOGUE = {
   ANELO_E109_URL_TOO_LONG: 'Request URL too long',
   ANELO_E110_DEPTH_NOT_FINITE: 'Depth model produced NaN or infinite values',
   ANELO_E111_CACHE_DIR_INVALID: 'Cache folder is not usable',
+  ANELO_E112_NOT_SCENE_DETECT: 'No scene-detect node to find scene cuts with',
   // Cluster renders (issue 11): E140-E159.
   ANELO_E140_REDIS_UNREACHABLE: 'Redis is not reachable',
   ANELO_E141_PATH_NOT_SHARED: 'Input or output is not on a path every worker can reach',
