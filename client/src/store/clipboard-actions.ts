@@ -5,6 +5,8 @@
  */
 import type { GraphEdge, GraphNode } from '../../../nodes/core/graph-document.ts';
 import { newNodeId } from '../lib/node-id.ts';
+import { freeShift } from '../lib/free-spot.ts';
+import { nodeRect } from '../lib/node-rects.ts';
 import { getState, update } from './editor-store.ts';
 import { editGraph } from './graph-actions.ts';
 import { notify } from './status-actions.ts';
@@ -46,6 +48,12 @@ export function paste(at?: { x: number; y: number }): void {
     id: ids.get(n.id)!,
     position: at ? { x: at.x + n.position.x - minX, y: at.y + n.position.y - minY } : { x: n.position.x + 40 * pastes, y: n.position.y + 40 * pastes },
   }));
+  // The pasted group keeps its shape but lands clear of every node already there (sized as the copied ones were).
+  const { dx, dy } = freeShift(
+    getState().graph.nodes.map((n) => nodeRect(n)),
+    nodes.map((n, i) => nodeRect(n, nodeRect(clip!.nodes[i]))),
+  );
+  for (const n of nodes) n.position = { x: n.position.x + dx, y: n.position.y + dy };
   const edges = clip.edges.map((e) => ({ ...e, source: ids.get(e.source)!, target: ids.get(e.target)! }));
   editGraph((g) => {
     g.nodes.push(...nodes);

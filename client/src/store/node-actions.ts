@@ -1,6 +1,8 @@
 /** Graph edits the canvas and node forms call: add, remove, connect, move, set a param. */
 import { withDefaults } from '../../../nodes/core/param-schema.ts';
 import { edgeId, type GraphEdge } from '../../../nodes/core/graph-document.ts';
+import { freeShift } from '../lib/free-spot.ts';
+import { nodeRect } from '../lib/node-rects.ts';
 import { newNodeId } from '../lib/node-id.ts';
 import { labelNamesModel, modelOf, modelParamName } from '../lib/model-param.ts';
 import { editGraph } from './graph-actions.ts';
@@ -13,7 +15,9 @@ export function addNode(type: string, position: { x: number; y: number }): strin
   const desc = getState().catalogue?.[type];
   if (!desc) return undefined;
   const id = newNodeId(type, getState().graph.nodes.map((n) => n.id));
-  const node = { id, type, version: desc.version, params: withDefaults(desc.params, {}), position };
+  // Never on top of another node: a wire dropped there would land on the wrong handle.
+  const { dx, dy } = freeShift(getState().graph.nodes.map((n) => nodeRect(n)), [nodeRect({ id, position })]);
+  const node = { id, type, version: desc.version, params: withDefaults(desc.params, {}), position: { x: position.x + dx, y: position.y + dy } };
   // A new Depth node starts on an installed model when its default one is missing.
   const notice = switchToInstalledModels({ schemaVersion: 1, nodes: [node], edges: [] });
   editGraph((g) => {
