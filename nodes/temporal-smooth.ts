@@ -265,7 +265,7 @@ export const temporalSmoothNode = defineNode({
     throwIfAborted(ctx, ctx.start);
     const tables = stepTables({ memory: MAX_MEMORY * p.strength, depthSigma: p.depthSigma, colourSigma: motionChunk || hasColour ? p.colourSigma : 0, motionSigma: motionChunk ? p.motionSigma : 0, outlierTolerance: OUTLIER_TOLERANCE });
     const filtered = smoothAlongTrajectories(
-      { w, h, depth: aligned, motion, grid, stillMismatch: still, isCut: (j) => isCut(cuts, j), last: Math.min(streamLast, last) },
+      { w, h, depth: aligned, motion, grid, stillMismatch: still, isCut: (j) => isCut(cuts, j), last: Math.min(streamLast, last), first },
       ctx.start,
       ctx.end,
       p.radius,

@@ -25,6 +25,11 @@ export interface TrajectorySource {
   isCut(j: number): boolean;
   /** Last frame of the stream. */
   last: number;
+  /**
+   * First frame there is (default 0): where the input begins when a run gave no frames before a scene cut. The
+   * forward pass then starts there, not at the period's boundary before it (a state that the cut resets anyway).
+   */
+  first?: number;
 }
 
 const mod = (a: number, m: number): number => ((a % m) + m) % m;
@@ -70,7 +75,7 @@ export function smoothAlongTrajectories(src: TrajectorySource, a: number, b: num
   };
   if (period >= 2) {
     // Forward: restarts at multiples of the period; frame j carries j−1 along the back flow stored at j.
-    const j0 = Math.max(0, a - mod(a, period));
+    const j0 = Math.max(src.first ?? 0, a - mod(a, period));
     let age = 0;
     for (let j = j0; j < b; j++) {
       if (j === j0 || mod(j, period) === 0 || src.isCut(j)) {

@@ -5,9 +5,12 @@
 import { Type } from '@sinclair/typebox';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { GraphDocument } from '../../../nodes/core/graph-document.ts';
-import { defineNode, type AnyNodeDefinition, type CutsChunk, type FramesChunk, type MediaService } from '../../../nodes/core/types.ts';
+import { defineNode, type AnyNodeDefinition, type CutsChunk, type DepthChunk, type FramesChunk, type MediaService } from '../../../nodes/core/types.ts';
 import { ChunkCache } from '../../../server/engine/chunk-cache.ts';
 import { Executor } from '../../../server/engine/executor.ts';
+import { depthStats } from '../../../nodes/lib/depth-stats.ts';
+import { roundToFloat16 } from '../../../nodes/lib/float16.ts';
+import { temporalSmoothNode } from '../../../nodes/temporal-smooth.ts';
 import { computed, resetCounts, TEST_NODES } from './test-nodes.ts';
 
 const CUTS = [30, 50];
@@ -69,15 +72,35 @@ const sceneSum = defineNode({
   },
 });
 
-/** Collects the first value of every frame it is given, by frame index. */
-const written = new Map<number, number>();
+/** A deterministic depth stream (8x6, values 0..1 drifting with the frame): input for the real temporal-smooth. */
+const noiseDepth = defineNode({
+  type: 'noise-depth',
+  version: 1,
+  label: 'Noise depth',
+  category: 'input',
+  description: 'depth that drifts from frame to frame',
+  inputs: [],
+  outputs: [{ name: 'depth', types: ['depth'] }],
+  params: Type.Object({}),
+  cache: 'memory',
+  info: async () => ({ depth: { type: 'depth', width: 8, height: 6, fps: 25, frameCount: FRAMES, depthScale: 'unit' } }),
+  async run(ctx) {
+    const frames: Float32Array[] = [];
+    for (let i = ctx.start; i < ctx.end; i++) frames.push(roundToFloat16(Float32Array.from({ length: 48 }, (_, k) => 0.5 + 0.4 * Math.sin(k * 0.7 + i * 0.3 + (i >= 30 ? 2 : 0)))));
+    return { depth: { type: 'depth', start: ctx.start, width: 8, height: 6, frames, stats: frames.map(depthStats) } };
+  },
+});
+
+/** Collects every frame it is given (as hex bytes), by frame index. */
+const written = new Map<number, string>();
+const hex = (f: Uint8Array | Float32Array): string => Buffer.from(f.buffer, f.byteOffset, f.byteLength).toString('hex');
 const collect = defineNode({
   type: 'collect',
   version: 1,
   label: 'Collect',
   category: 'output',
   description: 'records the frames it pulls',
-  inputs: [{ name: 'frames', types: ['frames'] }],
+  inputs: [{ name: 'frames', types: ['frames', 'depth'] }],
   outputs: [],
   params: Type.Object({}),
   cache: 'none',
@@ -85,8 +108,9 @@ const collect = defineNode({
   async sink(ctx) {
     let frames = 0;
     for await (const c of ctx.pull('frames')) {
-      (c as FramesChunk).frames.forEach((f, k) => written.set(c.start + k, f[0]));
-      frames += (c as FramesChunk).frames.length;
+      const list = (c as FramesChunk | DepthChunk).frames;
+      list.forEach((f, k) => written.set(c.start + k, hex(f)));
+      frames += list.length;
     }
     return { path: ctx.outputPath, frames };
   },
@@ -109,7 +133,7 @@ const graph: GraphDocument = {
 };
 
 const executor = (): Executor =>
-  new Executor({ services: { media: {} as MediaService }, cache: new ChunkCache({ diskDir: null }), chunkSize: 16, workers: 0, definitions: [...TEST_NODES, cutList, sceneSum, collect] as AnyNodeDefinition[] });
+  new Executor({ services: { media: {} as MediaService }, cache: new ChunkCache({ diskDir: null }), chunkSize: 16, workers: 0, definitions: [...TEST_NODES, cutList, sceneSum, collect, noiseDepth, temporalSmoothNode] as AnyNodeDefinition[] });
 
 async function render(segment: { start: number; end: number }, cuts?: number[]): Promise<Record<string, number>> {
   resetCounts();
@@ -152,5 +176,38 @@ describe('segment runs', () => {
     written.clear();
     await render({ start: 30, end: 50 }, []);
     for (const [frame, v] of written) expect(v).toBe(whole.get(frame));
+  });
+});
+
+describe('segment runs of the real temporal-smooth', () => {
+  // Its default radius (16) restarts the recursion every 17 frames, so a segment starting at the cut at 30 begins
+  // mid-period: the node must not reach back across the cut for the period's start.
+  const smoothGraph: GraphDocument = {
+    schemaVersion: 1,
+    nodes: [
+      { id: 'depth', type: 'noise-depth', params: {}, position: { x: 0, y: 0 } },
+      { id: 'src', type: 'ramp', params: { frames: FRAMES }, position: { x: 0, y: 0 } },
+      { id: 'scenes', type: 'cut-list', params: {}, position: { x: 0, y: 0 } },
+      { id: 'smooth', type: 'temporal-smooth', params: {}, position: { x: 0, y: 0 } },
+      { id: 'out', type: 'collect', params: {}, position: { x: 0, y: 0 } },
+    ],
+    edges: [
+      { source: 'src', sourcePort: 'frames', target: 'scenes', targetPort: 'frames' },
+      { source: 'depth', sourcePort: 'depth', target: 'smooth', targetPort: 'depth' },
+      { source: 'scenes', sourcePort: 'cuts', target: 'smooth', targetPort: 'cuts' },
+      { source: 'smooth', sourcePort: 'depth', target: 'out', targetPort: 'frames' },
+    ],
+  };
+
+  it('writes the same bytes segment by segment as in one run, computing each segment only', async () => {
+    await executor().run(smoothGraph, { outputs: { out: '(memory)' } });
+    const whole = new Map(written);
+    written.clear();
+    for (const s of [{ start: 0, end: 30 }, { start: 30, end: 50 }, { start: 50, end: FRAMES }]) {
+      const report = await executor().run(smoothGraph, { frames: s, outputs: { out: '(memory)' }, segment: { cuts: { scenes: CUTS } } });
+      expect(report.nodes.smooth.computedFrames).toBe(s.end - s.start);
+    }
+    expect(written.size).toBe(FRAMES);
+    for (const [frame, v] of whole) expect(written.get(frame), `frame ${frame}`).toBe(v);
   });
 });
