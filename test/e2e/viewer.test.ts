@@ -102,6 +102,31 @@ describe('the viewer', () => {
     await expect.poll(frameNumber).toBe(10);
   });
 
+  it('marks the clip\'s scene cuts on the scrubber, where the slider has those frames; a click near one jumps to it', async () => {
+    const { page } = e;
+    // e2e-stereo has no scene-detect node: the server finds the cuts with a default one, in the background.
+    await openPreset(page, 'e2e-stereo', 'warp');
+    const marks = page.getByTestId('cut-marks');
+    await expect.poll(() => marks.getAttribute('data-state'), { timeout: 90_000 }).toBe('done');
+    const cuts = await marks.locator('[data-frame]').evaluateAll((els) => els.map((x) => Number(x.getAttribute('data-frame'))));
+    // bikes-cuts.mp4: hard cuts at frames 30, 76, 137, 187, 242 (DATA.md).
+    expect(cuts).toEqual([30, 76, 137, 187, 242]);
+
+    // Each mark sits over the slider position of its frame: pressing the slider there selects that frame (±1).
+    const slider = (await page.getByTestId('frame-scrubber').boundingBox())!;
+    for (const f of [30, 187]) {
+      const m = (await page.getByTestId(`cut-mark-${f}`).boundingBox())!;
+      await page.mouse.click(m.x + m.width / 2, slider.y + slider.height / 2);
+      await expect.poll(frameNumber).toBeGreaterThanOrEqual(f - 1);
+      expect(Math.abs((await frameNumber()) - f)).toBeLessThanOrEqual(1);
+    }
+    // A click a few pixels beside the tick still jumps exactly to the cut.
+    const m = (await page.getByTestId('cut-mark-137').boundingBox())!;
+    await page.mouse.click(m.x + m.width / 2 + 4, m.y + m.height / 2);
+    await expect.poll(frameNumber).toBe(137);
+    await e.shot('viewer-scene-cuts');
+  });
+
   it('keeps updating the image while the scrubber is dragged, small frames while moving and full size once still', async () => {
     const { page } = e;
     await selectNode(page, 'warp');

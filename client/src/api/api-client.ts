@@ -44,6 +44,18 @@ export interface PreviewRequest {
   maxWidth?: number;
 }
 
+/** Where the server's scene-cut job for a clip stands (POST /api/scene-cuts). */
+export interface SceneCuts {
+  state: 'queued' | 'computing' | 'done' | 'error';
+  /** First frames of new shots, as far as they are known. */
+  cuts: number[];
+  frameCount: number;
+  /** Frames analysed so far. */
+  done: number;
+  nodeId: string;
+  error?: { code: string; message: string };
+}
+
 export interface RunRequest {
   graph: GraphDocument;
   input: string;
@@ -81,6 +93,7 @@ export const api = {
   runGraph: (id: string) => json<GraphDocument>(`/runs/${enc(id)}/graph`),
   deleteRun: (id: string) => call(`/runs/${enc(id)}`, { method: 'DELETE' }).then(() => undefined),
   outputUrl: (name: string) => `/api/outputs/${enc(name)}`,
+  sceneCuts: (req: { graph: GraphDocument; input: string; nodeId?: string }, signal?: AbortSignal) => json<SceneCuts>('/scene-cuts', body('POST', req, signal)),
   preview: async (req: PreviewRequest, signal: AbortSignal): Promise<PreviewResult> => {
     const res = await call('/preview', body('POST', req, signal));
     return {

@@ -1,6 +1,8 @@
-/** Frame slider over the input's frames (0..frameCount-1) with the time code. */
+/** Frame slider over the input's frames (0..frameCount-1) with the time code and the clip's scene cuts marked. */
+import { useSceneCuts } from '../hooks/use-scene-cuts.ts';
 import { useEditor } from '../store/editor-store.ts';
 import { setPreview } from '../store/media-actions.ts';
+import { CutMarks } from './CutMarks.tsx';
 
 function timecode(frame: number, fps: number): string {
   const t = fps > 0 ? frame / fps : 0;
@@ -13,13 +15,17 @@ export function FrameScrubber() {
   const info = useEditor((s) => s.media.find((m) => m.name === s.preview.input));
   const last = Math.max(0, (info?.frameCount ?? 1) - 1);
   const set = (f: number) => setPreview({ frame: Math.max(0, Math.min(last, Math.round(f))) });
+  const cuts = useSceneCuts(info ? info.name : null);
 
   return (
     <div className="scrubber">
       <button type="button" onClick={() => set(frame - 1)} disabled={!info || frame <= 0} aria-label="Previous frame" data-testid="frame-prev">
         ◀
       </button>
-      <input type="range" min={0} max={last} step={1} value={Math.min(frame, last)} disabled={!info} onChange={(e) => set(Number(e.target.value))} data-testid="frame-scrubber" />
+      <div className="scrubber__track">
+        <CutMarks cuts={cuts} last={last} onJump={set} />
+        <input type="range" min={0} max={last} step={1} value={Math.min(frame, last)} disabled={!info} onChange={(e) => set(Number(e.target.value))} data-testid="frame-scrubber" />
+      </div>
       <button type="button" onClick={() => set(frame + 1)} disabled={!info || frame >= last} aria-label="Next frame" data-testid="frame-next">
         ▶
       </button>
