@@ -17,6 +17,25 @@ export interface RunStatus {
   outputs: string[];
   report?: RunReport;
   error?: AneloErrorJson;
+  /** For a run rendered on a cluster (`anelo serve --redis`): one line per worker that took part. */
+  workers?: RunWorkerLine[];
+}
+
+/** One cluster worker's part in a run: what it renders now, and how much it has done. */
+export interface RunWorkerLine {
+  /** host:pid */
+  worker: string;
+  /** `lost`: it stopped answering mid-segment, which went back to the queue for another worker. */
+  state: 'rendering' | 'idle' | 'lost';
+  /** The segment it renders now (or last rendered), stream frames [start, end). */
+  segment?: { index: number; start: number; end: number };
+  /** Frames of that segment encoded so far, of `total`. */
+  done: number;
+  total: number;
+  /** Segments it finished. */
+  segmentsDone: number;
+  /** Set on the worker that joined the segments: how long the join took. */
+  joinMs?: number;
 }
 
 /** A video the editor can use: an upload, or a read-only sample clip. */

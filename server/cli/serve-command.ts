@@ -1,5 +1,5 @@
 /**
- * `anelo serve [--host 127.0.0.1] [--port 7878]`: builds the editor when it is missing or older than its sources
+ * `anelo serve [--host 127.0.0.1] [--port 7878] [--redis redis://host:port]`: builds the editor when it is missing or older than its sources
  * (so a pull never leaves a stale editor), starts the server, closes it cleanly on SIGINT/SIGTERM.
  */
 import { spawn } from 'node:child_process';
@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AneloError } from '../../nodes/core/errors.ts';
 import { removeLiveTempsSync } from '../fs/temp-files.ts';
+import { parseRedisUrl } from '../cluster/connect-redis.ts';
 import { buildServer } from '../http/build-server.ts';
 import { REPO_ROOT, resolveServerOptions } from '../http/server-options.ts';
 import { STOP_GRACE_MS } from './stop-on-signal.ts';
@@ -60,8 +61,8 @@ function buildClient(reason: string): Promise<boolean> {
 }
 
 export async function serveCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { host: { type: 'string' }, port: { type: 'string' }, verbose: { type: 'boolean' } } });
-  const opts = resolveServerOptions({ host: values.host, port: parsePort(values.port ?? process.env.ANELO_PORT), logs: values.verbose ? 'info' : 'warn' });
+  const { values } = parseArgs({ args: argv, options: { host: { type: 'string' }, port: { type: 'string' }, verbose: { type: 'boolean' }, redis: { type: 'string' } } });
+  const opts = resolveServerOptions({ host: values.host, port: parsePort(values.port ?? process.env.ANELO_PORT), logs: values.verbose ? 'info' : 'warn', redis: values.redis });
 
   const reason = clientBuildReason(opts.clientDir);
   if (reason && !(await buildClient(reason))) {
@@ -84,7 +85,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const shownHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   // The token is printed once, in the address to open (as Jupyter does); the page keeps it in a cookie.
   const tokenPart = opts.accessToken ? `?token=${opts.accessToken}` : '';
-  process.stdout.write(`anelo editor: http://${shownHost}:${port}/${tokenPart}\n  data: ${opts.dataDir}\n  press Ctrl+C to stop\n`);
+  process.stdout.write(`anelo editor: http://${shownHost}:${port}/${tokenPart}\n  data: ${opts.dataDir}\n`);
+  if (opts.redis) process.stdout.write(`  renders go to the cluster at ${parseRedisUrl(opts.redis).url} (start \`anelo worker --redis …\` on each machine)\n`);
+  process.stdout.write('  press Ctrl+C to stop\n');
   if (opts.accessToken) process.stdout.write(`  bound beyond loopback: every request needs this token (Authorization: Bearer <token> for scripts)\n`);
 
   return new Promise<number>((resolve) => {

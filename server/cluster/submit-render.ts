@@ -14,6 +14,7 @@ import type { RenderPlan } from './plan-render.ts';
 /** What the planner shows while a render runs. */
 export type ClusterEvent =
   | { type: 'progress'; done: number; total: number }
+  | { type: 'segment-progress'; index: number; worker: string; done: number; total: number }
   | { type: 'segment-start'; index: number; start: number; end: number; worker: string }
   | { type: 'segment-done'; index: number; worker: string; ms: number }
   | { type: 'segment-stalled'; index: number }
@@ -65,6 +66,7 @@ export async function submitRender(o: SubmitOptions): Promise<ClusterReport> {
       emit({ type: 'segment-start', index: i, start: s.start, end: s.end, worker: p.worker });
     }
     done[i] = p.done;
+    emit({ type: 'segment-progress', index: i, worker: p.worker, done: p.done, total: p.total });
     emit({ type: 'progress', done: done.reduce((a, b) => a + b, 0), total });
   });
   events.on('stalled', ({ jobId }) => {

@@ -56,4 +56,6 @@ export const RunStatusReply = Type.Object({
   outputs: Type.Array(Type.String()),
   report: Type.Optional(Type.Unknown()),
   error: Type.Optional(Type.Unknown()),
+  /** RunWorkerLine[] (nodes/core/api-types.ts), for a run rendered on a cluster. */
+  workers: Type.Optional(Type.Array(Type.Unknown())),
 });

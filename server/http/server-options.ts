@@ -39,6 +39,8 @@ export interface ServerOptions {
   maxConcurrentPreviews: number;
   /** Injected model store (tests); default one over the project's model folders. */
   modelStore?: ModelStore;
+  /** Redis of a render cluster (`anelo serve --redis`): runs that write files render on its `anelo worker`s. */
+  redis?: string;
 }
 
 function envNumber(v: string | undefined): number | undefined {
@@ -67,6 +69,7 @@ export function resolveServerOptions(given: Partial<ServerOptions> = {}, env: No
     memoryBudgetBytes: given.memoryBudgetBytes ?? (envNumber(env.ANELO_CACHE_MEMORY_MB) ?? 512) * 2 ** 20,
     logs: given.logs ?? 'info',
     modelStore: given.modelStore,
+    redis: given.redis,
   };
 }
 

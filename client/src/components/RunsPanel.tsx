@@ -1,10 +1,12 @@
 /**
  * Every render the server knows, newest first, kept across reloads and restarts: state, graph, clip, frames,
- * duration, and outputs to play or download; re-open or re-run a past graph, cancel or delete a run.
+ * duration, and outputs to play or download; re-open or re-run a past graph, cancel or delete a run. A run rendered
+ * on a cluster (`anelo serve --redis`) shows a line per worker: the segment it renders and how far it is.
  */
 import { useState } from 'react';
 import { api } from '../api/api-client.ts';
 import type { RunListing } from '../api/api-types.ts';
+import type { RunWorkerLine } from '../../../nodes/core/api-types.ts';
 import { formatMs } from '../lib/format.ts';
 import { useEditor } from '../store/editor-store.ts';
 import { cancelRun, deleteRun, openRunGraph, rerun } from '../store/run-actions.ts';
@@ -18,6 +20,27 @@ function duration(r: RunListing): string {
 function frames(r: RunListing): string {
   const f = r.report?.frames;
   return f ? `frames ${f.start}–${f.end} (${f.end - f.start})` : '';
+}
+
+function workerText(l: RunWorkerLine): string {
+  const seg = l.segment ? `segment ${l.segment.index} (frames ${l.segment.start}–${l.segment.end})` : '';
+  const now = l.state === 'rendering' ? `${seg} ${l.done}/${l.total}` : l.state === 'lost' ? `stopped answering on ${seg}; queued again` : 'waiting';
+  const join = l.joinMs !== undefined ? ` · joined in ${formatMs(l.joinMs)}` : '';
+  return `${now} · ${l.segmentsDone} done${join}`;
+}
+
+function WorkerLines({ lines, live }: { lines: RunWorkerLine[]; live: boolean }) {
+  return (
+    <ul className="run-item__workers small" data-testid="run-workers">
+      {lines.map((l) => (
+        <li key={l.worker} className={`muted run-worker run-worker--${l.state}`} data-testid={`run-worker-${l.worker}`} data-state={l.state}>
+          <span className="run-worker__name">{l.worker}</span>{' '}
+          {live ? workerText(l) : `${l.segmentsDone} segment${l.segmentsDone === 1 ? '' : 's'}${l.joinMs !== undefined ? `, joined in ${formatMs(l.joinMs)}` : ''}`}
+          {live && l.state === 'rendering' && l.total > 0 && <progress max={l.total} value={l.done} />}
+        </li>
+      ))}
+    </ul>
+  );
 }
 
 function RunItem({ r, playing, autoPlay, onPlay }: { r: RunListing; playing: string | null; autoPlay: boolean; onPlay: (name: string | null) => void }) {
@@ -37,6 +60,7 @@ function RunItem({ r, playing, autoPlay, onPlay }: { r: RunListing; playing: str
       <div className="muted small run-item__facts">
         {[r.input, frames(r), duration(r), r.target ? `to ${r.target}` : ''].filter(Boolean).join(' · ')}
       </div>
+      {r.workers && r.workers.length > 0 && <WorkerLines lines={r.workers} live={live} />}
       {r.error && r.state === 'error' && (
         <div className="run-item__error small" title={r.error.message}>
           {r.error.code}: {r.error.message}

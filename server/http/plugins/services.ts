@@ -15,6 +15,7 @@ import { MediaLibrary } from '../lib/media-library.ts';
 import { ModelPulls } from '../lib/model-pulls.ts';
 import { OutputFiles } from '../lib/output-files.ts';
 import { PresetStore } from '../lib/preset-store.ts';
+import { checkRedis, parseRedisUrl } from '../../cluster/connect-redis.ts';
 import { RunQueue } from '../runs/run-queue.ts';
 import type { ServerOptions } from '../server-options.ts';
 
@@ -34,6 +35,8 @@ declare module 'fastify' {
 }
 
 async function services(app: FastifyInstance, opts: ServerOptions): Promise<void> {
+  // A cluster that cannot be reached is an error at start (ANELO_E140), not at the first render.
+  if (opts.redis) await checkRedis(parseRedisUrl(opts.redis));
   // What a killed server left behind (output partials, upload and preset temps) goes before anything new starts.
   for (const sub of ['outputs', 'uploads', 'presets']) {
     const removed = await sweepTemps(path.join(opts.dataDir, sub));
@@ -49,7 +52,7 @@ async function services(app: FastifyInstance, opts: ServerOptions): Promise<void
   const hub = new EventHub();
   const outputs = new OutputFiles(path.join(opts.dataDir, 'outputs'));
   const models = opts.modelStore ?? new ModelStore();
-  const runs = new RunQueue(executor, outputs, hub);
+  const runs = new RunQueue(executor, outputs, hub, undefined, opts.redis ? { redis: opts.redis, services: local, cache } : undefined);
   const pulls = new ModelPulls(models, hub);
 
   app.decorate('aneloOptions', opts);

@@ -2,7 +2,8 @@
  * Runs one graph at a time, first in first out. Each run has its own AbortController: cancelling a queued run
  * removes it, cancelling the running one aborts it (the encoder deletes its partial file). The newest 100
  * finished runs are kept, with the graph each one used, in a history file next to the outputs folder, so they
- * outlive the server; deleting a run deletes its outputs.
+ * outlive the server; deleting a run deletes its outputs. With a cluster (`anelo serve --redis`), renders go to
+ * its workers with the same events, and the run's status carries a line per worker.
  */
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -14,6 +15,7 @@ import type { EventHub } from '../lib/event-hub.ts';
 import type { OutputFiles } from '../lib/output-files.ts';
 import type { GraphDocument } from '../../../nodes/core/graph-document.ts';
 import { publicError, redactPaths } from '../lib/public-error.ts';
+import { runOnCluster, type ClusterTarget } from './cluster-runner.ts';
 import { RunHistory, type RunRecord } from './run-history.ts';
 import { isFinished, type RunState, type RunStatus } from './run-status.ts';
 
@@ -55,6 +57,8 @@ export class RunQueue {
     private readonly outputs: OutputFiles,
     private readonly hub: EventHub,
     historyFile = path.join(path.dirname(outputs.dir), 'runs', 'history.json'),
+    /** Where renders go when set; runs that write no file (a target node to cache) stay on this server. */
+    private readonly cluster?: ClusterTarget,
   ) {
     this.history = new RunHistory(historyFile);
     for (const r of this.history.load()) {
@@ -155,14 +159,24 @@ export class RunQueue {
       for (const [nodeId, layout] of Object.entries(request.encodes)) {
         outputs[nodeId] = await this.outputs.freshPath(request.input, nodeId, layout, started, this.reserved);
       }
-      const report = await this.executor.run(request.graph, {
-        runId: status.id,
-        targets: request.target === undefined ? undefined : [request.target],
-        frames: request.frames,
-        outputs,
-        signal: job.controller.signal,
-        onEvent: (event) => this.hub.broadcast({ kind: 'run', runId: status.id, event: publicEvent(event) }),
-      });
+      const onEvent = (event: ExecutorEvent): void => this.hub.broadcast({ kind: 'run', runId: status.id, event: publicEvent(event) });
+      const signal = job.controller.signal;
+      const report =
+        this.cluster && Object.keys(outputs).length > 0
+          ? await runOnCluster(this.cluster, {
+              runId: status.id,
+              graph: request.graph,
+              frames: request.frames,
+              outputs,
+              signal,
+              onEvent,
+              // Progress lines are sent as they come and kept in the history only when the run ends.
+              onWorkers: (lines) => {
+                status.workers = lines;
+                this.hub.broadcast({ kind: 'run-state', run: { ...status } });
+              },
+            })
+          : await this.executor.run(request.graph, { runId: status.id, targets: request.target === undefined ? undefined : [request.target], frames: request.frames, outputs, signal, onEvent });
       const safe = publicReport(report);
       this.finish(job, 'done', { report: safe, outputs: Object.values(safe.outputs) });
     } catch (e) {
