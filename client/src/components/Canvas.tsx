@@ -1,10 +1,12 @@
 /** The node graph: React Flow bound to the store's GraphDocument. */
-import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useReactFlow, type NodeTypes } from '@xyflow/react';
+import { Background, BackgroundVariant, ControlButton, Controls, MiniMap, ReactFlow, useReactFlow, type NodeTypes } from '@xyflow/react';
 import { useCallback, useEffect, useRef, type MouseEvent as ReactMouseEvent, type RefObject } from 'react';
 import { useCanvasChanges } from '../hooks/use-canvas-changes.ts';
 import { useCanvasDrop } from '../hooks/use-canvas-drop.ts';
 import { useConnectionRules } from '../hooks/use-connection-rules.ts';
 import { useFlowElements, type FlowNode } from '../hooks/use-flow-elements.ts';
+import { useGraphInView } from '../hooks/use-graph-in-view.ts';
+import { FIT_OPTIONS, useReadableFit } from '../hooks/use-readable-fit.ts';
 import { getState, update, useEditor } from '../store/editor-store.ts';
 import { setSelection } from '../store/graph-actions.ts';
 import { removeElements } from '../store/node-actions.ts';
@@ -15,23 +17,18 @@ import { NodeSearch } from './NodeSearch.tsx';
 
 const nodeTypes: NodeTypes = { anelo: GraphNodeView };
 const deleteKeys = ['Delete', 'Backspace'];
-// Little padding: at fit zoom every pixel of node text counts.
-const fitOptions = { padding: 0.06, maxZoom: 1 };
-
 /** Fits the view whenever a whole graph is loaded (after React Flow has measured the new nodes). */
-function useFitOnLoad(): void {
+function useFitOnLoad(fitView: () => void): void {
   const loads = useEditor((s) => s.graphLoads);
-  const { fitView } = useReactFlow();
   useEffect(() => {
     if (loads === 0) return;
-    const t = setTimeout(() => void fitView(fitOptions), 80);
+    const t = setTimeout(fitView, 80);
     return () => clearTimeout(t);
   }, [loads, fitView]);
 }
 
 /** Fits the view again when the canvas changes size (window resized, viewer enlarged or dragged), once it settles. */
-function useFitOnResize(ref: RefObject<HTMLDivElement | null>): void {
-  const { fitView } = useReactFlow();
+function useFitOnResize(ref: RefObject<HTMLDivElement | null>, fitView: () => void): void {
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
@@ -42,7 +39,7 @@ function useFitOnResize(ref: RefObject<HTMLDivElement | null>): void {
       if (Math.abs(now.w - last.w) < 24 && Math.abs(now.h - last.h) < 24) return;
       last = now;
       clearTimeout(timer);
-      timer = setTimeout(() => void fitView(fitOptions), 150);
+      timer = setTimeout(fitView, 150);
     });
     ro.observe(el);
     return () => {
@@ -63,8 +60,11 @@ export function Canvas() {
   const drop = useCanvasDrop();
   const ref = useRef<HTMLDivElement>(null);
   const { screenToFlowPosition } = useReactFlow();
-  useFitOnLoad();
-  useFitOnResize(ref);
+  const fit = useReadableFit();
+  // The minimap covers a corner of the canvas: shown only when part of the graph is off screen.
+  const inView = useGraphInView();
+  useFitOnLoad(fit);
+  useFitOnResize(ref, fit);
 
   const openMenu = useCallback(
     (e: ReactMouseEvent | MouseEvent, nodeId?: string) => {
@@ -101,13 +101,19 @@ export function Canvas() {
         disableKeyboardA11y
         colorMode="dark"
         fitView
-        fitViewOptions={fitOptions}
+        fitViewOptions={FIT_OPTIONS}
         minZoom={0.2}
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={18} size={1} color="#2c3038" />
-        <Controls showInteractive={false} />
-        <MiniMap pannable zoomable nodeColor="#3a3f4a" maskColor="rgba(10,12,16,0.7)" />
+        <Controls showInteractive={false} showFitView={false}>
+          <ControlButton className="react-flow__controls-fitview" onClick={fit} title="Fit view (as much as stays readable)" aria-label="Fit view">
+            <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true">
+              <path d="M1 5V1h4M11 1h4v4M15 11v4h-4M5 15H1v-4" fill="none" stroke="currentColor" strokeWidth="2" />
+            </svg>
+          </ControlButton>
+        </Controls>
+        {!inView && <MiniMap pannable zoomable nodeColor="#3a3f4a" maskColor="rgba(10,12,16,0.7)" />}
       </ReactFlow>
       {message && graph.nodes.length === 0 && (
         <div className="canvas-message" data-testid="canvas-message">

@@ -1,6 +1,6 @@
 /** The right-click menu: on a node (duplicate, copy, bypass, delete) or on the empty canvas (paste, add node, select all, fit). Esc closes it. */
-import { useReactFlow } from '@xyflow/react';
 import { useEffect } from 'react';
+import { useReadableFit } from '../hooks/use-readable-fit.ts';
 import { copySelection, duplicateSelection, hasClipboard, paste } from '../store/clipboard-actions.ts';
 import { getState, update, useEditor } from '../store/editor-store.ts';
 import { setSelection } from '../store/graph-actions.ts';
@@ -13,7 +13,7 @@ function close(): void {
 export function CanvasMenu() {
   const menu = useEditor((s) => s.contextMenu);
   const bypassed = useEditor((s) => s.graph.nodes.find((n) => n.id === s.contextMenu?.nodeId)?.bypass === true);
-  const { fitView } = useReactFlow();
+  const fitView = useReadableFit();
   useEffect(() => {
     if (!menu) return;
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && close();
@@ -59,7 +59,7 @@ export function CanvasMenu() {
           <button type="button" role="menuitem" onClick={act(() => setSelection(getState().graph.nodes.map((n) => n.id), []))} data-testid="menu-select-all">
             Select all <span className="menu__key">Ctrl+A</span>
           </button>
-          <button type="button" role="menuitem" onClick={act(() => void fitView({ padding: 0.15, maxZoom: 1 }))} data-testid="menu-fit">
+          <button type="button" role="menuitem" onClick={act(fitView)} data-testid="menu-fit">
             Fit view
           </button>
         </>
