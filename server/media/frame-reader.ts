@@ -1,6 +1,9 @@
 /**
  * Raw frames from ffmpeg. A run reads chunks in order, so readers stay open and continue where the last chunk
- * ended instead of seeking again; a jump (a preview far away) starts a new reader with an accurate seek.
+ * ended instead of seeking again; a jump (a preview far away) starts a new reader with an accurate seek. Chunks are
+ * often asked for before the one before them has finished (an encoder reading ahead, a preview's pieces): such a
+ * read waits for that reader rather than starting a second decoder, which would decode again from the last
+ * keyframe (6 decoders for 144 frames of a default-graph run before).
  */
 import type { Readable } from 'node:stream';
 import { AneloError } from '../../nodes/core/errors.ts';
@@ -19,7 +22,17 @@ interface OpenReader {
   ended: boolean;
 }
 
+/** A read in progress (or waiting for its reader): where it will leave its reader, and who continues from there. */
+interface Claim {
+  key: string;
+  until: number;
+  /** A read waiting to continue from `until`, handed the reader instead of seeking with a decoder of its own. */
+  successor?: (r: OpenReader | undefined) => void;
+}
+
 const IDLE_MS = 5_000;
+/** How long a read waits for the read before it to hand over its reader; after that it seeks with its own. */
+const HANDOVER_WAIT_MS = 30_000;
 
 /** ffmpeg's words for damage it concealed or skipped while decoding (h264, hevc, mpeg4, generic demux errors). */
 const DECODE_ERROR = /error while decoding|concealing \d+|corrupt (decoded )?(frame|input|packet)|Invalid NAL|decode_slice_header error|no frame!|Invalid data found|missing picture|illegal|Error splitting|top block unavailable|left block unavailable|out of range intra|mb_type .* in . slice too large|cabac decode .* failed/i;
@@ -50,25 +63,38 @@ async function* splitFrames(stream: Readable, frameBytes: number): AsyncGenerato
 
 export class FrameReaderPool {
   private readonly readers: OpenReader[] = [];
+  private readonly claims = new Set<Claim>();
+  /** Decoders started so far (each a seek): for tests and diagnostics. */
+  decodersStarted = 0;
 
   /** Yields exactly `frameCount` frames, repeating the last one if the file ends early (ffprobe counts can be off by one). */
   async *read(file: string, o: ReadFramesOptions): AsyncGenerator<Uint8Array> {
     const key = JSON.stringify([file, o.fps, o.width, o.height, o.startTime, Boolean(o.deinterlace)]);
-    const reader = this.take(key, o.startFrame) ?? this.open(key, file, o);
-    const errorsBefore = reader.decodeErrors;
-    let last: Uint8Array | undefined;
+    // Claimed before anything is awaited, so reads asked for together chain up in the order they were asked for.
+    const parked = this.take(key, o.startFrame);
+    const before = parked ? undefined : [...this.claims].find((c) => c.key === key && c.until === o.startFrame && !c.successor);
+    const claim: Claim = { key, until: o.startFrame + o.frameCount };
+    this.claims.add(claim);
+    let reader: OpenReader | undefined = parked;
     let failed = false;
+    let errorsBefore = 0;
+    let last: Uint8Array | undefined;
     // A cancel while ffmpeg produces nothing (a stalled read) must not wait for the next frame: stop the reader.
-    const onAbort = (): void => this.close(reader);
-    o.signal?.addEventListener('abort', onAbort, { once: true });
+    const onAbort = (): void => void (reader && this.close(reader));
     try {
+      if (!reader && before) reader = await this.handedOverBy(before, o.signal);
+      if (o.signal?.aborted) throw new AneloError('ANELO_E030_CANCELLED', 'decode cancelled', { file });
+      reader ??= this.open(key, file, o);
+      const r0 = reader;
+      errorsBefore = r0.decodeErrors;
+      o.signal?.addEventListener('abort', onAbort, { once: true });
       for (let i = 0; i < o.frameCount; i++) {
         if (o.signal?.aborted) throw new AneloError('ANELO_E030_CANCELLED', 'decode cancelled', { file });
-        const r = reader.ended ? { done: true as const, value: undefined } : await reader.frames.next();
+        const r = r0.ended ? { done: true as const, value: undefined } : await r0.frames.next();
         if (r.done) {
-          reader.ended = true;
+          r0.ended = true;
           if (!last) {
-            await reader.proc.done.catch((e: Error) => {
+            await r0.proc.done.catch((e: Error) => {
               throw new AneloError('ANELO_E012_DECODE_FAILED', `decoding ${file} failed at frame ${o.startFrame + i}: ${e.message}`, { file, frame: o.startFrame + i });
             });
             throw new AneloError('ANELO_E012_DECODE_FAILED', `no frame ${o.startFrame + i} in ${file}`, { file, frame: o.startFrame + i });
@@ -77,7 +103,7 @@ export class FrameReaderPool {
           continue;
         }
         last = r.value;
-        reader.next++;
+        r0.next++;
         yield r.value;
       }
     } catch (e) {
@@ -85,11 +111,38 @@ export class FrameReaderPool {
       throw e;
     } finally {
       o.signal?.removeEventListener('abort', onAbort);
-      o.onDecodeErrors?.(reader.decodeErrors - errorsBefore);
+      this.claims.delete(claim);
+      if (reader) o.onDecodeErrors?.(reader.decodeErrors - errorsBefore);
+      const stopped = failed || Boolean(o.signal?.aborted);
       // A consumer that stops early leaves the reader positioned correctly: keep it for the next chunk.
-      if (failed || o.signal?.aborted) this.close(reader);
-      else this.park(reader);
+      const usable = reader && !stopped && !reader.ended && reader.next === claim.until ? reader : undefined;
+      if (reader && stopped) this.close(reader);
+      if (claim.successor) claim.successor(usable);
+      else if (reader && !stopped) this.park(reader);
     }
+  }
+
+  /** The reader the read holding `claim` leaves, once it finishes (undefined if it cannot continue from there). */
+  private handedOverBy(claim: Claim, signal?: AbortSignal): Promise<OpenReader | undefined> {
+    return new Promise((resolve) => {
+      let settled = false;
+      const settle = (got: OpenReader | undefined): void => {
+        if (settled) {
+          // Given up on (cancelled or waited too long) before the reader came: it can still serve a later read.
+          if (got) this.park(got);
+          return;
+        }
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(got);
+      };
+      const onAbort = (): void => settle(undefined);
+      const timer = setTimeout(() => settle(undefined), HANDOVER_WAIT_MS);
+      timer.unref();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      claim.successor = settle;
+    });
   }
 
   closeAll(): void {
@@ -105,6 +158,7 @@ export class FrameReaderPool {
   }
 
   private open(key: string, file: string, o: ReadFramesOptions): OpenReader {
+    this.decodersStarted++;
     const seekS = o.startTime + o.startFrame / o.fps;
     const { inputOptions, outputOptions } = buildDecodeArgs({ input: file, seekS, fps: o.fps, width: o.width, height: o.height, deinterlace: o.deinterlace });
     const reader: OpenReader = { key, next: o.startFrame, decodeErrors: 0, proc: undefined!, frames: undefined!, ended: false };

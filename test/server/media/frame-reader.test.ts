@@ -1,0 +1,60 @@
+/**
+ * Chunks asked for before the chunk before them has finished (an encoder reading ahead, a preview's pieces) continue
+ * the decoder that is already running instead of starting one that seeks and decodes again from a keyframe.
+ */
+import { createHash } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FrameReaderPool } from '../../../server/media/frame-reader.ts';
+import { hasShared, sharedPath } from '../../helpers/shared-data.ts';
+
+const clip = sharedPath('media/carphone-176x144.mp4');
+const at = (startFrame: number, frameCount: number, signal?: AbortSignal) => ({ fps: 29.97, width: 176, height: 144, startFrame, frameCount, startTime: 0, signal });
+
+async function digests(pool: FrameReaderPool, start: number, count: number, signal?: AbortSignal): Promise<string[]> {
+  const out: string[] = [];
+  for await (const f of pool.read(clip, at(start, count, signal))) out.push(createHash('sha1').update(f).digest('hex'));
+  return out;
+}
+
+let pools: FrameReaderPool[] = [];
+const newPool = (): FrameReaderPool => {
+  const p = new FrameReaderPool();
+  pools.push(p);
+  return p;
+};
+afterEach(() => {
+  for (const p of pools) p.closeAll();
+  pools = [];
+});
+
+describe.skipIf(!hasShared('media'))('FrameReaderPool', () => {
+  it('reads chunks asked for all at once with one decoder, frames identical to one sequential read', async () => {
+    const whole = await digests(newPool(), 0, 64);
+    const pool = newPool();
+    const parts = await Promise.all([0, 16, 32, 48].map((s) => digests(pool, s, 16)));
+    expect(parts.flat()).toEqual(whole);
+    expect(pool.decodersStarted).toBe(1);
+  });
+
+  it('hands frames out in shared memory, so worker threads read them without a copy', async () => {
+    for await (const f of newPool().read(clip, at(0, 1))) expect(f.buffer).toBeInstanceOf(SharedArrayBuffer);
+  });
+
+  it('a read that does not continue a running one seeks with a decoder of its own', async () => {
+    const pool = newPool();
+    const [a, b] = await Promise.all([digests(pool, 0, 8), digests(pool, 60, 8)]);
+    expect(a).toEqual((await digests(newPool(), 0, 8)));
+    expect(b).toEqual((await digests(newPool(), 0, 68)).slice(60));
+    expect(pool.decodersStarted).toBe(2);
+  });
+
+  it('a waiting read that is cancelled stops with E030 and the running read finishes its frames', async () => {
+    const pool = newPool();
+    const controller = new AbortController();
+    const first = digests(pool, 0, 16);
+    const second = digests(pool, 16, 16, controller.signal).catch((e) => e);
+    controller.abort();
+    expect((await second).code).toBe('ANELO_E030_CANCELLED');
+    expect(await first).toHaveLength(16);
+  });
+});
