@@ -147,7 +147,11 @@ export class RunSession {
     return needs;
   }
 
-  /** A node's pieces for this preview: cached chunks where there are, the rest of its needed frames as few pieces as possible. */
+  /**
+   * A node's pieces for this preview: cached chunks where there are, else the chunk-aligned pieces cut to its needed
+   * frames. Pieces, not one span, so the stages stream: depth starts on the first chunk decode delivers, flow on the
+   * first depth has made (decode's pieces continue one reader, see frame-reader.ts).
+   */
   private previewPiecesOf(node: PlannedNode): Promise<Piece[] | undefined> {
     const need = this.previewNeeds?.get(node.id);
     if (!need) return Promise.resolve(undefined);
@@ -160,10 +164,7 @@ export class RunSession {
             out.push(q);
             continue;
           }
-          const gap = { nodeId: node.id, a: Math.max(q.a, need[0]), b: Math.min(q.b, need[1]) };
-          const last = out.at(-1);
-          if (last && !this.held.has(pieceId(last)) && last.b === gap.a) last.b = gap.b;
-          else out.push(gap);
+          out.push({ nodeId: node.id, a: Math.max(q.a, need[0]), b: Math.min(q.b, need[1]) });
         }
         return out;
       })();
@@ -310,11 +311,14 @@ export class RunSession {
 
   private async keyOf(node: PlannedNode, p: Piece, inputs: Record<string, InputWindow>, digestOf: (q: Piece, port: string) => Promise<string>): Promise<string> {
     const keyed: Record<string, string[]> = {};
-    for (const [port, w] of Object.entries(inputs)) {
-      const srcPort = node.inputs[port]!.port;
-      const digests = await Promise.all(w.pieces.map(async (q) => `${q.a}:${q.b}=${await digestOf(q, srcPort)}`));
-      keyed[port] = [`${w.lo}:${w.hi}`, ...digests];
-    }
+    // Every input at once: a preview's depth (depth thread) and scene cuts (pool) are computed side by side.
+    await Promise.all(
+      Object.entries(inputs).map(async ([port, w]) => {
+        const srcPort = node.inputs[port]!.port;
+        const digests = await Promise.all(w.pieces.map(async (q) => `${q.a}:${q.b}=${await digestOf(q, srcPort)}`));
+        keyed[port] = [`${w.lo}:${w.hi}`, ...digests];
+      }),
+    );
     return sha256(canonicalJson({ node: node.staticKey, frames: [p.a, p.b], inputs: keyed }));
   }
 
