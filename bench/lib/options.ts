@@ -17,7 +17,26 @@ export interface BenchOptions {
   verbose: boolean;
 }
 
+export const USAGE = `npm run bench [-- --quick | --tiny] [--cases ${ALL_CASES.join(',')}] [--out dir] [--threads n] [--silent]`;
+
+const FLAGS = new Set(['--tiny', '--quick', '--silent']);
+const VALUED = new Set(['--cases', '--out', '--threads']);
+
+/** Thrown for `--help` (with the usage) and for anything the bench does not know: a typo never starts a full run. */
+export class BenchUsageError extends Error {
+  constructor(message: string, readonly help = false) {
+    super(message);
+  }
+}
+
 export function parseOptions(argv: string[], cores: number): BenchOptions {
+  if (argv.includes('--help') || argv.includes('-h')) throw new BenchUsageError(`usage: ${USAGE}`, true);
+  for (let i = 0; i < argv.length; i++) {
+    if (VALUED.has(argv[i])) {
+      if (argv[i + 1] === undefined || argv[i + 1].startsWith('--')) throw new BenchUsageError(`${argv[i]} needs a value\nusage: ${USAGE}`);
+      i++;
+    } else if (!FLAGS.has(argv[i])) throw new BenchUsageError(`unknown option "${argv[i]}"\nusage: ${USAGE}`);
+  }
   const value = (name: string): string | undefined => {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? argv[i + 1] : undefined;
