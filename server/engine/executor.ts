@@ -41,10 +41,10 @@ export interface RunOptions {
   signal?: AbortSignal;
   onEvent?: (e: ExecutorEvent) => void;
   /**
-   * This run is one segment of a larger render (a cluster worker's): compute only what frames [start, end) reach
-   * through the windows (pieces at the edges cut short, not whole chunks), and give a node that reads scene cuts no
-   * frames across `cuts` (scene-detect node id → first frames of shots it finds, e.g. from a planning run), since it
-   * never reads across a cut. The frames written are the same as a whole run's; the caller vouches for the cuts.
+   * This run is one segment of a larger render (a cluster worker's): give a node that reads scene cuts no frames
+   * across `cuts` (scene-detect node id → first frames of shots it finds, e.g. from a planning run), since it never
+   * reads across a cut. The frames written are the same as a whole run's; the caller vouches for the cuts. (Every run
+   * computes only what frames [start, end) reach through the windows: pieces at the edges are cut short.)
    */
   segment?: { cuts?: KnownCuts };
 }
@@ -122,7 +122,8 @@ export class Executor {
       for (const id of targets) if (!plan.nodes.has(id)) throw new AneloError('ANELO_E034_UNKNOWN_NODE', `no node "${id}" in the graph`, { nodeId: id });
       const frames = this.frameRange(plan, targets, opts.frames);
       const involved = upstreamOf(plan, targets);
-      const clip = opts.segment ? segmentClip(plan, targets, frames, opts.segment.cuts ?? {}) : undefined;
+      // Pieces end where the range reaches through the windows: frames 0..120 compute no smoothing for 120..127.
+      const clip = segmentClip(plan, targets, frames, opts.segment?.cuts ?? {});
       const reads = this.directReads(plan, targets, frames, clip);
       const demand = planDemand(plan, this.chunkSize, reads, clip);
       for (const id of targets) if (plan.nodes.get(id)!.def.sink) demand.frames.set(id, frames.end - frames.start);

@@ -122,8 +122,8 @@ describe('executor streaming', () => {
   it('computes every chunk exactly once with a zero budget and chunks of 5 frames around a temporal window', async () => {
     const ex = executor(new ChunkCache({ diskDir: null, memoryBudgetBytes: 0 }), 5);
     await ex.run(chain(), { targets: ['blur'], frames: { start: 7, end: 41 } });
-    // Chunks [5,45) of blur, and of its inputs the window reaches one frame further each way: [0,50).
-    expect(computed).toEqual({ ramp: 50, quantize: 50, tblur: 40 });
+    // Frames [7,41) of blur, no more (edge pieces are cut short), and one frame further each way of its inputs.
+    expect(computed).toEqual({ ramp: 36, quantize: 36, tblur: 34 });
   });
 
   it('reports progress that never goes back, for every node, up to its total', async () => {

@@ -157,8 +157,8 @@ describe('segment runs', () => {
   });
 
   it('between two known cuts, compute the segment only: no whole chunks, no window across a cut', async () => {
-    // Without the option: sum's whole chunks [16,64), and the source's chunks under its window [13,64): all 64.
-    expect(await render({ start: 30, end: 50 })).toEqual({ ramp: 64, 'cut-list': 64, 'scene-sum': 48 });
+    // Without known cuts: frames [30,50) of sum, and its window reaches 3 frames further each way, across the cuts.
+    expect(await render({ start: 30, end: 50 })).toEqual({ ramp: 26, 'cut-list': 26, 'scene-sum': 20 });
     // With it: frames [30,50) of both; the cut list is read over the segment only.
     expect(await render({ start: 30, end: 50 }, CUTS)).toEqual({ ramp: 20, 'cut-list': 20, 'scene-sum': 20 });
   });
