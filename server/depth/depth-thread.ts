@@ -5,6 +5,7 @@
  * model (cached file hashes) and posts frames, which travel in SharedArrayBuffers when decode made them so;
  * resizing, normalisation, the model, disparity conversion and the per-frame stats all run on the depth thread.
  */
+import os from 'node:os';
 import { AneloError, type ErrorCode } from '../../nodes/core/errors.ts';
 import type { DepthResult, DepthService } from '../../nodes/core/types.ts';
 import { ThreadPool } from '../engine/pool/node-pool.ts';
@@ -20,20 +21,35 @@ const IDLE_MS = 10 * 60_000;
 
 export interface ThreadedDepthServiceOptions {
   store?: ModelStore;
-  /** Threads, each with its own onnxruntime sessions (and onnxruntime's own intra-op threads). */
+  /** Depth threads, each with its own onnxruntime sessions; default min(2, cores). */
   threads?: number;
+  /** Cores to share out (default: this machine's). */
+  cores?: number;
+}
+
+/**
+ * How the cores are shared: two depth threads (two batches in flight: near-linear, where onnxruntime's own intra-op
+ * split of one small batch is not), each given cores / threads intra-op threads unless the node sets `threads`. Pool
+ * threads and x264 take the same cores when they have work; no thread spins while it waits (onnx-session.ts).
+ */
+export function depthThreadPlan(cores: number, threads?: number): { threads: number; intraOp: number } {
+  const t = Math.max(1, threads ?? Math.min(2, cores));
+  return { threads: t, intraOp: Math.max(1, Math.floor(cores / t)) };
 }
 
 export class ThreadedDepthService implements DepthService {
   readonly store: ModelStore;
   private readonly local: OnnxDepthService;
-  private readonly threads: number;
+  readonly threads: number;
+  private readonly intraOp: number;
   private pool?: ThreadPool;
 
   constructor(opts: ThreadedDepthServiceOptions = {}) {
     this.store = opts.store ?? new ModelStore();
     this.local = new OnnxDepthService({ store: this.store });
-    this.threads = Math.max(1, opts.threads ?? 1);
+    const plan = depthThreadPlan(opts.cores ?? os.availableParallelism(), opts.threads);
+    this.threads = plan.threads;
+    this.intraOp = plan.intraOp;
   }
 
   modelKey(params: Record<string, unknown>): Promise<string> {
@@ -45,22 +61,33 @@ export class ThreadedDepthService implements DepthService {
   }
 
   async infer(params: Record<string, unknown>, frames: Uint8Array[], width: number, height: number, signal?: AbortSignal): Promise<DepthResult> {
-    const p = readDepthParams(params);
+    const given = readDepthParams(params);
+    const p = given.threads > 0 ? given : { ...given, threads: this.intraOp };
     const model = await this.store.resolve(p.model, p.precision);
-    this.pool ??= new ThreadPool(new URL('./depth-worker.mjs', import.meta.url), this.threads, IDLE_MS);
-    const out: DepthResult = { width: 0, height: 0, frames: [], stats: [] };
-    for (let i = 0; i < frames.length; i += FRAMES_PER_TASK) {
-      if (signal?.aborted) throw cancelled();
-      const task: InferTask = { model, params: p, frames: frames.slice(i, i + FRAMES_PER_TASK), width, height };
-      const r = await untilAborted(this.pool.run<InferTaskResult>(task, 'infer'), signal);
-      if (!r.ok) throw new AneloError(r.error.code as ErrorCode, r.error.message, r.error.where);
-      out.width = r.result.width;
-      out.height = r.result.height;
-      out.frames.push(...r.result.frames);
-      out.stats!.push(...r.result.stats!);
-    }
-    if (frames.length === 0) Object.assign(out, await this.local.outputSize(params, width, height));
-    return out;
+    const pool = (this.pool ??= new ThreadPool(new URL('./depth-worker.mjs', import.meta.url), this.threads, IDLE_MS));
+    const tasks: Uint8Array[][] = [];
+    for (let i = 0; i < frames.length; i += FRAMES_PER_TASK) tasks.push(frames.slice(i, i + FRAMES_PER_TASK));
+    const results: DepthResult[] = new Array(tasks.length);
+    // As many tasks in flight as there are threads: every thread busy, and a cancel never waits behind a queue.
+    let next = 0;
+    let failed = false;
+    const lane = async (): Promise<void> => {
+      try {
+        while (next < tasks.length && !failed) {
+          if (signal?.aborted) throw cancelled();
+          const k = next++;
+          const r = await untilAborted(pool.run<InferTaskResult>({ model, params: p, frames: tasks[k], width, height } satisfies InferTask, 'infer'), signal);
+          if (!r.ok) throw new AneloError(r.error.code as ErrorCode, r.error.message, r.error.where);
+          results[k] = r.result;
+        }
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.threads, tasks.length) }, lane));
+    if (results.length === 0) return { ...(await this.local.outputSize(params, width, height)), frames: [], stats: [] };
+    return { width: results[0].width, height: results[0].height, frames: results.flatMap((r) => r.frames), stats: results.flatMap((r) => r.stats!) };
   }
 
   async close(): Promise<void> {
