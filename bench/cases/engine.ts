@@ -11,15 +11,29 @@ import type { GraphDocument } from '../../nodes/core/graph-document.ts';
 import type { RunReport } from '../../nodes/core/events.ts';
 import { ChunkCache } from '../../server/engine/chunk-cache.ts';
 import { Executor } from '../../server/engine/executor.ts';
+import { createServices } from '../../server/services.ts';
 import type { BenchContext } from '../lib/context.ts';
 import { makeScaledClip } from '../lib/ffmpeg-tools.ts';
 import { figure, ratio, type CaseResult, type Figure } from '../lib/figures.ts';
 import { defaultGraph } from '../lib/graphs.ts';
 import { nodeSummary, warmDepth } from '../lib/run-graph.ts';
 
-function executor(ctx: BenchContext, workers?: number, disk = true): Executor {
-  return new Executor({ services: ctx.services, workers, cache: new ChunkCache({ diskDir: disk ? ctx.newDir('cache') : null }) });
+/** `--workers 0` runs everything on the main thread, depth inference included, as the CLI does. */
+async function executor(ctx: BenchContext, workers?: number, disk = true): Promise<Executor> {
+  const own = workers === 0 ? await createServices({}, { workers: 0 }) : undefined;
+  const ex = new Executor({ services: own ?? ctx.services, workers, cache: new ChunkCache({ diskDir: disk ? ctx.newDir('cache') : null }) });
+  if (own) {
+    const close = ex.close.bind(ex);
+    ex.close = async () => {
+      own.close();
+      await close();
+    };
+  }
+  return ex;
 }
+
+/** The depth node as a user leaves it: the model, and the engine's own share of cores (threads 0). */
+const depthDefaults = (ctx: BenchContext): Record<string, unknown> => ({ ...ctx.depthParams(), threads: 0 });
 
 async function timedRun(ctx: BenchContext, ex: Executor, graph: GraphDocument): Promise<{ report: RunReport; ms: number }> {
   const t0 = performance.now();
@@ -36,13 +50,15 @@ async function hdClip(ctx: BenchContext): Promise<string> {
 /** 1080p, encoder at ultrafast so the measured work is anelo's: default pool vs main thread only. */
 async function workAndSpeedup(ctx: BenchContext): Promise<{ figures: Figure[]; details: Record<string, unknown> }> {
   const clip = await hdClip(ctx);
-  const graph = defaultGraph({ decode: { path: clip }, depth: ctx.depthParams(), encode: { preset: 'ultrafast' } });
+  const graph = defaultGraph({ decode: { path: clip }, depth: depthDefaults(ctx), encode: { preset: 'ultrafast' } });
   ctx.log(`engine: 1080p x ${ctx.sizes.hdFrames}, default workers`);
-  const pooled = executor(ctx);
+  const pooled = await executor(ctx);
   const par = await timedRun(ctx, pooled, graph);
   await pooled.close();
   ctx.log('engine: 1080p, --workers 0');
-  const serial = await timedRun(ctx, executor(ctx, 0), graph);
+  const serialEx = await executor(ctx, 0);
+  const serial = await timedRun(ctx, serialEx, graph);
+  await serialEx.close();
   const frames = ctx.sizes.hdFrames;
   const figures: Figure[] = [];
   for (const [id, n] of Object.entries(par.report.nodes)) {
@@ -61,7 +77,7 @@ async function codecFloor(ctx: BenchContext): Promise<{ figures: Figure[]; detai
   const wide = path.join(ctx.tmpDir, `bikes-1280x272-${frames}.mp4`);
   if (!existsSync(wide)) await makeScaledClip(src, wide, 1280, 272, frames);
   ctx.log(`engine: codec floor, default graph on bikes-cuts x ${frames}`);
-  const whole = await timedRun(ctx, executor(ctx), defaultGraph({ decode: { path: src, end: frames }, depth: ctx.depthParams() }));
+  const whole = await timedRun(ctx, await executor(ctx), defaultGraph({ decode: { path: src, end: frames }, depth: depthDefaults(ctx) }));
   const codec: GraphDocument = {
     schemaVersion: 1,
     nodes: [
@@ -71,7 +87,7 @@ async function codecFloor(ctx: BenchContext): Promise<{ figures: Figure[]; detai
     edges: [{ source: 'decode', sourcePort: 'frames', target: 'encode', targetPort: 'video' }],
   };
   ctx.log('engine: codec floor, decode → encode at 1280x272');
-  const floor = await timedRun(ctx, executor(ctx), codec);
+  const floor = await timedRun(ctx, await executor(ctx), codec);
   const wholeFps = (frames * 1000) / whole.ms;
   const floorFps = (frames * 1000) / floor.ms;
   return {
@@ -86,8 +102,8 @@ async function codecFloor(ctx: BenchContext): Promise<{ figures: Figure[]; detai
 
 /** warp at frames no chunk holds yet, FastDepth loaded and the pool started: the median of three. */
 async function previewLatency(ctx: BenchContext): Promise<{ figures: Figure[]; details: Record<string, unknown> }> {
-  const ex = executor(ctx, undefined, false);
-  const graph = defaultGraph({ decode: { path: ctx.media('bbb-5s-720p.mp4') }, depth: ctx.depthParams() });
+  const ex = await executor(ctx, undefined, false);
+  const graph = defaultGraph({ decode: { path: ctx.media('bbb-5s-720p.mp4') }, depth: depthDefaults(ctx) });
   await ex.previewPng(await ex.preview(graph, { nodeId: 'decode', frame: 0 }), 64);
   const times: number[] = [];
   const computed: Record<string, number>[] = [];
@@ -108,10 +124,10 @@ async function previewLatency(ctx: BenchContext): Promise<{ figures: Figure[]; d
 
 /** p99 of the event loop's delay while one render and 20 previews run on one executor, as in the editor's server. */
 async function eventLoopDelay(ctx: BenchContext): Promise<{ figures: Figure[]; details: Record<string, unknown> }> {
-  const ex = executor(ctx, undefined, false);
+  const ex = await executor(ctx, undefined, false);
   const src = ctx.media('bikes-cuts.mp4');
   const frames = Math.min(ctx.sizes.clipFrames || 250, 160);
-  const graph = defaultGraph({ decode: { path: src }, depth: ctx.depthParams() });
+  const graph = defaultGraph({ decode: { path: src }, depth: depthDefaults(ctx) });
   const h = monitorEventLoopDelay({ resolution: 10 });
   h.enable();
   const render = ex.run(graph, { frames: { start: 0, end: frames }, outputs: { encode: path.join(ctx.newDir('out'), 'out.mp4') } });
@@ -130,7 +146,7 @@ async function eventLoopDelay(ctx: BenchContext): Promise<{ figures: Figure[]; d
 }
 
 export async function engineCase(ctx: BenchContext): Promise<CaseResult> {
-  await warmDepth(ctx, ctx.depthParams());
+  await warmDepth(ctx, depthDefaults(ctx));
   const parts = [await workAndSpeedup(ctx), await codecFloor(ctx), await previewLatency(ctx), await eventLoopDelay(ctx)];
   return {
     figures: parts.flatMap((p) => p.figures),
