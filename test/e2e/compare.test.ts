@@ -3,7 +3,7 @@
  * the Compare depth node shown after a run, on the compare panel and on the node.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIP, startE2E, type E2E } from './harness.ts';
+import { CLIP, startE2E, TEST_GRAPHS, type E2E } from './harness.ts';
 import { openEditor, openPreset } from './editor-page.ts';
 
 let e: E2E;
@@ -68,5 +68,39 @@ describe('compare', () => {
     expect(await page.getByTestId('node-figures-compare').textContent()).toMatch(/AbsRel 0\.000.*δ1 1\.00/);
     await e.shot('compare-side-by-side');
     await page.getByTestId('compare-toggle').uncheck();
+  });
+  it('colours A and B on one depth scale, the union of their frames\' ranges, and the legend says so', async () => {
+    const { page } = e;
+    await openPreset(page, 'e2e-two-depths', 'fine');
+    await page.getByTestId('compare-toggle').check();
+    await page.getByTestId('compare-a').selectOption('coarse');
+    await page.getByTestId('compare-b').selectOption('fine');
+    await page.getByTestId('compare-mode-side').click();
+    const imgA = page.locator('img[data-testid=preview-image-a]:not(.is-stale)');
+    const imgB = page.locator('img[data-testid=preview-image-b]:not(.is-stale)');
+    await expect.poll(() => imgA.getAttribute('data-depth-scale'), { timeout: 30_000 }).toBe('shared');
+    await expect.poll(() => imgB.getAttribute('data-depth-scale'), { timeout: 30_000 }).toBe('shared');
+    const shared = (await imgA.getAttribute('data-depth-range'))!;
+    expect(await imgB.getAttribute('data-depth-range')).toBe(shared);
+
+    // Each node's frame alone (as a plain preview colours it) spans its own, different range; the shared one covers both.
+    const frame = Number(await page.getByTestId('frame-number').inputValue());
+    const own = await page.evaluate(
+      async ({ graph, input, frame }) => {
+        const range = async (nodeId: string) => {
+          const r = await fetch('/api/preview', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ graph, input, nodeId, frame }) });
+          return r.headers.get('x-anelo-depth-range')!.split(',').map(Number);
+        };
+        return { coarse: await range('coarse'), fine: await range('fine') };
+      },
+      { graph: TEST_GRAPHS['e2e-two-depths'], input: CLIP, frame },
+    );
+    expect(own.coarse).not.toEqual(own.fine);
+    expect(shared.split(',').map(Number)).toEqual([Math.min(own.coarse[0], own.fine[0]), Math.max(own.coarse[1], own.fine[1])]);
+    const notes = await page.locator('.compare__side [data-testid$=-legend-note]').allTextContents();
+    expect(notes.length).toBe(2);
+    expect(notes[0]).toMatch(/^one scale for A and B: /);
+    expect(notes[1]).toBe(notes[0]);
+    await e.shot('compare-one-scale');
   });
 });

@@ -38,12 +38,25 @@ export const TEST_GRAPHS = {
     schemaVersion: 1,
     name: 'e2e-stereo',
     nodes: [
+      // Three columns, so the whole graph fits at a readable zoom at 1600x1000 (the encode under the decode).
       node('decode', 'decode', 0, 60),
-      node('depth', 'depth', 300, 0, { model: TEST_MODEL_ID }),
-      node('warp', 'stereo-warp', 600, 60, { layout: 'sbs-full' }),
-      node('encode', 'encode', 900, 60, { preset: 'ultrafast' }),
+      node('depth', 'depth', 280, 0, { model: TEST_MODEL_ID }),
+      node('warp', 'stereo-warp', 560, 60, { layout: 'sbs-full' }),
+      node('encode', 'encode', 0, 330, { preset: 'ultrafast' }),
     ],
     edges: [edge('decode', 'frames', 'depth', 'frames'), edge('decode', 'frames', 'warp', 'frames'), edge('depth', 'depth', 'warp', 'depth'), edge('warp', 'frames', 'encode', 'video')],
+  },
+  /** Two depth nodes whose frames span different ranges (the model sees the video at different sizes). */
+  'e2e-two-depths': {
+    schemaVersion: 1,
+    name: 'e2e-two-depths',
+    nodes: [
+      node('decode', 'decode', 0, 60),
+      node('coarse', 'depth', 280, 0, { model: TEST_MODEL_ID, inputSize: 28 }),
+      node('fine', 'depth', 280, 200, { model: TEST_MODEL_ID, inputSize: 140 }),
+      node('encode', 'encode', 560, 60, { preset: 'ultrafast' }),
+    ],
+    edges: [edge('decode', 'frames', 'coarse', 'frames'), edge('decode', 'frames', 'fine', 'frames'), edge('coarse', 'depth', 'encode', 'video')],
   },
 };
 

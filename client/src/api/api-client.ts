@@ -32,6 +32,9 @@ export interface PreviewResult {
   ms: number | undefined;
   cached: boolean;
   frameCount: number | undefined;
+  /** Depth: the range its colours span (x-anelo-depth-range), shared with `shareScaleWith` when `sharedScale`. */
+  depthRange?: [number, number];
+  sharedScale?: boolean;
 }
 
 export interface PreviewRequest {
@@ -42,6 +45,8 @@ export interface PreviewRequest {
   frame: number;
   /** Downsize to at most this width (low-res frames while scrubbing); a server that ignores it sends full size. */
   maxWidth?: number;
+  /** Colour depth on one scale with this node's frame (A/B compare). */
+  shareScaleWith?: string;
 }
 
 /** Where the server's scene-cut job for a clip stands (POST /api/scene-cuts). */
@@ -66,6 +71,11 @@ export interface RunRequest {
 function numberHeader(res: Response, name: string): number | undefined {
   const v = res.headers.get(name);
   return v === null || v === '' || Number.isNaN(Number(v)) ? undefined : Number(v);
+}
+
+function rangeHeader(v: string | null): [number, number] | undefined {
+  const [lo, hi] = (v ?? '').split(',').map(Number);
+  return v && Number.isFinite(lo) && Number.isFinite(hi) ? [lo, hi] : undefined;
 }
 
 export const api = {
@@ -101,6 +111,8 @@ export const api = {
       ms: numberHeader(res, 'x-anelo-ms'),
       cached: res.headers.get('x-anelo-cached') === '1',
       frameCount: numberHeader(res, 'x-anelo-frame-count'),
+      depthRange: rangeHeader(res.headers.get('x-anelo-depth-range')),
+      sharedScale: res.headers.get('x-anelo-depth-scale') === 'shared',
     };
   },
 };

@@ -8,6 +8,7 @@ import { defaultComparePair } from '../lib/compare-pick.ts';
 import { formatMs } from '../lib/format.ts';
 import { getState, useEditor } from '../store/editor-store.ts';
 import { setPreview } from '../store/media-actions.ts';
+import { DepthLegend } from './DepthLegend.tsx';
 import { NodeFigures } from './NodeFigures.tsx';
 import { NodeSelect } from './NodeSelect.tsx';
 import { PreviewView } from './PreviewView.tsx';
@@ -21,8 +22,8 @@ function nameOf(id: string | null): string {
 function SplitView({ a, b }: { a: string | null; b: string | null }) {
   const input = useEditor((s) => s.preview.input);
   const frame = useEditor((s) => s.preview.frame);
-  const pa = usePreview(a, input, frame);
-  const pb = usePreview(b, input, frame);
+  const pa = usePreview(a, input, frame, b);
+  const pb = usePreview(b, input, frame, a);
   const [split, setSplit] = useState(50);
   return (
     <div className="preview">
@@ -34,6 +35,7 @@ function SplitView({ a, b }: { a: string | null; b: string | null }) {
         <div className="split__line" style={{ left: `${split}%` }} />
         <input type="range" className="split__range" min={0} max={100} value={split} onChange={(e) => setSplit(Number(e.target.value))} data-testid="compare-split-slider" aria-label="Split" />
       </div>
+      {pa.depthRange && <DepthLegend range={pa.depthRange} shared={pa.sharedScale} testId="compare-split-legend" />}
       <div className="preview__meta">
         A {pa.error ? `${pa.error.code}: ${pa.error.message}` : pa.ms !== undefined ? formatMs(pa.ms) : '…'} · B{' '}
         {pb.error ? `${pb.error.code}: ${pb.error.message}` : pb.ms !== undefined ? formatMs(pb.ms) : '…'}
@@ -89,8 +91,8 @@ export function CompareView() {
         <SplitView a={compareA} b={compareB} />
       ) : (
         <div className="compare__side" data-testid="compare-side">
-          <PreviewView nodeId={compareA} testId="preview-image-a" label={`A · ${nameOf(compareA)}`} />
-          <PreviewView nodeId={compareB} testId="preview-image-b" label={`B · ${nameOf(compareB)}`} />
+          <PreviewView nodeId={compareA} testId="preview-image-a" label={`A · ${nameOf(compareA)}`} shareScaleWith={compareB} />
+          <PreviewView nodeId={compareB} testId="preview-image-b" label={`B · ${nameOf(compareB)}`} shareScaleWith={compareA} />
         </div>
       )}
       <div className="compare__figures" data-testid="compare-figures">
@@ -103,7 +105,7 @@ export function CompareView() {
           <span className="muted small">
             {compareNode
               ? 'Run the graph to get the agreement figures (AbsRel, δ1) of A and B.'
-              : 'Each image is coloured on its own range. For one colour scale and agreement figures (AbsRel, δ1), feed A and B into a Compare depth node and run.'}
+              : 'For the agreement figures (AbsRel, δ1), feed A and B into a Compare depth node and run.'}
           </span>
         )}
       </div>

@@ -10,13 +10,23 @@ export const TURBO_GRADIENT = (() => {
   return `linear-gradient(90deg, ${stops.join(', ')})`;
 })();
 
-export function DepthLegend({ note }: { note?: string }) {
+/** Rounded for the legend: enough digits to tell two ranges apart. */
+const fmt = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3));
+
+/**
+ * `range`: the depth values the colours span; `shared`: one range for both images of a compare, so equal colours
+ * mean equal depth across A and B (otherwise each frame is coloured on its own range).
+ */
+export function DepthLegend({ range, shared, testId = 'depth-legend' }: { range?: [number, number]; shared?: boolean; testId?: string }) {
+  const span = range ? ` ${fmt(range[0])} – ${fmt(range[1])}` : '';
   return (
     <div className="depth-legend" data-testid="depth-legend">
       <span>far</span>
       <div className="depth-legend__bar" style={{ background: TURBO_GRADIENT }} />
       <span>near</span>
-      {note && <span className="depth-legend__note">{note}</span>}
+      <span className="depth-legend__note" data-testid={`${testId}-note`} title={shared ? 'A and B are coloured on one range: the same colour is the same depth value in both' : 'Coloured on this frame\'s own range (p2–p98)'}>
+        {shared ? `one scale for A and B:${span}` : `per-frame range${span}`}
+      </span>
     </div>
   );
 }

@@ -10,7 +10,8 @@ import { formatMs } from '../lib/format.ts';
 import { useEditor } from '../store/editor-store.ts';
 import { DepthLegend } from './DepthLegend.tsx';
 
-export function PreviewView({ nodeId, testId, label }: { nodeId: string | null; testId: string; label?: string }) {
+/** `shareScaleWith`: in a compare, the other node; two depth images are then coloured on one range. */
+export function PreviewView({ nodeId, testId, label, shareScaleWith }: { nodeId: string | null; testId: string; label?: string; shareScaleWith?: string | null }) {
   const input = useEditor((s) => s.preview.input);
   const frame = useEditor((s) => s.preview.frame);
   const fit = useEditor((s) => s.preview.fit);
@@ -23,7 +24,7 @@ export function PreviewView({ nodeId, testId, label }: { nodeId: string | null; 
     if (d.sink) return 'sink';
     return d.outputs[0]?.types.includes('depth') ? 'depth' : 'image';
   });
-  const p = usePreview(kind === 'sink' || kind === 'bypassed' ? null : nodeId, input, frame);
+  const p = usePreview(kind === 'sink' || kind === 'bypassed' ? null : nodeId, input, frame, shareScaleWith);
   const stageRef = useRef<HTMLDivElement>(null);
   const stage = useElementSize(stageRef);
   const [natural, setNatural] = useState<{ w: number; h: number } | null>(null);
@@ -51,6 +52,8 @@ export function PreviewView({ nodeId, testId, label }: { nodeId: string | null; 
               alt={label ?? 'preview'}
               data-testid={testId}
               data-low={p.low ? '1' : '0'}
+              data-depth-range={p.depthRange?.join(',')}
+              data-depth-scale={p.depthRange ? (p.sharedScale ? 'shared' : 'own') : undefined}
               className={p.loading ? 'is-stale' : ''}
               style={imgStyle}
               onLoad={(e) => setNatural({ w: e.currentTarget.naturalWidth, h: e.currentTarget.naturalHeight })}
@@ -66,7 +69,7 @@ export function PreviewView({ nodeId, testId, label }: { nodeId: string | null; 
         )}
       </div>
       <div className="preview__foot">
-        {depth && !hint && <DepthLegend note="per-frame range" />}
+        {depth && !hint && <DepthLegend range={p.depthRange} shared={p.sharedScale} testId={`${testId}-legend`} />}
         <div className="preview__meta" data-testid={`${testId}-meta`}>
           {p.loading && !p.url ? 'rendering…' : p.ms !== undefined ? `${formatMs(p.ms)}${p.local ? ' · cached in the page' : p.cached ? ' · cached' : ' · computed'}${p.low ? ' · low-res' : ''}` : ''}
         </div>

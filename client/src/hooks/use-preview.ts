@@ -31,6 +31,9 @@ export interface PreviewState {
   local?: boolean;
   /** A low-resolution scrubbing frame. */
   low?: boolean;
+  /** Depth: the range the colours span, and whether it is shared with the other image of a compare. */
+  depthRange?: [number, number];
+  sharedScale?: boolean;
   /** The image is not (yet) the frame and state asked for: a newer one is on its way. */
   loading: boolean;
   error?: { code: string; message: string; nodeId?: string };
@@ -38,6 +41,7 @@ export interface PreviewState {
 
 interface Want {
   nodeId: string;
+  shareScaleWith?: string;
   input: string;
   upstream: string;
   frame: number;
@@ -62,12 +66,18 @@ function useScrubbing(frame: number): boolean {
   return scrubbing;
 }
 
-export function usePreview(nodeId: string | null, input: string | null, frame: number): PreviewState {
+/** `shareScaleWith`: another depth node whose frame this one is coloured with on one scale (A/B compare). */
+export function usePreview(nodeId: string | null, input: string | null, frame: number, shareScaleWith?: string | null): PreviewState {
   const graph = useEditor((s) => s.graph);
   const catalogue = useEditor((s) => s.catalogue);
   // Previews see the graph with muted nodes passed through, as runs do.
   const resolved = useMemo(() => resolveBypass(graph, catalogue), [graph, catalogue]);
-  const upstream = useMemo(() => (nodeId && resolved.nodes.some((n) => n.id === nodeId) ? upstreamKey(resolved, nodeId) : ''), [resolved, nodeId]);
+  const other = shareScaleWith && shareScaleWith !== nodeId && resolved.nodes.some((n) => n.id === shareScaleWith) ? shareScaleWith : undefined;
+  // Coloured with another node's frame, the image changes when that node's upstream does too.
+  const upstream = useMemo(
+    () => (nodeId && resolved.nodes.some((n) => n.id === nodeId) ? upstreamKey(resolved, nodeId) + (other ? `~${other}~${upstreamKey(resolved, other)}` : '') : ''),
+    [resolved, nodeId, other],
+  );
   const scrubbing = useScrubbing(frame);
   const [state, setState] = useState<PreviewState & { shown?: Want }>({ url: null, loading: false });
   const inFlight = useRef<AbortController | null>(null);
@@ -85,11 +95,12 @@ export function usePreview(nodeId: string | null, input: string | null, frame: n
     if (frameCache.get(key)) return;
     const ctrl = new AbortController();
     inFlight.current = ctrl;
-    const g = upstreamGraph(resolveBypass(getState().graph, getState().catalogue), w.nodeId);
+    const resolvedNow = resolveBypass(getState().graph, getState().catalogue);
+    const g = w.shareScaleWith ? upstreamGraph(resolvedNow, w.nodeId, w.shareScaleWith) : upstreamGraph(resolvedNow, w.nodeId);
     api
-      .preview({ graph: g, input: w.input, nodeId: w.nodeId, frame: w.frame, maxWidth: w.full ? undefined : SCRUB_WIDTH }, ctrl.signal)
+      .preview({ graph: g, input: w.input, nodeId: w.nodeId, frame: w.frame, maxWidth: w.full ? undefined : SCRUB_WIDTH, shareScaleWith: w.shareScaleWith }, ctrl.signal)
       .then((r) => {
-        const hit = { url: URL.createObjectURL(r.blob), bytes: r.blob.size, ms: r.ms, cached: r.cached, full: w.full };
+        const hit = { url: URL.createObjectURL(r.blob), bytes: r.blob.size, ms: r.ms, cached: r.cached, full: w.full, depthRange: r.depthRange, sharedScale: r.sharedScale };
         frameCache.set(key, hit);
         clearNodeErrors(upstreamIds(g, w.nodeId));
         if (!alive.current) return;
@@ -98,7 +109,7 @@ export function usePreview(nodeId: string | null, input: string | null, frame: n
         // better than none); the newest wanted frame is fetched next.
         if (now && now.nodeId === w.nodeId && now.upstream === w.upstream && now.input === w.input) {
           const exact = sameFrame(now, w) && (w.full || !now.full);
-          setState({ url: hit.url, nodeId: w.nodeId, ms: r.ms, cached: r.cached, low: !w.full, loading: !exact, shown: w });
+          setState({ url: hit.url, nodeId: w.nodeId, ms: r.ms, cached: r.cached, low: !w.full, loading: !exact, shown: w, depthRange: hit.depthRange, sharedScale: hit.sharedScale });
         }
       })
       .catch((e: unknown) => {
@@ -129,15 +140,15 @@ export function usePreview(nodeId: string | null, input: string | null, frame: n
       setState((s) => ({ ...s, loading: false, error: undefined }));
       return;
     }
-    const w: Want = { nodeId, input, upstream, frame, full: !scrubbing };
+    const w: Want = { nodeId, input, upstream, frame, full: !scrubbing, shareScaleWith: other };
     wanted.current = w;
     const hit = frameCache.get(keyOf(w)) ?? (w.full ? undefined : frameCache.get(keyOf(w, true)));
     const lowHit = w.full && !hit ? frameCache.get(keyOf(w, false)) : undefined;
     const show = hit ?? lowHit;
-    if (show) setState({ url: show.url, nodeId, ms: show.ms, cached: true, local: true, low: !show.full, loading: !hit, shown: w });
+    if (show) setState({ url: show.url, nodeId, ms: show.ms, cached: true, local: true, low: !show.full, loading: !hit, shown: w, depthRange: show.depthRange, sharedScale: show.sharedScale });
     else setState((s) => ({ ...s, loading: true }));
     if (!hit) fetchNext.current();
-  }, [nodeId, input, frame, upstream, scrubbing]);
+  }, [nodeId, input, frame, upstream, scrubbing, other]);
 
   useEffect(() => {
     alive.current = true;

@@ -11,6 +11,9 @@ export interface CachedFrame {
   cached: boolean;
   /** Whether the image is full resolution (false: the low-res frame sent while scrubbing). */
   full: boolean;
+  /** Depth: the range the colours span, and whether it is shared with the other image of a compare. */
+  depthRange?: [number, number];
+  sharedScale?: boolean;
 }
 
 export class FrameCache {

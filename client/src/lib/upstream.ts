@@ -23,10 +23,10 @@ export function upstreamKey(graph: GraphDocument, nodeId: string): string {
 }
 
 /**
- * The part of the graph a node's output is computed from. Previews send only this, so a half-built branch
+ * The part of the graph the nodes' outputs are computed from. Previews send only this, so a half-built branch
  * elsewhere (an unconnected new node) does not fail the whole request.
  */
-export function upstreamGraph(graph: GraphDocument, nodeId: string): GraphDocument {
-  const ids = upstreamIds(graph, nodeId);
+export function upstreamGraph(graph: GraphDocument, ...nodeIds: string[]): GraphDocument {
+  const ids = new Set(nodeIds.flatMap((id) => [...upstreamIds(graph, id)]));
   return { ...graph, nodes: graph.nodes.filter((n) => ids.has(n.id)), edges: graph.edges.filter((e) => ids.has(e.target)) };
 }

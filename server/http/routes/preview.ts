@@ -5,6 +5,7 @@
  */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { bindGraph } from '../lib/bind-graph.ts';
+import { ownDepthRange, unionRange, withDepthRange, type DepthRange } from '../lib/shared-depth-scale.ts';
 import { GraphBody, MediaName, NodeId } from '../schemas.ts';
 
 const previewRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -21,6 +22,8 @@ const previewRoutes: FastifyPluginAsyncTypebox = async (app) => {
           frame: Type.Integer({ minimum: 0 }),
           // The panel's width: big frames travel small while scrubbing.
           maxWidth: Type.Optional(Type.Integer({ minimum: 16, maximum: 16384 })),
+          // A/B compare: colour depth on one scale with this node's frame (x-anelo-depth-range says which).
+          shareScaleWith: Type.Optional(NodeId),
         }),
       },
     },
@@ -38,7 +41,24 @@ const previewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       reply.raw.once('close', onClose);
       try {
         const result = await app.executor.preview(graph, { nodeId: req.body.nodeId, port: req.body.port, frame: req.body.frame, signal: controller.signal });
-        const png = await app.executor.previewPng(result, req.body.maxWidth, controller.signal);
+        let range: DepthRange | undefined = ownDepthRange(result.chunk, result.info.depthScale);
+        let shared = false;
+        const other = req.body.shareScaleWith;
+        if (range && other !== undefined && other !== req.body.nodeId) {
+          // The other node failing (its own preview says why) leaves this one on its own range.
+          const o = await app.executor.preview(graph, { nodeId: other, frame: req.body.frame, signal: controller.signal }).catch((e: unknown) => {
+            if (controller.signal.aborted) throw e;
+            return undefined;
+          });
+          const oRange = o && ownDepthRange(o.chunk, o.info.depthScale);
+          if (o && oRange && (o.info.depthScale ?? 'raw') === (result.info.depthScale ?? 'raw')) {
+            range = unionRange(range, oRange);
+            shared = true;
+          }
+        }
+        const chunk = shared && range ? withDepthRange(result.chunk, range) : result.chunk;
+        const png = await app.executor.previewPng({ chunk, info: result.info }, req.body.maxWidth, controller.signal);
+        if (range) reply.header('x-anelo-depth-range', `${range[0]},${range[1]}`).header('x-anelo-depth-scale', shared ? 'shared' : 'own');
         return reply
           .type('image/png')
           .header('cache-control', 'no-store')
