@@ -69,6 +69,8 @@ describe('node-editor basics', () => {
     await openPreset(page, 'e2e-stereo', 'warp');
     await page.getByTestId('palette-item-decode').click();
     await nodeBox(page, 'decode-1').waitFor();
+    // Fit view shows the whole graph (it fits at a readable zoom) when no node is selected.
+    await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
     await page.getByTestId('canvas').locator('.react-flow__controls-fitview').click();
     // A new node never lands on another one (nor on its handles).
     expect(await overlappingNodes(page)).toEqual([]);

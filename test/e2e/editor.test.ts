@@ -44,6 +44,8 @@ describe('the editor', () => {
     await page.getByTestId('palette-item-depth').click();
     await nodeBox(page, 'depth-1').waitFor();
     expect(await nodeIds(page)).toEqual(['decode', 'depth-1', 'edge-refine-1', 'encode']);
+    // With no node selected, fit view shows the whole graph (it fits at a readable zoom).
+    await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
     await page.getByTestId('canvas').locator('.react-flow__controls-fitview').click();
 
     await dragConnection(page, { node: 'decode', port: 'frames' }, { node: 'edge-refine-1', port: 'frames' });

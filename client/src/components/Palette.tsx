@@ -1,7 +1,9 @@
 /** Node types from GET /api/node-types, grouped by category: drag onto the canvas or click to add. */
 import { useMemo, useState, type DragEvent } from 'react';
 import type { NodeTypeDescriptor } from '../../../nodes/core/catalogue.ts';
+import { useReactFlow } from '@xyflow/react';
 import { NODE_TYPE_MIME } from '../hooks/use-canvas-drop.ts';
+import { TYPICAL_NODE } from '../lib/node-rects.ts';
 import { getState, useEditor } from '../store/editor-store.ts';
 import { addNode } from '../store/node-actions.ts';
 
@@ -12,17 +14,24 @@ function matches(d: NodeTypeDescriptor, q: string): boolean {
   return q.split(/\s+/).every((w) => hay.includes(w));
 }
 
-/** Click-to-add places the node to the right of the rightmost node. */
-function nextPosition(): { x: number; y: number } {
-  const nodes = getState().graph.nodes;
-  if (!nodes.length) return { x: 0, y: 0 };
-  const right = nodes.reduce((a, b) => (b.position.x > a.position.x ? b : a));
-  return { x: right.position.x + 280, y: right.position.y };
+/**
+ * Click-to-add places the node where the user is looking: the middle of the visible canvas (addNode then moves
+ * it clear of other nodes). Off to the right of the graph, it would land off screen once the graph is wide.
+ */
+function useNextPosition(): () => { x: number; y: number } {
+  const { screenToFlowPosition } = useReactFlow();
+  return () => {
+    const canvas = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
+    if (!canvas || !getState().graph.nodes.length) return { x: 0, y: 0 };
+    const mid = screenToFlowPosition({ x: canvas.left + canvas.width / 2, y: canvas.top + canvas.height / 2 });
+    return { x: mid.x - TYPICAL_NODE.width / 2, y: mid.y - TYPICAL_NODE.height / 2 };
+  };
 }
 
 export function Palette() {
   const catalogue = useEditor((s) => s.catalogue);
   const [query, setQuery] = useState('');
+  const nextPosition = useNextPosition();
   const groups = useMemo(() => {
     const q = query.trim().toLowerCase();
     const list = Object.values(catalogue ?? {}).filter((d) => !q || matches(d, q));
