@@ -127,6 +127,86 @@ describe('the viewer', () => {
     await e.shot('viewer-scene-cuts');
   });
 
+  it('shows a stereo frame as a red/cyan anaglyph of its two eyes, or wiggling between them about six times a second', async () => {
+    const { page } = e;
+    await openPreset(page, 'e2e-stereo', 'warp');
+    await selectNode(page, 'warp');
+    await page.getByTestId('frame-number').fill('100');
+    await expect.poll(() => page.getByTestId('preview-image').getAttribute('data-low'), { timeout: 30_000 }).toBe('0');
+    await previewImage(page);
+    await page.getByTestId('stereo-view-anaglyph').click();
+    const canvas = page.getByTestId('preview-image-stereo');
+    // Full SBS of 640x272: each eye is 640x272, shown in that aspect.
+    await expect.poll(() => canvas.evaluate((c: HTMLCanvasElement) => `${c.width}x${c.height}`)).toBe('640x272');
+    const box = (await canvas.boundingBox())!;
+    expect(box.width / box.height).toBeCloseTo(640 / 272, 1);
+
+    /** Samples of the canvas against the packed frame's eyes: how many pixels match the anaglyph / each eye. */
+    const compare = () =>
+      page.evaluate(() => {
+        const img = document.querySelector<HTMLImageElement>('img[data-testid="preview-image"]')!;
+        const c = document.querySelector<HTMLCanvasElement>('canvas[data-testid="preview-image-stereo"]')!;
+        const W = img.naturalWidth;
+        const w = W / 2;
+        const h = img.naturalHeight;
+        const t = document.createElement('canvas');
+        t.width = W;
+        t.height = h;
+        const g = t.getContext('2d')!;
+        g.drawImage(img, 0, 0);
+        const src = g.getImageData(0, 0, W, h).data;
+        const out = c.getContext('2d')!.getImageData(0, 0, w, h).data;
+        const n = { samples: 0, anaglyph: 0, left: 0, right: 0, eyesDiffer: 0 };
+        for (let y = 3; y < h; y += 9) {
+          for (let x = 3; x < w; x += 9) {
+            const o = (y * w + x) * 4;
+            const l = (y * W + x) * 4;
+            const r = (y * W + x + w) * 4;
+            n.samples++;
+            if (out[o] === src[l] && out[o + 1] === src[r + 1] && out[o + 2] === src[r + 2]) n.anaglyph++;
+            if (out[o] === src[l] && out[o + 1] === src[l + 1] && out[o + 2] === src[l + 2]) n.left++;
+            if (out[o] === src[r] && out[o + 1] === src[r + 1] && out[o + 2] === src[r + 2]) n.right++;
+            if (src[l] !== src[r] || src[l + 1] !== src[r + 1]) n.eyesDiffer++;
+          }
+        }
+        return { ...n, eye: c.dataset.eye };
+      });
+    const ana = await compare();
+    // Red from the left eye, green and blue from the right, everywhere; and the eyes do differ (there is depth).
+    expect(ana.anaglyph).toBe(ana.samples);
+    expect(ana.eyesDiffer).toBeGreaterThan(ana.samples / 10);
+    await e.shot('viewer-stereo-anaglyph');
+
+    await page.getByTestId('stereo-view-wiggle').click();
+    await expect.poll(() => canvas.getAttribute('data-mode')).toBe('wiggle');
+    // Each state shown is one whole eye, and both eyes are shown.
+    const eyes = new Set<string>();
+    for (let i = 0; i < 40 && eyes.size < 2; i++) {
+      const st = await compare();
+      expect(st.eye === 'left' ? st.left : st.right).toBe(st.samples);
+      eyes.add(st.eye!);
+      await page.waitForTimeout(50);
+    }
+    expect([...eyes].sort()).toEqual(['left', 'right']);
+    // The swap rate, timed in the page (sampling over the test connection is too coarse): about 6 a second.
+    const swapsPerSecond = await canvas.evaluate(
+      (c: HTMLCanvasElement) =>
+        new Promise<number>((resolve) => {
+          const times: number[] = [];
+          const mo = new MutationObserver(() => times.push(performance.now()));
+          mo.observe(c, { attributes: true, attributeFilter: ['data-eye'] });
+          setTimeout(() => {
+            mo.disconnect();
+            resolve(times.length > 1 ? (times.length - 1) / ((times[times.length - 1] - times[0]) / 1000) : 0);
+          }, 2000);
+        }),
+    );
+    expect(swapsPerSecond).toBeGreaterThan(4);
+    expect(swapsPerSecond).toBeLessThan(8);
+    await page.getByTestId('stereo-view-packed').click();
+    await expect.poll(() => canvas.count()).toBe(0);
+  });
+
   it('keeps updating the image while the scrubber is dragged, small frames while moving and full size once still', async () => {
     const { page } = e;
     await selectNode(page, 'warp');

@@ -8,7 +8,12 @@ import { usePreview } from '../hooks/use-preview.ts';
 import { fitBox } from '../lib/fit-box.ts';
 import { formatMs } from '../lib/format.ts';
 import { useEditor } from '../store/editor-store.ts';
+import { withDefaults } from '../../../nodes/core/param-schema.ts';
+import type { StereoLayout } from '../../../nodes/core/types.ts';
+import { eyesOf } from '../lib/stereo-eyes.ts';
+import { setPreview } from '../store/media-actions.ts';
 import { DepthLegend } from './DepthLegend.tsx';
+import { StereoCanvas } from './StereoCanvas.tsx';
 
 /** `shareScaleWith`: in a compare, the other node; two depth images are then coloured on one range. */
 export function PreviewView({ nodeId, testId, label, shareScaleWith }: { nodeId: string | null; testId: string; label?: string; shareScaleWith?: string | null }) {
@@ -24,6 +29,14 @@ export function PreviewView({ nodeId, testId, label, shareScaleWith }: { nodeId:
     if (d.sink) return 'sink';
     return d.outputs[0]?.types.includes('depth') ? 'depth' : 'image';
   });
+  const stereoView = useEditor((s) => s.preview.stereoView);
+  // A stereo node's packing, from its params (the frames it previews are packed that way).
+  const layout = useEditor((s) => {
+    const n = s.graph.nodes.find((x) => x.id === nodeId);
+    const d = n ? s.catalogue?.[n.type] : undefined;
+    const l = n && d && 'layout' in (d.params.properties ?? {}) ? withDefaults(d.params, n.params).layout : undefined;
+    return typeof l === 'string' ? (l as StereoLayout) : undefined;
+  });
   const p = usePreview(kind === 'sink' || kind === 'bypassed' ? null : nodeId, input, frame, shareScaleWith);
   const stageRef = useRef<HTMLDivElement>(null);
   const stage = useElementSize(stageRef);
@@ -36,7 +49,9 @@ export function PreviewView({ nodeId, testId, label, shareScaleWith }: { nodeId:
   else if (kind === 'sink') hint = 'This node writes a file: run the graph to get its output, or select the node that feeds it.';
 
   const depth = kind === 'depth';
-  const aspect = depth && media ? media.width / media.height : natural ? natural.w / natural.h : 0;
+  const eyes = layout && natural ? eyesOf(layout, natural.w, natural.h) : undefined;
+  const flat = eyes && stereoView !== 'packed' ? stereoView : undefined;
+  const aspect = depth && media ? media.width / media.height : flat && eyes ? eyes.aspect : natural ? natural.w / natural.h : 0;
   const box = fitBox(stage.width, stage.height, aspect);
   const imgStyle = fit === 'fit' ? { left: box.left, top: box.top, width: box.width, height: box.height } : undefined;
 
@@ -55,11 +70,12 @@ export function PreviewView({ nodeId, testId, label, shareScaleWith }: { nodeId:
               data-depth-range={p.depthRange?.join(',')}
               data-depth-scale={p.depthRange ? (p.sharedScale ? 'shared' : 'own') : undefined}
               className={p.loading ? 'is-stale' : ''}
-              style={imgStyle}
+              style={flat ? { ...imgStyle, visibility: 'hidden' } : imgStyle}
               onLoad={(e) => setNatural({ w: e.currentTarget.naturalWidth, h: e.currentTarget.naturalHeight })}
             />
           )
         )}
+        {!hint && flat && p.url && <StereoCanvas url={p.url} layout={layout!} mode={flat} style={imgStyle} testId={`${testId}-stereo`} />}
         {label && <span className="preview__label">{label}</span>}
         {!hint && p.error && (
           <div className="preview__error" data-testid={`${testId}-error`}>
@@ -69,6 +85,15 @@ export function PreviewView({ nodeId, testId, label, shareScaleWith }: { nodeId:
         )}
       </div>
       <div className="preview__foot">
+        {eyes && !hint && (
+          <div className="seg" role="group" aria-label="Stereo view" title="Judge depth on a flat screen: red/cyan glasses, or the eyes alternating">
+            {(['packed', 'anaglyph', 'wiggle'] as const).map((m) => (
+              <button type="button" key={m} className={stereoView === m ? 'is-on' : ''} onClick={() => setPreview({ stereoView: m })} data-testid={`stereo-view-${m}`}>
+                {m === 'packed' ? layout : m}
+              </button>
+            ))}
+          </div>
+        )}
         {depth && !hint && <DepthLegend range={p.depthRange} shared={p.sharedScale} testId={`${testId}-legend`} />}
         <div className="preview__meta" data-testid={`${testId}-meta`}>
           {p.loading && !p.url ? 'rendering…' : p.ms !== undefined ? `${formatMs(p.ms)}${p.local ? ' · cached in the page' : p.cached ? ' · cached' : ' · computed'}${p.low ? ' · low-res' : ''}` : ''}

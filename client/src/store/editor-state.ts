@@ -24,6 +24,8 @@ export interface PreviewSettings {
   compareMode: 'side' | 'split';
   compareA: string | null;
   compareB: string | null;
+  /** How a stereo frame is shown: as packed by its layout, as a red/cyan anaglyph, or wiggling between the eyes. */
+  stereoView: 'packed' | 'anaglyph' | 'wiggle';
   /** Frames [runStart, runEnd) a run renders; null = from the first / to the last frame. */
   runStart: number | null;
   runEnd: number | null;
@@ -132,7 +134,7 @@ export const initialState: EditorState = {
   nodeStats: {},
   problems: [],
   nodeErrors: {},
-  preview: { input: null, frame: 0, fit: 'fit', compare: false, compareMode: 'split', compareA: null, compareB: null, runStart: null, runEnd: null },
+  preview: { input: null, frame: 0, fit: 'fit', compare: false, compareMode: 'split', compareA: null, compareB: null, stereoView: 'packed', runStart: null, runEnd: null },
   view: { panelWidth: 520, large: false },
   toasts: [],
   dialog: null,
