@@ -47,6 +47,8 @@ export interface RunOptions {
    * computes only what frames [start, end) reach through the windows: pieces at the edges are cut short.)
    */
   segment?: { cuts?: KnownCuts };
+  /** Receives a non-sink target's output in order, chunk by chunk, as the run reads it (scene cuts for the editor). */
+  onOutput?: (nodeId: string, port: string, chunk: Chunk) => void;
 }
 
 export interface PreviewResult {
@@ -133,7 +135,7 @@ export class Executor {
       for (const id of plan.order.filter((x) => targets.includes(x))) {
         const node = plan.nodes.get(id)!;
         if (node.def.sink) outputs[id] = await this.runSink(session, plan, id, frames, opts.outputs?.[id]);
-        else await this.warm(session, id, frames);
+        else await this.warm(session, id, frames, opts.onOutput);
       }
       for (const t of session.tallies.values()) t.finish();
       const nodes = session.reports();
@@ -226,12 +228,15 @@ export class Executor {
     return out;
   }
 
-  private async warm(session: RunSession, nodeId: string, frames: { start: number; end: number }): Promise<void> {
+  private async warm(session: RunSession, nodeId: string, frames: { start: number; end: number }, onOutput?: RunOptions['onOutput']): Promise<void> {
     const node = session.node(nodeId);
     for (const [lo, hi] of this.sinkRanges(frames)) {
       session.throwIfAborted(nodeId);
       const pieces = session.piecesOf(nodeId, lo, hi);
-      for (const port of node.def.outputs) await session.read(nodeId, port.name, pieces[0].a, pieces[pieces.length - 1].b);
+      for (const port of node.def.outputs) {
+        const chunk = await session.read(nodeId, port.name, pieces[0].a, pieces[pieces.length - 1].b);
+        onOutput?.(nodeId, port.name, chunk);
+      }
     }
   }
 

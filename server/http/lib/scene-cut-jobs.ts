@@ -140,13 +140,12 @@ export class SceneCutJobs {
           if (e.type === 'node-progress' && e.nodeId === view.nodeId) view.done = Math.min(view.frameCount, e.done);
           abandoned();
         },
+        // The flags arrive chunk by chunk, in order: the marks appear as the detection moves through the clip.
+        onOutput: (_node, _port, chunk) => {
+          if (chunk.type !== 'cuts') return;
+          chunk.flags.forEach((flag, i) => flag === 1 && chunk.start + i > 0 && view.cuts.push(chunk.start + i));
+        },
       });
-      // Every chunk is cached now: each frame's flag is a cache read, never a second detection.
-      for (let f = 1; f < view.frameCount; f++) {
-        if (f % 64 === 0) abandoned();
-        const { chunk } = await this.executor.preview(job.graph, { nodeId: view.nodeId, frame: f, signal });
-        if (chunk.type === 'cuts' && chunk.flags[0] === 1) view.cuts.push(f);
-      }
       view.done = view.frameCount;
       view.state = 'done';
     } catch (e) {

@@ -126,6 +126,22 @@ describe('executor streaming', () => {
     expect(computed).toEqual({ ramp: 36, quantize: 36, tblur: 34 });
   });
 
+  it('hands a non-sink target its output chunk by chunk, in order, covering exactly the range', async () => {
+    const got: [string, string, number, number][] = [];
+    await executor(new ChunkCache({ diskDir: null }), 5).run(chain(), {
+      targets: ['blur'],
+      frames: { start: 7, end: 41 },
+      onOutput: (id, port, c) => got.push([id, port, c.start, c.type === 'cuts' ? c.flags.length : c.frames.length]),
+    });
+    expect(got.every(([id, port]) => id === 'blur' && port === 'frames')).toBe(true);
+    let next = 7;
+    for (const [, , start, n] of got) {
+      expect(start).toBe(next);
+      next += n;
+    }
+    expect(next).toBe(41);
+  });
+
   it('reports progress that never goes back, for every node, up to its total', async () => {
     const events: ExecutorEvent[] = [];
     await executor(new ChunkCache({ diskDir: null, memoryBudgetBytes: 0 })).run(chain(), { targets: ['blur'], onEvent: (e) => events.push(e) });
