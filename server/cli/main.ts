@@ -16,7 +16,8 @@ const USAGE = `anelo — convert 2D video to stereo 3D with node graphs
   anelo models list [--json]           depth models: licence, size, installed or not
   anelo models pull <id>               download a model (resumable, sha256-verified)
   anelo models verify                  re-check installed model files
-  anelo serve [--host 127.0.0.1] [--port 7878]   the editor (npm start)
+  anelo serve [--host 127.0.0.1] [--port 7878] [--redis redis://host:port]   the editor (npm start); renders go
+                                       to the cluster's workers when --redis is given
   anelo doctor [--json]                which ffmpeg, ffprobe, onnxruntime providers, cache and model folders
 
 Example:

@@ -45,7 +45,7 @@ export async function checkRedis(target: RedisTarget, timeoutMs = 3000): Promise
     });
     await Promise.race([probe.connect().then(() => probe.ping()), timeout]);
   } catch (e) {
-    throw new AneloError('ANELO_E140_REDIS_UNREACHABLE', `cannot reach Redis at ${target.url}: ${(e as Error).message}. Start redis-server there (see docs/cluster.md) or pass the right --cluster/--redis URL`, {}, undefined, e);
+    throw new AneloError('ANELO_E140_REDIS_UNREACHABLE', `cannot reach Redis at ${target.url}: ${(e as Error).message.replace(/\.$/, '')}. Start redis-server there (see docs/cluster.md) or pass the right --cluster/--redis URL`, {}, undefined, e);
   } finally {
     clearTimeout(timer);
     probe.disconnect();
