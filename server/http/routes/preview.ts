@@ -5,11 +5,13 @@
  */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { bindGraph } from '../lib/bind-graph.ts';
+import { JoinedPreviews } from '../lib/joined-previews.ts';
 import { ownDepthRange, unionRange, withDepthRange, type DepthRange } from '../lib/shared-depth-scale.ts';
 import { GraphBody, MediaName, NodeId } from '../schemas.ts';
 
 const previewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const latest = new Map<string, AbortController>();
+  const joined = new JoinedPreviews();
   app.post(
     '/preview',
     {
@@ -39,14 +41,20 @@ const previewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (!reply.raw.writableFinished) controller.abort();
       };
       reply.raw.once('close', onClose);
+      // Same frame, node, graph and input: one computation however many requests wait for it.
+      const doc = JSON.stringify(req.body.graph);
+      const frameOf = (nodeId: string, port?: string) =>
+        joined.run(JSON.stringify([req.body.input, nodeId, port ?? '', req.body.frame, doc]), controller.signal, (signal) =>
+          app.executor.preview(graph, { nodeId, port, frame: req.body.frame, signal }),
+        );
       try {
-        const result = await app.executor.preview(graph, { nodeId: req.body.nodeId, port: req.body.port, frame: req.body.frame, signal: controller.signal });
+        const result = await frameOf(req.body.nodeId, req.body.port);
         let range: DepthRange | undefined = ownDepthRange(result.chunk, result.info.depthScale);
         let shared = false;
         const other = req.body.shareScaleWith;
         if (range && other !== undefined && other !== req.body.nodeId) {
           // The other node failing (its own preview says why) leaves this one on its own range.
-          const o = await app.executor.preview(graph, { nodeId: other, frame: req.body.frame, signal: controller.signal }).catch((e: unknown) => {
+          const o = await frameOf(other).catch((e: unknown) => {
             if (controller.signal.aborted) throw e;
             return undefined;
           });
