@@ -66,7 +66,7 @@ describe('readable node text at fit zoom', () => {
     expect(start.inView).toContain('decode');
     expect(start.inView.length).toBeLessThan(8);
     await expect.poll(() => page.locator('.react-flow__minimap').count()).toBe(1);
-    await e.shot('default-graph-1280x720');
+    await e.shot('default-graph-fit-1280x720');
 
     await selectNode(page, 'warp');
     await fit(page);

@@ -124,6 +124,8 @@ describe('the viewer', () => {
     const m = (await page.getByTestId('cut-mark-137').boundingBox())!;
     await page.mouse.click(m.x + m.width / 2 + 4, m.y + m.height / 2);
     await expect.poll(frameNumber).toBe(137);
+    await selectNode(page, 'depth');
+    await previewImage(page);
     await e.shot('viewer-scene-cuts');
   });
 
@@ -229,10 +231,11 @@ describe('the viewer', () => {
     expect(seen.size).toBeGreaterThanOrEqual(3);
     expect(during.filter((r) => r.maxWidth === 480).length).toBeGreaterThanOrEqual(2);
 
+    // Once still, the full-size frame replaces the small one (read it only then: the small one is not stale either).
+    await expect.poll(() => page.getByTestId('preview-image').getAttribute('data-low')).toBe('0');
     const img = await previewImage(page);
     const last = await frameNumber();
     expect(last).toBeGreaterThan(100);
-    await expect.poll(() => page.getByTestId('preview-image').getAttribute('data-low')).toBe('0');
     const full = previews.filter((r) => r.frame === last && r.maxWidth === undefined);
     expect(full.length).toBe(1);
     expect(img.width).toBe(1280);
