@@ -2,7 +2,9 @@
  * Cluster: the same graph (fast-preview with the bench model) rendered by one local `anelo run` and by
  * `anelo run --cluster` over two `anelo worker` processes on this machine, all cold (fresh caches), plus the
  * join's own cost. On one machine the workers share its cores, so the speedup measures the cluster's overhead
- * (planning, per-segment start, chunks at segment edges computed by both neighbours, the join), not its scale.
+ * (planning, per-segment start, the overlap of windows at segment edges inside a scene, the join), not its scale.
+ * Frames computed per node are compared with the local run's: segments cut at scene cuts compute nothing outside
+ * themselves (the engine's segment option), so the totals should be equal up to the split-scene overlaps.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -55,6 +57,9 @@ export async function clusterCase(ctx: BenchContext): Promise<CaseResult> {
     for (const c of [own, shared]) if (c.facts.frames !== lf.frames) throw new Error(`cluster output has ${c.facts.frames} frames, local ${lf.frames}`);
     const depth = (r: Report): number => r.nodes.depth?.computedFrames ?? 0;
     const cr = own.report;
+    const perNode = Object.keys(lr.nodes).map((id) =>
+      figure(`${id} frames computed, cluster / local`, ratio(cr.nodes[id]?.computedFrames ?? 0, lr.nodes[id].computedFrames), { note: `${cr.nodes[id]?.computedFrames ?? 0} / ${lr.nodes[id].computedFrames}` }),
+    );
     return {
       figures: [
         figure('local run, wall', local.ms, { unit: 'ms', digits: 0, note: `${lf.frames} frames` }),
@@ -64,7 +69,7 @@ export async function clusterCase(ctx: BenchContext): Promise<CaseResult> {
         figure('join (concat + mux)', cr.cluster.joinMs, { unit: 'ms', digits: 0 }),
         figure('join / cluster wall', ratio(cr.cluster.joinMs, own.ms)),
         figure('planning (scene cuts)', cr.cluster.planMs, { unit: 'ms', digits: 0 }),
-        figure('depth frames computed, cluster / local', ratio(depth(cr), depth(lr)), { note: 'chunks and windows at segment edges computed by both neighbours' }),
+        ...perNode,
         figure('depth frames computed, shared cache / local', ratio(depth(shared.report), depth(lr))),
       ],
       details: { clip: ctx.sizes.clip, frames: lf.frames, model: ctx.model.description, local: { ms: local.ms, report: lr }, cluster: own, sharedCache: shared },
