@@ -7,7 +7,7 @@ import { Type } from '@sinclair/typebox';
 import { defineNode } from './core/types.ts';
 import { areaResizeRgb } from './lib/area-resize-rgb.ts';
 import { requireChunk, requireInfo, throwIfAborted } from './lib/chunk-input.ts';
-import { measureMotion, MOTION_PLANES, motionSize, noMotion } from './lib/motion-planes.ts';
+import { measureMotion, MOTION_PLANES, motionPlanes, motionSize, noMotion, pooledChange } from './lib/motion-planes.ts';
 import { roundToFloat16 } from './lib/float16.ts';
 
 /**
@@ -45,7 +45,7 @@ const params = Type.Object({
 
 export const opticalFlowNode = defineNode({
   type: 'optical-flow',
-  version: 1,
+  version: 2,
   label: 'Optical flow',
   category: 'temporal',
   description:
@@ -60,7 +60,8 @@ export const opticalFlowNode = defineNode({
   params,
   cache: 'disk',
   threads: 'pool',
-  migrations: [],
+  // Version 2 adds the eighth plane (colour change at the depth size); params are unchanged.
+  migrations: [{ from: 1, migrate() {} }],
   window: () => ({ before: 1, after: 0 }),
   async info(ctx) {
     const frames = requireInfo(ctx.inputs, ctx.nodeId, 'frames');
@@ -73,15 +74,24 @@ export const opticalFlowNode = defineNode({
     const depthInfo = requireInfo(ctx.inputInfo, ctx.nodeId, 'depth');
     const { width: w, height: h } = motionSize(depthInfo.width, depthInfo.height, ctx.params.detail);
     const opts = { iterations: ctx.params.iterations, radius: ctx.params.patch, finestLevel: 0 };
-    const small = (i: number): Uint8Array => areaResizeRgb(frames.frames[i - frames.start], frames.width, frames.height, w, h);
+    const { width: dw, height: dh } = depthInfo;
+    const pooled = dw !== w || dh !== h;
+    // Colour at the depth size, where the moving plane is measured; the motion size is taken from it, which costs
+    // far less than a second pass over the source frame.
+    const colour = (i: number): { full: Uint8Array; small: Uint8Array } => {
+      const full = areaResizeRgb(frames.frames[i - frames.start], frames.width, frames.height, dw, dh);
+      return { full, small: pooled ? areaResizeRgb(full, dw, dh, w, h) : full };
+    };
     const out: Float32Array[] = [];
-    let prev = ctx.start > frames.start ? small(ctx.start - 1) : undefined;
+    let prev = ctx.start > frames.start ? colour(ctx.start - 1) : undefined;
     for (let i = ctx.start; i < ctx.end; i++) {
       throwIfAborted(ctx, i);
-      const cur = small(i);
+      const cur = colour(i);
       const buf = new Float32Array(MOTION_PLANES * w * h);
-      if (prev) measureMotion(prev, cur, w, h, opts, buf, FILTER_SLACK);
-      else noMotion(w, h, buf);
+      if (prev) {
+        measureMotion(prev.small, cur.small, w, h, opts, buf, FILTER_SLACK);
+        if (pooled) pooledChange(prev.full, cur.full, dw, dh, w, h, motionPlanes(buf, w * h).moving);
+      } else noMotion(w, h, buf);
       out.push(roundToFloat16(buf));
       prev = cur;
       ctx.progress(i - ctx.start + 1);

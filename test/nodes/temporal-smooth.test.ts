@@ -180,10 +180,16 @@ describe('temporal-smooth node contract', () => {
     expect(info.depth).toMatchObject({ type: 'depth', width: 4, height: 3, fps: 24, frameCount: 100 });
   });
 
-  it('migrates version 1 params: the Gaussian radius and the old depth tolerance take the new defaults', () => {
-    const saved: Record<string, unknown> = { strength: 0.7, radius: 2, depthSigma: 0.1, normalisation: 0.3, colourSigma: 25 };
+  it('migrates version 1 params: the Gaussian radius, the old depth tolerance and motion caution take the new defaults', () => {
+    const saved: Record<string, unknown> = { strength: 0.7, radius: 2, depthSigma: 0.1, normalisation: 0.3, colourSigma: 25, motionSigma: 10 };
     for (const m of temporalSmoothNode.migrations!) if (m.from >= 1 && m.from < temporalSmoothNode.version) m.migrate(saved);
     expect(saved).toEqual({ strength: 0.7, normalisation: 0.3, colourSigma: 25 });
+  });
+
+  it('migrates version 3 params: only the motion caution, whose scale changed, takes the new default', () => {
+    const saved: Record<string, unknown> = { strength: 0.7, radius: 8, depthSigma: 0.5, motionSigma: 15 };
+    for (const m of temporalSmoothNode.migrations!) if (m.from >= 3 && m.from < temporalSmoothNode.version) m.migrate(saved);
+    expect(saved).toEqual({ strength: 0.7, radius: 8, depthSigma: 0.5 });
   });
 
   it('refuses a motion stream that does not belong to the depth (coded error naming the port)', async () => {
