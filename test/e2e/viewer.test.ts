@@ -232,7 +232,7 @@ describe('the viewer', () => {
     expect(during.filter((r) => r.maxWidth === 480).length).toBeGreaterThanOrEqual(2);
 
     // Once still, the full-size frame replaces the small one (read it only then: the small one is not stale either).
-    await expect.poll(() => page.getByTestId('preview-image').getAttribute('data-low')).toBe('0');
+    await expect.poll(() => page.getByTestId('preview-image').getAttribute('data-low'), { timeout: 20_000 }).toBe('0');
     const img = await previewImage(page);
     const last = await frameNumber();
     expect(last).toBeGreaterThan(100);

@@ -10,8 +10,10 @@ import { resolveBypass } from '../lib/bypass.ts';
 import { upstreamGraph, upstreamKey } from '../lib/upstream.ts';
 import { getState, useEditor } from '../store/editor-store.ts';
 
-/** How often an unfinished job is asked about. */
+/** How often an unfinished job is asked about (the server drops a job not asked about for 5 s). */
 const POLL_MS = 700;
+/** Wait after the clip or what feeds the scene node changes before asking. */
+const SETTLE_MS = 1000;
 
 /** The node the cuts come from (the first scene-detect node) and a key that changes with what feeds it. */
 function useCutsSource(): { nodeId?: string; key: string } {
@@ -53,7 +55,8 @@ export function useSceneCuts(input: string | null): SceneCuts | null {
           else timer = setTimeout(ask, POLL_MS * 4);
         });
     };
-    ask();
+    // Previews of a new clip or graph go first; a param being edited does not start a job per value.
+    timer = setTimeout(ask, SETTLE_MS);
     return () => {
       ctrl.abort();
       clearTimeout(timer);

@@ -37,8 +37,11 @@ interface Job {
 export const AUTO_SCENE_NODE = 'scenes-auto';
 /** Jobs waiting at most; more asks get 503 E107. */
 const MAX_QUEUED = 8;
-/** A job not asked about for this long is cancelled (the page went away or moved to another clip). */
-const ABANDON_MS = 30_000;
+/**
+ * A job not asked about for this long is cancelled: the page went away, moved to another clip or changed what
+ * feeds the scene node (the editor asks every 0.7 s), and its work would only slow the previews down.
+ */
+const ABANDON_MS = 5_000;
 /** Finished jobs kept for instant answers. */
 const KEEP_DONE = 32;
 
