@@ -208,37 +208,54 @@ describe('temporal-smooth node contract', () => {
 
 const modelsDir = (process.env.ANELO_MODELS_DIR ?? '').split(path.delimiter).find((d) => d && existsSync(path.join(d, 'fastdepth-nyu-224-f32.onnx')));
 
+/** FastDepth depth, motion and the temporal figures raw vs smoothed (defaults, chunks of 16) of `count` frames of a clip. */
+async function realClipFigures(clip: string, w: number, h: number, first: number, count: number) {
+  const { createServices } = await import('../../server/services.ts');
+  const services = await createServices();
+  const rgb = (await readAllFrames(sharedPath('media', clip), { width: w, height: h, maxFrames: first + count })).slice(first);
+  const params = { model: path.join(modelsDir!, 'fastdepth-nyu-224-f32.onnx'), threads: 2 };
+  const inferred: Float32Array[] = [];
+  let dw = 0;
+  let dh = 0;
+  try {
+    for (let s = 0; s < rgb.length; s += 16) {
+      const r = await services.depth!.infer(params, rgb.slice(s, s + 16), w, h);
+      [dw, dh] = [r.width, r.height];
+      inferred.push(...r.frames.map((f) => roundToFloat16(f)));
+    }
+  } finally {
+    services.close();
+  }
+  const depth = depthChunk(inferred, dw, dh);
+  const frames: FramesChunk = { type: 'frames', start: 0, width: w, height: h, frames: rgb };
+  const motion = (await runNode(opticalFlowNode, {}, { frames, depth }, 0, rgb.length)).result.motion as DepthChunk;
+  const out: Float32Array[] = [];
+  for (let s = 0; s < rgb.length; s += 16) out.push(...((await runNode(temporalSmoothNode, {}, { depth, motion }, s, s + 16)).result.depth as DepthChunk).frames);
+  const colour = rgb.map((f) => areaResizeRgb(f, w, h, dw, dh));
+  const raw = temporalFigures(inferred.map(normaliseOwn), colour, dw, dh);
+  const smoothed = temporalFigures(out, colour, dw, dh);
+  return (k: keyof typeof raw) => smoothed[k] / raw[k];
+}
+
 describe.skipIf(!modelsDir || !hasShared('media', 'carphone-176x144.mp4'))('temporal smoothing of real FastDepth output (carphone, 48 frames)', () => {
   it('halves the warping error, removes 60 % of the flicker and keeps the real motion', async () => {
-    const { createServices } = await import('../../server/services.ts');
-    const services = await createServices();
-    const rgb = await readAllFrames(sharedPath('media', 'carphone-176x144.mp4'), { width: 176, height: 144, maxFrames: 48 });
-    const params = { model: path.join(modelsDir!, 'fastdepth-nyu-224-f32.onnx'), threads: 2 };
-    const inferred: Float32Array[] = [];
-    let dw = 0;
-    let dh = 0;
-    try {
-      for (let s = 0; s < rgb.length; s += 16) {
-        const r = await services.depth!.infer(params, rgb.slice(s, s + 16), 176, 144);
-        [dw, dh] = [r.width, r.height];
-        inferred.push(...r.frames.map((f) => roundToFloat16(f)));
-      }
-    } finally {
-      services.close();
-    }
-    const depth = depthChunk(inferred, dw, dh);
-    const frames: FramesChunk = { type: 'frames', start: 0, width: 176, height: 144, frames: rgb };
-    const motion = (await runNode(opticalFlowNode, {}, { frames, depth }, 0, rgb.length)).result.motion as DepthChunk;
-    const out: Float32Array[] = [];
-    for (let s = 0; s < rgb.length; s += 16) out.push(...((await runNode(temporalSmoothNode, {}, { depth, motion }, s, s + 16)).result.depth as DepthChunk).frames);
-    const colour = rgb.map((f) => areaResizeRgb(f, 176, 144, dw, dh));
+    const ratio = await realClipFigures('carphone-176x144.mp4', 176, 144, 0, 48);
+    // Measured at the defaults: warpError 0.32, aligned 0.34, flicker 0.30, motion 0.92 of raw.
+    // The computation is deterministic, so the motion bound is the issue's target itself.
+    expect(ratio('warpError')).toBeLessThan(0.5);
+    expect(ratio('warpErrorAligned')).toBeLessThan(0.5);
+    expect(ratio('flicker')).toBeLessThan(0.4);
+    expect(ratio('motion')).toBeGreaterThan(0.85);
+    expect(ratio('motion')).toBeLessThan(1.15);
+  }, 120_000);
+});
 
-    const raw = temporalFigures(inferred.map(normaliseOwn), colour, dw, dh);
-    const smoothed = temporalFigures(out, colour, dw, dh);
-    const ratio = (k: keyof typeof raw) => smoothed[k] / raw[k];
-    // Measured at the defaults: warpError 0.037 → 0.010 (0.28x), aligned 0.031 → 0.0097 (0.31x), flicker
-    // 0.033 → 0.0079 (0.24x), motion 0.045 → 0.039 (0.86x). The computation is deterministic, so the motion bound is
-    // the issue's target itself.
+describe.skipIf(!modelsDir || !hasShared('media', 'bbb-60s-640x360.mp4'))('temporal smoothing of real FastDepth output (bbb-60s frames 48–95, a slow pan with thin moving detail)', () => {
+  it('keeps the real motion where little of the picture moves, and still halves the warping error', async () => {
+    const ratio = await realClipFigures('bbb-60s-640x360.mp4', 320, 180, 48, 48);
+    // Measured at the defaults: warpError 0.43, aligned 0.49, flicker 0.39, motion 1.00 of raw. Before motion was
+    // judged at the depth size (optical-flow v1, temporal-smooth v3) the motion figure read 0.69 here: the filter
+    // carried depth across thin moving edges.
     expect(ratio('warpError')).toBeLessThan(0.5);
     expect(ratio('warpErrorAligned')).toBeLessThan(0.5);
     expect(ratio('flicker')).toBeLessThan(0.4);
