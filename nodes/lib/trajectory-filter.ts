@@ -117,17 +117,42 @@ export function trajectoryStep(
   const index = grid?.index;
   const sx = grid?.sx ?? 1;
   const sy = grid?.sy ?? 1;
+  // Everything but the depth itself is known per motion pixel, which stands for several depth pixels: where to
+  // read the state (in place or along the flow, and how far) and how far to trust it are worked out once each.
+  const nm = index ? (u ?? mismatch ?? still ?? moving)?.length ?? 0 : w * h;
+  const trustAt = new Float32Array(nm);
+  const dxAt = new Float32Array(nm);
+  const dyAt = new Float32Array(nm);
+  const inPlace = new Uint8Array(nm);
+  for (let mi = 0; mi < nm; mi++) {
+    let m = mismatch ? mismatch[mi] : 0;
+    if (still && still[mi] < m) {
+      m = still[mi];
+      inPlace[mi] = 1;
+    } else if (u && v) {
+      dxAt[mi] = u[mi] * sx;
+      dyAt[mi] = v[mi] * sy;
+    } else inPlace[mi] = 1;
+    // How far the carried value can be trusted whatever the current depth says: flow and colour only.
+    let trust = 1;
+    if (moving) {
+      const ch = moving[mi];
+      trust *= motion[ch < 255 ? ch | 0 : 255];
+    }
+    if (mismatch) {
+      const kc = m >= NO_MATCH ? LUT_SIZE : (m * colourScale) | 0;
+      trust *= colour[kc < LUT_SIZE ? kc : LUT_SIZE];
+    }
+    trustAt[mi] = trust;
+  }
   for (let y = 0, i = 0; y < h; y++) {
     for (let x = 0; x < w; x++, i++) {
       const mi = index ? index[i] : i;
-      let m = mismatch ? mismatch[mi] : 0;
       let c: number;
-      if (still && still[mi] < m) {
-        m = still[mi];
-        c = state[i];
-      } else if (u && v) {
-        let px = x + u[mi] * sx;
-        let py = y + v[mi] * sy;
+      if (inPlace[mi] === 1) c = state[i];
+      else {
+        let px = x + dxAt[mi];
+        let py = y + dyAt[mi];
         px = px < 0 ? 0 : px > xMax ? xMax : px;
         py = py < 0 ? 0 : py > yMax ? yMax : py;
         const x0 = px | 0;
@@ -140,27 +165,16 @@ export function trajectoryStep(
         const top = state[r0 + x0] + fx * (state[r0 + x1] - state[r0 + x0]);
         const bottom = state[r1 + x0] + fx * (state[r1 + x1] - state[r1 + x0]);
         c = top + fy * (bottom - top);
-      } else {
-        c = state[i];
       }
-      const zv = z[i];
-      const diff = c - zv;
-      // How far the carried value can be trusted whatever the current depth says: flow and colour only.
-      let trust = 1;
-      if (moving) {
-        const ch = moving[mi];
-        trust *= motion[ch < 255 ? ch | 0 : 255];
-      }
-      if (mismatch) {
-        const kc = m >= NO_MATCH ? LUT_SIZE : (m * colourScale) | 0;
-        trust *= colour[kc < LUT_SIZE ? kc : LUT_SIZE];
-      }
+      const trust = trustAt[mi];
       if (predicted) {
         predicted.value[i] = c;
         predicted.trust[i] = trust;
       }
+      const zv = z[i];
+      const diff = c - zv;
       const kd = ((diff < 0 ? -diff : diff) * depthScale) | 0;
-      out[i] = kd >= LUT_SIZE ? zv : zv + memory * depth[kd] * trust * diff;
+      out[i] = kd >= LUT_SIZE || trust === 0 ? zv : zv + memory * depth[kd] * trust * diff;
     }
   }
   return out;
