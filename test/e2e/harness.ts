@@ -149,7 +149,9 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
     viewport: opts.viewport ?? { width: 1440, height: 900 },
     acceptDownloads: true,
   });
-  context.setDefaultTimeout(15_000);
+  // A first preview starts the depth and pool threads and loads a model: on a 2-core CI machine running two test
+  // files at once that has taken over 15 s.
+  context.setDefaultTimeout(30_000);
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
