@@ -35,7 +35,7 @@ async function modelDisparity(ctx: BenchContext, model: BenchModel, rgb: Uint8Ar
 export const SMOOTH_PRESETS: Record<string, Record<string, unknown>> = {
   default: {},
   documentary: { strength: 0.7, radius: 8, normalisation: 0.5 },
-  action: { strength: 1, radius: 24, motionSigma: 10 },
+  action: { strength: 1, radius: 24 },
 };
 
 /** Frames of a clip the temporal figures use: bbb-60s only to 240 (title card, black, fade-in, first shot). */
