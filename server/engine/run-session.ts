@@ -432,7 +432,11 @@ export class RunSession {
     const tally = this.tally(node.id);
     for (const c of Object.values(inputs)) if (c) toShared(c);
     const n = p.b - p.a;
-    const parts = Math.max(1, Math.min(pool.size, n));
+    // Each part recomputes the node's window around it: split only while a part stays at least as long as the
+    // window, so a temporal node (36 frames of window around a 16-frame chunk) is not recomputed 5x over; other
+    // chunks in flight keep the threads busy instead.
+    const span = node.window.before + node.window.after;
+    const parts = Math.max(1, Math.min(pool.size, n, span > 0 ? Math.floor(n / span) : n));
     const bounds: [number, number][] = [];
     for (let k = 0; k < parts; k++) bounds.push([p.a + Math.floor((n * k) / parts), p.a + Math.floor((n * (k + 1)) / parts)]);
     const results = await Promise.all(
