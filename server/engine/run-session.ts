@@ -228,8 +228,9 @@ export class RunSession {
     const tally = this.tally(node.id);
     if (entry) {
       tally.cacheHits++;
-      tally.start();
+      // Cached before started: a client never shows a node fed from the cache as running, even for one frame.
       this.o.emit({ type: 'node-cached', runId: this.runId, nodeId: node.id, frames: p.b - p.a });
+      tally.start();
       tally.provide(p.b - p.a);
       this.pieceDone(node.id);
       return { key, entry, inputs };

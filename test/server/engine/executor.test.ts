@@ -165,6 +165,13 @@ describe('executor streaming', () => {
     expect(events.filter((e) => e.type === 'node-cached').length).toBe(12);
     const done = events.filter((e) => e.type === 'node-done').map((e) => (e as { nodeId: string }).nodeId);
     expect(done.sort()).toEqual(['blur', 'q', 'src']);
+    // A node fed from the cache is reported cached before it is started, so no client ever shows it running.
+    for (const id of ['src', 'q', 'blur']) {
+      const cached = events.findIndex((e) => e.type === 'node-cached' && e.nodeId === id);
+      const started = events.findIndex((e) => e.type === 'node-start' && e.nodeId === id);
+      expect(cached).toBeGreaterThanOrEqual(0);
+      expect(cached).toBeLessThan(started);
+    }
   });
 
   it('cancel stops the run with a coded error and a run-error event', async () => {
