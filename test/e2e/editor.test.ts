@@ -52,8 +52,14 @@ describe('the editor', () => {
     await expect.poll(() => edgeCount(page)).toBe(2);
 
     // depth output → frames input: a depth map is not video frames.
-    await dragConnection(page, { node: 'edge-refine-1', port: 'depth' }, { node: 'depth-1', port: 'frames' });
     const refused = page.getByTestId('connection-refused');
+    // A drop that misses the handle (the view still settling on a loaded machine) opens the node search instead of
+    // refusing: close it and drag again, at most three times.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await dragConnection(page, { node: 'edge-refine-1', port: 'depth' }, { node: 'depth-1', port: 'frames' });
+      if (await refused.waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
+      await page.keyboard.press('Escape');
+    }
     await refused.waitFor();
     expect(await refused.textContent()).toMatch(/Cannot connect: .*takes frames on "frames".*gives depth/);
     expect(await edgeCount(page)).toBe(2);
