@@ -1,5 +1,5 @@
 /** What a depth thread does (see depth-thread.ts): one batch of frames through a model resolved by the main thread. */
-import { toAneloError } from '../../nodes/core/errors.ts';
+import { toTaskError, type TaskError } from '../engine/pool/task-error.ts';
 import type { DepthResult } from '../../nodes/core/types.ts';
 import type { DepthParams } from './depth-params.ts';
 import { OnnxDepthService } from './depth-service.ts';
@@ -15,7 +15,7 @@ export interface InferTask {
 
 export type InferTaskResult =
   | { ok: true; result: DepthResult }
-  | { ok: false; error: { code: string; message: string; where: Record<string, unknown> } };
+  | { ok: false; error: TaskError };
 
 // Sessions live in this thread's own pool, created on first use and reused by every later task.
 const service = new OnnxDepthService();
@@ -24,7 +24,6 @@ export async function infer(task: InferTask): Promise<InferTaskResult> {
   try {
     return { ok: true, result: await service.inferResolved(task.model, task.params, task.frames, task.width, task.height) };
   } catch (e) {
-    const err = toAneloError(e);
-    return { ok: false, error: { code: err.code, message: err.message, where: { ...err.where } } };
+    return { ok: false, error: toTaskError(e) };
   }
 }

@@ -6,9 +6,10 @@
  * resizing, normalisation, the model, disparity conversion and the per-frame stats all run on the depth thread.
  */
 import os from 'node:os';
-import { AneloError, type ErrorCode } from '../../nodes/core/errors.ts';
+import { AneloError } from '../../nodes/core/errors.ts';
 import type { DepthResult, DepthService } from '../../nodes/core/types.ts';
 import { ThreadPool } from '../engine/pool/node-pool.ts';
+import { fromTaskError } from '../engine/pool/task-error.ts';
 import { readDepthParams } from './depth-params.ts';
 import { OnnxDepthService } from './depth-service.ts';
 import type { InferTask, InferTaskResult } from './depth-tasks.ts';
@@ -77,7 +78,7 @@ export class ThreadedDepthService implements DepthService {
           if (signal?.aborted) throw cancelled();
           const k = next++;
           const r = await untilAborted(pool.run<InferTaskResult>({ model, params: p, frames: tasks[k], width, height } satisfies InferTask, 'infer'), signal);
-          if (!r.ok) throw new AneloError(r.error.code as ErrorCode, r.error.message, r.error.where);
+          if (!r.ok) throw fromTaskError(r.error);
           results[k] = r.result;
         }
       } catch (e) {

@@ -7,10 +7,11 @@
 import os from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { AneloError, type ErrorCode } from '../../../nodes/core/errors.ts';
+import { AneloError } from '../../../nodes/core/errors.ts';
 import type { Chunk } from '../../../nodes/core/types.ts';
 import type { RunNodeResult, RunNodeTask } from './node-tasks.ts';
 import { toShared } from './shared-chunk.ts';
+import { fromTaskError } from './task-error.ts';
 import type { PreviewPngTask } from '../../http/render/preview-png.ts';
 
 export const SHIPPED_DEFINITIONS = new URL('../../../nodes/index.ts', import.meta.url).href;
@@ -65,7 +66,7 @@ export class NodePool {
     } finally {
       channel.port1.close();
     }
-    if (!result.ok) throw new AneloError(result.error.code as ErrorCode, result.error.message, result.error.where);
+    if (!result.ok) throw fromTaskError(result.error);
     return { outputs: result.outputs, stats: result.stats, warnings: result.warnings };
   }
 

@@ -5,10 +5,10 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { MessagePort } from 'node:worker_threads';
-import { toAneloError } from '../../../nodes/core/errors.ts';
 import type { AnyNodeDefinition, Chunk, StreamInfo } from '../../../nodes/core/types.ts';
 import { chunkDigest, chunkParts } from '../chunk-codec.ts';
 import { toShared } from './shared-chunk.ts';
+import { toTaskError, type TaskError } from './task-error.ts';
 import { previewPng, type PreviewPngTask } from '../../http/render/preview-png.ts';
 
 export interface RunNodeTask {
@@ -28,7 +28,7 @@ export interface RunNodeTask {
 
 export type RunNodeResult =
   | { ok: true; outputs: Record<string, Chunk>; stats: [string, number, number][]; warnings: string[] }
-  | { ok: false; error: { code: string; message: string; where: Record<string, unknown> } };
+  | { ok: false; error: TaskError };
 
 /**
  * A SharedArrayBuffer's memory is freed only when every thread that saw it has collected its handle, and a worker
@@ -89,8 +89,7 @@ export async function runNode(task: RunNodeTask): Promise<RunNodeResult> {
     sawBytes(Object.values(shared));
     return { ok: true, outputs: shared, stats, warnings };
   } catch (e) {
-    const err = toAneloError(e, { nodeId: task.nodeId });
-    return { ok: false, error: { code: err.code, message: err.message, where: { ...err.where } } };
+    return { ok: false, error: toTaskError(e, { nodeId: task.nodeId }) };
   } finally {
     task.progress.postMessage({ end: true });
     task.progress.close();
