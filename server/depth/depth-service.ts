@@ -13,10 +13,11 @@ import { ModelStore, type ResolvedModel } from './model-store.ts';
 import { sharedSessionPool, type DepthSession, type SessionPool } from './onnx-session.ts';
 import { checkFiniteOutput } from './check-finite-output.ts';
 import { postprocessOutput } from './postprocess.ts';
-import { preprocessFrames } from './preprocess.ts';
+import { prepareTensor } from './preprocess.ts';
 
 /** Bump when preprocessing or postprocessing changes results: it is part of every depth cache key. */
-const PIPELINE_VERSION = 1;
+// 2: frames are resized by libvips (nodes/lib/resize-rgb.ts) and rounded to bytes before the value scale.
+const PIPELINE_VERSION = 2;
 
 export interface OnnxDepthServiceOptions {
   store?: ModelStore;
@@ -95,7 +96,7 @@ export class OnnxDepthService implements DepthService {
       const len = group.length * 3 * size.width * size.height;
       // One buffer reused across batches; the last (shorter) batch uses a view of it.
       if (tensor.length < len) tensor = new Float32Array(len);
-      const input = preprocessFrames(group, width, height, size.width, size.height, r.manifest.input, tensor.subarray(0, len));
+      const input = await prepareTensor(group, width, height, size.width, size.height, r.manifest.input, tensor.subarray(0, len));
       const dims = [group.length, 3, size.height, size.width];
       const res = await session.run(r.manifest.input.name, input, dims, r.manifest.output.name);
       const d = res.dims;

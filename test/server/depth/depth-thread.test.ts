@@ -103,7 +103,7 @@ async function blockedTime(work: () => Promise<unknown>): Promise<{ blocked: num
 }
 
 describe.skipIf(!modelsDir)('the event loop while a real model runs (FastDepth)', () => {
-  it('stays free on the depth thread, where inference on the calling thread blocks it most of the time', async () => {
+  it('stays free on the depth thread, where inference on the calling thread blocks it for much of the run', async () => {
     const params = { model: path.join(modelsDir!, 'fastdepth-nyu-224-f32.onnx') };
     const frames = Array.from({ length: 16 }, (_, k) => gradientFrame(1280, 720, k * 10));
     const threadedService = new ThreadedDepthService();
@@ -114,8 +114,9 @@ describe.skipIf(!modelsDir)('the event loop while a real model runs (FastDepth)'
     const here = await blockedTime(() => inProcess.infer(params, frames, 1280, 720));
     const threaded = await blockedTime(() => threadedService.infer(params, frames, 1280, 720));
     await threadedService.close();
-    // Resizing 720p frames and running the model is synchronous on the calling thread: blocked most of the run.
-    expect(here.blocked).toBeGreaterThan(here.took * 0.3);
+    // The model runs synchronously on the calling thread (the resize of the 720p frames does not: libvips works on
+    // libuv's threads), so in process the loop is blocked for a good part of the run.
+    expect(here.blocked).toBeGreaterThan(here.took * 0.15);
     expect(threaded.blocked).toBeLessThan(here.blocked / 4);
   });
 });
