@@ -38,7 +38,7 @@ export function preprocessFrames(
   outW: number,
   outH: number,
   spec: ModelInputSpec,
-  out = new Float32Array(frames.length * 3 * outW * outH),
+  out: Float32Array = new Float32Array(frames.length * 3 * outW * outH),
 ): Float32Array {
   const fx = axisFilter(width, outW);
   const fy = axisFilter(height, outH);
