@@ -40,6 +40,14 @@ export interface SegmentResult {
   end: number;
   worker: string;
   ms: number;
+  /** Wall clock (ms since 1970, the worker's clock) when the worker took the segment and when it finished it. */
+  startedAt: number;
+  endedAt: number;
+  /** From taking the segment to its first encoded frame: the pipeline's fill (and, on a cold worker, its start-up). */
+  firstFrameMs: number;
+  /** CPU time of the worker process while the segment ran (all its threads; not its ffmpeg processes; jobs running
+   * beside it on the same worker count too). */
+  cpuMs: number;
   report: RunReport;
 }
 
@@ -62,6 +70,8 @@ export interface JoinJobData {
 export interface JoinResult {
   worker: string;
   ms: number;
+  /** Wall clock (ms since 1970) when the join started. */
+  startedAt: number;
   outputs: Record<string, string>;
   segments: SegmentResult[];
 }

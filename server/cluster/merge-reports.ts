@@ -2,12 +2,18 @@
 import type { NodeReport, RunReport } from '../../nodes/core/events.ts';
 import type { SegmentResult } from './cluster-jobs.ts';
 
+/** Where a segment ran and when (wall clock, ms since 1970 on its worker), for the overhead's timeline. */
+export type SegmentTiming = Pick<SegmentResult, 'index' | 'start' | 'end' | 'worker' | 'ms' | 'startedAt' | 'endedAt' | 'firstFrameMs' | 'cpuMs'>;
+
 export interface ClusterReport extends RunReport {
   cluster: {
+    /** Wall clock when the planner started, and when the join started (on its worker). */
+    startedAt: number;
+    joinStartedAt: number;
     planMs: number;
     joinMs: number;
     cuts: number[];
-    segments: { index: number; start: number; end: number; worker: string; ms: number }[];
+    segments: SegmentTiming[];
   };
 }
 
@@ -16,7 +22,7 @@ export function mergeReports(
   frames: { start: number; end: number },
   segments: SegmentResult[],
   outputs: Record<string, string>,
-  extra: { totalMs: number; planMs: number; joinMs: number; cuts: number[] },
+  extra: { totalMs: number; startedAt: number; joinStartedAt: number; planMs: number; joinMs: number; cuts: number[] },
 ): ClusterReport {
   const nodes: Record<string, NodeReport> = {};
   const statSums: Record<string, Record<string, { sum: number; frames: number }>> = {};
@@ -48,10 +54,12 @@ export function mergeReports(
     outputs,
     warnings,
     cluster: {
+      startedAt: extra.startedAt,
+      joinStartedAt: extra.joinStartedAt,
       planMs: extra.planMs,
       joinMs: extra.joinMs,
       cuts: extra.cuts,
-      segments: segments.map((s) => ({ index: s.index, start: s.start, end: s.end, worker: s.worker, ms: s.ms })),
+      segments: segments.map(({ report: _, ...timing }) => timing),
     },
   };
 }

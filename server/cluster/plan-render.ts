@@ -26,6 +26,8 @@ export interface RenderPlan {
   segmentDir: string;
   segmentJobs: SegmentJobData[];
   join: JoinJobData;
+  /** Wall clock (ms since 1970) when planning started. */
+  startedAt: number;
   planMs: number;
 }
 
@@ -63,6 +65,7 @@ export function cutsAround(byDetector: Record<string, number[]>, s: { start: num
 
 export async function planRender(r: PlanRequest): Promise<RenderPlan> {
   const t0 = performance.now();
+  const startedAt = Date.now();
   const renderId = randomUUID();
   const sinks = r.graph.nodes.filter((n) => n.type === 'encode');
   if (sinks.length === 0) throw new AneloError('ANELO_E144_CLUSTER_GRAPH', 'the graph has no encode node: a cluster render splits what encode nodes write', {});
@@ -115,5 +118,5 @@ export async function planRender(r: PlanRequest): Promise<RenderPlan> {
       stereoMode: src?.type === 'frames' ? matroskaStereoMode(src.layout) : undefined,
     };
   });
-  return { renderId, frames, cuts, segments, segmentDir, segmentJobs, join: { renderId, segmentDir, targets, check }, planMs: Math.round(performance.now() - t0) };
+  return { renderId, frames, cuts, segments, segmentDir, segmentJobs, join: { renderId, segmentDir, targets, check }, startedAt, planMs: Math.round(performance.now() - t0) };
 }

@@ -10,6 +10,7 @@ import { checkSharedPaths } from './check-shared-paths.ts';
 
 export async function processJoin(job: Job<JoinJobData>, worker: string, signal: AbortSignal): Promise<JoinResult> {
   const t0 = performance.now();
+  const startedAt = Date.now();
   const d = job.data;
   await checkSharedPaths({ marker: d.check.marker }, worker);
   const values = await job.getChildrenValues<SegmentResult>();
@@ -20,5 +21,5 @@ export async function processJoin(job: Job<JoinJobData>, worker: string, signal:
     outputs[t.nodeId] = r.path;
   }
   await fs.rm(d.segmentDir, { recursive: true, force: true });
-  return { worker, ms: Math.round(performance.now() - t0), outputs, segments };
+  return { worker, ms: Math.round(performance.now() - t0), startedAt, outputs, segments };
 }

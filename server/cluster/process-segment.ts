@@ -10,6 +10,9 @@ const PROGRESS_EVERY_MS = 250;
 export async function processSegment(job: Job<SegmentJobData>, executor: Executor, worker: string, signal: AbortSignal): Promise<SegmentResult> {
   const d = job.data;
   const t0 = performance.now();
+  const startedAt = Date.now();
+  const cpu0 = process.cpuUsage();
+  let firstFrameMs = -1;
   await checkSharedPaths(d.check, worker);
   const sinks = new Set(Object.keys(d.outputs));
   const total = d.end - d.start;
@@ -31,6 +34,7 @@ export async function processSegment(job: Job<SegmentJobData>, executor: Executo
     onEvent: (e) => {
       if (e.type !== 'node-progress' || !sinks.has(e.nodeId)) return;
       const now = performance.now();
+      if (firstFrameMs < 0 && e.done > 0) firstFrameMs = Math.round(now - t0);
       if (now - last < PROGRESS_EVERY_MS && e.done < e.total) return;
       last = now;
       send(e.done);
@@ -38,5 +42,6 @@ export async function processSegment(job: Job<SegmentJobData>, executor: Executo
   });
   send(total);
   await pending;
-  return { index: d.index, start: d.start, end: d.end, worker, ms: Math.round(performance.now() - t0), report };
+  const cpu = process.cpuUsage(cpu0);
+  return { index: d.index, start: d.start, end: d.end, worker, ms: Math.round(performance.now() - t0), startedAt, endedAt: Date.now(), firstFrameMs, cpuMs: Math.round((cpu.user + cpu.system) / 1000), report };
 }

@@ -143,6 +143,8 @@ export async function submitRender(o: SubmitOptions): Promise<ClusterReport> {
     await queue.remove(joinId, { removeChildren: true }).catch(() => {});
     return mergeReports(plan.renderId, plan.frames, joined.segments, joined.outputs, {
       totalMs: Math.round(performance.now() - t0 + plan.planMs),
+      startedAt: plan.startedAt,
+      joinStartedAt: joined.startedAt,
       planMs: plan.planMs,
       joinMs: joined.ms,
       cuts: plan.cuts,
