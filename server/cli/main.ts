@@ -11,7 +11,8 @@ const USAGE = `anelo — convert 2D video to stereo 3D with node graphs
   anelo run <graph.json> --input <video> --output <file> [--set <node>.<param>=<value> ...]
             [--frames <start>:<end>] [--report <report.json>] [--cache-dir <dir>] [--workers N] [--verbose]
             [--cluster redis://host:port [--segment-frames 300] [--min-segment-frames 12]]
-  anelo worker --redis redis://host:port [--workers N] [--cache-dir <dir>]   render cluster segments
+  anelo worker --redis redis://host:port [--workers N] [--cache-dir <dir>] [--preload <model>]
+                                       render cluster segments (--preload: load a model and start threads first)
   anelo nodes [--json]                 node types, ports and params
   anelo models list [--json]           depth models: licence, size, installed or not
   anelo models pull <id>               download a model (resumable, sha256-verified)

@@ -1,4 +1,7 @@
-/** `anelo worker --redis redis://host:port [--workers N] [--cache-dir dir]`: renders cluster segments until stopped. */
+/**
+ * `anelo worker --redis redis://host:port [--workers N] [--cache-dir dir] [--preload model]…`: renders cluster
+ * segments until stopped.
+ */
 import { parseArgs } from 'node:util';
 import { AneloError } from '../../nodes/core/errors.ts';
 import { startClusterWorker } from '../cluster/cluster-worker.ts';
@@ -10,6 +13,7 @@ export async function workerCommand(args: string[], defaultCacheDir: string): Pr
       redis: { type: 'string' },
       workers: { type: 'string', default: '1' },
       'cache-dir': { type: 'string' },
+      preload: { type: 'string', multiple: true },
       quiet: { type: 'boolean', short: 'q' },
       verbose: { type: 'boolean' },
     },
@@ -22,7 +26,7 @@ export async function workerCommand(args: string[], defaultCacheDir: string): Pr
   const log = (line: string): void => {
     if (!values.quiet) process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   };
-  const worker = await startClusterWorker({ redis: values.redis, workers, cacheDir: values['cache-dir'] ?? defaultCacheDir, lockMs, onLog: log });
+  const worker = await startClusterWorker({ redis: values.redis, workers, cacheDir: values['cache-dir'] ?? defaultCacheDir, lockMs, preload: values.preload, onLog: log });
   log(`worker ${worker.name} ready (${workers} at once) on ${values.redis}`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -6,6 +6,7 @@
 import os from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { toAneloError } from '../../nodes/core/errors.ts';
+import { NODE_DEFINITIONS } from '../../nodes/index.ts';
 import { ChunkCache } from '../engine/chunk-cache.ts';
 import { Executor } from '../engine/executor.ts';
 import { createServices } from '../services.ts';
@@ -13,6 +14,7 @@ import { CANCEL_CHANNEL, QUEUE_NAME, cancelKey, encodeFailure, type JoinJobData,
 import { bullConnection, checkRedis, parseRedisUrl } from './connect-redis.ts';
 import { processJoin } from './process-join.ts';
 import { processSegment } from './process-segment.ts';
+import { warmUp, warmUpSource } from './warm-up.ts';
 
 export interface ClusterWorkerOptions {
   redis: string;
@@ -21,11 +23,15 @@ export interface ClusterWorkerOptions {
   cacheDir: string;
   /** How long a job's lock lasts without renewal: a dead worker's job is retried after about this long. */
   lockMs?: number;
+  /** Depth models to load, and threads to start, before taking a job (warm-up.ts). */
+  preload?: readonly string[];
   onLog?: (line: string) => void;
 }
 
 export interface ClusterWorker {
   name: string;
+  /** Time the warm-up took (0 without --preload). */
+  warmUpMs: number;
   close(): Promise<void>;
 }
 
@@ -35,7 +41,22 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Clust
   const name = `${os.hostname()}:${process.pid}`;
   const log = o.onLog ?? (() => {});
   const services = await createServices();
-  const executor = new Executor({ services, cache: new ChunkCache({ diskDir: o.cacheDir, onWarning: (w) => log(`warning: ${w.message}: ${w.file}`) }) });
+  const executor = new Executor({
+    services,
+    cache: new ChunkCache({ diskDir: o.cacheDir, onWarning: (w) => log(`warning: ${w.message}: ${w.file}`) }),
+    definitions: [...NODE_DEFINITIONS, warmUpSource],
+  });
+  let warmUpMs = 0;
+  if (o.preload?.length) {
+    try {
+      warmUpMs = (await warmUp(executor, o.preload)).ms;
+    } catch (e) {
+      services.close();
+      await executor.close();
+      throw e;
+    }
+    log(`warmed up in ${warmUpMs} ms: ${o.preload.join(', ')} loaded, depth and pool threads started`);
+  }
   const connection = bullConnection(target);
   const subscriber = bullConnection(target);
   // Jobs running here, by render, so a cancel reaches them.
@@ -78,6 +99,7 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Clust
   await worker.waitUntilReady();
   return {
     name,
+    warmUpMs,
     async close() {
       // Stop without recording anything for the running jobs: their locks lapse and other workers take them
       // over as stalled jobs, exactly as if this machine had died, only with its ffmpeg processes cleaned up.

@@ -22,8 +22,8 @@ export interface WorkerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startWorker(redis: string, cacheDir: string, env: Record<string, string | undefined> = {}): Promise<WorkerProcess> {
-  const proc = spawn(process.execPath, [BIN, 'worker', '--redis', redis, '--cache-dir', cacheDir], {
+export async function startWorker(redis: string, cacheDir: string, env: Record<string, string | undefined> = {}, args: string[] = []): Promise<WorkerProcess> {
+  const proc = spawn(process.execPath, [BIN, 'worker', '--redis', redis, '--cache-dir', cacheDir, ...args], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ANELO_MODELS_DIR: MODELS_DIR, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
