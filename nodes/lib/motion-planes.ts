@@ -84,14 +84,19 @@ export function measureMotion(prev: Uint8Array, cur: Uint8Array, w: number, h: n
  */
 export function pooledChange(prev: Uint8Array, cur: Uint8Array, dw: number, dh: number, w: number, h: number, out: Float32Array): Float32Array {
   out.fill(0);
-  for (let y = 0, i = 0, c = 0; y < dh; y++) {
+  const column = new Int32Array(dw);
+  for (let x = 0; x < dw; x++) column[x] = Math.min(w - 1, Math.floor(((x + 0.5) * w) / dw));
+  for (let y = 0, c = 0; y < dh; y++) {
     const row = Math.min(h - 1, Math.floor(((y + 0.5) * h) / dh)) * w;
-    for (let x = 0; x < dw; x++, i++, c += 3) {
-      const dr = Math.abs(cur[c] - prev[c]);
-      const dg = Math.abs(cur[c + 1] - prev[c + 1]);
-      const db = Math.abs(cur[c + 2] - prev[c + 2]);
+    for (let x = 0; x < dw; x++, c += 3) {
+      let dr = cur[c] - prev[c];
+      let dg = cur[c + 1] - prev[c + 1];
+      let db = cur[c + 2] - prev[c + 2];
+      dr = dr < 0 ? -dr : dr;
+      dg = dg < 0 ? -dg : dg;
+      db = db < 0 ? -db : db;
       const d = dr > dg ? (dr > db ? dr : db) : dg > db ? dg : db;
-      const mi = row + Math.min(w - 1, Math.floor(((x + 0.5) * w) / dw));
+      const mi = row + column[x];
       if (d > out[mi]) out[mi] = d;
     }
   }

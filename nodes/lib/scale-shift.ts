@@ -92,8 +92,11 @@ export function fitToPrevious(
   still: Float32Array | undefined,
   maxMismatch: number,
 ): Affine {
-  const xs: number[] = [];
-  const ys: number[] = [];
+  // At most one sample per 4x4 block: typed arrays of that size, filled up to `count`.
+  const cap = (((h - 1 + 3) >> 2) * ((w - 1 + 3) >> 2)) | 0;
+  const xs = new Float32Array(cap);
+  const ys = new Float32Array(cap);
+  let count = 0;
   const sx = grid?.sx ?? 1;
   const sy = grid?.sy ?? 1;
   let sampled = 0;
@@ -118,10 +121,11 @@ export function fitToPrevious(
       const fy = py - y0;
       const top = prev[y0 * w + x0] + fx * (prev[y0 * w + x1] - prev[y0 * w + x0]);
       const bottom = prev[y1 * w + x0] + fx * (prev[y1 * w + x1] - prev[y1 * w + x0]);
-      xs.push(cur[i]);
-      ys.push(top + fy * (bottom - top));
+      xs[count] = cur[i];
+      ys[count] = top + fy * (bottom - top);
+      count++;
     }
   }
-  if (xs.length < MIN_SHARE * sampled) return IDENTITY;
-  return fitAffineRobust(Float32Array.from(xs), Float32Array.from(ys), new Uint8Array(xs.length).fill(1));
+  if (count < MIN_SHARE * sampled) return IDENTITY;
+  return fitAffineRobust(xs.subarray(0, count), ys.subarray(0, count), new Uint8Array(count).fill(1));
 }
