@@ -99,14 +99,13 @@ export function normalisationRadius(normalisation: number): number {
   return Math.round(Math.min(1, Math.max(0, normalisation)) * MAX_NORMALISATION_RADIUS);
 }
 
-/** map(d) clamped to 0..1: a frame normalised by its own p02..p98 is the "before" the figures compare with. */
+/** map(d) clamped to 0..1, in place: a frame normalised by its own p02..p98 is the "before" the figures compare with. */
 function applyClamped(d: Float32Array, map: Affine): Float32Array {
-  const out = new Float32Array(d.length);
   for (let x = 0; x < d.length; x++) {
     const v = map.scale * d[x] + map.shift;
-    out[x] = v < 0 ? 0 : v > 1 ? 1 : v;
+    d[x] = v < 0 ? 0 : v > 1 ? 1 : v;
   }
-  return out;
+  return d;
 }
 
 /** A depth-size frame read at the centres of the motion grid (wm x hm), so figures can use the motion planes. */
@@ -295,7 +294,8 @@ export const temporalSmoothNode = defineNode({
     const outStats: DepthStats[] = [];
     const before = new FigureAccumulator();
     const after = new FigureAccumulator();
-    const own = (j: number): Float32Array => applyClamped(depthAt(j), ownMap(j));
+    // Read at the motion grid first: the figures never look at the other depth pixels.
+    const own = (j: number): Float32Array => applyClamped(sampleAt(depthAt(j), grid!, w, wm, hm), ownMap(j));
     for (let i = ctx.start; i < ctx.end; i++) {
       const f = filtered[i - ctx.start];
       for (let x = 0; x < n; x++) f[x] = f[x] < 0 ? 0 : f[x] > 1 ? 1 : f[x];
@@ -308,7 +308,7 @@ export const temporalSmoothNode = defineNode({
       const m = motion(i);
       if (m && grid && i > ctx.start && i % 2 === 0 && !isCut(cuts, i)) {
         const at = (d: Float32Array): Float32Array => sampleAt(d, grid, w, wm, hm);
-        before.add(pairFigures(at(own(i - 1)), at(own(i)), wm, hm, m));
+        before.add(pairFigures(own(i - 1), own(i), wm, hm, m));
         after.add(pairFigures(at(out[out.length - 2]), at(f), wm, hm, m));
       }
       ctx.progress(i - ctx.start + 1);
