@@ -4,7 +4,15 @@
  * depth resolution (independent of the coarser flow the filter follows). Depth is inferred once per clip; every
  * smoothing setting then reuses it and the motion stream, as a retune in the editor does.
  */
-import type { CutsChunk, DepthChunk, FramesChunk } from '../../nodes/core/types.ts';
+import path from 'node:path';
+import { Type } from '@sinclair/typebox';
+import type { GraphDocument } from '../../nodes/core/graph-document.ts';
+import type { AnyNodeDefinition, CutsChunk, DepthChunk, FramesChunk } from '../../nodes/core/types.ts';
+import { defineNode } from '../../nodes/core/types.ts';
+import { NODE_DEFINITIONS } from '../../nodes/index.ts';
+import { requireInfo } from '../../nodes/lib/chunk-input.ts';
+import { ChunkCache } from '../../server/engine/chunk-cache.ts';
+import { Executor } from '../../server/engine/executor.ts';
 import { opticalFlowNode } from '../../nodes/optical-flow.ts';
 import { sceneDetectNode } from '../../nodes/scene-detect.ts';
 import { temporalSmoothNode } from '../../nodes/temporal-smooth.ts';
@@ -99,6 +107,11 @@ export async function smoothClip(prep: PreparedClip, params: Record<string, unkn
   return { figures: figuresOf(out.frames, prep), ms, out: out.frames };
 }
 
+/** The first `frames` depth frames of a prepared clip resized (bilinear) to width x height, rounded to float16. */
+export function upsampledDepth(prep: PreparedClip, width: number, height: number, frames: number): Float32Array[] {
+  return prep.depth.frames.slice(0, frames).map((f) => roundToFloat16(resizeBilinear(f, prep.depth.width, prep.depth.height, width, height)));
+}
+
 /**
  * CPU ms per frame of optical-flow and temporal-smooth (defaults) at `width` x `height` (Depth Anything's size for
  * 16:9 is 518x292), on real frames of bikes-cuts and FastDepth depth upsampled to that size, best of `reps`. Also
@@ -106,7 +119,7 @@ export async function smoothClip(prep: PreparedClip, params: Record<string, unkn
  */
 export async function smoothingCost(prep: PreparedClip, width: number, height: number, frames: number, reps: number): Promise<{ flowMs: number; smoothMs: number; referenceMs: number }> {
   const n = Math.min(frames, prep.depth.frames.length);
-  const up = prep.depth.frames.slice(0, n).map((f) => roundToFloat16(resizeBilinear(f, prep.depth.width, prep.depth.height, width, height)));
+  const up = upsampledDepth(prep, width, height, n);
   const depth: DepthChunk = { type: 'depth', start: 0, width, height, frames: up, stats: up.map((f) => depthStats(f)) };
   const framesChunk: FramesChunk = { ...prep.frames, frames: prep.frames.frames.slice(0, n) };
   let flowMs = Infinity;
@@ -126,4 +139,105 @@ export async function smoothingCost(prep: PreparedClip, width: number, height: n
     referenceMs = Math.min(referenceMs, cpuMs() - c0 + (s < 0 ? 1 : 0));
   }
   return { flowMs, smoothMs, referenceMs };
+}
+
+/**
+ * A depth source for the executor: the given frames (one size for the whole stream) for whatever range is asked,
+ * `variant` added to every value, so runs over the same frames can compute the same work on other bytes.
+ */
+function fixedDepthNode(frames: readonly Float32Array[], width: number, height: number): AnyNodeDefinition {
+  return defineNode({
+    type: 'bench-fixed-depth',
+    version: 1,
+    label: 'Fixed depth (bench)',
+    category: 'depth',
+    description: 'Depth frames held in memory by the bench.',
+    inputs: [{ name: 'frames', types: ['frames'], label: 'Frames' }],
+    outputs: [{ name: 'depth', types: ['depth'], label: 'Depth' }],
+    params: Type.Object({ variant: Type.Integer({ default: 0 }) }),
+    cache: 'memory',
+    async info(ctx) {
+      const f = requireInfo(ctx.inputs, ctx.nodeId, 'frames');
+      return { depth: { type: 'depth', width, height, fps: f.fps, frameCount: Math.min(f.frameCount, frames.length), source: f.source } };
+    },
+    async run(ctx) {
+      const v = ctx.params.variant;
+      const out = frames.slice(ctx.start, ctx.end).map((d) => (v === 0 ? d : roundToFloat16(d.map((x) => x + v))));
+      return { depth: { type: 'depth', start: ctx.start, width, height, frames: out, stats: out.map((d) => depthStats(d)) } };
+    },
+  }) as unknown as AnyNodeDefinition;
+}
+
+/** A sink that only reads its depth input: it pulls chunks as encode does (read-ahead), and writes nothing. */
+const discardNode = defineNode({
+  type: 'bench-discard',
+  version: 1,
+  label: 'Discard (bench)',
+  category: 'output',
+  description: 'Reads its input and writes nothing.',
+  inputs: [{ name: 'depth', types: ['depth'], label: 'Depth' }],
+  outputs: [],
+  params: Type.Object({}),
+  cache: 'none',
+  async info() {
+    return {};
+  },
+  async sink(ctx) {
+    let frames = 0;
+    for await (const c of ctx.pull('depth')) if (c.type === 'depth') frames += c.frames.length;
+    return { path: ctx.outputPath, frames };
+  },
+}) as unknown as AnyNodeDefinition;
+
+/**
+ * Wall ms per frame of optical-flow + temporal-smooth (defaults) run by the real executor with its default pool (one
+ * thread per core) at the size of `depth`, decode and depth already cached, read by a sink that discards it: what a
+ * render pays for smoothing. A
+ * first run over reflected depth warms the pool's threads (module loading, JIT) without leaving anything cached
+ * that the timed runs could reuse; best of `reps` (at most 2). Also the CPU time of the whole process (main thread
+ * and pool) per frame, which a loaded machine inflates far less than the wall time.
+ */
+export async function executorSmoothingWall(ctx: BenchContext, clip: string, depth: readonly Float32Array[], width: number, height: number, reps = 2): Promise<{ msPerFrame: number; cpuMsPerFrame: number; frames: number; workers: number }> {
+  const n = depth.length;
+  // A memory tier large enough to keep every decoded and depth frame: the timed run must find them all.
+  const executor = new Executor({ services: ctx.services, cache: new ChunkCache({ diskDir: null, memoryBudgetBytes: 1024 * 1024 * 1024 }), definitions: [...NODE_DEFINITIONS, fixedDepthNode(depth, width, height), discardNode] });
+  const graph = (variant: number): GraphDocument => ({
+    schemaVersion: 1,
+    name: 'bench-smoothing-wall',
+    nodes: [
+      { id: 'decode', type: 'decode', params: { path: sharedPath('media', clip), end: n }, position: { x: 0, y: 0 } },
+      { id: 'depth', type: 'bench-fixed-depth', params: { variant }, position: { x: 0, y: 0 } },
+      { id: 'flow', type: 'optical-flow', params: {}, position: { x: 0, y: 0 } },
+      { id: 'smooth', type: 'temporal-smooth', params: {}, position: { x: 0, y: 0 } },
+      { id: 'sink', type: 'bench-discard', params: {}, position: { x: 0, y: 0 } },
+    ],
+    edges: [
+      { source: 'decode', sourcePort: 'frames', target: 'depth', targetPort: 'frames' },
+      { source: 'decode', sourcePort: 'frames', target: 'flow', targetPort: 'frames' },
+      { source: 'depth', sourcePort: 'depth', target: 'flow', targetPort: 'depth' },
+      { source: 'depth', sourcePort: 'depth', target: 'smooth', targetPort: 'depth' },
+      { source: 'flow', sourcePort: 'motion', target: 'smooth', targetPort: 'motion' },
+      { source: 'smooth', sourcePort: 'depth', target: 'sink', targetPort: 'depth' },
+    ],
+  }) as unknown as GraphDocument;
+  try {
+    // Through a sink, as a render reads smoothing: a target that is not a sink is read one chunk at a time.
+    const outputs = { sink: path.join(ctx.tmpDir, 'discarded') };
+    await executor.run(graph(1), { outputs });
+    let best = { msPerFrame: Infinity, cpuMsPerFrame: Infinity };
+    for (const variant of [0, 2].slice(0, reps)) {
+      await executor.run(graph(variant), { targets: ['depth'] });
+      const t0 = performance.now();
+      const c0 = cpuMs();
+      const report = await executor.run(graph(variant), { outputs });
+      const ms = performance.now() - t0;
+      const cpu = cpuMs() - c0;
+      const computed = (id: string): number => report.nodes[id]?.computedFrames ?? 0;
+      if (computed('flow') === 0 || computed('smooth') === 0 || computed('depth') > 0) throw new Error(`the timed run computed flow ${computed('flow')}, smooth ${computed('smooth')}, depth ${computed('depth')} frames`);
+      if (ms / n < best.msPerFrame) best = { msPerFrame: ms / n, cpuMsPerFrame: cpu / n };
+    }
+    return { ...best, frames: n, workers: executor.workers };
+  } finally {
+    await executor.close();
+  }
 }
