@@ -53,7 +53,7 @@ export const opticalFlowNode = defineNode({
     'The output is a motion stream for temporal-smooth, not a depth map.',
   inputs: [
     { name: 'frames', types: ['frames'], label: 'Frames' },
-    { name: 'depth', types: ['depth'], label: 'Depth (for its size)' },
+    { name: 'depth', types: ['depth'], label: 'Depth (for its size)', infoOnly: true },
   ],
   // Seven planes per frame travel as a depth-typed stream (see lib/motion-planes.ts): the engine caches them as float16.
   outputs: [{ name: 'motion', types: ['depth'], label: 'Motion' }],

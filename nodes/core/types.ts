@@ -26,6 +26,12 @@ export interface PortSpec {
   label?: string;
   /** An optional input may stay unconnected. */
   optional?: boolean;
+  /**
+   * The node reads only this input's stream info (its size, rate), never its frames: nothing upstream is computed
+   * for it, and the input enters the node's cache key by that info, not by its content (optical-flow solves at the
+   * depth's size, so it starts beside depth instead of after it, and a new depth model keeps the flow cached).
+   */
+  infoOnly?: boolean;
 }
 
 export interface AudioStreamInfo {

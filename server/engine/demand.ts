@@ -34,13 +34,13 @@ export interface SegmentClip {
 }
 
 /**
- * The frames [lo, hi) a node reads from the input on `port` to produce [a, b): its window, clipped to the stream,
- * and, for a node that reads scene cuts, at the cuts known of its detector: such a node never reads across a cut,
- * so the frames beyond one cannot change what it makes of [a, b).
+ * The frames [lo, hi) a node reads from the input on `port` to produce [a, b) (none from an info-only port): its
+ * window, clipped to the stream, and, for a node that reads scene cuts, at the cuts known of its detector: such a
+ * node never reads across a cut, so the frames beyond one cannot change what it makes of [a, b).
  */
 export function inputWindow(plan: Plan, node: PlannedNode, port: string, a: number, b: number, cuts?: KnownCuts): [number, number] | undefined {
   const src = node.inputs[port];
-  if (!src) return undefined;
+  if (!src || node.def.inputs.find((s) => s.name === port)?.infoOnly) return undefined;
   const info = plan.nodes.get(src.nodeId)!.info[src.port];
   let lo = Math.max(0, a - node.window.before);
   let hi = Math.min(info.frameCount, b + node.window.after);

@@ -27,7 +27,7 @@ export interface PlannedNode {
   inputs: Record<string, { nodeId: string; port: string } | undefined>;
   info: Record<string, StreamInfo>;
   window: TemporalWindow;
-  /** Hash of type, version, canonical params and identity (model hash, source fingerprint). */
+  /** Hash of type, version, canonical params, identity (model hash, source fingerprint) and info-only inputs' info. */
   staticKey: string;
 }
 
@@ -57,7 +57,7 @@ export async function buildPlan(doc: GraphDocument, definitions: readonly AnyNod
       const info = await def.info(ctx);
       const identity = def.identity ? await def.identity(ctx) : '';
       const window = def.window ? def.window(params) : { before: 0, after: 0 };
-      const staticKey = sha256(canonicalJson({ type: def.type, version: def.version, params, identity }));
+      const staticKey = sha256(canonicalJson({ type: def.type, version: def.version, params, identity, infoInputs: infoOnlyKey(def, inputInfo) }));
       nodes.set(id, { id, def, params, inputs, info, window, staticKey });
     } catch (e) {
       const err = toAneloError(e, { nodeId: id });
@@ -66,6 +66,22 @@ export async function buildPlan(doc: GraphDocument, definitions: readonly AnyNod
     }
   }
   return { nodes, order };
+}
+
+/**
+ * What an info-only input contributes to a node's key: the shape of its stream, not where it came from (a moved
+ * source or another model of the same size reads the same). Undefined when the node has none, so other keys are
+ * as before. The other inputs enter each piece's key by their content digests.
+ */
+function infoOnlyKey(def: AnyNodeDefinition, inputInfo: Record<string, StreamInfo | undefined>): Record<string, unknown> | undefined {
+  const ports = def.inputs.filter((s) => s.infoOnly);
+  if (!ports.length) return undefined;
+  return Object.fromEntries(
+    ports.map((s) => {
+      const i = inputInfo[s.name];
+      return [s.name, i ? { type: i.type, width: i.width, height: i.height, fps: i.fps, frameCount: i.frameCount } : null];
+    }),
+  );
 }
 
 function topologicalOrder(graph: GraphDocument): string[] {

@@ -81,6 +81,36 @@ describe('executor cache keys', () => {
   });
 });
 
+describe('info-only inputs', () => {
+  /** src → q, and stamp reading src's frames and q only for its size. */
+  function stamped(step: number): GraphDocument {
+    const g = chain(['src', 'q', 'blur'], { step });
+    g.nodes.push({ id: 'stamp', type: 'stamp', params: {}, position: at(400, 200) });
+    g.edges.push({ source: 'src', sourcePort: 'frames', target: 'stamp', targetPort: 'frames' }, { source: 'q', sourcePort: 'frames', target: 'stamp', targetPort: 'like' });
+    return g;
+  }
+
+  it('computes nothing upstream for an input read only for its size, in runs and previews', async () => {
+    const ex = executor();
+    const report = await ex.run(stamped(1), { targets: ['stamp'] });
+    expect(computed).toEqual({ ramp: 64, stamp: 64 });
+    expect(report.nodes.q).toBeUndefined();
+    resetCounts();
+    const { computed: counts } = await executor().preview(stamped(1), { nodeId: 'stamp', frame: 6 });
+    expect(counts).toEqual({ src: 1, stamp: 1 });
+    expect(computed).toEqual({ ramp: 1, stamp: 1 });
+  });
+
+  it('keeps the node cached when that input changes content but not size', async () => {
+    const ex = executor();
+    await ex.run(stamped(1), { targets: ['stamp', 'blur'] });
+    resetCounts();
+    const report = await ex.run(stamped(2), { targets: ['stamp', 'blur'] });
+    expect(computed).toEqual({ quantize: 64, tblur: 64 });
+    expect(report.nodes.stamp).toMatchObject({ status: 'cached', computedFrames: 0 });
+  });
+});
+
 describe('executor streaming', () => {
   it('a preview computes the requested frame only, and its window upstream of a temporal node', async () => {
     const ex = executor();

@@ -80,4 +80,30 @@ const blur = defineNode({
   },
 });
 
-export const TEST_NODES = [ramp, quantize, blur] as unknown as AnyNodeDefinition[];
+/** Copies its frames, reading the `like` input only for its size (as optical-flow reads depth). */
+const stamp = defineNode({
+  type: 'stamp',
+  version: 1,
+  label: 'Stamp',
+  category: 'refine',
+  description: 'its frames, at the size of `like`',
+  inputs: [
+    { name: 'frames', types: ['frames'] },
+    { name: 'like', types: ['frames'], infoOnly: true },
+  ],
+  outputs: [{ name: 'frames', types: ['frames'] }],
+  params: Type.Object({}),
+  cache: 'memory',
+  info: async (ctx) => ({ frames: { ...ctx.inputs.frames!, width: ctx.inputs.like!.width, height: ctx.inputs.like!.height } }),
+  async run(ctx) {
+    count('stamp', ctx.end - ctx.start);
+    if (ctx.inputs.like) throw new Error('an info-only input was handed frames');
+    const src = ctx.inputs.frames as FramesChunk;
+    const { width, height } = ctx.inputInfo.like!;
+    const frames: Uint8Array[] = [];
+    for (let i = ctx.start; i < ctx.end; i++) frames.push(new Uint8Array(width * height * 3).fill(src.frames[i - src.start][0]));
+    return { frames: { type: 'frames', start: ctx.start, width, height, frames } };
+  },
+});
+
+export const TEST_NODES = [ramp, quantize, blur, stamp] as unknown as AnyNodeDefinition[];
