@@ -148,6 +148,17 @@ export function trajectoryStep(
   for (let y = 0, i = 0; y < h; y++) {
     for (let x = 0; x < w; x++, i++) {
       const mi = index ? index[i] : i;
+      const trust = trustAt[mi];
+      const zv = z[i];
+      if (trust === 0) {
+        // Nothing is carried, so the state is not read; what a zero trust predicts is never used either.
+        out[i] = zv;
+        if (predicted) {
+          predicted.value[i] = zv;
+          predicted.trust[i] = 0;
+        }
+        continue;
+      }
       let c: number;
       if (inPlace[mi] === 1) c = state[i];
       else {
@@ -166,15 +177,13 @@ export function trajectoryStep(
         const bottom = state[r1 + x0] + fx * (state[r1 + x1] - state[r1 + x0]);
         c = top + fy * (bottom - top);
       }
-      const trust = trustAt[mi];
       if (predicted) {
         predicted.value[i] = c;
         predicted.trust[i] = trust;
       }
-      const zv = z[i];
       const diff = c - zv;
       const kd = ((diff < 0 ? -diff : diff) * depthScale) | 0;
-      out[i] = kd >= LUT_SIZE || trust === 0 ? zv : zv + memory * depth[kd] * trust * diff;
+      out[i] = kd >= LUT_SIZE ? zv : zv + memory * depth[kd] * trust * diff;
     }
   }
   return out;

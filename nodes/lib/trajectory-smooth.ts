@@ -129,7 +129,8 @@ export function smoothAlongTrajectories(src: TrajectorySource, a: number, b: num
         age = 0;
       } else {
         const m = src.motion(j + 1);
-        trajectoryStep(state, m?.forth, src.grid, m ? m.forthMismatch : src.stillMismatch(j + 1), m?.change, movingAround(j), src.depth(j), w, h, tables, next, fromFuture);
+        // Past the chunk (j ≥ b) the step only builds the state: no frame there is finished, so nothing is predicted.
+        trajectoryStep(state, m?.forth, src.grid, m ? m.forthMismatch : src.stillMismatch(j + 1), m?.change, movingAround(j), src.depth(j), w, h, tables, next, j < b ? fromFuture : undefined);
         [state, next] = [next, state];
         age++;
       }
