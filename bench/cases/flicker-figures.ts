@@ -11,6 +11,7 @@ import type { AnyNodeDefinition, CutsChunk, DepthChunk, FramesChunk } from '../.
 import { defineNode } from '../../nodes/core/types.ts';
 import { NODE_DEFINITIONS } from '../../nodes/index.ts';
 import { requireInfo } from '../../nodes/lib/chunk-input.ts';
+import { motionSize } from '../../nodes/lib/motion-planes.ts';
 import { ChunkCache } from '../../server/engine/chunk-cache.ts';
 import { Executor } from '../../server/engine/executor.ts';
 import { opticalFlowNode } from '../../nodes/optical-flow.ts';
@@ -190,7 +191,7 @@ const discardNode = defineNode({
 }) as unknown as AnyNodeDefinition;
 
 /**
- * Wall ms per frame of optical-flow + temporal-smooth (defaults) run by the real executor with its default pool (one
+ * Wall ms per frame of optical-flow + temporal-smooth (default work) run by the real executor with its default pool (one
  * thread per core) at the size of `depth`, decode and depth already cached, read by a sink that discards it: what a
  * render pays for smoothing. A
  * first run over reflected depth warms the pool's threads (module loading, JIT) without leaving anything cached
@@ -199,6 +200,8 @@ const discardNode = defineNode({
  */
 export async function executorSmoothingWall(ctx: BenchContext, clip: string, depth: readonly Float32Array[], width: number, height: number, reps = 2): Promise<{ msPerFrame: number; cpuMsPerFrame: number; frames: number; workers: number }> {
   const n = depth.length;
+  const solved = (detail: number): string => JSON.stringify(motionSize(width, height, detail));
+  if (solved(20000) !== solved(19998)) throw new Error(`flow detail 19998 solves at another size than 20000 for ${width}x${height}`);
   // A memory tier large enough to keep every decoded and depth frame: the timed run must find them all.
   const executor = new Executor({ services: ctx.services, cache: new ChunkCache({ diskDir: null, memoryBudgetBytes: 1024 * 1024 * 1024 }), definitions: [...NODE_DEFINITIONS, fixedDepthNode(depth, width, height), discardNode] });
   const graph = (variant: number): GraphDocument => ({
@@ -207,7 +210,8 @@ export async function executorSmoothingWall(ctx: BenchContext, clip: string, dep
     nodes: [
       { id: 'decode', type: 'decode', params: { path: sharedPath('media', clip), end: n }, position: { x: 0, y: 0 } },
       { id: 'depth', type: 'bench-fixed-depth', params: { variant }, position: { x: 0, y: 0 } },
-      { id: 'flow', type: 'optical-flow', params: {}, position: { x: 0, y: 0 } },
+      // `detail` a few pixels under the default solves at the same size (the same work) under another cache key.
+      { id: 'flow', type: 'optical-flow', params: { detail: 20000 - variant }, position: { x: 0, y: 0 } },
       { id: 'smooth', type: 'temporal-smooth', params: {}, position: { x: 0, y: 0 } },
       { id: 'sink', type: 'bench-discard', params: {}, position: { x: 0, y: 0 } },
     ],
