@@ -73,6 +73,8 @@ export function stepTables(p: TrajectoryParams): StepTables {
 export interface MotionGrid {
   /** Motion-plane index of every depth pixel. */
   index: Int32Array;
+  /** Pixels of the motion planes. */
+  cells: number;
   /** Depth pixels per motion pixel, across and down: flow vectors are scaled by these. */
   sx: number;
   sy: number;
@@ -84,7 +86,7 @@ export function motionGrid(w: number, h: number, wm: number, hm: number): Motion
     const my = Math.min(hm - 1, Math.floor(((y + 0.5) * hm) / h));
     for (let x = 0; x < w; x++, i++) index[i] = my * wm + Math.min(wm - 1, Math.floor(((x + 0.5) * wm) / w));
   }
-  return { index, sx: w / wm, sy: h / hm };
+  return { index, cells: wm * hm, sx: w / wm, sy: h / hm };
 }
 
 /**
@@ -93,7 +95,9 @@ export function motionGrid(w: number, h: number, wm: number, hm: number): Motion
  * along it (NO_MATCH = untrusted). `still` is the colour change at the same position: where it is the better
  * match, the state is read in place instead (flow on dark or flat pictures is noise, yet nothing moved there).
  * `moving` is the colour change in place around the current frame that sets the motion caution.
- * Without flow, state is read in place and `mismatch` is per depth pixel.
+ * Without flow, state is read in place and `mismatch` is per depth pixel. `predicted` receives the carried value
+ * per depth pixel and its trust per motion pixel (on `grid`, else per depth pixel); where the trust is 0 the value
+ * is left as the current depth, since nothing reads it.
  */
 export function trajectoryStep(
   state: Float32Array,
@@ -144,6 +148,7 @@ export function trajectoryStep(
       trust *= colour[kc < LUT_SIZE ? kc : LUT_SIZE];
     }
     trustAt[mi] = trust;
+    if (predicted) predicted.trust[mi] = trust;
   }
   for (let y = 0, i = 0; y < h; y++) {
     for (let x = 0; x < w; x++, i++) {
@@ -153,10 +158,7 @@ export function trajectoryStep(
       if (trust === 0) {
         // Nothing is carried, so the state is not read; what a zero trust predicts is never used either.
         out[i] = zv;
-        if (predicted) {
-          predicted.value[i] = zv;
-          predicted.trust[i] = 0;
-        }
+        if (predicted) predicted.value[i] = zv;
         continue;
       }
       let c: number;
@@ -177,10 +179,7 @@ export function trajectoryStep(
         const bottom = state[r1 + x0] + fx * (state[r1 + x1] - state[r1 + x0]);
         c = top + fy * (bottom - top);
       }
-      if (predicted) {
-        predicted.value[i] = c;
-        predicted.trust[i] = trust;
-      }
+      if (predicted) predicted.value[i] = c;
       const diff = c - zv;
       const kd = ((diff < 0 ? -diff : diff) * depthScale) | 0;
       out[i] = kd >= LUT_SIZE ? zv : zv + memory * depth[kd] * trust * diff;

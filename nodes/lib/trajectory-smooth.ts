@@ -46,8 +46,11 @@ export function smoothAlongTrajectories(src: TrajectorySource, a: number, b: num
   let next = new Float32Array(n);
   // What the past predicts for frame j (its state carried into j), and how far to trust it; the future's
   // prediction is used as soon as the backward pass makes it, so only the past's is kept.
-  const fromPast = Array.from({ length: b - a }, () => ({ value: new Float32Array(n), trust: new Float32Array(n) }));
-  const fromFuture = { value: new Float32Array(n), trust: new Float32Array(n) };
+  // Trust is known per motion pixel (see trajectoryStep): kept at that size.
+  const cells = src.grid ? src.grid.cells : n;
+  const cellOf = src.grid?.index;
+  const fromPast = Array.from({ length: b - a }, () => ({ value: new Float32Array(n), trust: new Float32Array(cells) }));
+  const fromFuture = { value: new Float32Array(n), trust: new Float32Array(cells) };
   // The motion caution at frame j looks at the colour change on both sides of it: a pixel that changes colour
   // between j and j+1 is as much a moving one at j as one that changed between j−1 and j. Gating only by the change
   // that precedes the frame let the backward recursion carry j+1 into j across the change j−1 → j (and the forward
@@ -89,7 +92,8 @@ export function smoothAlongTrajectories(src: TrajectorySource, a: number, b: num
     const p = fromPast[k];
     const f = fromFuture;
     for (let x = 0; x < n; x++) {
-      const trust = p.trust[x] * f.trust[x];
+      const mi = cellOf ? cellOf[x] : x;
+      const trust = p.trust[mi] * f.trust[mi];
       if (trust === 0) continue;
       const gap = p.value[x] - f.value[x];
       const off = s[x] - 0.5 * (p.value[x] + f.value[x]);
