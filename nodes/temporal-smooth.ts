@@ -251,7 +251,7 @@ export const temporalSmoothNode = defineNode({
     });
     const normR = normalisationRadius(p.normalisation);
     const sigma = Math.max(normR / 2, 0.5);
-    const aligned = perFrame((i) => {
+    const alignment = perFrame((i): Affine => {
       const span = sceneSpan(cuts, i, normR, first, last);
       let scale = 1;
       let shift = 0;
@@ -272,12 +272,17 @@ export const temporalSmoothNode = defineNode({
         shift += wt * c.shift;
         wsum += wt;
       }
-      const g = compose({ scale: scale / wsum, shift: shift / wsum }, ownMap(i));
-      const d = depthAt(i);
-      const z = new Float32Array(n);
-      for (let x = 0; x < n; x++) z[x] = g.scale * d[x] + g.shift;
-      return z;
+      return compose({ scale: scale / wsum, shift: shift / wsum }, ownMap(i));
     });
+    // A frame's aligned depth is read twice (forward and backward) and costs one multiply-add a pixel: made again
+    // into one buffer each time rather than kept, which saved a frame-sized allocation per frame of the window.
+    const scratch = new Float32Array(n);
+    const aligned = (i: number): Float32Array => {
+      const g = alignment(i);
+      const d = depthAt(i);
+      for (let x = 0; x < n; x++) scratch[x] = g.scale * d[x] + g.shift;
+      return scratch;
+    };
 
     throwIfAborted(ctx, ctx.start);
     const tables = stepTables({ memory: MAX_MEMORY * p.strength, depthSigma: p.depthSigma, colourSigma: motionChunk || hasColour ? p.colourSigma : 0, motionSigma: motionChunk ? p.motionSigma : 0, outlierTolerance: OUTLIER_TOLERANCE });

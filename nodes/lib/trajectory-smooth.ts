@@ -14,7 +14,7 @@ import { trajectoryStep, type MotionGrid, type StepTables } from './trajectory-f
 export interface TrajectorySource {
   w: number;
   h: number;
-  /** Aligned normalised depth of frame j. */
+  /** Aligned normalised depth of frame j; the array may be reused by the next call (read it before asking again). */
   depth(j: number): Float32Array;
   /** Motion planes of frame j (between j−1 and j) on `grid`; undefined: no flow, filter in place. */
   motion(j: number): MotionPlanes | undefined;
