@@ -12,6 +12,7 @@ import type { Chunk } from '../../../nodes/core/types.ts';
 import type { RunNodeResult, RunNodeTask } from './node-tasks.ts';
 import { toShared } from './shared-chunk.ts';
 import { fromTaskError } from './task-error.ts';
+import { threadBundle } from './thread-bundle.ts';
 import type { PreviewPngTask } from '../../http/render/preview-png.ts';
 
 export const SHIPPED_DEFINITIONS = new URL('../../../nodes/index.ts', import.meta.url).href;
@@ -33,17 +34,20 @@ export interface PoolRunRequest extends Omit<RunNodeTask, 'progress' | 'definiti
   onProgress(done: number): void;
 }
 
-export class NodePool {
-  private readonly piscina: Piscina;
+/** Piscina over `file`, its threads handed the bundled code when there is one (see thread-bundle.ts). */
+async function startPiscina(file: URL, threads: number, idleTimeout: number): Promise<Piscina> {
+  const bundle = await threadBundle();
+  // Idle threads go away, so a CLI or test process is never kept alive by its pool.
+  return new Piscina({ filename: file.href, minThreads: 0, maxThreads: threads, idleTimeout, workerData: { bundle } });
+}
 
-  constructor(readonly size: number) {
-    this.piscina = new Piscina({
-      filename: new URL('./node-worker.mjs', import.meta.url).href,
-      minThreads: 0,
-      maxThreads: size,
-      // Idle threads go away, so a CLI or test process is never kept alive by its pool.
-      idleTimeout: 15_000,
-    });
+export class NodePool {
+  private piscinaStarted?: Promise<Piscina>;
+
+  constructor(readonly size: number) {}
+
+  private get piscina(): Promise<Piscina> {
+    return (this.piscinaStarted ??= startPiscina(new URL('./node-worker.mjs', import.meta.url), this.size, 15_000));
   }
 
   async runNode(req: PoolRunRequest): Promise<{ outputs: Record<string, Chunk>; stats: [string, number, number][]; warnings: string[] }> {
@@ -57,7 +61,7 @@ export class NodePool {
     const task: RunNodeTask = { ...rest, definitionsModule: definitionsModule ?? SHIPPED_DEFINITIONS, progress: channel.port2 };
     let result: RunNodeResult;
     try {
-      result = (await this.piscina.run(task, { name: 'runNode', signal, transferList: [channel.port2] })) as RunNodeResult;
+      result = (await (await this.piscina).run(task, { name: 'runNode', signal, transferList: [channel.port2] })) as RunNodeResult;
       await allProgress;
     } catch (e) {
       if (signal.aborted) throw cancelled(req.nodeId);
@@ -71,34 +75,37 @@ export class NodePool {
   }
 
   async digest(chunk: Chunk, signal?: AbortSignal): Promise<string> {
-    return (await this.piscina.run(chunk, { name: 'digestChunk', signal })) as string;
+    return (await (await this.piscina).run(chunk, { name: 'digestChunk', signal })) as string;
   }
 
   /** A preview frame as PNG (resized to `maxWidth`), so the server's event loop never encodes pixels. */
   async previewPng(task: PreviewPngTask, signal?: AbortSignal): Promise<Uint8Array> {
-    return (await this.piscina.run({ ...task, chunk: toShared(task.chunk) }, { name: 'previewPng', signal })) as Uint8Array;
+    return (await (await this.piscina).run({ ...task, chunk: toShared(task.chunk) }, { name: 'previewPng', signal })) as Uint8Array;
   }
 
   /** Stops every thread; tasks still queued or running reject. */
   async close(): Promise<void> {
-    await this.piscina.destroy();
+    await (await this.piscinaStarted)?.destroy();
   }
 }
 
 /** A few threads running the named exports of one worker module (see depth-thread.ts). Idle threads never keep the process alive. */
 export class ThreadPool {
-  private readonly piscina: Piscina;
+  private piscinaStarted?: Promise<Piscina>;
 
-  constructor(file: URL, threads: number, idleTimeoutMs: number) {
-    this.piscina = new Piscina({ filename: file.href, minThreads: 0, maxThreads: threads, idleTimeout: idleTimeoutMs });
-  }
+  constructor(
+    private readonly file: URL,
+    private readonly threads: number,
+    private readonly idleTimeoutMs: number,
+  ) {}
 
-  run<T>(task: unknown, name: string, transferList?: Transferable[]): Promise<T> {
-    return this.piscina.run(task, { name, transferList: transferList as never }) as Promise<T>;
+  async run<T>(task: unknown, name: string, transferList?: Transferable[]): Promise<T> {
+    const piscina = await (this.piscinaStarted ??= startPiscina(this.file, this.threads, this.idleTimeoutMs));
+    return piscina.run(task, { name, transferList: transferList as never }) as Promise<T>;
   }
 
   async close(): Promise<void> {
-    await this.piscina.destroy();
+    await (await this.piscinaStarted)?.destroy();
   }
 }
 
