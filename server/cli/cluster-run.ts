@@ -54,8 +54,8 @@ export async function clusterRunCommand(a: ClusterRunArgs): Promise<ClusterRepor
   process.once('SIGTERM', onSignal);
   try {
     const cache = new ChunkCache({ diskDir: a.cacheDir, onWarning: (w) => process.stderr.write(`warning: ${w.message}: ${w.file}\n`) });
-    const plan = await planRender({ graph, outputs, frames: a.frames ? parseFrames(a.frames) : undefined, rules, services, cache, signal: controller.signal });
-    if (!a.quiet) process.stderr.write(`cluster render ${plan.renderId}: ${plan.segments.length} segments (cuts at ${plan.cuts.join(', ') || 'none'}), planned in ${plan.planMs} ms\n`);
+    const plan = await planRender({ graph, outputs, frames: a.frames ? parseFrames(a.frames) : undefined, rules, services, cache, signal: controller.signal, workers: 0 });
+    if (!a.quiet) process.stderr.write(`cluster render ${plan.renderId}: frames ${plan.frames.start}:${plan.frames.end}, segments start as their cuts are found\n`);
     const report = await submitRender({ redis: a.cluster, plan, signal: controller.signal, onEvent: a.quiet ? undefined : createClusterProgressView(process.stderr) });
     if (a.report) await writeFileAtomic(a.report, JSON.stringify(report, null, 2));
     return report;

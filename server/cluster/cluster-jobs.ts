@@ -4,6 +4,11 @@ import type { RunReport } from '../../nodes/core/events.ts';
 import type { GraphDocument } from '../../nodes/core/graph-document.ts';
 
 export const QUEUE_NAME = 'anelo-render';
+/**
+ * Holds each render's gate: a child of its join that no worker takes, removed once planning has found every
+ * segment, so the join cannot start while segments are still being added.
+ */
+export const GATE_QUEUE_NAME = 'anelo-render-planning';
 /** Pub/sub channel a cancelled render's id is published on, so workers abort its running segments. */
 export const CANCEL_CHANNEL = 'anelo:cancel';
 /** Set when a render is cancelled, so a worker that picks one of its segments later skips it. */
@@ -19,7 +24,6 @@ export interface SharedPathCheck {
 export interface SegmentJobData {
   renderId: string;
   index: number;
-  count: number;
   start: number;
   end: number;
   /** The bound graph (absolute input path, encode audio off: the join muxes the source's streams once). */

@@ -26,6 +26,8 @@ export function createClusterProgressView(stream: NodeJS.WriteStream): (e: Clust
         return line(`worker ${e.worker}: segment ${e.index} done in ${e.ms} ms`);
       case 'segment-stalled':
         return line(`segment ${e.index}: its worker stopped answering; queued again for another worker`);
+      case 'planned':
+        return line(`planned: ${e.segments} segments (cuts at ${e.cuts.join(', ') || 'none'}) in ${e.ms} ms`);
       case 'join-start':
         return line('all segments done: joining');
       case 'join-done':

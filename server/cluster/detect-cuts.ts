@@ -1,6 +1,7 @@
 /**
  * Plans a cluster render: runs the graph's scene-detect nodes over the render's frame range with the same executor
- * (cheap, and cached on disk like any run), and returns the frames where a new shot starts.
+ * (cheap, and cached on disk like any run), and returns the frames where a new shot starts — reporting them as
+ * they are found, so segments can start rendering while the search goes on.
  */
 import { Type } from '@sinclair/typebox';
 import type { GraphDocument } from '../../nodes/core/graph-document.ts';
@@ -16,7 +17,7 @@ const COLLECTOR_TYPE = 'anelo-cluster-cut-list';
  * A planning-only sink that hands the cut flags it pulls to `collect`. It lives here, not in nodes/, because no
  * graph document may name it; it runs only in the planning process.
  */
-function cutCollector(collect: (collectorId: string, frame: number) => void): AnyNodeDefinition {
+function cutCollector(collect: (collectorId: string, frame: number) => void, reached: (collectorId: string, end: number) => void): AnyNodeDefinition {
   return defineNode({
     type: COLLECTOR_TYPE,
     version: 1,
@@ -36,6 +37,7 @@ function cutCollector(collect: (collectorId: string, frame: number) => void): An
         if (chunk.type !== 'cuts') continue;
         chunk.flags.forEach((f, k) => f && collect(ctx.nodeId, chunk.start + k));
         frames += chunk.flags.length;
+        reached(ctx.nodeId, chunk.start + chunk.flags.length);
       }
       return { path: ctx.outputPath, frames };
     },
@@ -49,11 +51,27 @@ export interface DetectedCuts {
   byDetector: Record<string, number[]>;
 }
 
-/** Cuts inside `frames` (none when the graph has no scene-detect node). */
-export async function detectCuts(env: { services: Services; cache: ChunkCache }, graph: GraphDocument, frames: { start: number; end: number }, signal?: AbortSignal): Promise<DetectedCuts> {
+/**
+ * Cuts inside `frames` (none when the graph has no scene-detect node). `onFound` hears, after each chunk, the cuts
+ * found so far and the frame before which every detector has decided (all cuts before it are among them).
+ */
+export async function detectCuts(
+  /** `workers`: pool threads for the search (the executor's default when absent). */
+  env: { services: Services; cache: ChunkCache; workers?: number },
+  graph: GraphDocument,
+  frames: { start: number; end: number },
+  signal?: AbortSignal,
+  onFound?: (found: DetectedCuts, decided: number) => void,
+): Promise<DetectedCuts> {
   const detectors = graph.nodes.filter((n) => n.type === 'scene-detect');
   if (detectors.length === 0) return { all: [], byDetector: {} };
   const found = new Map<string, number[]>();
+  const reached = new Map<string, number>();
+  const inside = (fs: Iterable<number>): number[] => [...new Set(fs)].filter((f) => f > frames.start && f < frames.end).sort((a, b) => a - b);
+  const known = (): DetectedCuts => {
+    const byDetector = Object.fromEntries(detectors.map((d) => [d.id, inside(found.get(`${COLLECTOR_TYPE}-${d.id}`) ?? [])]));
+    return { all: inside(Object.values(byDetector).flat()), byDetector };
+  };
   const g = structuredClone(graph);
   const targets: string[] = [];
   for (const d of detectors) {
@@ -65,7 +83,18 @@ export async function detectCuts(env: { services: Services; cache: ChunkCache },
   const planner = new Executor({
     services: env.services,
     cache: env.cache,
-    definitions: [...NODE_DEFINITIONS, cutCollector((id, f) => found.set(id, [...(found.get(id) ?? []), f]))],
+    workers: env.workers,
+    definitions: [
+      ...NODE_DEFINITIONS,
+      cutCollector(
+        (id, f) => found.set(id, [...(found.get(id) ?? []), f]),
+        (id, end) => {
+          reached.set(id, Math.max(reached.get(id) ?? 0, end));
+          // Detectors run one after another: until each has reached a frame, nothing before it is decided.
+          if (onFound && reached.size === targets.length) onFound(known(), Math.min(...reached.values()));
+        },
+      ),
+    ],
   });
   const outputs = Object.fromEntries(targets.map((t) => [t, '(cut list)']));
   try {
@@ -73,7 +102,5 @@ export async function detectCuts(env: { services: Services; cache: ChunkCache },
   } finally {
     await planner.close();
   }
-  const inside = (fs: Iterable<number>): number[] => [...new Set(fs)].filter((f) => f > frames.start && f < frames.end).sort((a, b) => a - b);
-  const byDetector = Object.fromEntries(detectors.map((d) => [d.id, inside(found.get(`${COLLECTOR_TYPE}-${d.id}`) ?? [])]));
-  return { all: inside(Object.values(byDetector).flat()), byDetector };
+  return known();
 }

@@ -1,15 +1,18 @@
 /**
- * Submits a planned render as one BullMQ flow (the join job is the parent, one child per segment), follows it
- * through queue events, and returns the merged report once the join is done. A coded failure of any job fails
- * the render with that error; cancelling (or a failure) stops the render's other jobs on every worker.
+ * Submits a render as one BullMQ flow — the join job is the parent, one child per segment — while the planner is
+ * still searching for cuts: the flow starts with the join and a gate child that no worker takes, each segment is
+ * added as a child of the join as soon as the cuts around it are known (workers start on it at once), and the gate
+ * is removed once the search is done, so the join waits for every segment and only those. Follows the flow through
+ * queue events and returns the merged report once the join is done. A coded failure of any job fails the render
+ * with that error; cancelling (or a failure) stops the search and the render's other jobs on every worker.
  */
 import { promises as fs } from 'node:fs';
-import { FlowProducer, Queue, QueueEvents } from 'bullmq';
-import { AneloError, type ErrorCode } from '../../nodes/core/errors.ts';
-import { CANCEL_CHANNEL, QUEUE_NAME, cancelKey, decodeFailure, type JoinResult, type SegmentProgress, type SegmentResult } from './cluster-jobs.ts';
+import { FlowProducer, Job, Queue, QueueEvents } from 'bullmq';
+import { AneloError, toAneloError, type ErrorCode } from '../../nodes/core/errors.ts';
+import { CANCEL_CHANNEL, GATE_QUEUE_NAME, QUEUE_NAME, cancelKey, decodeFailure, type JoinResult, type SegmentJobData, type SegmentProgress, type SegmentResult } from './cluster-jobs.ts';
 import { bullConnection, parseRedisUrl } from './connect-redis.ts';
 import { mergeReports, type ClusterReport } from './merge-reports.ts';
-import type { RenderPlan } from './plan-render.ts';
+import type { PlannedSegments, RenderPlan } from './plan-render.ts';
 
 /** What the planner shows while a render runs. */
 export type ClusterEvent =
@@ -18,6 +21,7 @@ export type ClusterEvent =
   | { type: 'segment-start'; index: number; start: number; end: number; worker: string }
   | { type: 'segment-done'; index: number; worker: string; ms: number }
   | { type: 'segment-stalled'; index: number }
+  | { type: 'planned'; segments: number; cuts: number[]; ms: number }
   | { type: 'join-start' }
   | { type: 'join-done'; worker: string; ms: number };
 
@@ -33,28 +37,38 @@ export interface SubmitOptions {
 const parse = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
 export async function submitRender(o: SubmitOptions): Promise<ClusterReport> {
-  const t0 = performance.now();
   const { plan } = o;
   const emit = o.onEvent ?? (() => {});
   const target = parseRedisUrl(o.redis);
   const connection = bullConnection(target);
   const queue = new Queue(QUEUE_NAME, { connection });
+  const gates = new Queue(GATE_QUEUE_NAME, { connection });
   const eventsConnection = bullConnection(target);
   const events = new QueueEvents(QUEUE_NAME, { connection: eventsConnection });
   const flows = new FlowProducer({ connection });
   const joinId = `${plan.renderId}-join`;
+  const gateId = `${plan.renderId}-gate`;
   const segId = (i: number): string => `${plan.renderId}-seg-${i}`;
-  const segIndex = new Map(plan.segments.map((s) => [segId(s.index), s.index]));
-  const done = new Float64Array(plan.segments.length);
+  // Segments as they are added: job id → index, and frames done and length by index.
+  const segIndex = new Map<string, number>();
+  const segments: { start: number; end: number; done: number }[] = [];
+  let planned: PlannedSegments | undefined;
   const active = new Set<string>();
   const total = plan.frames.end - plan.frames.start;
+  const doneFrames = (): number => segments.reduce((n, s) => n + s.done, 0);
+  const attempts = o.attempts ?? 2;
 
   let settle!: { resolve: (r: JoinResult) => void; reject: (e: AneloError) => void };
   const finished = new Promise<JoinResult>((resolve, reject) => {
     settle = { resolve, reject };
   });
   finished.catch(() => {});
-  const fail = (code: ErrorCode, message: string, where: ConstructorParameters<typeof AneloError>[2] = {}, details?: unknown): void => settle.reject(new AneloError(code, message, where, details));
+  // Stops the cut search when the render fails or is cancelled.
+  const planning = new AbortController();
+  const fail = (code: ErrorCode, message: string, where: ConstructorParameters<typeof AneloError>[2] = {}, details?: unknown): void => {
+    planning.abort();
+    settle.reject(new AneloError(code, message, where, details));
+  };
 
   events.on('progress', ({ jobId, data }) => {
     const i = segIndex.get(jobId);
@@ -62,28 +76,30 @@ export async function submitRender(o: SubmitOptions): Promise<ClusterReport> {
     const p = parse<SegmentProgress>(data);
     if (!active.has(jobId)) {
       active.add(jobId);
-      const s = plan.segments[i];
-      emit({ type: 'segment-start', index: i, start: s.start, end: s.end, worker: p.worker });
+      emit({ type: 'segment-start', index: i, start: segments[i].start, end: segments[i].end, worker: p.worker });
     }
-    done[i] = p.done;
+    segments[i].done = p.done;
     emit({ type: 'segment-progress', index: i, worker: p.worker, done: p.done, total: p.total });
-    emit({ type: 'progress', done: done.reduce((a, b) => a + b, 0), total });
+    emit({ type: 'progress', done: doneFrames(), total });
   });
   events.on('stalled', ({ jobId }) => {
     const i = segIndex.get(jobId);
     if (i === undefined) return;
     active.delete(jobId);
-    done[i] = 0;
+    segments[i].done = 0;
     emit({ type: 'segment-stalled', index: i });
   });
+  const joinStartsWhenDone = (): void => {
+    if (planned && doneFrames() === total) emit({ type: 'join-start' });
+  };
   events.on('completed', ({ jobId, returnvalue }) => {
     const i = segIndex.get(jobId);
     if (i !== undefined) {
       active.delete(jobId);
       const r = parse<SegmentResult>(returnvalue);
-      done[i] = plan.segments[i].end - plan.segments[i].start;
+      segments[i].done = segments[i].end - segments[i].start;
       emit({ type: 'segment-done', index: i, worker: r.worker, ms: r.ms });
-      if (done.every((d, k) => d === plan.segments[k].end - plan.segments[k].start)) emit({ type: 'join-start' });
+      joinStartsWhenDone();
     } else if (jobId === joinId) settle.resolve(parse<JoinResult>(returnvalue));
   });
   events.on('failed', ({ jobId, failedReason }) => {
@@ -117,44 +133,77 @@ export async function submitRender(o: SubmitOptions): Promise<ClusterReport> {
     }
     for (const id of segIndex.keys()) await queue.remove(id).catch(() => {});
     await queue.remove(joinId, { removeChildren: true }).catch(() => {});
+    await gates.remove(gateId).catch(() => {});
+  };
+
+  /** Adds a segment as a child of the join: a worker may take it at once. */
+  const addSegment = async (d: SegmentJobData): Promise<void> => {
+    if (planning.signal.aborted) return;
+    segIndex.set(segId(d.index), d.index);
+    segments[d.index] = { start: d.start, end: d.end, done: 0 };
+    await queue.add('segment', d, { jobId: segId(d.index), attempts, failParentOnFailure: true, parent: { id: joinId, queue: queue.qualifiedName } });
   };
 
   const onAbort = (): void => fail('ANELO_E030_CANCELLED', 'render cancelled');
   o.signal.addEventListener('abort', onAbort, { once: true });
+  // The search, started once the flow exists; settles (never rejects) so a failure is handled in one place.
+  let search: Promise<void> = Promise.resolve();
   try {
     await events.waitUntilReady();
     if (o.signal.aborted) onAbort();
     else {
-      const attempts = o.attempts ?? 2;
       await flows.add({
         name: 'join',
         queueName: QUEUE_NAME,
-        data: plan.join,
+        data: plan.join([]),
         opts: { jobId: joinId, attempts },
-        children: plan.segmentJobs.map((d) => ({ name: 'segment', queueName: QUEUE_NAME, data: d, opts: { jobId: segId(d.index), attempts, failParentOnFailure: true } })),
+        children: [{ name: 'gate', queueName: GATE_QUEUE_NAME, data: { renderId: plan.renderId }, opts: { jobId: gateId } }],
       });
       emit({ type: 'progress', done: 0, total });
+      search = plan.findSegments(addSegment, planning.signal).then(
+        async (p) => {
+          if (planning.signal.aborted) return;
+          // The join's data names every segment file; then the gate goes and the join waits for the segments only.
+          await (await Job.fromId(queue, joinId))?.updateData(plan.join(p.segments));
+          planned = p;
+          const gate = await Job.fromId(gates, gateId);
+          if (!gate || !(await gate.removeChildDependency())) throw new Error(`the planning gate of render ${plan.renderId} is gone`);
+          await gates.remove(gateId).catch(() => {});
+          emit({ type: 'planned', segments: p.segments.length, cuts: p.cuts, ms: p.planMs });
+          joinStartsWhenDone();
+        },
+        (e: unknown) => {
+          if (planning.signal.aborted) return;
+          const err = toAneloError(e);
+          fail(err.code, err.message, err.where, err.details);
+        },
+      );
     }
     const joined = await finished.catch(async (e: unknown) => {
+      await search;
       await cancelRest();
       throw e;
     });
+    await search;
     emit({ type: 'join-done', worker: joined.worker, ms: joined.ms });
     await queue.remove(joinId, { removeChildren: true }).catch(() => {});
     return mergeReports(plan.renderId, plan.frames, joined.segments, joined.outputs, {
-      totalMs: Math.round(performance.now() - t0 + plan.planMs),
+      totalMs: Date.now() - plan.startedAt,
       startedAt: plan.startedAt,
       joinStartedAt: joined.startedAt,
-      planMs: plan.planMs,
+      planMs: planned!.planMs,
       joinMs: joined.ms,
-      cuts: plan.cuts,
+      cuts: planned!.cuts,
     });
   } finally {
     o.signal.removeEventListener('abort', onAbort);
+    planning.abort();
+    await search;
     await fs.rm(plan.segmentDir, { recursive: true, force: true }).catch(() => {});
     await events.close().catch(() => {});
     await flows.close().catch(() => {});
     await queue.close().catch(() => {});
+    await gates.close().catch(() => {});
     await connection.quit().catch(() => {});
     await eventsConnection.quit().catch(() => {});
   }
