@@ -39,6 +39,8 @@ export interface ThreadBundle {
 
 interface Manifest {
   id: string;
+  /** The project folder it was made from: module URLs are written into it, so a moved project makes a new one. */
+  root: string;
   /** Every input file of the bundle: path relative to the project, size, mtime. */
   inputs: [string, number, number][];
 }
@@ -64,6 +66,7 @@ async function current(): Promise<Manifest | undefined> {
   let m: Manifest;
   try {
     m = JSON.parse(await fs.readFile(CURRENT, 'utf8')) as Manifest;
+    if (m.root !== ROOT) return undefined;
     await fs.access(path.join(CACHE_DIR, m.id, 'node-tasks.mjs'));
   } catch {
     return undefined;
@@ -113,7 +116,7 @@ async function make(): Promise<Manifest> {
       return [file, s.size, s.mtimeMs] as [string, number, number];
     }),
   );
-  const manifest: Manifest = { id, inputs };
+  const manifest: Manifest = { id, root: ROOT, inputs };
   const tmp = `${CURRENT}.${id}`;
   await fs.writeFile(tmp, JSON.stringify(manifest));
   await fs.rename(tmp, CURRENT);
