@@ -75,18 +75,31 @@ export interface MotionGrid {
   index: Int32Array;
   /** Pixels of the motion planes. */
   cells: number;
+  /** The same index split by axis: index[y·w + x] = rows[y] + columns[x]. */
+  rows: Int32Array;
+  columns: Int32Array;
   /** Depth pixels per motion pixel, across and down: flow vectors are scaled by these. */
   sx: number;
   sy: number;
 }
 
 export function motionGrid(w: number, h: number, wm: number, hm: number): MotionGrid {
+  const rows = new Int32Array(h);
+  const columns = new Int32Array(w);
+  for (let y = 0; y < h; y++) rows[y] = Math.min(hm - 1, Math.floor(((y + 0.5) * hm) / h)) * wm;
+  for (let x = 0; x < w; x++) columns[x] = Math.min(wm - 1, Math.floor(((x + 0.5) * wm) / w));
   const index = new Int32Array(w * h);
-  for (let y = 0, i = 0; y < h; y++) {
-    const my = Math.min(hm - 1, Math.floor(((y + 0.5) * hm) / h));
-    for (let x = 0; x < w; x++, i++) index[i] = my * wm + Math.min(wm - 1, Math.floor(((x + 0.5) * wm) / w));
-  }
-  return { index, cells: wm * hm, sx: w / wm, sy: h / hm };
+  for (let y = 0, i = 0; y < h; y++) for (let x = 0; x < w; x++, i++) index[i] = rows[y] + columns[x];
+  return { index, cells: wm * hm, rows, columns, sx: w / wm, sy: h / hm };
+}
+
+/** The identity grid of a w x h plane (each pixel its own cell), for filtering without motion planes. */
+function identityAxes(w: number, h: number): { rows: Int32Array; columns: Int32Array } {
+  const rows = new Int32Array(h);
+  const columns = new Int32Array(w);
+  for (let y = 0; y < h; y++) rows[y] = y * w;
+  for (let x = 0; x < w; x++) columns[x] = x;
+  return { rows, columns };
 }
 
 /**
@@ -150,9 +163,12 @@ export function trajectoryStep(
     trustAt[mi] = trust;
     if (predicted) predicted.trust[mi] = trust;
   }
+  // Cells by row and column (no per-pixel index to stream through).
+  const { rows, columns } = grid ?? identityAxes(w, h);
   for (let y = 0, i = 0; y < h; y++) {
+    const row = rows[y];
     for (let x = 0; x < w; x++, i++) {
-      const mi = index ? index[i] : i;
+      const mi = row + columns[x];
       const trust = trustAt[mi];
       const zv = z[i];
       if (trust === 0) {
