@@ -80,27 +80,33 @@ export function smoothAlongTrajectories(src: TrajectorySource, a: number, b: num
     const k = j - a;
     const s = sums[k];
     const total = weights[k] + weight;
-    if (total === 0) s.set(src.depth(j));
-    else {
-      const inv = 1 / total;
-      for (let x = 0; x < n; x++) s[x] = (s[x] + weight * state[x]) * inv;
+    if (total === 0) {
+      s.set(src.depth(j));
+      return;
     }
-    if (!(tol > 0) || weight === 0) return;
+    const inv = 1 / total;
+    if (!(tol > 0) || weight === 0) {
+      for (let x = 0; x < n; x++) s[x] = (s[x] + weight * state[x]) * inv;
+      return;
+    }
     // A frame the model got wrong on its own: past and future agree with each other, trusted, and the frame does
     // not. The depth tolerance kept the frame's value (it looks like a genuine change), so move it to what its
-    // neighbours agree on, the more the surer.
+    // neighbours agree on, the more the surer. (One pass with the mean above, rounded as storing it would.)
     const p = fromPast[k];
     const f = fromFuture;
     for (let x = 0; x < n; x++) {
+      const v = Math.fround((s[x] + weight * state[x]) * inv);
       const mi = cellOf ? cellOf[x] : x;
       const trust = p.trust[mi] * f.trust[mi];
-      if (trust === 0) continue;
       const gap = p.value[x] - f.value[x];
-      const off = s[x] - 0.5 * (p.value[x] + f.value[x]);
       const kg = ((gap < 0 ? -gap : gap) * lutScale) | 0;
-      if (kg >= LUT) continue;
+      if (trust === 0 || kg >= LUT) {
+        s[x] = v;
+        continue;
+      }
+      const off = v - 0.5 * (p.value[x] + f.value[x]);
       const ko = ((off < 0 ? -off : off) * lutScale) | 0;
-      s[x] -= trust * near[kg] * (1 - near[ko < LUT ? ko : LUT]) * off;
+      s[x] = v - trust * near[kg] * (1 - near[ko < LUT ? ko : LUT]) * off;
     }
   };
   if (period >= 2) {
