@@ -11,7 +11,7 @@ export interface GuidedUpsampleParams {
   radius: number;
   /** Regulariser: luminance variance (0..1 scale) below which a window is treated as flat and depth is smoothed. */
   epsilon: number;
-  /** Fit resolution divisor; 0 picks about the depth map's own resolution (at most 4). */
+  /** Fit resolution divisor; 0 picks about the depth map's own pixel count (at most 4). */
   subsample?: number;
 }
 
@@ -68,7 +68,9 @@ export function guidedUpsample(
   p: GuidedUpsampleParams,
 ): Float32Array {
   const I = luminance(rgb, w, h);
-  const auto = Math.max(1, Math.min(4, Math.floor(Math.min(w / dw, h / dh))));
+  // Fitted at about the depth map's own pixel count: finer adds nothing the depth holds. (The smaller axis ratio
+  // chose full size for a square 224x224 model input under a 640x272 frame, twice the cost of half size.)
+  const auto = Math.max(1, Math.min(4, Math.round(Math.sqrt((w * h) / (dw * dh)))));
   const s = p.subsample && p.subsample >= 1 ? Math.floor(p.subsample) : auto;
   const lw = Math.max(1, Math.round(w / s));
   const lh = Math.max(1, Math.round(h / s));
