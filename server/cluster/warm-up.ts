@@ -85,7 +85,8 @@ export async function warmUp(executor: Executor, models: readonly string[]): Pro
       await executor.run(warmUpGraph(model), { runId: `warm-up-${model}`, targets: ['warp'] });
     } catch (e) {
       if (!isAneloError(e)) throw e;
-      throw new AneloError(e.code, `--preload ${model}: ${e.message}`, { ...e.where, param: 'preload' }, e.details, e);
+      // The warm-up graph's node ids mean nothing to the user: the option is where the fault is.
+      throw new AneloError(e.code, `--preload ${model}: ${e.message}`, { param: 'preload', file: e.where.file }, e.details, e);
     }
   }
   return { ms: Math.round(performance.now() - t0) };

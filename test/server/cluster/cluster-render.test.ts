@@ -40,7 +40,8 @@ describe.skipIf(!ready)('anelo run --cluster with two workers', () => {
   });
 
   it('renders the same video as one machine, split at the scene cuts', async () => {
-    workers.push(await startWorker(redis.url, path.join(dir, 'cache-a')), await startWorker(redis.url, path.join(dir, 'cache-b')));
+    // One worker warmed up (--preload), one cold: the warm-up leaves nothing that changes a frame.
+    workers.push(await startWorker(redis.url, path.join(dir, 'cache-a'), {}, ['--preload', 'fastdepth-nyu-224']), await startWorker(redis.url, path.join(dir, 'cache-b')));
     const out = path.join(dir, 'cluster.mp4');
     const reportFile = path.join(dir, 'cluster.json');
     const r = await anelo(['run', GRAPH, ...COMMON, '--output', out, '--cache-dir', path.join(dir, 'cache-plan'), '--cluster', redis.url, '--min-segment-frames', '1', '--report', reportFile]);
