@@ -56,13 +56,16 @@ export async function clusterCase(ctx: BenchContext): Promise<CaseResult> {
   const local = await timed(() => run(['--output', path.join(dir, 'local.mp4'), '--cache-dir', path.join(dir, 'cache-local'), '--report', path.join(dir, 'local.json')]));
   const redis = await startRedis();
   const workers: WorkerProcess[] = [];
-  /** Two workers, then the same render through them; `shared`: one cache folder for both and the planner. */
-  const clusterRun = async (name: string, shared: boolean): Promise<{ ms: number; report: Report; facts: Awaited<ReturnType<typeof videoFacts>> }> => {
+  /**
+   * Two workers, then the same render through them; `shared`: one cache folder for both and the planner; `warm`:
+   * the workers warm up before the clock (--preload), as a farm's running workers are.
+   */
+  const clusterRun = async (name: string, shared: boolean, warm = true): Promise<{ ms: number; report: Report; facts: Awaited<ReturnType<typeof videoFacts>> }> => {
     await Promise.all(workers.splice(0).map((w) => w.stop('SIGTERM')));
     const cache = (who: string): string => path.join(dir, shared ? `cache-${name}` : `cache-${name}-${who}`);
-    const preload = ['--preload', ctx.model.model];
+    const preload = warm ? ['--preload', ctx.model.model] : [];
     workers.push(...(await Promise.all([startWorker(redis.url, cache('a'), {}, preload), startWorker(redis.url, cache('b'), {}, preload)])));
-    ctx.log(`cluster: the same render on 2 workers (${shared ? 'one shared cache folder' : 'a cache folder each'})`);
+    ctx.log(`cluster: the same render on 2 ${warm ? 'warmed-up' : 'cold'} workers (${shared ? 'one shared cache folder' : 'a cache folder each'})`);
     const out = path.join(dir, `${name}.mp4`);
     const report = path.join(dir, `${name}.json`);
     const t = await timed(() => run(['--output', out, '--cache-dir', cache('plan'), '--report', report, '--cluster', redis.url]));
@@ -71,9 +74,10 @@ export async function clusterCase(ctx: BenchContext): Promise<CaseResult> {
   try {
     const own = await clusterRun('cluster', false);
     const shared = await clusterRun('shared', true);
+    const cold = await clusterRun('cold', false, false);
     const lr = JSON.parse(await fs.readFile(path.join(dir, 'local.json'), 'utf8')) as Report;
     const lf = await videoFacts(path.join(dir, 'local.mp4'));
-    for (const c of [own, shared]) if (c.facts.frames !== lf.frames) throw new Error(`cluster output has ${c.facts.frames} frames, local ${lf.frames}`);
+    for (const c of [own, shared, cold]) if (c.facts.frames !== lf.frames) throw new Error(`cluster output has ${c.facts.frames} frames, local ${lf.frames}`);
     const depth = (r: Report): number => r.nodes.depth?.computedFrames ?? 0;
     const cr = own.report;
     const t = timeline(cr);
@@ -86,6 +90,7 @@ export async function clusterCase(ctx: BenchContext): Promise<CaseResult> {
         figure('cluster run (2 workers), wall', own.ms, { unit: 'ms', digits: 0, note: `${cr.cluster.segments.length} segments, a cache folder per worker as on separate machines` }),
         figure('speedup 2 workers / local', ratio(local.ms, own.ms), { target: { op: '>=', value: 1 }, note: 'one machine: measures overhead, not scale; workers warmed up before the clock' }),
         figure('speedup 2 workers sharing one cache folder / local', ratio(local.ms, shared.ms), { note: 'workers and planner on one machine, one --cache-dir' }),
+        figure('speedup 2 cold workers / local', ratio(local.ms, cold.ms), { note: 'workers started but not warmed up: each starts its threads and model in its first segment' }),
         figure('join (concat + mux)', cr.cluster.joinMs, { unit: 'ms', digits: 0 }),
         figure('join / cluster wall', ratio(cr.cluster.joinMs, own.ms)),
         figure('planning (scene cuts)', cr.cluster.planMs, { unit: 'ms', digits: 0, note: 'segments start while it runs' }),
@@ -95,7 +100,7 @@ export async function clusterCase(ctx: BenchContext): Promise<CaseResult> {
         ...perNode,
         figure('depth frames computed, shared cache / local', ratio(depth(shared.report), depth(lr))),
       ],
-      details: { clip: ctx.sizes.clip, frames: lf.frames, model: ctx.model.description, local: { ms: local.ms, report: lr }, cluster: own, sharedCache: shared },
+      details: { clip: ctx.sizes.clip, frames: lf.frames, model: ctx.model.description, local: { ms: local.ms, report: lr }, cluster: own, sharedCache: shared, coldWorkers: cold },
       notes: [
         'Worker start-up and warm-up (`anelo worker --preload`, a one-off per machine) are not timed, as on a farm whose workers are running; every wall time includes one CLI start, and the local run its model load.',
       ],

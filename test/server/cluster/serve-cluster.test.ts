@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunWorkerLine, ServerMessage } from '../../../nodes/core/api-types.ts';
-import { QUEUE_NAME } from '../../../server/cluster/cluster-jobs.ts';
+import { GATE_QUEUE_NAME, QUEUE_NAME } from '../../../server/cluster/cluster-jobs.ts';
 import { bullConnection, parseRedisUrl } from '../../../server/cluster/connect-redis.ts';
 import { freePort, hasRedisServer, startRedis, type TestRedis } from '../../helpers/redis-server.ts';
 import { hasShared, PROJECT_ROOT } from '../../helpers/shared-data.ts';
@@ -100,11 +100,15 @@ describe.skipIf(!ready)('anelo serve --redis with two workers', () => {
     const run = await waitForRun(t.app, runId, 60_000);
     expect(run.state).toBe('cancelled');
     const queue = new Queue(QUEUE_NAME, { connection: bullConnection(parseRedisUrl(redis.url)) });
+    const gates = new Queue(GATE_QUEUE_NAME, { connection: bullConnection(parseRedisUrl(redis.url)) });
     try {
       const counts = await queue.getJobCounts('waiting', 'active', 'waiting-children', 'delayed');
       expect(counts).toMatchObject({ waiting: 0, active: 0, 'waiting-children': 0, delayed: 0 });
+      // Nor the gate that holds a join while its segments are still being planned.
+      expect(await gates.getJobCounts('waiting')).toMatchObject({ waiting: 0 });
     } finally {
       await queue.close();
+      await gates.close();
     }
     expect(readdirSync(path.join(t.dataDir, 'outputs')).filter((f) => f.startsWith('.'))).toEqual([]);
   }, 200_000);
