@@ -16,7 +16,7 @@ import { sampleRgb } from './lib/sample-rgb.ts';
 import { compose, fitToPrevious, IDENTITY, invert, type Affine } from './lib/scale-shift.ts';
 import { isCut, sceneSpan, type CutFlags } from './lib/scene-span.ts';
 import { FigureAccumulator, FIGURE_NAMES, pairFigures, WARP_COLOUR_MATCH } from './lib/temporal-figures.ts';
-import { motionGrid, stepTables, type MotionGrid } from './lib/trajectory-filter.ts';
+import { motionGrid, stepTables, type AffineDepth, type MotionGrid } from './lib/trajectory-filter.ts';
 import { smoothAlongTrajectories } from './lib/trajectory-smooth.ts';
 
 /** Frames either side whose scale and shift are averaged at normalisation = 1 (one second at 24 fps). */
@@ -274,14 +274,11 @@ export const temporalSmoothNode = defineNode({
       }
       return compose({ scale: scale / wsum, shift: shift / wsum }, ownMap(i));
     });
-    // A frame's aligned depth is read twice (forward and backward) and costs one multiply-add a pixel: made again
-    // into one buffer each time rather than kept, which saved a frame-sized allocation per frame of the window.
-    const scratch = new Float32Array(n);
-    const aligned = (i: number): Float32Array => {
+    // A frame's aligned depth is one multiply-add a pixel away from its raw depth: the filter applies it where it
+    // reads a pixel, so no aligned frame is ever written out.
+    const aligned = (i: number): AffineDepth => {
       const g = alignment(i);
-      const d = depthAt(i);
-      for (let x = 0; x < n; x++) scratch[x] = g.scale * d[x] + g.shift;
-      return scratch;
+      return { d: depthAt(i), scale: g.scale, shift: g.shift };
     };
 
     throwIfAborted(ctx, ctx.start);

@@ -69,6 +69,23 @@ export function stepTables(p: TrajectoryParams): StepTables {
   return { depth: d.table, depthScale: d.scale, colour: c.table, colourScale: c.scale, motion, memory: Math.min(1, Math.max(0, p.memory)), outlierTolerance: p.outlierTolerance };
 }
 
+/**
+ * A frame's depth as an affine map of another array, z = scale·d + shift rounded to float32, read where it is used:
+ * writing z out first cost two more passes over the frame for each step.
+ */
+export interface AffineDepth {
+  d: Float32Array;
+  scale: number;
+  shift: number;
+}
+
+/** z of `a` written into `out` (the values a Float32Array of z would hold). */
+export function writeAffine(a: AffineDepth, out: Float32Array): Float32Array {
+  const { d, scale, shift } = a;
+  for (let x = 0; x < out.length; x++) out[x] = scale * d[x] + shift;
+  return out;
+}
+
 /** Where each depth pixel reads its motion: the nearest pixel of the (possibly smaller) motion planes. */
 export interface MotionGrid {
   /** Motion-plane index of every depth pixel. */
@@ -119,7 +136,7 @@ export function trajectoryStep(
   mismatch: Float32Array | undefined,
   still: Float32Array | undefined,
   moving: Float32Array | undefined,
-  z: Float32Array,
+  z: AffineDepth,
   w: number,
   h: number,
   t: StepTables,
@@ -127,6 +144,7 @@ export function trajectoryStep(
   predicted?: { value: Float32Array; trust: Float32Array },
 ): Float32Array {
   const { depth, depthScale, colour, colourScale, memory, motion } = t;
+  const { d: zd, scale: zScale, shift: zShift } = z;
   const xMax = w - 1;
   const yMax = h - 1;
   const u = flow?.u;
@@ -170,7 +188,7 @@ export function trajectoryStep(
     for (let x = 0; x < w; x++, i++) {
       const mi = row + columns[x];
       const trust = trustAt[mi];
-      const zv = z[i];
+      const zv = Math.fround(zScale * zd[i] + zShift);
       if (trust === 0) {
         // Nothing is carried, so the state is not read; what a zero trust predicts is never used either.
         out[i] = zv;

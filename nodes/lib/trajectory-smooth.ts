@@ -9,13 +9,13 @@
  * forward (lagging) and backward (leading) states cancel each other's lag on genuine slow changes.
  */
 import type { MotionPlanes } from './motion-planes.ts';
-import { trajectoryStep, type MotionGrid, type StepTables } from './trajectory-filter.ts';
+import { trajectoryStep, writeAffine, type AffineDepth, type MotionGrid, type StepTables } from './trajectory-filter.ts';
 
 export interface TrajectorySource {
   w: number;
   h: number;
-  /** Aligned normalised depth of frame j; the array may be reused by the next call (read it before asking again). */
-  depth(j: number): Float32Array;
+  /** Aligned normalised depth of frame j. */
+  depth(j: number): AffineDepth;
   /** Motion planes of frame j (between j−1 and j) on `grid`; undefined: no flow, filter in place. */
   motion(j: number): MotionPlanes | undefined;
   grid: MotionGrid | undefined;
@@ -81,7 +81,7 @@ export function smoothAlongTrajectories(src: TrajectorySource, a: number, b: num
     const s = sums[k];
     const total = weights[k] + weight;
     if (total === 0) {
-      s.set(src.depth(j));
+      writeAffine(src.depth(j), s);
       return;
     }
     const inv = 1 / total;
@@ -115,7 +115,7 @@ export function smoothAlongTrajectories(src: TrajectorySource, a: number, b: num
     let age = 0;
     for (let j = j0; j < b; j++) {
       if (j === j0 || mod(j, period) === 0 || src.isCut(j)) {
-        state.set(src.depth(j));
+        writeAffine(src.depth(j), state);
         age = 0;
       } else {
         const m = src.motion(j);
@@ -135,7 +135,7 @@ export function smoothAlongTrajectories(src: TrajectorySource, a: number, b: num
     age = 0;
     for (let j = j1; j >= a; j--) {
       if (j === j1 || mod(j + 1 - half, period) === 0 || src.isCut(j + 1)) {
-        state.set(src.depth(j));
+        writeAffine(src.depth(j), state);
         age = 0;
       } else {
         const m = src.motion(j + 1);
