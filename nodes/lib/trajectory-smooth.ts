@@ -34,6 +34,20 @@ export interface TrajectorySource {
 
 const mod = (a: number, m: number): number => ((a % m) + m) % m;
 
+/**
+ * Frame-sized work arrays kept from one call to the next (a thread runs one chunk at a time, and nothing here
+ * awaits): the states and the past's predictions of a 16-frame chunk were some 11 MB of fresh arrays per chunk at
+ * 518x292, and their garbage collection a tenth of the smoothing's time. Never returned to the caller; every
+ * element is written before it is read (a prediction's value wherever its trust, always allocated fresh, is set).
+ */
+let spare: Float32Array[] = [];
+
+function workArrays(count: number, n: number): Float32Array[] {
+  if (spare.length > 0 && spare[0].length !== n) spare = [];
+  while (spare.length < count) spare.push(new Float32Array(n));
+  return spare.slice(0, count);
+}
+
 /** Filters frames [a, b): returns the filtered (unclamped) frames. */
 export function smoothAlongTrajectories(src: TrajectorySource, a: number, b: number, radius: number, tables: StepTables): Float32Array[] {
   const { w, h } = src;
@@ -42,15 +56,16 @@ export function smoothAlongTrajectories(src: TrajectorySource, a: number, b: num
   const half = period >> 1;
   const sums = Array.from({ length: b - a }, () => new Float32Array(n));
   const weights = new Float64Array(b - a);
-  let state = new Float32Array(n);
-  let next = new Float32Array(n);
+  const work = workArrays(b - a + 3, n);
+  let state = work[b - a];
+  let next = work[b - a + 1];
   // What the past predicts for frame j (its state carried into j), and how far to trust it; the future's
   // prediction is used as soon as the backward pass makes it, so only the past's is kept.
   // Trust is known per motion pixel (see trajectoryStep): kept at that size.
   const cells = src.grid ? src.grid.cells : n;
   const cellOf = src.grid?.index;
-  const fromPast = Array.from({ length: b - a }, () => ({ value: new Float32Array(n), trust: new Float32Array(cells) }));
-  const fromFuture = { value: new Float32Array(n), trust: new Float32Array(cells) };
+  const fromPast = Array.from({ length: b - a }, (_, k) => ({ value: work[k], trust: new Float32Array(cells) }));
+  const fromFuture = { value: work[b - a + 2], trust: new Float32Array(cells) };
   // The motion caution at frame j looks at the colour change on both sides of it: a pixel that changes colour
   // between j and j+1 is as much a moving one at j as one that changed between j−1 and j. Gating only by the change
   // that precedes the frame let the backward recursion carry j+1 into j across the change j−1 → j (and the forward
