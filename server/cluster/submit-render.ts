@@ -160,8 +160,9 @@ export async function submitRender(o: SubmitOptions): Promise<ClusterReport> {
         children: [{ name: 'gate', queueName: GATE_QUEUE_NAME, data: { renderId: plan.renderId }, opts: { jobId: gateId } }],
       });
       emit({ type: 'progress', done: 0, total });
-      search = plan.findSegments(addSegment, planning.signal).then(
-        async (p) => {
+      search = plan
+        .findSegments(addSegment, planning.signal)
+        .then(async (p) => {
           if (planning.signal.aborted) return;
           // The join's data names every segment file; then the gate goes and the join waits for the segments only.
           await (await Job.fromId(queue, joinId))?.updateData(plan.join(p.segments));
@@ -171,13 +172,13 @@ export async function submitRender(o: SubmitOptions): Promise<ClusterReport> {
           await gates.remove(gateId).catch(() => {});
           emit({ type: 'planned', segments: p.segments.length, cuts: p.cuts, ms: p.planMs });
           joinStartsWhenDone();
-        },
-        (e: unknown) => {
+        })
+        // A failed search (or hand-over, or release of the gate) fails the render; after a failure it was stopped.
+        .catch((e: unknown) => {
           if (planning.signal.aborted) return;
           const err = toAneloError(e);
           fail(err.code, err.message, err.where, err.details);
-        },
-      );
+        });
     }
     const joined = await finished.catch(async (e: unknown) => {
       await search;

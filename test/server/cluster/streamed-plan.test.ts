@@ -1,13 +1,15 @@
 /**
  * Segments render while planning goes on: a segment handed over early is rendered and finished by a worker before
  * the planner hands over the next, and the join still waits for every segment (not only those there when the
- * first ones finished), so the output has every frame.
+ * first ones finished), so the output has every frame. A planner failing half way fails the render and cleans up.
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AneloError } from '../../../nodes/core/errors.ts';
 import type { GraphDocument } from '../../../nodes/core/graph-document.ts';
 import { QUEUE_NAME } from '../../../server/cluster/cluster-jobs.ts';
 import { bullConnection, parseRedisUrl } from '../../../server/cluster/connect-redis.ts';
@@ -73,5 +75,31 @@ describe.skipIf(!hasRedisServer() || !hasShared('media', 'carphone-176x144.mp4')
     } finally {
       await queue.close();
     }
+  }, 120_000);
+
+  it('a planner that fails after handing over a segment fails the render with its error and leaves no job, gate or folder', async () => {
+    const graph = structuredClone(DECODE_ENCODE_GRAPH) as GraphDocument;
+    graph.nodes[0].params.path = sharedPath('media', 'carphone-176x144.mp4');
+    const plan = await planRender({ graph, outputs: { encode: path.join(dir, 'never.mp4') }, rules: { maxFrames: 30, minFrames: 12 }, services, cache: new ChunkCache(), workers: 0 });
+    const failing: RenderPlan = {
+      ...plan,
+      findSegments: (onSegment, signal) =>
+        plan.findSegments(async (job) => {
+          if (job.index > 0) throw new AneloError('ANELO_E012_DECODE_FAILED', 'the input went away while planning', { file: 'carphone-176x144.mp4' });
+          await onSegment(job);
+        }, signal),
+    };
+    await expect(submitRender({ redis: redis.url, plan: failing, signal: new AbortController().signal })).rejects.toMatchObject({
+      code: 'ANELO_E012_DECODE_FAILED',
+      message: 'the input went away while planning',
+    });
+    const r = new Redis(redis.port, '127.0.0.1');
+    try {
+      expect((await r.keys('bull:anelo-render*')).filter((k) => k.includes(plan.renderId))).toEqual([]);
+    } finally {
+      r.disconnect();
+    }
+    await expect(fs.stat(plan.segmentDir)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await fs.readdir(dir)).not.toContain('never.mp4');
   }, 120_000);
 });
