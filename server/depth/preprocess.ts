@@ -4,7 +4,7 @@
  * Scale and mean/std are folded into one multiply-add per channel: they are linear, so they commute with the
  * (weights-sum-to-one) resize and can be applied once at the end.
  */
-import { resizeRgb } from '../media/resize-rgb.ts';
+import { resizeRgb } from '../media/vips-image.ts';
 import type { ModelInputSpec } from './model-manifest.ts';
 import { axisFilter } from './resize-filter.ts';
 

@@ -1,10 +1,10 @@
 /**
- * Resizing RGB24 frames with libvips (through sharp, its one importer): the shrink every frame pays on its way to
- * the depth model costs 20–25 ms at 720p in typed-array JavaScript (a 13-tap antialiased triangle per output sample
- * at 5.7x) and about 2 ms in libvips' vectorised reducers, which also run off the JavaScript thread.
- *
- * Shrinking averages every source pixel: libvips box-shrinks by part of the factor, then reduces the rest with the
- * triangle kernel, as PIL's BILINEAR (the reference preprocessors' resize) does.
+ * Image work done by libvips (through sharp, its one importer), off the JavaScript thread and vectorised:
+ * - resizing: the shrink every frame pays on its way to the depth model costs 20–25 ms at 720p in typed-array
+ *   JavaScript (a 13-tap antialiased triangle per output sample at 5.7x) and about 2 ms here. Shrinking averages
+ *   every source pixel: libvips box-shrinks by part of the factor, then reduces the rest with the triangle kernel,
+ *   as PIL's BILINEAR (the reference preprocessors' resize) does;
+ * - PNG encoding of previews: a 2560x720 side-by-side frame took 46 ms with pngjs (sub filter, RLE) and takes 7 ms.
  */
 import sharp from 'sharp';
 
@@ -22,4 +22,13 @@ export async function resizeRgb(src: Uint8Array, sw: number, sh: number, dw: num
     .raw()
     .toBuffer();
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
+
+/**
+ * RGB24 → PNG, tuned for latency over size (previews go over localhost and are thrown away): fastest deflate level,
+ * one filter for every row instead of trying each.
+ */
+export async function encodePngRgb(rgb: Uint8Array, width: number, height: number): Promise<Buffer> {
+  const input = Buffer.from(rgb.buffer, rgb.byteOffset, width * height * 3);
+  return sharp(input, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 1, adaptiveFiltering: false }).toBuffer();
 }

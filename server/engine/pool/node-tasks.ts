@@ -97,7 +97,7 @@ export async function runNode(task: RunNodeTask): Promise<RunNodeResult> {
 }
 
 /** A preview frame as PNG bytes (see preview-png.ts). */
-export function renderPreviewPng(task: PreviewPngTask): Uint8Array {
+export function renderPreviewPng(task: PreviewPngTask): Promise<Uint8Array> {
   sawBytes([task.chunk]);
   return previewPng(task);
 }

@@ -1,13 +1,13 @@
 /** A preview frame as PNG bytes, at most `maxWidth` wide (aspect kept): what the pool renders for the editor. */
-import { areaResizeRgb } from '../../../nodes/lib/area-resize-rgb.ts';
 import type { Chunk, DepthScale } from '../../../nodes/core/types.ts';
+import { resizeRgb } from '../../media/vips-image.ts';
 import { chunkToRgb, encodePng, type RgbImage } from './chunk-to-png.ts';
 
-export function fitWidth(img: RgbImage, maxWidth?: number): RgbImage {
+export async function fitWidth(img: RgbImage, maxWidth?: number): Promise<RgbImage> {
   if (!maxWidth || img.width <= maxWidth) return img;
   const width = Math.max(1, Math.round(maxWidth));
   const height = Math.max(1, Math.round((img.height * width) / img.width));
-  return { width, height, rgb: areaResizeRgb(img.rgb, img.width, img.height, width, height) };
+  return { width, height, rgb: await resizeRgb(img.rgb, img.width, img.height, width, height) };
 }
 
 export interface PreviewPngTask {
@@ -16,7 +16,7 @@ export interface PreviewPngTask {
   depthScale?: DepthScale;
 }
 
-export function previewPng(task: PreviewPngTask): Uint8Array {
-  const png = encodePng(fitWidth(chunkToRgb(task.chunk, task.depthScale), task.maxWidth));
+export async function previewPng(task: PreviewPngTask): Promise<Uint8Array> {
+  const png = await encodePng(await fitWidth(chunkToRgb(task.chunk, task.depthScale), task.maxWidth));
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
 }

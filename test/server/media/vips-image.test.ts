@@ -1,5 +1,6 @@
+import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { resizeRgb } from '../../../server/media/resize-rgb.ts';
+import { encodePngRgb, resizeRgb } from '../../../server/media/vips-image.ts';
 
 function image(w: number, h: number, px: (x: number, y: number) => [number, number, number]): Uint8Array {
   const out = new Uint8Array(w * h * 3);
@@ -30,5 +31,14 @@ describe('resizeRgb', () => {
     for (let x = 1; x < 50; x++) expect(row[x]).toBeGreaterThanOrEqual(row[x - 1]);
     expect(row[0]).toBeLessThan(8);
     expect(row[49]).toBeGreaterThan(247);
+  });
+});
+
+describe('encodePngRgb', () => {
+  it('writes a PNG that reads back to the same pixels, at the same size', async () => {
+    const src = image(37, 11, (x, y) => [x * 6, y * 20, (x * y) % 256]);
+    const png = PNG.sync.read(await encodePngRgb(src, 37, 11));
+    expect([png.width, png.height]).toEqual([37, 11]);
+    for (let i = 0; i < 37 * 11; i++) expect([png.data[i * 4], png.data[i * 4 + 1], png.data[i * 4 + 2]]).toEqual([src[i * 3], src[i * 3 + 1], src[i * 3 + 2]]);
   });
 });
