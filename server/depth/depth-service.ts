@@ -16,7 +16,7 @@ import { postprocessOutput } from './postprocess.ts';
 import { prepareTensor } from './preprocess.ts';
 
 /** Bump when preprocessing or postprocessing changes results: it is part of every depth cache key. */
-// 2: frames are resized by libvips (nodes/lib/resize-rgb.ts) and rounded to bytes before the value scale.
+// 2: frames are resized by libvips (server/media/vips-image.ts) and rounded to bytes before the value scale.
 const PIPELINE_VERSION = 2;
 
 export interface OnnxDepthServiceOptions {
