@@ -71,13 +71,33 @@ export function areaResizeRgb(src: Uint8Array, sw: number, sh: number, dw: numbe
   for (let y = 0; y < dh; y++) {
     const n = ys.count[y];
     const f0 = ys.first[y];
+    const o = y * rowLen;
+    if (n <= 2) {
+      // One or two source rows (enlarging, or shrinking by less than one row's worth): straight into bytes, the
+      // same sums in the same order as the general path, without its accumulator passes.
+      const r0 = f0 * rowLen;
+      const w0 = ys.weights[y * ys.taps];
+      if (n === 1) {
+        for (let i = 0; i < rowLen; i++) {
+          const v = 0 + mid[r0 + i] * w0;
+          out[o + i] = v < 0 ? 0 : v > 255 ? 255 : (v + 0.5) | 0;
+        }
+      } else {
+        const r1 = r0 + rowLen;
+        const w1 = ys.weights[y * ys.taps + 1];
+        for (let i = 0; i < rowLen; i++) {
+          const v = 0 + mid[r0 + i] * w0 + mid[r1 + i] * w1;
+          out[o + i] = v < 0 ? 0 : v > 255 ? 255 : (v + 0.5) | 0;
+        }
+      }
+      continue;
+    }
     acc.fill(0);
     for (let k = 0; k < n; k++) {
       const w = ys.weights[y * ys.taps + k];
       const mr = (f0 + k) * rowLen;
       for (let i = 0; i < rowLen; i++) acc[i] += mid[mr + i] * w;
     }
-    const o = y * rowLen;
     for (let i = 0; i < rowLen; i++) {
       const v = acc[i];
       out[o + i] = v < 0 ? 0 : v > 255 ? 255 : (v + 0.5) | 0;
