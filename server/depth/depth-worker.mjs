@@ -2,11 +2,19 @@
 // thread-bundle.ts), else tsx and the TypeScript sources.
 import { workerData } from 'node:worker_threads';
 
-const bundle = workerData?.bundle;
-if (!bundle) {
+async function load(bundle) {
+  if (bundle) {
+    try {
+      return await import(bundle.depthTasks);
+    } catch {
+      // Gone since the pool started (pruned after a day, when the sources changed): the sources still serve.
+    }
+  }
   const { register } = await import('tsx/esm/api');
   register();
+  return import('./depth-tasks.ts');
 }
-const tasks = await import(bundle ? bundle.depthTasks : './depth-tasks.ts');
+
+const tasks = await load(workerData?.bundle);
 
 export const infer = tasks.infer;

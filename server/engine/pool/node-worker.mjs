@@ -2,7 +2,6 @@
 // thread-bundle.ts), else tsx and the TypeScript sources. A test's own node definitions (.ts) register tsx on demand.
 import { workerData } from 'node:worker_threads';
 
-const bundle = workerData?.bundle;
 let tsx = false;
 async function useTsx() {
   if (tsx) return;
@@ -11,8 +10,19 @@ async function useTsx() {
   tsx = true;
 }
 
-if (!bundle) await useTsx();
-const tasks = await import(bundle ? bundle.nodeTasks : './node-tasks.ts');
+async function load(b) {
+  if (b) {
+    try {
+      return { tasks: await import(b.nodeTasks), bundle: b };
+    } catch {
+      // Gone since the pool started (pruned after a day, when the sources changed): the sources still serve.
+    }
+  }
+  await useTsx();
+  return { tasks: await import('./node-tasks.ts'), bundle: undefined };
+}
+
+const { tasks, bundle } = await load(workerData?.bundle);
 
 export async function runNode(task) {
   if (bundle && task.definitionsModule === bundle.nodesSource) task.definitionsModule = bundle.nodes;
