@@ -45,6 +45,8 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Clust
     services,
     cache: new ChunkCache({ diskDir: o.cacheDir, onWarning: (w) => log(`warning: ${w.message}: ${w.file}`) }),
     definitions: [...NODE_DEFINITIONS, warmUpSource],
+    // A worker waits between segments: its warmed pool threads stay until it stops.
+    keepThreads: true,
   });
   let warmUpMs = 0;
   if (o.preload?.length) {

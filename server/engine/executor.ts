@@ -28,6 +28,11 @@ export interface ExecutorOptions {
   poolDefinitions?: string;
   /** Chunks a sink reads ahead of the one it is writing (default 2): bounds the chunks in flight. */
   readAhead?: number;
+  /**
+   * Pool threads, once started, stay until `close()` (a long-lived render worker), instead of leaving after 15 s
+   * idle: a cluster worker waiting between segments kept losing its warmed threads.
+   */
+  keepThreads?: boolean;
 }
 
 export interface RunOptions {
@@ -61,6 +66,11 @@ export interface PreviewResult {
   ms: number;
 }
 
+/** How long an idle pool thread stays: 15 s, so a CLI or test process is never kept alive by its pool. */
+const IDLE_MS = 15_000;
+/** The longest timer Node allows (~24.8 days): "until close" for a worker service. */
+const KEPT_IDLE_MS = 2 ** 31 - 1;
+
 export class Executor {
   readonly services: Services;
   readonly cache: ChunkCache;
@@ -69,6 +79,7 @@ export class Executor {
   readonly workers: number;
   private readonly readAhead: number;
   private readonly poolDefinitions?: string;
+  private readonly keepThreads: boolean;
   private pool?: NodePool;
 
   constructor(opts: ExecutorOptions) {
@@ -79,6 +90,7 @@ export class Executor {
     this.workers = opts.workers ?? defaultWorkerCount();
     this.readAhead = opts.readAhead ?? 2;
     this.poolDefinitions = opts.poolDefinitions;
+    this.keepThreads = opts.keepThreads ?? false;
     if (!Number.isInteger(this.workers) || this.workers < 0) {
       throw new AneloError('ANELO_E050_BAD_ARGUMENT', `workers must be a whole number >= 0, got ${this.workers}`, { param: 'workers' });
     }
@@ -87,7 +99,7 @@ export class Executor {
   /** The pool, started on first use so a run without pixel nodes starts no threads. */
   private getPool(): NodePool | undefined {
     if (this.workers === 0) return undefined;
-    return (this.pool ??= new NodePool(this.workers));
+    return (this.pool ??= new NodePool(this.workers, this.keepThreads ? KEPT_IDLE_MS : IDLE_MS));
   }
 
   /** A preview frame as PNG bytes at most `maxWidth` wide, rendered on the pool when there is one. */

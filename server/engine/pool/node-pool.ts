@@ -37,17 +37,20 @@ export interface PoolRunRequest extends Omit<RunNodeTask, 'progress' | 'definiti
 /** Piscina over `file`, its threads handed the bundled code when there is one (see thread-bundle.ts). */
 async function startPiscina(file: URL, threads: number, idleTimeout: number): Promise<Piscina> {
   const bundle = await threadBundle();
-  // Idle threads go away, so a CLI or test process is never kept alive by its pool.
+  // Idle threads go away after `idleTimeout`, so a CLI or test process is never kept alive by its pool.
   return new Piscina({ filename: file.href, minThreads: 0, maxThreads: threads, idleTimeout, workerData: { bundle } });
 }
 
 export class NodePool {
   private piscinaStarted?: Promise<Piscina>;
 
-  constructor(readonly size: number) {}
+  constructor(
+    readonly size: number,
+    private readonly idleTimeoutMs = 15_000,
+  ) {}
 
   private get piscina(): Promise<Piscina> {
-    return (this.piscinaStarted ??= startPiscina(new URL('./node-worker.mjs', import.meta.url), this.size, 15_000));
+    return (this.piscinaStarted ??= startPiscina(new URL('./node-worker.mjs', import.meta.url), this.size, this.idleTimeoutMs));
   }
 
   async runNode(req: PoolRunRequest): Promise<{ outputs: Record<string, Chunk>; stats: [string, number, number][]; warnings: string[] }> {
