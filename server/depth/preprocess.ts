@@ -48,6 +48,7 @@ export function preprocessFrames(
   // mean/std are listed in tensor channel order; a[c], b[c] apply to decoded channel c.
   const a = src.map((t) => spec.scale / spec.std[t]);
   const b = src.map((t) => -spec.mean[t] / spec.std[t]);
+  if (width === outW && height === outH) return normaliseOnly(frames, plane, src, a, b, out);
   if (scratch.length < height * outW * 3) scratch = new Float32Array(height * outW * 3);
   const tmp = scratch;
   for (let f = 0; f < frames.length; f++) {
@@ -101,6 +102,28 @@ export function preprocessFrames(
         out[o1 + i] = g * a1 + b1;
         out[o2 + i] = bl * a2 + b2;
       }
+    }
+  }
+  return out;
+}
+
+/**
+ * The equal-size case (frames libvips already resized): at scale 1 the filter's taps are exactly 1 and 0, so this
+ * gives the same values without its two passes and scratch rows (about 1 ms a 224x224 frame, 5 ms at 924x518).
+ */
+function normaliseOnly(frames: readonly Uint8Array[], plane: number, src: number[], a: number[], b: number[], out: Float32Array): Float32Array {
+  const [a0, a1, a2] = a;
+  const [b0, b1, b2] = b;
+  for (let f = 0; f < frames.length; f++) {
+    const rgb = frames[f];
+    const base = f * 3 * plane;
+    const o0 = base + src[0] * plane;
+    const o1 = base + src[1] * plane;
+    const o2 = base + src[2] * plane;
+    for (let i = 0, p = 0; i < plane; i++, p += 3) {
+      out[o0 + i] = rgb[p] * a0 + b0;
+      out[o1 + i] = rgb[p + 1] * a1 + b1;
+      out[o2 + i] = rgb[p + 2] * a2 + b2;
     }
   }
   return out;
