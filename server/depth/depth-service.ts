@@ -13,7 +13,7 @@ import { ModelStore, type ResolvedModel } from './model-store.ts';
 import { sharedSessionPool, type DepthSession, type SessionPool } from './onnx-session.ts';
 import { checkFiniteOutput } from './check-finite-output.ts';
 import { postprocessOutput } from './postprocess.ts';
-import { prepareTensor } from './preprocess.ts';
+import { preprocessFrames, shrinkForModel } from './preprocess.ts';
 
 /** Bump when preprocessing or postprocessing changes results: it is part of every depth cache key. */
 // 2: frames are resized by libvips (server/media/vips-image.ts) and rounded to bytes before the value scale.
@@ -69,11 +69,17 @@ export class OnnxDepthService implements DepthService {
     signal?: AbortSignal,
   ): Promise<DepthResult> {
     const p = readDepthParams(params);
-    return this.inferResolved(await this.store.resolve(p.model, p.precision), p, frames, width, height, signal);
+    const r = await this.store.resolve(p.model, p.precision);
+    const size = modelInputSize(r.manifest.input, width, height, p.inputSize);
+    const shrunk = await shrinkForModel(frames, width, height, size.width, size.height);
+    return this.inferResolved(r, p, [...shrunk.frames], width, height, signal, shrunk);
   }
 
-  /** `infer` for a model already resolved (a depth thread gets it resolved from the main thread's store). */
-  async inferResolved(r: ResolvedModel, p: DepthParams, frames: Uint8Array[], width: number, height: number, signal?: AbortSignal): Promise<DepthResult> {
+  /**
+   * `infer` for a model already resolved (a depth thread gets it resolved from the main thread's store), of a
+   * width x height source whose frames are given at `at` (the source size, or the model's after shrinkForModel).
+   */
+  async inferResolved(r: ResolvedModel, p: DepthParams, frames: Uint8Array[], width: number, height: number, signal?: AbortSignal, at = { width, height }): Promise<DepthResult> {
     const { session, io } = await this.session(r, p);
     const size = modelInputSize(r.manifest.input, width, height, p.inputSize);
     if (io.fixedSize && (io.fixedSize.width !== size.width || io.fixedSize.height !== size.height)) {
@@ -83,9 +89,9 @@ export class OnnxDepthService implements DepthService {
         { param: 'inputSize', file: r.path },
       );
     }
-    const expected = width * height * 3;
+    const expected = at.width * at.height * 3;
     for (const f of frames) {
-      if (f.length !== expected) throw new AneloError('ANELO_E099_INTERNAL', `A frame has ${f.length} bytes, expected ${width}x${height}x3 = ${expected}`);
+      if (f.length !== expected) throw new AneloError('ANELO_E099_INTERNAL', `A frame has ${f.length} bytes, expected ${at.width}x${at.height}x3 = ${expected}`);
     }
     const batch = io.batchDynamic ? this.maxBatch : 1;
     const out: Float32Array[] = [];
@@ -96,7 +102,7 @@ export class OnnxDepthService implements DepthService {
       const len = group.length * 3 * size.width * size.height;
       // One buffer reused across batches; the last (shorter) batch uses a view of it.
       if (tensor.length < len) tensor = new Float32Array(len);
-      const input = await prepareTensor(group, width, height, size.width, size.height, r.manifest.input, tensor.subarray(0, len));
+      const input = preprocessFrames(group, at.width, at.height, size.width, size.height, r.manifest.input, tensor.subarray(0, len));
       const dims = [group.length, 3, size.height, size.width];
       const res = await session.run(r.manifest.input.name, input, dims, r.manifest.output.name);
       const d = res.dims;

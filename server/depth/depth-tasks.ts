@@ -9,8 +9,11 @@ export interface InferTask {
   model: ResolvedModel;
   params: DepthParams;
   frames: Uint8Array[];
+  /** The source's size, which decides the model input's. */
   width: number;
   height: number;
+  /** The frames' own size: the source's, or the model input's when the main thread shrank them (shrinkForModel). */
+  at: { width: number; height: number };
 }
 
 export type InferTaskResult =
@@ -22,7 +25,7 @@ const service = new OnnxDepthService();
 
 export async function infer(task: InferTask): Promise<InferTaskResult> {
   try {
-    return { ok: true, result: await service.inferResolved(task.model, task.params, task.frames, task.width, task.height) };
+    return { ok: true, result: await service.inferResolved(task.model, task.params, task.frames, task.width, task.height, undefined, task.at) };
   } catch (e) {
     return { ok: false, error: toTaskError(e) };
   }

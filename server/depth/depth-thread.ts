@@ -14,6 +14,7 @@ import { readDepthParams } from './depth-params.ts';
 import { OnnxDepthService } from './depth-service.ts';
 import type { InferTask, InferTaskResult } from './depth-tasks.ts';
 import { ModelStore } from './model-store.ts';
+import { shrinkForModel } from './preprocess.ts';
 
 /** Frames per task: a cancel waits for at most one task, and progress moves each time one returns. */
 const FRAMES_PER_TASK = 4;
@@ -66,8 +67,12 @@ export class ThreadedDepthService implements DepthService {
     const p = given.threads > 0 ? given : { ...given, threads: this.intraOp };
     const model = await this.store.resolve(p.model, p.precision);
     const pool = (this.pool ??= new ThreadPool(new URL('./depth-worker.mjs', import.meta.url), this.threads, IDLE_MS));
+    // Shrunk here: libvips works on libuv's threads, and the depth threads must not load it (see vips-image.ts).
+    const size = await this.local.outputSize(params, width, height);
+    const shrunk = await shrinkForModel(frames, width, height, size.width, size.height);
+    const at = { width: shrunk.width, height: shrunk.height };
     const tasks: Uint8Array[][] = [];
-    for (let i = 0; i < frames.length; i += FRAMES_PER_TASK) tasks.push(frames.slice(i, i + FRAMES_PER_TASK));
+    for (let i = 0; i < frames.length; i += FRAMES_PER_TASK) tasks.push(shrunk.frames.slice(i, i + FRAMES_PER_TASK));
     const results: DepthResult[] = new Array(tasks.length);
     // As many tasks in flight as there are threads: every thread busy, and a cancel never waits behind a queue.
     let next = 0;
@@ -77,7 +82,7 @@ export class ThreadedDepthService implements DepthService {
         while (next < tasks.length && !failed) {
           if (signal?.aborted) throw cancelled();
           const k = next++;
-          const r = await untilAborted(pool.run<InferTaskResult>({ model, params: p, frames: tasks[k], width, height } satisfies InferTask, 'infer'), signal);
+          const r = await untilAborted(pool.run<InferTaskResult>({ model, params: p, frames: tasks[k], width, height, at } satisfies InferTask, 'infer'), signal);
           if (!r.ok) throw fromTaskError(r.error);
           results[k] = r.result;
         }

@@ -9,23 +9,15 @@ import type { ModelInputSpec } from './model-manifest.ts';
 import { axisFilter } from './resize-filter.ts';
 
 /**
- * `preprocessFrames` with a shrink done by libvips first: a 720p frame shrunk to a 224 or 518 model input costs
- * ~20 ms in the typed-array filter below (13 taps per sample at 5.7x) and ~2 ms there, so the filter is left only
- * the value scale and layout. An enlargement stays in the filter: two taps per sample are cheap, and it keeps
- * fractions a byte-rounded resize would lose.
+ * Frames shrunk to the model's input size by libvips: a 720p frame shrunk to a 224 or 518 model input costs ~20 ms
+ * in the typed-array filter of `preprocessFrames` (13 taps per sample at 5.7x) and ~2 ms there, so the filter is
+ * left only the value scale and layout. An enlargement is left to the filter (the frames come back as they were):
+ * two taps per sample are cheap, and it keeps fractions a byte-rounded resize would lose. Call it on the main thread
+ * (see vips-image.ts); the depth threads get the frames it returns.
  */
-export async function prepareTensor(
-  frames: readonly Uint8Array[],
-  width: number,
-  height: number,
-  outW: number,
-  outH: number,
-  spec: ModelInputSpec,
-  out?: Float32Array,
-): Promise<Float32Array> {
-  if (outW >= width && outH >= height) return preprocessFrames(frames, width, height, outW, outH, spec, out);
-  const resized = await Promise.all(frames.map((f) => resizeRgb(f, width, height, outW, outH)));
-  return preprocessFrames(resized, outW, outH, outW, outH, spec, out);
+export async function shrinkForModel(frames: readonly Uint8Array[], width: number, height: number, outW: number, outH: number): Promise<{ frames: readonly Uint8Array[]; width: number; height: number }> {
+  if (outW >= width && outH >= height) return { frames, width, height };
+  return { frames: await Promise.all(frames.map((f) => resizeRgb(f, width, height, outW, outH))), width: outW, height: outH };
 }
 
 let scratch = new Float32Array(0);

@@ -102,13 +102,15 @@ export class Executor {
     return (this.pool ??= new NodePool(this.workers, this.keepThreads ? KEPT_IDLE_MS : IDLE_MS));
   }
 
-  /** A preview frame as PNG bytes at most `maxWidth` wide, rendered on the pool when there is one. */
+  /**
+   * A preview frame as PNG bytes at most `maxWidth` wide: its pixels made on the pool when there is one, then
+   * fitted and encoded by libvips (off this thread's event loop either way).
+   */
   async previewPng(preview: Pick<PreviewResult, 'chunk' | 'info'>, maxWidth?: number, signal?: AbortSignal): Promise<Uint8Array> {
     const task = { chunk: preview.chunk, maxWidth, depthScale: preview.info.depthScale };
     const pool = this.getPool();
-    if (pool) return pool.previewPng(task, signal);
-    const { previewPng } = await import('../http/render/preview-png.ts');
-    return previewPng(task);
+    const { previewRgb, encodePreview } = await import('../http/render/preview-png.ts');
+    return encodePreview(pool ? await pool.previewRgb(task, signal) : previewRgb(task), maxWidth);
   }
 
   /** Stops the worker threads (a CLI run, a server shutting down). */

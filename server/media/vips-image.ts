@@ -6,18 +6,30 @@
  *   as PIL's BILINEAR (the reference preprocessors' resize) does;
  * - PNG encoding of previews: a 2560x720 side-by-side frame took 46 ms with pngjs (sub filter, RLE) and takes 7 ms.
  */
-import sharp from 'sharp';
+import type { Sharp, SharpOptions } from 'sharp';
 
-// One libvips thread per operation: the engine already sizes its pools to the cores, and frames resize in parallel
-// across them. The operation cache only helps re-reading files, which this never does.
-sharp.concurrency(1);
-sharp.cache(false);
+/**
+ * Loaded on first use, and used from the main thread only: libvips does its work on libuv's threads whichever
+ * JavaScript thread calls it, and a worker thread that holds sharp can bring the whole process down when it is
+ * terminated (sharp's own advice; one fresh-clone CI run here ended "terminate called after throwing an instance of
+ * 'Napi::Error'" when depth threads that had loaded it were stopped). So the depth and pool threads never load it.
+ */
+let loaded: Promise<(input: Buffer, options: SharpOptions) => Sharp> | undefined;
+function vips(): Promise<(input: Buffer, options: SharpOptions) => Sharp> {
+  return (loaded ??= import('sharp').then(({ default: sharp }) => {
+    // One libvips thread per operation: frames resize in parallel across calls, and the engine's own threads take
+    // the cores. The operation cache only helps re-reading files, which this never does.
+    sharp.concurrency(1);
+    sharp.cache(false);
+    return sharp;
+  }));
+}
 
 /** `src` (sw x sh RGB24) resized to dw x dh; the same bytes back when the size is already right. */
 export async function resizeRgb(src: Uint8Array, sw: number, sh: number, dw: number, dh: number): Promise<Uint8Array> {
   if (sw === dw && sh === dh) return src;
   const input = Buffer.from(src.buffer, src.byteOffset, sw * sh * 3);
-  const out = await sharp(input, { raw: { width: sw, height: sh, channels: 3 } })
+  const out = await (await vips())(input, { raw: { width: sw, height: sh, channels: 3 } })
     .resize(dw, dh, { fit: 'fill', kernel: 'linear' })
     .raw()
     .toBuffer();
@@ -30,5 +42,5 @@ export async function resizeRgb(src: Uint8Array, sw: number, sh: number, dw: num
  */
 export async function encodePngRgb(rgb: Uint8Array, width: number, height: number): Promise<Buffer> {
   const input = Buffer.from(rgb.buffer, rgb.byteOffset, width * height * 3);
-  return sharp(input, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 1, adaptiveFiltering: false }).toBuffer();
+  return (await vips())(input, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 1, adaptiveFiltering: false }).toBuffer();
 }

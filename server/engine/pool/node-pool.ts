@@ -14,6 +14,7 @@ import { toShared } from './shared-chunk.ts';
 import { fromTaskError } from './task-error.ts';
 import { threadBundle } from './thread-bundle.ts';
 import type { PreviewPngTask } from '../../http/render/preview-png.ts';
+import type { RgbImage } from '../../http/render/chunk-to-png.ts';
 
 export const SHIPPED_DEFINITIONS = new URL('../../../nodes/index.ts', import.meta.url).href;
 
@@ -82,8 +83,8 @@ export class NodePool {
   }
 
   /** A preview frame as PNG (resized to `maxWidth`), so the server's event loop never encodes pixels. */
-  async previewPng(task: PreviewPngTask, signal?: AbortSignal): Promise<Uint8Array> {
-    return (await (await this.piscina).run({ ...task, chunk: toShared(task.chunk) }, { name: 'previewPng', signal })) as Uint8Array;
+  async previewRgb(task: PreviewPngTask, signal?: AbortSignal): Promise<RgbImage> {
+    return (await (await this.piscina).run({ ...task, chunk: toShared(task.chunk) }, { name: 'previewRgb', signal })) as RgbImage;
   }
 
   /** Stops every thread; tasks still queued or running reject. */

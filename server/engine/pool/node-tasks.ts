@@ -9,7 +9,8 @@ import type { AnyNodeDefinition, Chunk, StreamInfo } from '../../../nodes/core/t
 import { chunkDigest, chunkParts } from '../chunk-codec.ts';
 import { toShared } from './shared-chunk.ts';
 import { toTaskError, type TaskError } from './task-error.ts';
-import { previewPng, type PreviewPngTask } from '../../http/render/preview-png.ts';
+import { previewRgb, type PreviewPngTask } from '../../http/render/preview-png.ts';
+import type { RgbImage } from '../../http/render/chunk-to-png.ts';
 
 export interface RunNodeTask {
   /** Module whose `NODE_DEFINITIONS` holds the node type (the shipped nodes unless a test says otherwise). */
@@ -96,10 +97,14 @@ export async function runNode(task: RunNodeTask): Promise<RunNodeResult> {
   }
 }
 
-/** A preview frame as PNG bytes (see preview-png.ts). */
-export function renderPreviewPng(task: PreviewPngTask): Promise<Uint8Array> {
+/** A preview frame's pixels (see preview-png.ts), in shared memory so the main thread reads them without a copy. */
+export function renderPreviewRgb(task: PreviewPngTask): RgbImage {
   sawBytes([task.chunk]);
-  return previewPng(task);
+  const img = previewRgb(task);
+  if (img.rgb.buffer instanceof SharedArrayBuffer) return img;
+  const rgb = new Uint8Array(new SharedArrayBuffer(img.rgb.byteLength));
+  rgb.set(img.rgb);
+  return { ...img, rgb };
 }
 
 /** The content digest of a chunk (sha256 of its encoded bytes), off the main thread. */

@@ -30,4 +30,4 @@ export async function runNode(task) {
   return tasks.runNode(task);
 }
 export const digestChunk = tasks.digestChunk;
-export const previewPng = tasks.renderPreviewPng;
+export const previewRgb = tasks.renderPreviewRgb;

@@ -1,4 +1,8 @@
-/** A preview frame as PNG bytes, at most `maxWidth` wide (aspect kept): what the pool renders for the editor. */
+/**
+ * A preview frame as PNG bytes, at most `maxWidth` wide (aspect kept). The pool makes the pixels (depth through the
+ * colour map is pixel work); the main thread fits and encodes them with libvips, whose work runs on libuv's threads
+ * and which worker threads must not load (see vips-image.ts).
+ */
 import type { Chunk, DepthScale } from '../../../nodes/core/types.ts';
 import { resizeRgb } from '../../media/vips-image.ts';
 import { chunkToRgb, encodePng, type RgbImage } from './chunk-to-png.ts';
@@ -16,7 +20,13 @@ export interface PreviewPngTask {
   depthScale?: DepthScale;
 }
 
-export async function previewPng(task: PreviewPngTask): Promise<Uint8Array> {
-  const png = await encodePng(await fitWidth(chunkToRgb(task.chunk, task.depthScale), task.maxWidth));
+/** The preview's pixels at the chunk's size. */
+export function previewRgb(task: PreviewPngTask): RgbImage {
+  return chunkToRgb(task.chunk, task.depthScale);
+}
+
+/** Pixels fitted to `maxWidth` and encoded as PNG. */
+export async function encodePreview(img: RgbImage, maxWidth?: number): Promise<Uint8Array> {
+  const png = await encodePng(await fitWidth(img, maxWidth));
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
 }
