@@ -2,6 +2,7 @@
 import type { AneloErrorJson } from '../../nodes/core/errors.ts';
 import type { RunReport } from '../../nodes/core/events.ts';
 import type { GraphDocument } from '../../nodes/core/graph-document.ts';
+import type { CutFlags } from './known-cuts.ts';
 
 export const QUEUE_NAME = 'anelo-render';
 /**
@@ -36,6 +37,12 @@ export interface SegmentJobData {
    * the first at or after its end): its readers' windows stop there, so nothing beyond them is computed.
    */
   cuts: Record<string, number[]>;
+  /**
+   * Scene-detect node id → its output over the frames this segment reads of it, from the planner's search: the
+   * worker serves it instead of running the detector again (known-cuts.ts). Absent for a detector the search had
+   * not decided all of (the worker then runs it).
+   */
+  cutFlags?: Record<string, CutFlags>;
 }
 
 export interface SegmentResult {

@@ -12,6 +12,7 @@ import { Executor } from '../engine/executor.ts';
 import { createServices } from '../services.ts';
 import { CANCEL_CHANNEL, QUEUE_NAME, cancelKey, encodeFailure, type JoinJobData, type SegmentJobData } from './cluster-jobs.ts';
 import { bullConnection, checkRedis, parseRedisUrl } from './connect-redis.ts';
+import { knownCutsNode } from './known-cuts.ts';
 import { processJoin } from './process-join.ts';
 import { processSegment } from './process-segment.ts';
 import { warmUp, warmUpSource } from './warm-up.ts';
@@ -44,7 +45,7 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Clust
   const executor = new Executor({
     services,
     cache: new ChunkCache({ diskDir: o.cacheDir, onWarning: (w) => log(`warning: ${w.message}: ${w.file}`) }),
-    definitions: [...NODE_DEFINITIONS, warmUpSource],
+    definitions: [...NODE_DEFINITIONS, warmUpSource, knownCutsNode],
     // A worker waits between segments: its warmed pool threads stay until it stops.
     keepThreads: true,
   });

@@ -5,7 +5,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { GraphDocument } from '../../nodes/core/graph-document.ts';
-import { defineNode, type AnyNodeDefinition } from '../../nodes/core/types.ts';
+import { defineNode, type AnyNodeDefinition, type CutsChunk } from '../../nodes/core/types.ts';
 import { NODE_DEFINITIONS } from '../../nodes/index.ts';
 import type { ChunkCache } from '../engine/chunk-cache.ts';
 import { Executor } from '../engine/executor.ts';
@@ -17,7 +17,7 @@ const COLLECTOR_TYPE = 'anelo-cluster-cut-list';
  * A planning-only sink that hands the cut flags it pulls to `collect`. It lives here, not in nodes/, because no
  * graph document may name it; it runs only in the planning process.
  */
-function cutCollector(collect: (collectorId: string, frame: number) => void, reached: (collectorId: string, end: number) => void): AnyNodeDefinition {
+function cutCollector(collect: (collectorId: string, chunk: CutsChunk) => void, reached: (collectorId: string, end: number) => void): AnyNodeDefinition {
   return defineNode({
     type: COLLECTOR_TYPE,
     version: 1,
@@ -35,7 +35,7 @@ function cutCollector(collect: (collectorId: string, frame: number) => void, rea
       let frames = 0;
       for await (const chunk of ctx.pull('cuts')) {
         if (chunk.type !== 'cuts') continue;
-        chunk.flags.forEach((f, k) => f && collect(ctx.nodeId, chunk.start + k));
+        collect(ctx.nodeId, chunk);
         frames += chunk.flags.length;
         reached(ctx.nodeId, chunk.start + chunk.flags.length);
       }
@@ -49,6 +49,17 @@ export interface DetectedCuts {
   all: number[];
   /** The same per scene-detect node: a segment run clips the windows of each detector's readers at its own cuts. */
   byDetector: Record<string, number[]>;
+  /**
+   * Each detector's output over the range so far (frame `from` + k at index k; decided up to the `decided` frame
+   * the search reports): what a segment needs to take the cuts from the planner instead of detecting them again.
+   */
+  outputs: Record<string, DetectorOutput>;
+}
+
+export interface DetectorOutput {
+  from: number;
+  flags: Uint8Array;
+  scores: Float32Array;
 }
 
 /**
@@ -64,13 +75,15 @@ export async function detectCuts(
   onFound?: (found: DetectedCuts, decided: number) => void,
 ): Promise<DetectedCuts> {
   const detectors = graph.nodes.filter((n) => n.type === 'scene-detect');
-  if (detectors.length === 0) return { all: [], byDetector: {} };
+  if (detectors.length === 0) return { all: [], byDetector: {}, outputs: {} };
   const found = new Map<string, number[]>();
+  const n = frames.end - frames.start;
+  const outputs = Object.fromEntries(detectors.map((d) => [d.id, { from: frames.start, flags: new Uint8Array(n), scores: new Float32Array(n) }]));
   const reached = new Map<string, number>();
   const inside = (fs: Iterable<number>): number[] => [...new Set(fs)].filter((f) => f > frames.start && f < frames.end).sort((a, b) => a - b);
   const known = (): DetectedCuts => {
     const byDetector = Object.fromEntries(detectors.map((d) => [d.id, inside(found.get(`${COLLECTOR_TYPE}-${d.id}`) ?? [])]));
-    return { all: inside(Object.values(byDetector).flat()), byDetector };
+    return { all: inside(Object.values(byDetector).flat()), byDetector, outputs };
   };
   const g = structuredClone(graph);
   const targets: string[] = [];
@@ -87,7 +100,16 @@ export async function detectCuts(
     definitions: [
       ...NODE_DEFINITIONS,
       cutCollector(
-        (id, f) => found.set(id, [...(found.get(id) ?? []), f]),
+        (id, chunk) => {
+          const out = outputs[id.slice(COLLECTOR_TYPE.length + 1)];
+          const lo = Math.max(chunk.start, frames.start);
+          const hi = Math.min(chunk.start + chunk.flags.length, frames.end);
+          if (hi > lo) {
+            out.flags.set(chunk.flags.subarray(lo - chunk.start, hi - chunk.start), lo - frames.start);
+            out.scores.set(chunk.scores.subarray(lo - chunk.start, hi - chunk.start), lo - frames.start);
+          }
+          chunk.flags.forEach((f, k) => f && found.set(id, [...(found.get(id) ?? []), chunk.start + k]));
+        },
         (id, end) => {
           reached.set(id, Math.max(reached.get(id) ?? 0, end));
           // Detectors run one after another: until each has reached a frame, nothing before it is decided.
@@ -96,9 +118,8 @@ export async function detectCuts(
       ),
     ],
   });
-  const outputs = Object.fromEntries(targets.map((t) => [t, '(cut list)']));
   try {
-    await planner.run(g, { targets, frames, outputs, signal });
+    await planner.run(g, { targets, frames, outputs: Object.fromEntries(targets.map((t) => [t, '(cut list)'])), signal });
   } finally {
     await planner.close();
   }

@@ -10,13 +10,16 @@ import { AneloError } from '../../nodes/core/errors.ts';
 import type { GraphDocument } from '../../nodes/core/graph-document.ts';
 import type { StreamInfo } from '../../nodes/core/types.ts';
 import type { ChunkCache } from '../engine/chunk-cache.ts';
-import { Executor } from '../engine/executor.ts';
+import { segmentClip } from '../engine/demand.ts';
+import { buildPlan, type Plan } from '../engine/plan.ts';
+import { NODE_DEFINITIONS } from '../../nodes/index.ts';
 import { ensureDir } from '../fs/ensure-dir.ts';
 import { matroskaStereoMode } from '../media/ffmpeg-args.ts';
 import type { LocalServices } from '../services.ts';
 import type { JoinJobData, SegmentJobData, SharedPathCheck } from './cluster-jobs.ts';
 import { describeInput } from './check-shared-paths.ts';
-import { detectCuts } from './detect-cuts.ts';
+import { detectCuts, type DetectedCuts, type DetectorOutput } from './detect-cuts.ts';
+import { cutFlagsOf, type CutFlags } from './known-cuts.ts';
 import { SegmentStream, type Segment, type SegmentRules } from './plan-segments.ts';
 
 export interface PlannedSegments {
@@ -79,6 +82,22 @@ export function cutsAround(byDetector: Record<string, number[]>, s: { start: num
   return out;
 }
 
+/**
+ * The detectors' output a segment's run reads, where the search has decided all of it (frames [start, decided) of
+ * the range): the worker then serves it instead of detecting the cuts again (known-cuts.ts). A detector whose
+ * readers reach beyond that (past the render's range, or a split scene's window beyond the search so far) is left
+ * to the worker to run, as is one the segment does not read.
+ */
+export function shippedCuts(plan: Plan, sinks: string[], s: { start: number; end: number }, cuts: Record<string, number[]>, outputs: Record<string, DetectorOutput>, decided: { start: number; end: number }): Record<string, CutFlags> {
+  const reach = segmentClip(plan, sinks, s, cuts).reach;
+  const out: Record<string, CutFlags> = {};
+  for (const [id, o] of Object.entries(outputs)) {
+    const r = reach.get(id);
+    if (r && r[0] >= decided.start && r[1] <= decided.end && r[1] > r[0]) out[id] = cutFlagsOf(o, r[0], r[1]);
+  }
+  return out;
+}
+
 export async function planRender(r: PlanRequest): Promise<RenderPlan> {
   const t0 = performance.now();
   const startedAt = Date.now();
@@ -86,8 +105,12 @@ export async function planRender(r: PlanRequest): Promise<RenderPlan> {
   const sinks = r.graph.nodes.filter((n) => n.type === 'encode');
   if (sinks.length === 0) throw new AneloError('ANELO_E144_CLUSTER_GRAPH', 'the graph has no encode node: a cluster render splits what encode nodes write', {});
   for (const s of sinks) if (!r.outputs[s.id]) throw new AneloError('ANELO_E032_NO_OUTPUT_PATH', `encode node "${s.id}" has no output path: pass --output`, { nodeId: s.id, param: 'path' });
-  const executor = new Executor({ services: r.services, cache: r.cache, workers: 0 });
-  const info = await executor.info(r.graph).finally(() => executor.close());
+  // Audio and other streams are muxed once, over the whole range, by the join.
+  const graph = structuredClone(r.graph);
+  for (const n of graph.nodes) if (n.type === 'encode') n.params = { ...n.params, audio: false };
+  // The segments' plan: what each segment's windows reach, so its job can carry the cuts found for those frames.
+  const plan = await buildPlan(graph, NODE_DEFINITIONS, r.services);
+  const info = Object.fromEntries([...plan.nodes].map(([id, n]) => [id, n.info]));
   const streams = sinks.map((s) => sinkInput(r.graph, info, s.id));
   const total = Math.min(...streams.map((s) => s?.frameCount ?? 0));
   const start = r.frames?.start ?? 0;
@@ -108,18 +131,19 @@ export async function planRender(r: PlanRequest): Promise<RenderPlan> {
   const decode = r.graph.nodes.find((n) => n.type === 'decode' && typeof n.params.path === 'string' && n.params.path);
   const check: SharedPathCheck = { input: decode ? await describeInput(decode.params.path as string) : undefined, marker };
 
-  // Audio and other streams are muxed once, over the whole range, by the join.
-  const graph = structuredClone(r.graph);
-  for (const n of graph.nodes) if (n.type === 'encode') n.params = { ...n.params, audio: false };
   const segFile = (s: Segment, nodeId: string): string => {
     const ext = path.extname(r.outputs[nodeId]);
     return path.join(segmentDir, `${String(s.index).padStart(5, '0')}-${nodeId}${ext}`);
   };
-  const jobOf = (s: Segment, byDetector: Record<string, number[]>): SegmentJobData => ({
-    renderId, index: s.index, start: s.start, end: s.end, graph, check,
-    outputs: Object.fromEntries(sinks.map((n) => [n.id, segFile(s, n.id)])),
-    cuts: cutsAround(byDetector, s),
-  });
+  const jobOf = (s: Segment, found: DetectedCuts, decided: number): SegmentJobData => {
+    const cuts = cutsAround(found.byDetector, s);
+    return {
+      renderId, index: s.index, start: s.start, end: s.end, graph, check,
+      outputs: Object.fromEntries(sinks.map((n) => [n.id, segFile(s, n.id)])),
+      cuts,
+      cutFlags: shippedCuts(plan, sinks.map((n) => n.id), s, cuts, found.outputs, { start: frames.start, end: decided }),
+    };
+  };
 
   return {
     renderId,
@@ -131,20 +155,20 @@ export async function planRender(r: PlanRequest): Promise<RenderPlan> {
       const segments: Segment[] = [];
       // Hand-overs run one after another, in order, off the search's own path.
       let handed: Promise<void> = Promise.resolve();
-      const handOver = (found: Segment[], byDetector: Record<string, number[]>): void => {
-        for (const s of found) {
+      const handOver = (ready: Segment[], found: DetectedCuts, decided: number): void => {
+        for (const s of ready) {
           segments.push(s);
-          const job = jobOf(s, byDetector);
+          const job = jobOf(s, found, decided);
           handed = handed.then(() => onSegment(job));
         }
       };
       let failed: unknown;
       const stop = r.signal && signal ? AbortSignal.any([r.signal, signal]) : (r.signal ?? signal);
       const detected = await detectCuts({ services: r.services, cache: r.cache, workers: r.workers }, r.graph, frames, stop, (found, decided) => {
-        if (failed === undefined) handOver(stream.advance(found.all, decided), found.byDetector);
+        if (failed === undefined) handOver(stream.advance(found.all, decided), found, decided);
         handed.catch((e: unknown) => (failed ??= e));
       });
-      handOver([...stream.advance(detected.all, frames.end), ...stream.finish()], detected.byDetector);
+      handOver([...stream.advance(detected.all, frames.end), ...stream.finish()], detected, frames.end);
       await handed;
       return { cuts: detected.all, segments, planMs: Math.round(performance.now() - t0) };
     },

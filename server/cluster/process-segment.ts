@@ -3,6 +3,7 @@ import type { Job } from 'bullmq';
 import type { Executor } from '../engine/executor.ts';
 import type { SegmentJobData, SegmentProgress, SegmentResult } from './cluster-jobs.ts';
 import { checkSharedPaths } from './check-shared-paths.ts';
+import { reportAsDetectors, withKnownCuts } from './known-cuts.ts';
 
 /** Progress is sent at most this often: each update is a Redis round trip and an event for the planner. */
 const PROGRESS_EVERY_MS = 250;
@@ -23,7 +24,8 @@ export async function processSegment(job: Job<SegmentJobData>, executor: Executo
     pending = pending.then(() => job.updateProgress(p as unknown as object)).catch(() => {});
   };
   send(0);
-  const report = await executor.run(d.graph, {
+  const graph = d.cutFlags ? withKnownCuts(d.graph, d.cutFlags) : d.graph;
+  const run = await executor.run(graph, {
     runId: `${d.renderId}-segment-${d.index}`,
     frames: { start: d.start, end: d.end },
     outputs: d.outputs,
@@ -40,6 +42,7 @@ export async function processSegment(job: Job<SegmentJobData>, executor: Executo
       send(e.done);
     },
   });
+  const report = reportAsDetectors(run);
   send(total);
   await pending;
   const cpu = process.cpuUsage(cpu0);

@@ -66,6 +66,11 @@ describe.skipIf(!ready)('anelo run --cluster with two workers', () => {
     expect(report.nodes.smooth.computedFrames).toBe(100);
     expect(report.nodes.depth.computedFrames).toBeGreaterThanOrEqual(localReport.nodes.depth.computedFrames);
     expect(report.nodes.depth.computedFrames).toBeLessThanOrEqual(localReport.nodes.depth.computedFrames + report.cluster.cuts.length);
+    // Cuts are detected once, by the planner: segments 0 and 1 take its flags (the frames above came out the
+    // same), and only the last one detects again, since its smoothing window reaches past the planned range (100).
+    expect(report.nodes.scenes.type).toBe('scene-detect');
+    expect(report.nodes.scenes.computedFrames).toBeGreaterThan(0);
+    expect(report.nodes.scenes.computedFrames).toBeLessThanOrEqual(localReport.nodes.scenes.computedFrames - 76);
     // Both workers took part, and nothing is left beside the output but the output.
     expect(new Set(report.cluster.segments.map((s: { worker: string }) => s.worker)).size).toBe(2);
     expect((await fs.readdir(dir)).filter((f) => f.startsWith('.'))).toEqual([]);
