@@ -316,6 +316,12 @@ export interface NodeDefinition<S extends TObject = TObject> {
   files?: { input?: string; output?: string };
   /** Temporal nodes: frames read around each output frame. Scene cuts bound it inside the node. */
   window?(params: Static<S>): TemporalWindow;
+  /**
+   * A run computes this node in pieces of this many of the executor's chunks (default 1). For a temporal node
+   * whose every piece recomputes a window's worth of work around itself, longer pieces share that work between
+   * more frames. Output never depends on it (a `run` must give the same bytes however frames are split).
+   */
+  chunkMultiple?: number;
   /** Extra identity for the cache key: a source fingerprint, a model hash. */
   identity?(ctx: InfoContext<Static<S>>): Promise<string>;
   info(ctx: InfoContext<Static<S>>): Promise<Record<string, StreamInfo>>;

@@ -61,8 +61,12 @@ function cutsReadBy(plan: Plan, node: PlannedNode, cuts: KnownCuts | undefined):
   return out;
 }
 
-/** The chunk-aligned pieces of a node that cover frames [lo, hi), cut short at `reach` when given. */
-export function alignedPieces(node: PlannedNode, chunkSize: number, lo: number, hi: number, reach?: readonly [number, number]): Piece[] {
+/**
+ * The chunk-aligned pieces of a node that cover frames [lo, hi), cut short at `reach` when given. A node that asks
+ * for longer pieces (`chunkMultiple`) gets them on a grid of that many chunks.
+ */
+export function alignedPieces(node: PlannedNode, baseChunkSize: number, lo: number, hi: number, reach?: readonly [number, number]): Piece[] {
+  const chunkSize = baseChunkSize * Math.max(1, Math.floor(node.def.chunkMultiple ?? 1));
   const first = reach ? Math.max(0, reach[0]) : 0;
   const end = reach ? Math.min(frameCountOf(node), reach[1]) : frameCountOf(node);
   const out: Piece[] = [];

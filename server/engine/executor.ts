@@ -244,11 +244,11 @@ export class Executor {
 
   private async warm(session: RunSession, nodeId: string, frames: { start: number; end: number }, onOutput?: RunOptions['onOutput']): Promise<void> {
     const node = session.node(nodeId);
-    for (const [lo, hi] of this.sinkRanges(frames)) {
+    // Piece by piece, as directReads counted them (a node may ask for pieces longer than a chunk).
+    for (const piece of session.piecesOf(nodeId, frames.start, frames.end)) {
       session.throwIfAborted(nodeId);
-      const pieces = session.piecesOf(nodeId, lo, hi);
       for (const port of node.def.outputs) {
-        const chunk = await session.read(nodeId, port.name, pieces[0].a, pieces[pieces.length - 1].b);
+        const chunk = await session.read(nodeId, port.name, piece.a, piece.b);
         onOutput?.(nodeId, port.name, chunk);
       }
     }

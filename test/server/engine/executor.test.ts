@@ -7,7 +7,7 @@ import type { FramesChunk, MediaService } from '../../../nodes/core/types.ts';
 import { ChunkCache } from '../../../server/engine/chunk-cache.ts';
 import type { ExecutorEvent } from '../../../nodes/core/events.ts';
 import { Executor } from '../../../server/engine/executor.ts';
-import { computed, resetCounts, TEST_NODES } from './test-nodes.ts';
+import { calls, computed, resetCounts, TEST_NODES } from './test-nodes.ts';
 
 const services = { media: {} as MediaService };
 const at = (x = 0, y = 0) => ({ x, y });
@@ -139,6 +139,21 @@ describe('executor streaming', () => {
     for (const f of [0, 6, 7, 15, 16, 63]) {
       expect(await frameValue(b, chain(), 'blur', f)).toBe(await frameValue(a, chain(), 'blur', f));
     }
+  });
+
+  it('computes a node that asks for longer pieces in pieces of that many chunks, with the same frames', async () => {
+    const long = chain();
+    long.nodes[2].type = 'tblur-long';
+    const ex = executor(new ChunkCache({ diskDir: null, memoryBudgetBytes: 0 }), 8);
+    await ex.run(long, { targets: ['blur'], frames: { start: 5, end: 64 } });
+    // Pieces of 4 x 8 frames on their own grid (the first cut short at the range), upstream still once per frame.
+    expect(calls['tblur-long']).toEqual([
+      [5, 32],
+      [32, 64],
+    ]);
+    expect(computed).toEqual({ ramp: 60, quantize: 60, tblur: 59 });
+    const plain = executor(undefined, 8);
+    for (const f of [5, 31, 32, 33, 63]) expect(await frameValue(ex, long, 'blur', f)).toBe(await frameValue(plain, chain(), 'blur', f));
   });
 
   it('computes every chunk exactly once when the memory budget is smaller than one chunk', async () => {

@@ -8,6 +8,7 @@ import { defineNode, type AnyNodeDefinition, type FramesChunk } from '../../../n
 export const computed: Record<string, number> = {};
 export function resetCounts(): void {
   for (const k of Object.keys(computed)) delete computed[k];
+  for (const k of Object.keys(calls)) delete calls[k];
 }
 function count(type: string, n: number): void {
   computed[type] = (computed[type] ?? 0) + n;
@@ -80,6 +81,20 @@ const blur = defineNode({
   },
 });
 
+/** The frame ranges each run of a node type was asked for, in order. */
+export const calls: Record<string, [number, number][]> = {};
+
+/** tblur computed in pieces of four chunks (as temporal-smooth asks for two), recording each call's range. */
+const longBlur = defineNode({
+  ...blur,
+  type: 'tblur-long',
+  chunkMultiple: 4,
+  async run(ctx) {
+    (calls['tblur-long'] ??= []).push([ctx.start, ctx.end]);
+    return blur.run!(ctx);
+  },
+});
+
 /** Copies its frames, reading the `like` input only for its size (as optical-flow reads depth). */
 const stamp = defineNode({
   type: 'stamp',
@@ -106,4 +121,4 @@ const stamp = defineNode({
   },
 });
 
-export const TEST_NODES = [ramp, quantize, blur, stamp] as unknown as AnyNodeDefinition[];
+export const TEST_NODES = [ramp, quantize, blur, longBlur, stamp] as unknown as AnyNodeDefinition[];
