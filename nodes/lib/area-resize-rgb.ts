@@ -37,6 +37,17 @@ function axisWeights(src: number, dst: number): AxisWeights {
 }
 
 /**
+ * The horizontal pass's frame-sized buffer, kept between calls (a thread resizes one frame at a time and nothing
+ * here awaits): a fresh one cost its page faults on every call, ~0.7 ms of 7 at 640x272 → 518x292. Every element
+ * read is written first.
+ */
+let scratch = new Float32Array(0);
+function scratchFloats(n: number): Float32Array {
+  if (scratch.length < n) scratch = new Float32Array(n);
+  return scratch;
+}
+
+/**
  * Resizes RGB24 `src` (sw x sh) to dw x dh by area averaging; meant for downscaling (e.g. half-SBS squeezing, the
  * colour optical flow reads at the depth size). The weights sit in one flat array and the vertical pass runs along
  * whole rows, which took a 720p frame to 224x224 in 8 ms instead of 10–20 (same bytes).
@@ -47,7 +58,7 @@ export function areaResizeRgb(src: Uint8Array, sw: number, sh: number, dw: numbe
   const { first: xf, count: xc, weights: xw, taps: xt } = xs;
   // Horizontal pass into floats, then vertical into bytes. The first tap is taken before the loop (every output
   // has one) and source offsets are precomputed: the same sums in the same order, ~15 % less time.
-  const mid = new Float32Array(dw * sh * 3);
+  const mid = scratchFloats(dw * sh * 3);
   const offset = new Int32Array(dw);
   for (let x = 0; x < dw; x++) offset[x] = xf[x] * 3;
   for (let y = 0; y < sh; y++) {

@@ -5,6 +5,7 @@
  */
 import { boxMean } from './box-mean.ts';
 import { resizeBilinear } from './bilinear-resize.ts';
+import { valueRange } from './depth-stats.ts';
 
 export interface GuidedUpsampleParams {
   /** Box radius in output (frame) pixels. */
@@ -80,12 +81,7 @@ export function guidedUpsample(
   const { a, b } = guidedCoefficients(iLow, pLow, lw, lh, r, p.epsilon);
   const aUp = resizeBilinear(a, lw, lh, w, h);
   const bUp = resizeBilinear(b, lw, lh, w, h);
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < depth.length; i++) {
-    if (depth[i] < min) min = depth[i];
-    if (depth[i] > max) max = depth[i];
-  }
+  const { min, max } = valueRange(depth);
   const q = aUp;
   for (let i = 0; i < w * h; i++) {
     const v = aUp[i] * I[i] + bUp[i];
