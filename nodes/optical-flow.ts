@@ -9,6 +9,7 @@ import { areaResizeRgb } from './lib/area-resize-rgb.ts';
 import { requireChunk, requireInfo, throwIfAborted } from './lib/chunk-input.ts';
 import { measureMotion, MOTION_PLANES, motionPlanes, motionSize, noMotion, pooledChange } from './lib/motion-planes.ts';
 import { roundToFloat16 } from './lib/float16.ts';
+import { sharedFloats } from './lib/shared-frames.ts';
 
 /**
  * Forward–backward tolerance (px²) for the filter: looser than the 0.5 of the figures, because depth is smooth and a
@@ -92,7 +93,7 @@ export const opticalFlowNode = defineNode({
     for (let i = ctx.start; i < ctx.end; i++) {
       throwIfAborted(ctx, i);
       const cur = colour(i);
-      const buf = new Float32Array(MOTION_PLANES * w * h);
+      const buf = sharedFloats(MOTION_PLANES * w * h);
       if (prev) {
         measureMotion(prev.small, cur.small, w, h, opts, buf, FILTER_SLACK);
         if (pooled) pooledChange(prev.full, cur.full, dw, dh, w, h, motionPlanes(buf, w * h).moving);

@@ -5,6 +5,7 @@
  * disocclusion holes are filled from the farther of the two neighbours along the row, so foreground never smears
  * into the background it uncovered.
  */
+import { sharedBytes } from './shared-frames.ts';
 
 /** Which view `warpWithDisparity` synthesises: the right from the left image (x → x − d) or the reverse. */
 export type WarpDirection = 'left-to-right' | 'right-to-left';
@@ -142,7 +143,7 @@ function fillRow(acc: Float32Array, weight: Float32Array, z: Float32Array, w: nu
  */
 export function warpWithDisparity(rgb: Uint8Array, w: number, h: number, disparityPx: Float32Array, direction: WarpDirection): Uint8Array {
   const scale = direction === 'left-to-right' ? -1 : 1;
-  return warp(rgb, w, h, disparityPx, scale, 0, 0, 0, new Uint8Array(w * h * 3));
+  return warp(rgb, w, h, disparityPx, scale, 0, 0, 0, sharedBytes(w * h * 3));
 }
 
 /** Disparity in pixels between the two eyes for normalised depth n (1 = near) — the full separation. */
@@ -172,7 +173,7 @@ export function renderStereoViews(
   const band = p.preserveBorders ? Math.max(1, Math.ceil(full * (1 + p.foregroundScale))) : 0;
   const leftScale = views === 'both' ? full / 2 : views === 'left' ? full : 0;
   const rightScale = views === 'both' ? -full / 2 : views === 'right' ? -full : 0;
-  const left = leftScale === 0 || !need.left ? rgb : warp(rgb, w, h, depth, leftScale, screen, p.foregroundScale, band, new Uint8Array(w * h * 3));
-  const right = rightScale === 0 || !need.right ? rgb : warp(rgb, w, h, depth, rightScale, screen, p.foregroundScale, band, new Uint8Array(w * h * 3));
+  const left = leftScale === 0 || !need.left ? rgb : warp(rgb, w, h, depth, leftScale, screen, p.foregroundScale, band, sharedBytes(w * h * 3));
+  const right = rightScale === 0 || !need.right ? rgb : warp(rgb, w, h, depth, rightScale, screen, p.foregroundScale, band, sharedBytes(w * h * 3));
   return { left, right };
 }

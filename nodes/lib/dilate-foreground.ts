@@ -3,6 +3,7 @@
  * moves them with the object instead of leaving a fringe on the background. A square max filter, separable, using
  * van Herk / Gil-Werman block maxima: O(pixels) whatever the size.
  */
+import { sharedFloats } from './shared-frames.ts';
 
 /**
  * Sliding max of width k over `src` (n values, -Infinity beyond the ends, window centred): writes n values to
@@ -41,7 +42,7 @@ export function dilateForeground(depth: Float32Array, w: number, h: number, px: 
   const r = Math.max(0, Math.floor(px));
   if (r === 0) return Float32Array.from(depth);
   const rows = new Float32Array(w * h);
-  const out = new Float32Array(w * h);
+  const out = sharedFloats(w * h);
   const len = Math.max(w, h) + 2 * r;
   const g = new Float32Array(len);
   const s = new Float32Array(len);

@@ -6,6 +6,7 @@
 import { boxMean } from './box-mean.ts';
 import { resizeBilinear } from './bilinear-resize.ts';
 import { valueRange } from './depth-stats.ts';
+import { sharedFloats } from './shared-frames.ts';
 
 export interface GuidedUpsampleParams {
   /** Box radius in output (frame) pixels. */
@@ -79,7 +80,7 @@ export function guidedUpsample(
   const pLow = resizeBilinear(depth, dw, dh, lw, lh);
   const iLow = s === 1 ? I : resizeBilinear(I, w, h, lw, lh);
   const { a, b } = guidedCoefficients(iLow, pLow, lw, lh, r, p.epsilon);
-  const aUp = resizeBilinear(a, lw, lh, w, h);
+  const aUp = resizeBilinear(a, lw, lh, w, h, sharedFloats(w * h));
   const bUp = resizeBilinear(b, lw, lh, w, h);
   const { min, max } = valueRange(depth);
   const q = aUp;

@@ -4,6 +4,7 @@
  */
 import type { StereoLayout } from '../core/types.ts';
 import { areaResizeRgb } from './area-resize-rgb.ts';
+import { sharedBytes } from './shared-frames.ts';
 
 /** Output frame size of a layout for eyes of w x h. */
 export function layoutSize(layout: StereoLayout, w: number, h: number): { width: number; height: number } {
@@ -46,7 +47,7 @@ for (let i = 0; i <= ENCODE_STEPS; i++) {
 
 /** Red–cyan anaglyph of two RGB24 eyes (Dubois), in linear light. */
 export function anaglyph(left: Uint8Array, right: Uint8Array, w: number, h: number): Uint8Array {
-  const out = new Uint8Array(w * h * 3);
+  const out = sharedBytes(w * h * 3);
   const L = DUBOIS_LEFT;
   const R = DUBOIS_RIGHT;
   for (let c = 0; c < w * h * 3; c += 3) {
@@ -62,7 +63,7 @@ export function anaglyph(left: Uint8Array, right: Uint8Array, w: number, h: numb
 
 /** Grey RGB24 of normalised depth (0 black = far, 1 white = near). */
 export function depthToGray(depth: Float32Array, w: number, h: number): Uint8Array {
-  const out = new Uint8Array(w * h * 3);
+  const out = sharedBytes(w * h * 3);
   for (let i = 0, c = 0; i < w * h; i++, c += 3) {
     const v = depth[i];
     out[c] = out[c + 1] = out[c + 2] = v <= 0 ? 0 : v >= 1 ? 255 : (v * 255 + 0.5) | 0;
@@ -104,28 +105,28 @@ export function composeLayout(
       return anaglyph(need(left), need(right), w, h);
     case 'sbs-full':
     case 'cross-eyed': {
-      const out = new Uint8Array(width * height * 3);
+      const out = sharedBytes(width * height * 3);
       const [a, b] = layout === 'sbs-full' ? [need(left), need(right)] : [need(right), need(left)];
       blit(a, w, h, out, width, 0, 0);
       blit(b, w, h, out, width, w, 0);
       return out;
     }
     case 'tb-full': {
-      const out = new Uint8Array(width * height * 3);
+      const out = sharedBytes(width * height * 3);
       blit(need(left), w, h, out, width, 0, 0);
       blit(need(right), w, h, out, width, 0, h);
       return out;
     }
     case 'sbs-half': {
       // Odd widths give the right eye the extra column.
-      const out = new Uint8Array(width * height * 3);
+      const out = sharedBytes(width * height * 3);
       const lw = Math.floor(w / 2);
       blit(areaResizeRgb(need(left), w, h, lw, h), lw, h, out, width, 0, 0);
       blit(areaResizeRgb(need(right), w, h, w - lw, h), w - lw, h, out, width, lw, 0);
       return out;
     }
     case 'tb-half': {
-      const out = new Uint8Array(width * height * 3);
+      const out = sharedBytes(width * height * 3);
       const lh = Math.floor(h / 2);
       blit(areaResizeRgb(need(left), w, h, w, lh), w, lh, out, width, 0, 0);
       blit(areaResizeRgb(need(right), w, h, w, h - lh), w, h - lh, out, width, 0, lh);

@@ -10,6 +10,7 @@
  */
 import type { MotionPlanes } from './motion-planes.ts';
 import { trajectoryStep, writeAffine, type AffineDepth, type MotionGrid, type StepTables } from './trajectory-filter.ts';
+import { sharedFloats } from './shared-frames.ts';
 
 export interface TrajectorySource {
   w: number;
@@ -54,7 +55,7 @@ export function smoothAlongTrajectories(src: TrajectorySource, a: number, b: num
   const n = w * h;
   const period = radius + 1;
   const half = period >> 1;
-  const sums = Array.from({ length: b - a }, () => new Float32Array(n));
+  const sums = Array.from({ length: b - a }, () => sharedFloats(n));
   const weights = new Float64Array(b - a);
   const work = workArrays(b - a + 3, n);
   let state = work[b - a];

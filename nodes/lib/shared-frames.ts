@@ -1,0 +1,13 @@
+/**
+ * Output frames allocated in shared memory. A node run on a pool thread hands its outputs to the main thread, which
+ * hands them on to the next node's thread: frames already in a SharedArrayBuffer travel both ways without a copy,
+ * where an ordinary buffer was copied into one on the way out (at 1080p 2.9 s of a 48-frame run's pool time went
+ * to those copies, most of it the 12 MB side-by-side frames). Elsewhere they behave as ordinary typed arrays.
+ */
+export function sharedBytes(length: number): Uint8Array {
+  return new Uint8Array(new SharedArrayBuffer(length));
+}
+
+export function sharedFloats(length: number): Float32Array {
+  return new Float32Array(new SharedArrayBuffer(length * 4));
+}
