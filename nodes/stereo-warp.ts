@@ -5,8 +5,9 @@ import { defineNode } from './core/types.ts';
 import { frameAt, requireChunk, requireInfo, throwIfAborted } from './lib/chunk-input.ts';
 import { resizeBilinear } from './lib/bilinear-resize.ts';
 import { depthStats } from './lib/depth-stats.ts';
-import { renderStereoViews } from './lib/dibr.ts';
-import { composeLayout, layoutSize, layoutUsesEye } from './lib/stereo-layout.ts';
+import { renderStereoViews, renderStereoViewsInto } from './lib/dibr.ts';
+import { composeLayout, eyeSlots, layoutSize, layoutUsesEye } from './lib/stereo-layout.ts';
+import { sharedBytes } from './lib/shared-frames.ts';
 import { unitDepth } from './lib/depth-normalise.ts';
 
 const LAYOUTS = ['sbs-full', 'sbs-half', 'tb-full', 'tb-half', 'anaglyph', 'cross-eyed', 'left', 'right', 'depth'] as const satisfies readonly StereoLayout[];
@@ -90,9 +91,15 @@ export const stereoWarpNode = defineNode({
       const rgb = frameAt(frames.frames, frames.start, i, ctx, 'frames');
       const raw = frameAt(depth.frames, depth.start, i, ctx, 'depth');
       const stats = depth.stats[i - depth.start] ?? depthStats(raw);
-      const n = resizeBilinear(unitDepth(raw, stats, ctx.inputInfo.depth?.depthScale), depth.width, depth.height, w, h);
+      const unit = unitDepth(raw, stats, ctx.inputInfo.depth?.depthScale);
+      // Refined depth is already at the frame's size: read as it is (a copy was 8 MB a frame at 1080p).
+      const n = depth.width === w && depth.height === h ? unit : resizeBilinear(unit, depth.width, depth.height, w, h);
+      const slots = eyeSlots(layout, w, h);
       if (layout === 'depth') {
         out.push(composeLayout(layout, w, h, undefined, undefined, n));
+      } else if (slots) {
+        const size = layoutSize(layout, w, h);
+        out.push(renderStereoViewsInto(rgb, n, w, h, p, p.views, sharedBytes(size.width * size.height * 3), slots));
       } else {
         const eyes = renderStereoViews(rgb, n, w, h, p, p.views, need);
         out.push(composeLayout(layout, w, h, eyes.left, eyes.right));

@@ -4,6 +4,7 @@
  */
 import type { StereoLayout } from '../core/types.ts';
 import { areaResizeRgb } from './area-resize-rgb.ts';
+import type { EyeSlot } from './dibr.ts';
 import { sharedBytes } from './shared-frames.ts';
 
 /** Output frame size of a layout for eyes of w x h. */
@@ -72,6 +73,24 @@ export function depthToGray(depth: Float32Array, w: number, h: number): Uint8Arr
 }
 
 /** Copies `src` (sw x sh RGB24) into `dst` (dw wide) at (x, y). */
+/**
+ * Where each eye's rows lie in a layout that packs both at full size (side-by-side, cross-eyed, top-bottom), so they
+ * can be rendered in place; undefined for the layouts that show one eye, blend or squeeze them.
+ */
+export function eyeSlots(layout: StereoLayout, w: number, h: number): { left: EyeSlot; right: EyeSlot } | undefined {
+  const row = w * 3;
+  switch (layout) {
+    case 'sbs-full':
+      return { left: { offset: 0, stride: 2 * row }, right: { offset: row, stride: 2 * row } };
+    case 'cross-eyed':
+      return { left: { offset: row, stride: 2 * row }, right: { offset: 0, stride: 2 * row } };
+    case 'tb-full':
+      return { left: { offset: 0, stride: row }, right: { offset: h * row, stride: row } };
+    default:
+      return undefined;
+  }
+}
+
 function blit(src: Uint8Array, sw: number, sh: number, dst: Uint8Array, dw: number, x: number, y: number): void {
   for (let row = 0; row < sh; row++) dst.set(src.subarray(row * sw * 3, (row + 1) * sw * 3), ((y + row) * dw + x) * 3);
 }
