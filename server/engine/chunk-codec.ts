@@ -4,6 +4,7 @@
  */
 import type { Chunk, DepthStats } from '../../nodes/core/types.ts';
 import { decodeFloat16, encodeFloat16 } from '../../nodes/lib/float16.ts';
+import { createHash } from 'node:crypto';
 import { sha256 } from './hash.ts';
 
 const MAGIC = 0x414e4c31; // "ANL1"
@@ -28,6 +29,11 @@ export function encodeChunk(chunk: Chunk): Buffer {
  * saves copying every frame of every chunk into one buffer.
  */
 export function chunkParts(chunk: Chunk): Uint8Array[] {
+  return [...chunkPieces(chunk)];
+}
+
+/** chunkParts one piece at a time: a depth frame is encoded to float16 only when its turn comes. */
+function* chunkPieces(chunk: Chunk): Generator<Uint8Array> {
   const count = chunk.type === 'cuts' ? chunk.flags.length : chunk.frames.length;
   const header: Header = {
     type: chunk.type,
@@ -38,22 +44,22 @@ export function chunkParts(chunk: Chunk): Uint8Array[] {
     stats: chunk.type === 'depth' ? chunk.stats : undefined,
   };
   const head = Buffer.from(JSON.stringify(header));
-  const parts: Uint8Array[] = [];
   const pre = Buffer.alloc(12);
   pre.writeUInt32LE(MAGIC, 0);
   pre.writeUInt32LE(TYPE_CODE[chunk.type], 4);
   pre.writeUInt32LE(head.length, 8);
-  parts.push(pre, head);
-  if (chunk.type === 'frames') parts.push(...chunk.frames);
+  yield pre;
+  yield head;
+  if (chunk.type === 'frames') yield* chunk.frames;
   else if (chunk.type === 'depth') {
     for (const f of chunk.frames) {
       const h = encodeFloat16(f);
-      parts.push(new Uint8Array(h.buffer, h.byteOffset, h.byteLength));
+      yield new Uint8Array(h.buffer, h.byteOffset, h.byteLength);
     }
   } else {
-    parts.push(chunk.flags, new Uint8Array(chunk.scores.buffer, chunk.scores.byteOffset, chunk.scores.byteLength));
+    yield chunk.flags;
+    yield new Uint8Array(chunk.scores.buffer, chunk.scores.byteOffset, chunk.scores.byteLength);
   }
-  return parts;
 }
 
 /** Parses bytes made by encodeChunk; throws on anything malformed. */
@@ -96,6 +102,27 @@ export function decodeChunk(bytes: Uint8Array): Chunk {
 /** Content digest of a chunk: sha256 of its encoded bytes, given whole or as the pieces of chunkParts. */
 export function chunkDigest(encoded: Uint8Array | readonly Uint8Array[]): string {
   return encoded instanceof Uint8Array ? sha256(encoded) : sha256(...encoded);
+}
+
+/**
+ * chunkDigest of a chunk hashed a piece at a time, giving the event loop back between pieces once `sliceBytes` have
+ * been hashed: a chunk of big frames (16 at 720p are 44 MB, ~30 ms of sha256) never holds the loop for more than
+ * about a frame's worth. Done here rather than on the pool, where a digest queued behind long node runs held up
+ * every reader of the chunk: their keys need it (100–130 ms between a decoded chunk and its readers starting, in a
+ * preview with both pool threads busy).
+ */
+export async function chunkDigestSliced(chunk: Chunk, sliceBytes = 4 * 2 ** 20): Promise<string> {
+  const h = createHash('sha256');
+  let since = 0;
+  for (const piece of chunkPieces(chunk)) {
+    h.update(piece);
+    since += piece.byteLength;
+    if (since >= sliceBytes) {
+      since = 0;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+  return h.digest('hex');
 }
 
 /** Approximate in-memory size of a decoded chunk, for the memory budget. */

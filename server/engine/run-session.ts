@@ -10,7 +10,7 @@ import { AneloError, toAneloError, type ErrorCode } from '../../nodes/core/error
 import type { ExecutorEvent, NodeReport } from '../../nodes/core/events.ts';
 import type { Chunk, Services, StreamInfo } from '../../nodes/core/types.ts';
 import type { ChunkCache } from './chunk-cache.ts';
-import { chunkBytes, chunkDigest, chunkParts, concatChunks, sliceChunk } from './chunk-codec.ts';
+import { chunkBytes, chunkDigest, chunkDigestSliced, chunkParts, concatChunks, sliceChunk } from './chunk-codec.ts';
 import { alignedPieces, inputWindow, pieceId, type Demand, type Piece } from './demand.ts';
 import type { ActionEntry } from './disk-tier.ts';
 import { canonicalJson, sha256 } from './hash.ts';
@@ -19,8 +19,8 @@ import type { Plan, PlannedNode } from './plan.ts';
 import type { NodePool } from './pool/node-pool.ts';
 import { toShared } from './pool/shared-chunk.ts';
 
-/** Chunks at least this big are hashed on the pool (about 3 ms of sha256 on the main thread). */
-const POOL_DIGEST_BYTES = 4 * 2 ** 20;
+/** Chunks at least this big are hashed a few frames at a time, with the event loop free in between. */
+const SLICED_DIGEST_BYTES = 4 * 2 ** 20;
 
 interface InputWindow {
   lo: number;
@@ -386,9 +386,8 @@ export class RunSession {
       const persistent = node.def.cache === 'disk';
       const digests: Record<string, string> = {};
       for (const [port, chunk] of Object.entries(outputs)) {
-        // Hashing a chunk of big frames stalls the event loop for tens of ms: the pool does those when there is one.
-        const offload = this.o.pool && chunkBytes(chunk) >= POOL_DIGEST_BYTES;
-        digests[port] = offload ? await this.o.pool!.digest(toShared(chunk), this.signal) : chunkDigest(chunkParts(chunk));
+        // Hashing a chunk of big frames in one go would stall the event loop for tens of ms.
+        digests[port] = chunkBytes(chunk) >= SLICED_DIGEST_BYTES ? await chunkDigestSliced(chunk) : chunkDigest(chunkParts(chunk));
         if (node.def.cache !== 'none') await this.cacheWrite(() => this.o.cache.putChunk(digests[port], chunk, ms, persistent));
       }
       r.entry = { digests, ms, nodeType: node.def.type };

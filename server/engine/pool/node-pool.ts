@@ -78,10 +78,6 @@ export class NodePool {
     return { outputs: result.outputs, stats: result.stats, warnings: result.warnings };
   }
 
-  async digest(chunk: Chunk, signal?: AbortSignal): Promise<string> {
-    return (await (await this.piscina).run(chunk, { name: 'digestChunk', signal })) as string;
-  }
-
   /** A preview frame as PNG (resized to `maxWidth`), so the server's event loop never encodes pixels. */
   async previewRgb(task: PreviewPngTask, signal?: AbortSignal): Promise<RgbImage> {
     return (await (await this.piscina).run({ ...task, chunk: toShared(task.chunk) }, { name: 'previewRgb', signal })) as RgbImage;

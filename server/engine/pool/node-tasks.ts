@@ -6,7 +6,6 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { MessagePort } from 'node:worker_threads';
 import type { AnyNodeDefinition, Chunk, StreamInfo } from '../../../nodes/core/types.ts';
-import { chunkDigest, chunkParts } from '../chunk-codec.ts';
 import { toShared } from './shared-chunk.ts';
 import { toTaskError, type TaskError } from './task-error.ts';
 import { previewRgb, type PreviewPngTask } from '../../http/render/preview-png.ts';
@@ -105,10 +104,4 @@ export function renderPreviewRgb(task: PreviewPngTask): RgbImage {
   const rgb = new Uint8Array(new SharedArrayBuffer(img.rgb.byteLength));
   rgb.set(img.rgb);
   return { ...img, rgb };
-}
-
-/** The content digest of a chunk (sha256 of its encoded bytes), off the main thread. */
-export function digestChunk(chunk: Chunk): string {
-  sawBytes([chunk]);
-  return chunkDigest(chunkParts(chunk));
 }
