@@ -55,7 +55,8 @@ for (let i = 0; i < 65536; i++) TABLE[i] = fromFloat16Bits(i);
  * float32 bits whose exponent lies in [FAST_LO, FAST_HI] are normal halves after rounding (half exponents 1..29, plus
  * 30 without overflow to 65536): their nearest-even rounding is integer arithmetic on the bits, a carry out of the
  * mantissa stepping the exponent as it should. Everything else (subnormal, huge, NaN, infinities) takes the scalar
- * path. Both give the same bits; this one is ~8x faster, which matters as every depth frame is rounded and encoded.
+ * path, except zeros (±0 stay as they are: normalised depth and motion planes hold many). Both give the same bits;
+ * this one is ~4x faster, which matters as every depth frame is rounded and encoded.
  */
 const FAST_LO = 113;
 const FAST_HI = 141;
@@ -72,7 +73,8 @@ export function encodeFloat16(src: Float32Array, out = new Uint16Array(src.lengt
     if (e >= FAST_LO && e <= FAST_HI) {
       const r = (x & 0x7fffffff) + 0xfff + ((x >>> 13) & 1);
       out[i] = ((x >>> 16) & 0x8000) | ((r >>> 13) - (112 << 10));
-    } else out[i] = toFloat16Bits(src[i]);
+    } else if ((x & 0x7fffffff) === 0) out[i] = (x >>> 16) & 0x8000;
+    else out[i] = toFloat16Bits(src[i]);
   }
   return out;
 }
@@ -91,7 +93,7 @@ export function roundToFloat16(values: Float32Array): Float32Array {
     const e = (x >>> 23) & 0xff;
     // The same rounding as encodeFloat16, kept in float32 form: the low 13 mantissa bits cleared after the carry.
     if (e >= FAST_LO && e <= FAST_HI) bits[i] = (x + 0xfff + ((x >>> 13) & 1)) & ~0x1fff;
-    else values[i] = TABLE[toFloat16Bits(values[i])];
+    else if ((x & 0x7fffffff) !== 0) values[i] = TABLE[toFloat16Bits(values[i])];
   }
   return values;
 }

@@ -111,7 +111,7 @@ export function chunkDigest(encoded: Uint8Array | readonly Uint8Array[]): string
  * every reader of the chunk: their keys need it (100–130 ms between a decoded chunk and its readers starting, in a
  * preview with both pool threads busy).
  */
-export async function chunkDigestSliced(chunk: Chunk, sliceBytes = 4 * 2 ** 20): Promise<string> {
+export async function chunkDigestSliced(chunk: Chunk, sliceBytes = 2 ** 20): Promise<string> {
   const h = createHash('sha256');
   let since = 0;
   for (const piece of chunkPieces(chunk)) {

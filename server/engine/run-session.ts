@@ -19,8 +19,11 @@ import type { Plan, PlannedNode } from './plan.ts';
 import type { NodePool } from './pool/node-pool.ts';
 import { toShared } from './pool/shared-chunk.ts';
 
-/** Chunks at least this big are hashed a few frames at a time, with the event loop free in between. */
-const SLICED_DIGEST_BYTES = 4 * 2 ** 20;
+/**
+ * Chunks at least this big are hashed off the event loop: on the pool's digest thread when there is a pool, else
+ * a slice at a time with the loop turning in between.
+ */
+const BIG_DIGEST_BYTES = 4 * 2 ** 20;
 
 interface InputWindow {
   lo: number;
@@ -387,7 +390,8 @@ export class RunSession {
       const digests: Record<string, string> = {};
       for (const [port, chunk] of Object.entries(outputs)) {
         // Hashing a chunk of big frames in one go would stall the event loop for tens of ms.
-        digests[port] = chunkBytes(chunk) >= SLICED_DIGEST_BYTES ? await chunkDigestSliced(chunk) : chunkDigest(chunkParts(chunk));
+        const big = chunkBytes(chunk) >= BIG_DIGEST_BYTES;
+        digests[port] = !big ? chunkDigest(chunkParts(chunk)) : this.o.pool ? await this.o.pool.digest(chunk, this.signal) : await chunkDigestSliced(chunk);
         if (node.def.cache !== 'none') await this.cacheWrite(() => this.o.cache.putChunk(digests[port], chunk, ms, persistent));
       }
       r.entry = { digests, ms, nodeType: node.def.type };

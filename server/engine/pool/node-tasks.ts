@@ -10,6 +10,7 @@ import { toShared } from './shared-chunk.ts';
 import { toTaskError, type TaskError } from './task-error.ts';
 import { previewRgb, type PreviewPngTask } from '../../http/render/preview-png.ts';
 import type { RgbImage } from '../../http/render/chunk-to-png.ts';
+import { chunkDigest, chunkParts } from '../chunk-codec.ts';
 
 export interface RunNodeTask {
   /** Module whose `NODE_DEFINITIONS` holds the node type (the shipped nodes unless a test says otherwise). */
@@ -94,6 +95,12 @@ export async function runNode(task: RunNodeTask): Promise<RunNodeResult> {
     task.progress.postMessage({ end: true });
     task.progress.close();
   }
+}
+
+/** The content digest of a chunk (sha256 of its encoded bytes), off the main thread (see NodePool.digest). */
+export function digestChunk(chunk: Chunk): string {
+  sawBytes([chunk]);
+  return chunkDigest(chunkParts(chunk));
 }
 
 /** A preview frame's pixels (see preview-png.ts), in shared memory so the main thread reads them without a copy. */

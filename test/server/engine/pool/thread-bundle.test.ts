@@ -17,7 +17,7 @@ describe('the worker threads’ bundle', () => {
     const bundled = (await import(b!.nodes)) as { NODE_DEFINITIONS: { type: string; version: number }[] };
     expect(bundled.NODE_DEFINITIONS.map((d) => [d.type, d.version])).toEqual(NODE_DEFINITIONS.map((d) => [d.type, d.version]));
     const tasks = (await import(b!.nodeTasks)) as Record<string, unknown>;
-    expect(Object.keys(tasks)).toEqual(expect.arrayContaining(['runNode', 'renderPreviewRgb']));
+    expect(Object.keys(tasks)).toEqual(expect.arrayContaining(['runNode', 'digestChunk', 'renderPreviewRgb']));
   });
 
   it('is not used when ANELO_THREAD_BUNDLE=0 (threads load the sources through tsx)', async () => {
