@@ -128,13 +128,26 @@ function track(cmd: ffmpeg.FfmpegCommand, onLine?: (line: string) => void): Ffmp
   };
 }
 
+/**
+ * fluent-ffmpeg checks ffmpeg's formats and encoders (two more ffmpeg processes) before each command until its
+ * cache holds them, and commands started together each run the check. Spawning is synchronous and costs 40–100 ms
+ * of the event loop from a process of several hundred MB: a render and 20 previews started at once spawned dozens.
+ * Every command waits for one shared check instead (errors surface in the command's own check, as before).
+ */
+let capabilities: Promise<void> | undefined;
+function capabilitiesChecked(): Promise<void> {
+  return (capabilities ??= new Promise<void>((resolve) => {
+    ffmpeg.getAvailableFormats(() => ffmpeg.getAvailableEncoders(() => resolve()));
+  }));
+}
+
 /** Starts a decoder writing raw frames to the returned stream. */
 export function startDecoder(input: string, inputOptions: string[], outputOptions: string[], onStderrLine?: (line: string) => void): FfmpegProcess & { stream: Readable } {
   configure();
   const cmd = ffmpeg(inputUrl(input)).inputOptions([...INPUT_SAFETY_OPTIONS, ...inputOptions]).outputOptions(outputOptions);
   const proc = track(cmd, onStderrLine);
   const stream = new PassThrough({ highWaterMark: 4 * 2 ** 20 });
-  cmd.pipe(stream, { end: true });
+  void capabilitiesChecked().then(() => cmd.pipe(stream, { end: true }));
   return { stream, ...proc };
 }
 
@@ -154,6 +167,6 @@ export function startEncoder(spec: EncoderSpec): FfmpegProcess {
   if (spec.audio) cmd.input(inputUrl(spec.audio.file)).inputOptions([...INPUT_SAFETY_OPTIONS, ...spec.audio.inputOptions]);
   cmd.outputOptions(spec.outputOptions).output(spec.output);
   const proc = track(cmd, spec.onStderrLine);
-  cmd.run();
+  void capabilitiesChecked().then(() => cmd.run());
   return proc;
 }
