@@ -4,6 +4,7 @@
  * Values are rounded to float16 so the memory tier, the disk tier (float16) and a fresh run hold equal bytes.
  */
 import { roundToFloat16 } from '../../nodes/lib/float16.ts';
+import { sharedFloats } from '../../nodes/lib/shared-frames.ts';
 import type { ModelOutputSpec } from './model-manifest.ts';
 
 const DEFAULT_EPSILON = 1e-3;
@@ -30,7 +31,12 @@ export function toDisparity(values: Float32Array, spec: ModelOutputSpec): Float3
 export function postprocessOutput(data: Float32Array, frames: number, width: number, height: number, spec: ModelOutputSpec): Float32Array[] {
   const plane = width * height;
   const out: Float32Array[] = [];
-  // slice() copies, so the batch buffer is not kept alive by the frames that outlive it in the cache.
-  for (let f = 0; f < frames; f++) out.push(toDisparity(data.slice(f * plane, (f + 1) * plane), spec));
+  // Copied out, so the batch buffer is not kept alive by the frames that outlive it in the cache; into shared
+  // memory, so a depth thread's frames reach the pool threads that read them (flow, smooth) without another copy.
+  for (let f = 0; f < frames; f++) {
+    const frame = sharedFloats(plane);
+    frame.set(data.subarray(f * plane, (f + 1) * plane));
+    out.push(toDisparity(frame, spec));
+  }
   return out;
 }
