@@ -20,8 +20,8 @@ import type { NodePool } from './pool/node-pool.ts';
 import { toShared } from './pool/shared-chunk.ts';
 
 /**
- * Chunks at least this big are hashed off the event loop: on the pool's digest thread when there is a pool, else
- * a slice at a time with the loop turning in between.
+ * Chunks at least this big are hashed off the event loop: on the pool when there is one, else a slice at a time
+ * with the loop turning in between.
  */
 const BIG_DIGEST_BYTES = 4 * 2 ** 20;
 

@@ -44,7 +44,6 @@ async function startPiscina(file: URL, threads: number, idleTimeout: number): Pr
 
 export class NodePool {
   private piscinaStarted?: Promise<Piscina>;
-  private digestsStarted?: Promise<Piscina>;
 
   constructor(
     readonly size: number,
@@ -81,14 +80,13 @@ export class NodePool {
 
   /** A preview frame as PNG (resized to `maxWidth`), so the server's event loop never encodes pixels. */
   /**
-   * The content digest of a chunk, on a thread of its own: readers of a chunk wait for its digest (their keys need
-   * it), so it must not queue behind node runs on the pool (in a 720p warp preview that held depth, flow and scenes
-   * back 100–130 ms after each decoded chunk), and hashing tens of MB a chunk on the main thread, even in slices
-   * with the loop turning between them, took a render's event-loop delay p99 from 65 to 130–150 ms.
+   * The content digest of a chunk, on the pool. Readers of a chunk wait for its digest (their keys need it), and
+   * here it can queue behind node runs (100–130 ms after a decoded chunk in a 720p warp preview), but the other
+   * places cost more: a digest thread of its own took the event-loop delay p99 of a render with 20 previews from
+   * 60–72 to 88–93 ms (three runs each, alternating), and the main thread, even a slice at a time, to 113–149 ms.
    */
   async digest(chunk: Chunk, signal?: AbortSignal): Promise<string> {
-    const digests = await (this.digestsStarted ??= startPiscina(new URL('./node-worker.mjs', import.meta.url), 1, this.idleTimeoutMs));
-    return (await digests.run(toShared(chunk), { name: 'digestChunk', signal })) as string;
+    return (await (await this.piscina).run(toShared(chunk), { name: 'digestChunk', signal })) as string;
   }
 
   async previewRgb(task: PreviewPngTask, signal?: AbortSignal): Promise<RgbImage> {
@@ -97,7 +95,7 @@ export class NodePool {
 
   /** Stops every thread; tasks still queued or running reject. */
   async close(): Promise<void> {
-    await Promise.all([(async () => (await this.piscinaStarted)?.destroy())(), (async () => (await this.digestsStarted)?.destroy())()]);
+    await (await this.piscinaStarted)?.destroy();
   }
 }
 
