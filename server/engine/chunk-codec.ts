@@ -2,9 +2,9 @@
  * Binary form of a chunk: what the cache stores and what its digest is taken over. Depth is stored as float16
  * (values are already rounded to float16 precision when computed, so this is lossless).
  */
+import { createHash } from 'node:crypto';
 import type { Chunk, DepthStats } from '../../nodes/core/types.ts';
 import { decodeFloat16, encodeFloat16 } from '../../nodes/lib/float16.ts';
-import { createHash } from 'node:crypto';
 import { sha256 } from './hash.ts';
 
 const MAGIC = 0x414e4c31; // "ANL1"
@@ -107,9 +107,8 @@ export function chunkDigest(encoded: Uint8Array | readonly Uint8Array[]): string
 /**
  * chunkDigest of a chunk hashed a piece at a time, giving the event loop back between pieces once `sliceBytes` have
  * been hashed: a chunk of big frames (16 at 720p are 44 MB, ~30 ms of sha256) never holds the loop for more than
- * about a frame's worth. Done here rather than on the pool, where a digest queued behind long node runs held up
- * every reader of the chunk: their keys need it (100–130 ms between a decoded chunk and its readers starting, in a
- * preview with both pool threads busy).
+ * about a frame's worth. For runs without a pool (`--workers 0`); with one, big chunks are hashed there (see
+ * NodePool.digest).
  */
 export async function chunkDigestSliced(chunk: Chunk, sliceBytes = 2 ** 20): Promise<string> {
   const h = createHash('sha256');

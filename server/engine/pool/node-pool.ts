@@ -78,7 +78,6 @@ export class NodePool {
     return { outputs: result.outputs, stats: result.stats, warnings: result.warnings };
   }
 
-  /** A preview frame as PNG (resized to `maxWidth`), so the server's event loop never encodes pixels. */
   /**
    * The content digest of a chunk, on the pool. Readers of a chunk wait for its digest (their keys need it), and
    * here it can queue behind node runs (100–130 ms after a decoded chunk in a 720p warp preview), but the other
@@ -89,6 +88,7 @@ export class NodePool {
     return (await (await this.piscina).run(toShared(chunk), { name: 'digestChunk', signal })) as string;
   }
 
+  /** A preview frame as PNG (resized to `maxWidth`), so the server's event loop never encodes pixels. */
   async previewRgb(task: PreviewPngTask, signal?: AbortSignal): Promise<RgbImage> {
     return (await (await this.piscina).run({ ...task, chunk: toShared(task.chunk) }, { name: 'previewRgb', signal })) as RgbImage;
   }
