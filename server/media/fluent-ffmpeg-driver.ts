@@ -84,8 +84,13 @@ export interface FfmpegProcess {
 
 const STDERR_LINES = 20;
 
-function track(cmd: ffmpeg.FfmpegCommand, onLine?: (line: string) => void): FfmpegProcess {
+/**
+ * A command's process handle, and `start`, which runs it once the shared capability check is done, or, when it was
+ * killed before that, never spawns it and settles `done` as a stopped command would.
+ */
+function track(cmd: ffmpeg.FfmpegCommand, onLine?: (line: string) => void): FfmpegProcess & { start(run: () => void): void } {
   const tail: string[] = [];
+  let fail: (e: Error) => void = () => {};
   let killed = false;
   let exited = false;
   const hard = (): void => {
@@ -100,6 +105,7 @@ function track(cmd: ffmpeg.FfmpegCommand, onLine?: (line: string) => void): Ffmp
     if (killed) hard();
   });
   const done = new Promise<void>((resolve, reject) => {
+    fail = reject;
     cmd.on('stderr', (line: string) => {
       tail.push(line);
       if (tail.length > STDERR_LINES) tail.shift();
@@ -119,6 +125,14 @@ function track(cmd: ffmpeg.FfmpegCommand, onLine?: (line: string) => void): Ffmp
   done.catch(() => {});
   return {
     done,
+    start: (run) => {
+      void capabilitiesChecked().then(() => {
+        if (!killed) return run();
+        exited = true;
+        live.delete(cmd);
+        fail(new Error('ffmpeg was stopped before it started'));
+      });
+    },
     kill: () => {
       if (exited) return;
       killed = true;
@@ -147,8 +161,8 @@ export function startDecoder(input: string, inputOptions: string[], outputOption
   const cmd = ffmpeg(inputUrl(input)).inputOptions([...INPUT_SAFETY_OPTIONS, ...inputOptions]).outputOptions(outputOptions);
   const proc = track(cmd, onStderrLine);
   const stream = new PassThrough({ highWaterMark: 4 * 2 ** 20 });
-  void capabilitiesChecked().then(() => cmd.pipe(stream, { end: true }));
-  return { stream, ...proc };
+  proc.start(() => cmd.pipe(stream, { end: true }));
+  return { stream, done: proc.done, kill: proc.kill };
 }
 
 export interface EncoderSpec {
@@ -167,6 +181,6 @@ export function startEncoder(spec: EncoderSpec): FfmpegProcess {
   if (spec.audio) cmd.input(inputUrl(spec.audio.file)).inputOptions([...INPUT_SAFETY_OPTIONS, ...spec.audio.inputOptions]);
   cmd.outputOptions(spec.outputOptions).output(spec.output);
   const proc = track(cmd, spec.onStderrLine);
-  void capabilitiesChecked().then(() => cmd.run());
-  return proc;
+  proc.start(() => cmd.run());
+  return { done: proc.done, kill: proc.kill };
 }
