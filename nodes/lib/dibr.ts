@@ -160,6 +160,20 @@ export interface EyeSlot {
   stride: number;
 }
 
+/**
+ * Each eye's warp for `views`: 'both' shifts each eye by half the disparity, 'left' or 'right' that eye by all of
+ * it. An eye's function renders it into `out` (at `slot`); undefined for an eye that keeps the source frame.
+ */
+type EyeRender = (out: Uint8Array, slot?: EyeSlot) => Uint8Array;
+function eyeWarp(rgb: Uint8Array, depth: Float32Array, w: number, h: number, p: StereoViewParams, views: 'both' | 'left' | 'right'): { left?: EyeRender; right?: EyeRender } {
+  const full = (p.divergence / 100) * w;
+  const screen = 1 - p.convergence;
+  const band = p.preserveBorders ? Math.max(1, Math.ceil(full * (1 + p.foregroundScale))) : 0;
+  const eye = (scale: number): EyeRender | undefined =>
+    scale === 0 ? undefined : (out, slot) => warp(rgb, w, h, depth, scale, screen, p.foregroundScale, band, out, slot);
+  return { left: eye(views === 'both' ? full / 2 : views === 'left' ? full : 0), right: eye(views === 'both' ? -full / 2 : views === 'right' ? -full : 0) };
+}
+
 /** Copies a w x h RGB24 image into its slot. */
 function place(rgb: Uint8Array, w: number, h: number, out: Uint8Array, slot: EyeSlot): void {
   for (let y = 0; y < h; y++) out.set(rgb.subarray(y * w * 3, (y + 1) * w * 3), slot.offset + y * slot.stride);
@@ -180,15 +194,11 @@ export function renderStereoViewsInto(
   out: Uint8Array,
   slots: { left: EyeSlot; right: EyeSlot },
 ): Uint8Array {
-  const full = (p.divergence / 100) * w;
-  const screen = 1 - p.convergence;
-  const band = p.preserveBorders ? Math.max(1, Math.ceil(full * (1 + p.foregroundScale))) : 0;
-  const leftScale = views === 'both' ? full / 2 : views === 'left' ? full : 0;
-  const rightScale = views === 'both' ? -full / 2 : views === 'right' ? -full : 0;
-  if (leftScale === 0) place(rgb, w, h, out, slots.left);
-  else warp(rgb, w, h, depth, leftScale, screen, p.foregroundScale, band, out, slots.left);
-  if (rightScale === 0) place(rgb, w, h, out, slots.right);
-  else warp(rgb, w, h, depth, rightScale, screen, p.foregroundScale, band, out, slots.right);
+  const eye = eyeWarp(rgb, depth, w, h, p, views);
+  if (eye.left) eye.left(out, slots.left);
+  else place(rgb, w, h, out, slots.left);
+  if (eye.right) eye.right(out, slots.right);
+  else place(rgb, w, h, out, slots.right);
   return out;
 }
 
@@ -207,12 +217,8 @@ export function renderStereoViews(
   views: 'both' | 'left' | 'right',
   need: { left: boolean; right: boolean } = { left: true, right: true },
 ): { left: Uint8Array; right: Uint8Array } {
-  const full = (p.divergence / 100) * w;
-  const screen = 1 - p.convergence;
-  const band = p.preserveBorders ? Math.max(1, Math.ceil(full * (1 + p.foregroundScale))) : 0;
-  const leftScale = views === 'both' ? full / 2 : views === 'left' ? full : 0;
-  const rightScale = views === 'both' ? -full / 2 : views === 'right' ? -full : 0;
-  const left = leftScale === 0 || !need.left ? rgb : warp(rgb, w, h, depth, leftScale, screen, p.foregroundScale, band, sharedBytes(w * h * 3));
-  const right = rightScale === 0 || !need.right ? rgb : warp(rgb, w, h, depth, rightScale, screen, p.foregroundScale, band, sharedBytes(w * h * 3));
+  const eye = eyeWarp(rgb, depth, w, h, p, views);
+  const left = eye.left && need.left ? eye.left(sharedBytes(w * h * 3)) : rgb;
+  const right = eye.right && need.right ? eye.right(sharedBytes(w * h * 3)) : rgb;
   return { left, right };
 }
