@@ -317,6 +317,13 @@ export interface NodeDefinition<S extends TObject = TObject> {
   /** Temporal nodes: frames read around each output frame. Scene cuts bound it inside the node. */
   window?(params: Static<S>): TemporalWindow;
   /**
+   * Temporal nodes whose reach depends on where the frames fall (a recursion that restarts at fixed frames): the
+   * frames [lo, hi) that output frames [a, b) actually read, within the window. The executor then reads, and
+   * computes upstream, only those (a preview of one frame pays for far less than the whole window). The output
+   * must be the same bytes as with the whole window.
+   */
+  reach?(params: Static<S>, a: number, b: number): [number, number];
+  /**
    * A run computes this node in pieces of this many of the executor's chunks (default 1). For a temporal node
    * whose every piece recomputes a window's worth of work around itself, longer pieces share that work between
    * more frames. Output never depends on it (a `run` must give the same bytes however frames are split).
@@ -332,6 +339,21 @@ export interface NodeDefinition<S extends TObject = TObject> {
 
 /** Erases the params type so definitions of different nodes fit in one list. */
 export type AnyNodeDefinition = NodeDefinition<TObject>;
+
+/**
+ * Frames [lo, hi) a node reads of each input to produce [a, b), before clipping to the stream: its window, narrowed
+ * to its `reach` where it declares one. The executor and the node tests both cut inputs by this.
+ */
+export function framesRead<S extends TObject>(def: NodeDefinition<S>, params: Static<S>, window: TemporalWindow, a: number, b: number): [number, number] {
+  let lo = a - window.before;
+  let hi = b + window.after;
+  if (def.reach) {
+    const [rl, rh] = def.reach(params, a, b);
+    lo = Math.min(a, Math.max(lo, rl));
+    hi = Math.max(b, Math.min(hi, rh));
+  }
+  return [lo, hi];
+}
 
 export function defineNode<S extends TObject>(def: NodeDefinition<S>): NodeDefinition<S> {
   return def;

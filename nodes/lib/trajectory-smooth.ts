@@ -49,6 +49,16 @@ function workArrays(count: number, n: number): Float32Array[] {
   return spare.slice(0, count);
 }
 
+/**
+ * Frames [first, last] the two passes visit to filter [a, b), before clipping to the stream: the forward pass
+ * from the restart at or before a, the backward one from the restart at or after b − 1.
+ */
+export function trajectoryReach(radius: number, a: number, b: number): [number, number] {
+  const period = radius + 1;
+  if (period < 2) return [a, b - 1];
+  return [a - mod(a, period), b - 1 + mod((period >> 1) - b, period)];
+}
+
 /** Filters frames [a, b): returns the filtered (unclamped) frames. */
 export function smoothAlongTrajectories(src: TrajectorySource, a: number, b: number, radius: number, tables: StepTables): Float32Array[] {
   const { w, h } = src;
@@ -127,7 +137,8 @@ export function smoothAlongTrajectories(src: TrajectorySource, a: number, b: num
   };
   if (period >= 2) {
     // Forward: restarts at multiples of the period; frame j carries j−1 along the back flow stored at j.
-    const j0 = Math.max(src.first ?? 0, a - mod(a, period));
+    const [from, to] = trajectoryReach(radius, a, b);
+    const j0 = Math.max(src.first ?? 0, from);
     let age = 0;
     for (let j = j0; j < b; j++) {
       if (j === j0 || mod(j, period) === 0 || src.isCut(j)) {
@@ -147,7 +158,7 @@ export function smoothAlongTrajectories(src: TrajectorySource, a: number, b: num
       }
     }
     // Backward: runs end (restart) where j + 1 ≡ half; frame j carries j+1 along the forth flow stored at j+1.
-    const j1 = Math.min(src.last, b - 1 + mod(half - b, period));
+    const j1 = Math.min(src.last, to);
     age = 0;
     for (let j = j1; j >= a; j--) {
       if (j === j1 || mod(j + 1 - half, period) === 0 || src.isCut(j + 1)) {

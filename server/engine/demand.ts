@@ -3,6 +3,7 @@
  * readers each has. The session pins a computed chunk until its last reader is done with it, so nothing is
  * computed twice however small the memory budget is.
  */
+import { framesRead } from '../../nodes/core/types.ts';
 import type { Plan, PlannedNode } from './plan.ts';
 
 export interface Piece {
@@ -35,15 +36,16 @@ export interface SegmentClip {
 
 /**
  * The frames [lo, hi) a node reads from the input on `port` to produce [a, b) (none from an info-only port): its
- * window, clipped to the stream, and, for a node that reads scene cuts, at the cuts known of its detector: such a
+ * window (or its exact reach, see `framesRead`), clipped to the stream, and, for a node that reads scene cuts, at the cuts known of its detector: such a
  * node never reads across a cut, so the frames beyond one cannot change what it makes of [a, b).
  */
 export function inputWindow(plan: Plan, node: PlannedNode, port: string, a: number, b: number, cuts?: KnownCuts): [number, number] | undefined {
   const src = node.inputs[port];
   if (!src || node.def.inputs.find((s) => s.name === port)?.infoOnly) return undefined;
   const info = plan.nodes.get(src.nodeId)!.info[src.port];
-  let lo = Math.max(0, a - node.window.before);
-  let hi = Math.min(info.frameCount, b + node.window.after);
+  const [wantLo, wantHi] = framesRead(node.def, node.params, node.window, a, b);
+  let lo = Math.max(0, wantLo);
+  let hi = Math.min(info.frameCount, wantHi);
   for (const c of cutsReadBy(plan, node, cuts)) {
     if (c <= a) lo = Math.max(lo, c);
     if (c >= b) hi = Math.min(hi, c);

@@ -1,11 +1,12 @@
 /**
  * Runs a node definition the way the executor does, without the executor: params completed with defaults, each
- * input cut to [start - window.before, end + window.after) of a whole in-memory stream, fake services.
+ * input cut to the frames it reads (its window, or its exact reach: `framesRead`) of a whole in-memory stream, fake
+ * services.
  */
 import { Value } from '@sinclair/typebox/value';
 import type { Static, TObject } from '@sinclair/typebox';
 import type { Chunk, DepthScale, InfoContext, NodeDefinition, RunContext, Services, StreamInfo } from '../../nodes/core/types.ts';
-import { chunkLength } from '../../nodes/core/types.ts';
+import { chunkLength, framesRead } from '../../nodes/core/types.ts';
 
 /** Services that fail loudly: the four imaging nodes must never touch ffmpeg or a model. */
 export const fakeServices: Services = {
@@ -56,7 +57,10 @@ export interface FakeRun {
   progress: number[];
 }
 
-/** Runs `def` for frames [start, end) over whole input streams, giving it only its window of each. */
+/**
+ * Runs `def` for frames [start, end) over whole input streams, giving it only the frames it reads of each (its
+ * exact reach where it declares one; `cut: 'window'` gives it the whole window instead).
+ */
 export async function runNode<S extends TObject>(
   def: NodeDefinition<S>,
   params: Partial<Static<S>>,
@@ -64,14 +68,16 @@ export async function runNode<S extends TObject>(
   start: number,
   end: number,
   signal: AbortSignal = new AbortController().signal,
+  cut: 'reach' | 'window' = 'reach',
 ): Promise<FakeRun> {
   const full = withDefaults(def, params);
-  const win = def.window ? def.window(full) : { before: 0, after: 0 };
+  const window = def.window ? def.window(full) : { before: 0, after: 0 };
+  const [lo, hi] = cut === 'reach' ? framesRead(def, full, window, start, end) : [start - window.before, end + window.after];
   const inputInfo: Record<string, StreamInfo> = {};
   const inputs: Record<string, Chunk> = {};
   for (const [port, c] of Object.entries(streams)) {
     inputInfo[port] = infoOf(c);
-    inputs[port] = sliceChunk(c, start - win.before, end + win.after);
+    inputs[port] = sliceChunk(c, lo, hi);
   }
   const infoCtx: InfoContext<Static<S>> = { nodeId: 'n1', params: full, inputs: inputInfo, services: fakeServices };
   const info = await def.info(infoCtx);

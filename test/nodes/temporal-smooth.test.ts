@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CutsChunk, DepthChunk, FramesChunk } from '../../nodes/core/types.ts';
+import { framesRead, type Chunk, type CutsChunk, type DepthChunk, type FramesChunk } from '../../nodes/core/types.ts';
 import { temporalSmoothNode } from '../../nodes/temporal-smooth.ts';
 import { opticalFlowNode } from '../../nodes/optical-flow.ts';
 import { sceneDetectNode } from '../../nodes/scene-detect.ts';
@@ -13,7 +13,7 @@ import { temporalFigures } from '../../nodes/lib/temporal-figures.ts';
 import { readAllFrames } from '../helpers/raw-frames.ts';
 import { readPngGray } from '../helpers/image-io.ts';
 import { hasShared, sharedPath } from '../helpers/shared-data.ts';
-import { runNode } from './fake-run-context.ts';
+import { runNode, withDefaults } from './fake-run-context.ts';
 
 /** Deterministic PRNG (mulberry32) so noise is the same on every run. */
 function prng(seed: number): () => number {
@@ -133,6 +133,42 @@ describe.skipIf(!hasShared('rgbd', 'redwood-livingroom1-5frames', 'depth', '0000
     expect(parts.length).toBe(N);
     for (let i = 0; i < N; i++) expect(Buffer.from(parts[i].buffer).equals(Buffer.from(out[i].buffer)), `frame ${i}`).toBe(true);
   });
+
+  it('gives the same bytes from the frames its reach declares as from its whole window, for any range and params', async () => {
+    const same = (x: Chunk, y: Chunk): boolean => (x as DepthChunk).frames.every((f, k) => Buffer.from(f.buffer).equals(Buffer.from((y as DepthChunk).frames[k].buffer)));
+    const cases: [Record<string, number>, number, number][] = [
+      [{}, 0, 1],
+      [{}, 13, 14],
+      [{}, 16, 32],
+      [{}, 21, 22],
+      [{}, 24, 31],
+      [{}, 33, 40],
+      [{ radius: 5, normalisation: 0 }, 7, 19],
+      [{ radius: 5, normalisation: 0 }, 8, 15],
+      [{ radius: 4, normalisation: 1 }, 9, 10],
+      [{ radius: 0, normalisation: 0.2 }, 11, 15],
+      [{ radius: 1, normalisation: 0 }, 3, 4],
+    ];
+    let narrower = 0;
+    for (const [params, a, b] of cases) {
+      const full = temporalSmoothNode.window!({ ...withDefaults(temporalSmoothNode), ...params });
+      const [lo, hi] = framesRead(temporalSmoothNode, { ...withDefaults(temporalSmoothNode), ...params }, full, a, b);
+      expect(lo, `${JSON.stringify(params)} [${a}, ${b})`).toBeGreaterThanOrEqual(a - full.before);
+      expect(hi).toBeLessThanOrEqual(b + full.after);
+      if (hi - lo < b - a + full.before + full.after) narrower++;
+      const exact = await runNode(temporalSmoothNode, params, { depth, motion }, a, b);
+      const whole = await runNode(temporalSmoothNode, params, { depth, motion }, a, b, undefined, 'window');
+      expect(same(exact.result.depth, whole.result.depth), `${JSON.stringify(params)} [${a}, ${b})`).toBe(true);
+    }
+    expect(narrower).toBeGreaterThanOrEqual(8);
+    // One frame at the defaults: 12–29 frames of input, not the window's 37.
+    const spans = Array.from({ length: 17 }, (_, t) => {
+      const [lo, hi] = framesRead(temporalSmoothNode, withDefaults(temporalSmoothNode), temporalSmoothNode.window!(withDefaults(temporalSmoothNode)), 40 + t, 41 + t);
+      return hi - lo;
+    });
+    expect(Math.max(...spans)).toBeLessThanOrEqual(29);
+    expect(spans.reduce((x, y) => x + y) / spans.length).toBeLessThan(22);
+  });
 });
 
 describe.skipIf(!hasShared('media', 'bikes-cuts.mp4'))('temporal smoothing around a real cut (bikes-cuts.mp4, cut at 76)', async () => {
@@ -168,6 +204,15 @@ describe.skipIf(!hasShared('media', 'bikes-cuts.mp4'))('temporal smoothing aroun
     const c = await run(rgb, false);
     const d = await run(altered, false);
     expect(Buffer.from(c[75 - 60].buffer).equals(Buffer.from(d[75 - 60].buffer))).toBe(false);
+  });
+
+  it('gives the same bytes from its reach as from its whole window around the cut, colour read in place', async () => {
+    const streams = { depth: depthChunk(rgb.map(lumaDepth), w, h), frames: frames(rgb), cuts };
+    for (const [a, b] of [[66, 67], [70, 80], [75, 77], [76, 78], [80, 96]]) {
+      const exact = (await runNode(temporalSmoothNode, {}, streams, a, b)).result.depth as DepthChunk;
+      const whole = (await runNode(temporalSmoothNode, {}, streams, a, b, undefined, 'window')).result.depth as DepthChunk;
+      exact.frames.forEach((f, k) => expect(Buffer.from(f.buffer).equals(Buffer.from(whole.frames[k].buffer)), `[${a}, ${b}) frame ${a + k}`).toBe(true));
+    }
   });
 });
 
