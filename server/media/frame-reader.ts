@@ -20,6 +20,8 @@ interface OpenReader {
   frames: AsyncGenerator<Uint8Array>;
   idle?: NodeJS.Timeout;
   ended: boolean;
+  /** The last frames it gave out (up to RECENT_BYTES), frames [next − recent.length, next). */
+  recent: Uint8Array[];
 }
 
 /** A read in progress (or waiting for its reader): where it will leave its reader, and who continues from there. */
@@ -37,6 +39,12 @@ const HANDOVER_WAIT_MS = 30_000;
 /** ffmpeg's words for damage it concealed or skipped while decoding (h264, hevc, mpeg4, generic demux errors). */
 const DECODE_ERROR = /error while decoding|concealing \d+|corrupt (decoded )?(frame|input|packet)|Invalid NAL|decode_slice_header error|no frame!|Invalid data found|missing picture|illegal|Error splitting|top block unavailable|left block unavailable|out of range intra|mb_type .* in . slice too large|cabac decode .* failed/i;
 const MAX_READERS = 4;
+/**
+ * Frames a reader keeps after giving them out, so a read starting a little before where it stands (the next preview
+ * of a scrub, whose window begins before the last one's ended) continues it instead of seeking: 32 MiB, 12 frames of
+ * 720p. They are mostly frames the chunks just read still hold anyway.
+ */
+const RECENT_BYTES = 32 * 2 ** 20;
 
 /**
  * Cuts ffmpeg's raw RGB24 stream into frames, copying each piece once, straight into a frame that lives in a
@@ -71,7 +79,7 @@ export class FrameReaderPool {
   async *read(file: string, o: ReadFramesOptions): AsyncGenerator<Uint8Array> {
     const key = JSON.stringify([file, o.fps, o.width, o.height, o.startTime, Boolean(o.deinterlace)]);
     // Claimed before anything is awaited, so reads asked for together chain up in the order they were asked for.
-    const parked = this.take(key, o.startFrame);
+    const parked = this.take(key, o.startFrame, Math.max(1, Math.round(o.fps / 2)));
     const before = parked ? undefined : [...this.claims].find((c) => c.key === key && c.until === o.startFrame && !c.successor);
     const claim: Claim = { key, until: o.startFrame + o.frameCount };
     this.claims.add(claim);
@@ -84,12 +92,24 @@ export class FrameReaderPool {
     try {
       if (!reader && before) reader = await this.handedOverBy(before, o.signal);
       if (o.signal?.aborted) throw new AneloError('ANELO_E030_CANCELLED', 'decode cancelled', { file });
+      o.signal?.addEventListener('abort', onAbort, { once: true });
+      if (reader && reader.next < o.startFrame && !(await this.skipTo(reader, o.startFrame))) {
+        this.close(reader);
+        reader = undefined;
+      }
+      if (o.signal?.aborted) throw new AneloError('ANELO_E030_CANCELLED', 'decode cancelled', { file });
       reader ??= this.open(key, file, o);
       const r0 = reader;
       errorsBefore = r0.decodeErrors;
-      o.signal?.addEventListener('abort', onAbort, { once: true });
+      const keep = Math.max(1, Math.floor(RECENT_BYTES / (o.width * o.height * 3)));
       for (let i = 0; i < o.frameCount; i++) {
         if (o.signal?.aborted) throw new AneloError('ANELO_E030_CANCELLED', 'decode cancelled', { file });
+        const f = o.startFrame + i;
+        if (f < r0.next) {
+          last = r0.recent[r0.recent.length - (r0.next - f)];
+          yield last;
+          continue;
+        }
         const r = r0.ended ? { done: true as const, value: undefined } : await r0.frames.next();
         if (r.done) {
           r0.ended = true;
@@ -104,6 +124,8 @@ export class FrameReaderPool {
         }
         last = r.value;
         r0.next++;
+        r0.recent.push(r.value);
+        if (r0.recent.length > keep) r0.recent.shift();
         yield r.value;
       }
     } catch (e) {
@@ -117,8 +139,10 @@ export class FrameReaderPool {
       // A consumer that stops early leaves the reader positioned correctly: keep it for the next chunk.
       const usable = reader && !stopped && !reader.ended && reader.next === claim.until ? reader : undefined;
       if (reader && stopped) this.close(reader);
-      if (claim.successor) claim.successor(usable);
-      else if (reader && !stopped) this.park(reader);
+      const handed = claim.successor ? usable : undefined;
+      claim.successor?.(usable);
+      // Not handed on (no one waits, or the read ended before where its reader stands): kept for a later read.
+      if (reader && !stopped && reader !== handed) this.park(reader);
     }
   }
 
@@ -145,12 +169,35 @@ export class FrameReaderPool {
     });
   }
 
+  /** Drops frames until the reader's next frame is `frame`; false when the stream ends first. */
+  private async skipTo(r: OpenReader, frame: number): Promise<boolean> {
+    while (r.next < frame) {
+      const got = await r.frames.next();
+      if (got.done) {
+        r.ended = true;
+        return false;
+      }
+      r.next++;
+      // Still [next − recent.length, next): one in, one out.
+      r.recent.push(got.value);
+      if (r.recent.length > 1) r.recent.shift();
+    }
+    return true;
+  }
+
   closeAll(): void {
     for (const r of [...this.readers]) this.close(r);
   }
 
-  private take(key: string, next: number): OpenReader | undefined {
-    const i = this.readers.findIndex((r) => r.key === key && r.next === next && !r.ended);
+  /**
+   * A parked reader that can serve a read from `next`: one positioned there, one that still keeps frame `next`
+   * among its recent frames, or one up to `maxSkip` frames before it (it decodes and drops the frames between). A
+   * preview a little further on (a scrub) then continues the decoder instead of seeking, which decodes again from
+   * the keyframe before the frame: for a clip with one keyframe, every frame from the first. Dropping half a
+   * second of frames (converted and piped before they are dropped) costs about what starting a decoder does.
+   */
+  private take(key: string, next: number, maxSkip: number): OpenReader | undefined {
+    const i = this.readers.findIndex((r) => r.key === key && r.next - r.recent.length <= next && next - r.next <= maxSkip && !r.ended);
     if (i < 0) return undefined;
     const [r] = this.readers.splice(i, 1);
     clearTimeout(r.idle);
@@ -161,7 +208,7 @@ export class FrameReaderPool {
     this.decodersStarted++;
     const seekS = o.startTime + o.startFrame / o.fps;
     const { inputOptions, outputOptions } = buildDecodeArgs({ input: file, seekS, fps: o.fps, width: o.width, height: o.height, deinterlace: o.deinterlace });
-    const reader: OpenReader = { key, next: o.startFrame, decodeErrors: 0, proc: undefined!, frames: undefined!, ended: false };
+    const reader: OpenReader = { key, next: o.startFrame, decodeErrors: 0, proc: undefined!, frames: undefined!, ended: false, recent: [] };
     reader.proc = startDecoder(file, inputOptions, outputOptions, (line) => {
       if (DECODE_ERROR.test(line)) reader.decodeErrors++;
     });

@@ -48,6 +48,23 @@ describe.skipIf(!hasShared('media'))('FrameReaderPool', () => {
     expect(pool.decodersStarted).toBe(2);
   });
 
+  it('a read a little before or past where a finished one left its decoder continues it, further on it seeks', async () => {
+    const whole = await digests(newPool(), 0, 120);
+    const pool = newPool();
+    expect(await digests(pool, 0, 16)).toEqual(whole.slice(0, 16));
+    // 16 → 28: 12 frames on, within half a second (29.97 fps): the same decoder, the same frames as one sequential read.
+    expect(await digests(pool, 28, 20)).toEqual(whole.slice(28, 48));
+    expect(pool.decodersStarted).toBe(1);
+    // A read that starts a little before where the decoder stands (the next window of a scrub) takes the frames it
+    // kept and continues it.
+    expect(await digests(pool, 44, 12)).toEqual(whole.slice(44, 56));
+    expect(pool.decodersStarted).toBe(1);
+    // 56 → 100: more than half a second on, and 4 is behind what the decoder kept: each seeks with a decoder of its own.
+    expect(await digests(pool, 100, 8)).toEqual(whole.slice(100, 108));
+    expect(await digests(pool, 4, 4)).toEqual(whole.slice(4, 8));
+    expect(pool.decodersStarted).toBe(3);
+  });
+
   it('a waiting read that is cancelled stops with E030 and the running read finishes its frames', async () => {
     const pool = newPool();
     const controller = new AbortController();
