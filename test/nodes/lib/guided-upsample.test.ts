@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { boxMean } from '../../../nodes/lib/box-mean.ts';
 import { dilateForeground } from '../../../nodes/lib/dilate-foreground.ts';
-import { guidedUpsample } from '../../../nodes/lib/guided-upsample.ts';
+import { applyUpsampled, guidedUpsample } from '../../../nodes/lib/guided-upsample.ts';
 import { resizeBilinear } from '../../../nodes/lib/bilinear-resize.ts';
 
 /** Column where a row of depth crosses `level` going left to right (sub-pixel, by linear interpolation). */
@@ -102,6 +102,23 @@ describe('foreground dilation', () => {
           expect(out[y * w + x]).toBe(m);
         }
       }
+    }
+  });
+});
+
+describe('applying the upsampled coefficients in one pass', () => {
+  it('gives the bytes of resizing a and b to full size first, then clamping a·I + b', () => {
+    let seed = 11;
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    for (const [lw, lh, w, h] of [[160, 68, 640, 272], [97, 55, 640, 360], [64, 64, 64, 64], [213, 120, 1280, 720]]) {
+      const a = new Float32Array(lw * lh).map(() => rnd() * 4 - 2);
+      const b = new Float32Array(lw * lh).map(() => rnd() * 2 - 0.5);
+      const I = new Float32Array(w * h).map(() => rnd());
+      const aUp = resizeBilinear(a, lw, lh, w, h);
+      const bUp = resizeBilinear(b, lw, lh, w, h);
+      const want = new Float32Array(w * h).map((_, i) => Math.min(1.2, Math.max(-0.3, aUp[i] * I[i] + bUp[i])));
+      const got = applyUpsampled(a, b, lw, lh, I, w, h, -0.3, 1.2, new Float32Array(w * h));
+      expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer)), `${lw}x${lh} → ${w}x${h}`).toBe(true);
     }
   });
 });
