@@ -54,6 +54,13 @@ export interface RunOptions {
   segment?: { cuts?: KnownCuts };
   /** Receives a non-sink target's output in order, chunk by chunk, as the run reads it (scene cuts for the editor). */
   onOutput?: (nodeId: string, port: string, chunk: Chunk) => void;
+  /**
+   * false: decoded frames this run computes are not cached (their readers in the run still get them). For a
+   * background pass over a whole clip (the editor's scene cuts): its chunks would fill the cache with frames nobody
+   * asked for, and a preview finding them cached keys its inputs by them instead of the frames it decoded itself,
+   * so depth it had already computed was computed again under the new key.
+   */
+  cacheFrames?: boolean;
 }
 
 export interface PreviewResult {
@@ -143,7 +150,7 @@ export class Executor {
       const reads = this.directReads(plan, targets, frames, clip);
       const demand = planDemand(plan, this.chunkSize, reads, clip);
       for (const id of targets) if (plan.nodes.get(id)!.def.sink) demand.frames.set(id, frames.end - frames.start);
-      session = new RunSession({ runId, plan, cache: this.cache, services: this.services, chunkSize: this.chunkSize, signal, emit, mode: 'run', demand, pool: this.getPool(), poolDefinitions: this.poolDefinitions });
+      session = new RunSession({ runId, plan, cache: this.cache, services: this.services, chunkSize: this.chunkSize, signal, emit, mode: 'run', demand, pool: this.getPool(), poolDefinitions: this.poolDefinitions, cacheFrames: opts.cacheFrames });
       emit({ type: 'run-start', runId, nodes: plan.order.filter((id) => involved.has(id)), frames });
       const outputs: Record<string, string> = {};
       for (const id of plan.order.filter((x) => targets.includes(x))) {

@@ -51,6 +51,8 @@ export interface SessionOptions {
   pool?: NodePool;
   /** Module the pool loads node definitions from, when they are not the shipped ones (tests). */
   poolDefinitions?: string;
+  /** false: outputs holding frames are not cached (see RunOptions.cacheFrames). */
+  cacheFrames?: boolean;
 }
 
 export class RunSession {
@@ -387,15 +389,16 @@ export class RunSession {
       const outputs = this.onPool(node) ? await this.runOnPool(node, p, inputs, inputInfo, seq) : await this.runHere(node, p, inputs, inputInfo, seq);
       const ms = performance.now() - t0;
       const persistent = node.def.cache === 'disk';
+      const cached = node.def.cache !== 'none' && (this.o.cacheFrames !== false || !Object.values(outputs).some((c) => c.type === 'frames'));
       const digests: Record<string, string> = {};
       for (const [port, chunk] of Object.entries(outputs)) {
         // Hashing a chunk of big frames in one go would stall the event loop for tens of ms.
         const big = chunkBytes(chunk) >= BIG_DIGEST_BYTES;
         digests[port] = !big ? chunkDigest(chunkParts(chunk)) : this.o.pool ? await this.o.pool.digest(chunk, this.signal) : await chunkDigestSliced(chunk);
-        if (node.def.cache !== 'none') await this.cacheWrite(() => this.o.cache.putChunk(digests[port], chunk, ms, persistent));
+        if (cached) await this.cacheWrite(() => this.o.cache.putChunk(digests[port], chunk, ms, persistent));
       }
       r.entry = { digests, ms, nodeType: node.def.type };
-      if (node.def.cache !== 'none') await this.cacheWrite(() => this.o.cache.putAction(r.key, r.entry, persistent));
+      if (cached) await this.cacheWrite(() => this.o.cache.putAction(r.key, r.entry, persistent));
       tally.ms += ms;
       tally.computedFrames += p.b - p.a;
       tally.provide(p.b - p.a, `${seq}`);

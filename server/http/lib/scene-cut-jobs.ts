@@ -139,6 +139,8 @@ export class SceneCutJobs {
       await this.executor.run(job.graph, {
         targets: [view.nodeId],
         signal,
+        // The cuts are cached; the clip's decoded frames are not (see RunOptions.cacheFrames).
+        cacheFrames: false,
         onEvent: (e) => {
           if (e.type === 'node-progress' && e.nodeId === view.nodeId) view.done = Math.min(view.frameCount, e.done);
           abandoned();

@@ -39,6 +39,21 @@ async function frameValue(ex: Executor, g: GraphDocument, nodeId: string, frame:
 beforeEach(resetCounts);
 
 describe('executor cache keys', () => {
+  it('a pass that caches no frames (the editor\'s scene cuts) leaves a preview made before it cached, and caches no frames', async () => {
+    const ex = executor();
+    const g = chain();
+    expect(await frameValue(ex, g, 'blur', 20)).toBeGreaterThan(0);
+    resetCounts();
+    // The whole clip through src and q, as the editor's scene-cut pass goes through decode: nothing of it is kept.
+    await ex.run(g, { targets: ['q'], cacheFrames: false });
+    expect(computed).toEqual({ ramp: 64, quantize: 64 });
+    resetCounts();
+    const again = await ex.preview(g, { nodeId: 'blur', frame: 20 });
+    expect(again.computed).toEqual({});
+    const rerun = await ex.run(g, { targets: ['q'] });
+    expect(rerun.nodes.q.computedFrames).toBe(64);
+  });
+
   it('node ids, positions and param order never change a key: a renamed, moved graph is all cached', async () => {
     const ex = executor();
     await ex.run(chain(), { targets: ['blur'] });
