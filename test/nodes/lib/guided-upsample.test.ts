@@ -89,17 +89,17 @@ describe('foreground dilation', () => {
     expect(out[0]).toBeCloseTo(0.2, 6);
   });
 
-  it('matches a brute-force max filter on noise, including at the borders', () => {
-    const w = 23;
-    const h = 17;
-    const d = new Float32Array(w * h).map((_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1);
-    for (const r of [1, 2, 4, 5, 12]) {
-      const out = dilateForeground(d, w, h, r);
-      for (let y = 0; y < h; y++) {
-        for (let x = 0; x < w; x++) {
-          let m = -Infinity;
-          for (let yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r); yy++) for (let xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r); xx++) m = Math.max(m, d[yy * w + xx]);
-          expect(out[y * w + x]).toBe(m);
+  it('matches a brute-force max filter on noise, including at the borders and on frames one pixel thin', () => {
+    for (const [w, h] of [[23, 17], [1, 9], [9, 1], [2, 2], [64, 3]]) {
+      const d = new Float32Array(w * h).map((_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1);
+      for (const r of [1, 2, 4, 5, 12]) {
+        const out = dilateForeground(d, w, h, r);
+        for (let y = 0; y < h; y++) {
+          for (let x = 0; x < w; x++) {
+            let m = -Infinity;
+            for (let yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r); yy++) for (let xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r); xx++) m = Math.max(m, d[yy * w + xx]);
+            expect(out[y * w + x], `${w}x${h} r ${r} (${x}, ${y})`).toBe(m);
+          }
         }
       }
     }
