@@ -318,9 +318,9 @@ export interface NodeDefinition<S extends TObject = TObject> {
   window?(params: Static<S>): TemporalWindow;
   /**
    * Temporal nodes whose reach depends on where the frames fall (a recursion that restarts at fixed frames): the
-   * frames [lo, hi) that output frames [a, b) actually read, within the window. The executor then reads, and
-   * computes upstream, only those (a preview of one frame pays for far less than the whole window). The output
-   * must be the same bytes as with the whole window.
+   * frames [lo, hi) that output frames [a, b) actually read, within the window. A preview then reads, and computes
+   * upstream, only those (one frame pays for far less than the whole window); runs keep reading the whole window,
+   * so their pieces and keys do not move with the reach. The output must be the same bytes either way.
    */
   reach?(params: Static<S>, a: number, b: number): [number, number];
   /**

@@ -36,14 +36,14 @@ export interface SegmentClip {
 
 /**
  * The frames [lo, hi) a node reads from the input on `port` to produce [a, b) (none from an info-only port): its
- * window (or its exact reach, see `framesRead`), clipped to the stream, and, for a node that reads scene cuts, at the cuts known of its detector: such a
+ * window (with `exact`, a preview's, its exact reach: see `framesRead`), clipped to the stream, and, for a node that reads scene cuts, at the cuts known of its detector: such a
  * node never reads across a cut, so the frames beyond one cannot change what it makes of [a, b).
  */
-export function inputWindow(plan: Plan, node: PlannedNode, port: string, a: number, b: number, cuts?: KnownCuts): [number, number] | undefined {
+export function inputWindow(plan: Plan, node: PlannedNode, port: string, a: number, b: number, cuts?: KnownCuts, exact = false): [number, number] | undefined {
   const src = node.inputs[port];
   if (!src || node.def.inputs.find((s) => s.name === port)?.infoOnly) return undefined;
   const info = plan.nodes.get(src.nodeId)!.info[src.port];
-  const [wantLo, wantHi] = framesRead(node.def, node.params, node.window, a, b);
+  const [wantLo, wantHi] = exact ? framesRead(node.def, node.params, node.window, a, b) : [a - node.window.before, b + node.window.after];
   let lo = Math.max(0, wantLo);
   let hi = Math.min(info.frameCount, wantHi);
   for (const c of cutsReadBy(plan, node, cuts)) {

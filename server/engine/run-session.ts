@@ -143,7 +143,7 @@ export class RunSession {
       if (!range) continue;
       const node = this.node(id);
       for (const [port, src] of Object.entries(node.inputs)) {
-        const w = src && inputWindow(this.plan, node, port, range[0], range[1]);
+        const w = src && inputWindow(this.plan, node, port, range[0], range[1], undefined, true);
         if (!src || !w) continue;
         const had = needs.get(src.nodeId);
         needs.set(src.nodeId, had ? [Math.min(had[0], w[0]), Math.max(had[1], w[1])] : w);
@@ -297,7 +297,10 @@ export class RunSession {
   private async inputsOf(node: PlannedNode, p: Piece, alignedOnly = false): Promise<Record<string, InputWindow>> {
     const out: Record<string, InputWindow> = {};
     for (const [port, src] of Object.entries(node.inputs)) {
-      const w = src && inputWindow(this.plan, node, port, p.a, p.b, this.o.demand?.clip?.cuts);
+      // A preview's own pieces read a temporal node's exact reach; a run's (and a probe for one) its whole window,
+      // so its pieces and keys stay the same whatever a param does to the reach (a smaller radius reads no frame of
+      // depth the last run of the same range did not make).
+      const w = src && inputWindow(this.plan, node, port, p.a, p.b, this.o.demand?.clip?.cuts, this.o.mode === 'preview' && !alignedOnly);
       if (!src || !w) continue;
       const srcNode = this.node(src.nodeId);
       const aligned = this.piecesOf(src.nodeId, w[0], w[1]);
@@ -450,7 +453,7 @@ export class RunSession {
       bounds.map(([a, b], k) => {
         const sub: Record<string, Chunk | undefined> = {};
         for (const [port, c] of Object.entries(inputs)) {
-          const w = c && inputWindow(this.plan, node, port, a, b, this.o.demand?.clip?.cuts);
+          const w = c && inputWindow(this.plan, node, port, a, b, this.o.demand?.clip?.cuts, this.o.mode === 'preview');
           sub[port] = c && w ? sliceChunk(c, w[0], w[1]) : c;
         }
         return pool.runNode({

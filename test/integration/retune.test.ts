@@ -21,10 +21,12 @@ const exec = promisify(execFile);
 let dir: string;
 let model: string;
 
-async function anelo(name: string, ...set: string[]): Promise<RunReport> {
+/** The default graph through the CLI on `frames` of bikes-cuts (null: the whole clip), one cache for all. */
+async function anelo(name: string, set: string[] = [], frames: string | null = '20:52'): Promise<RunReport> {
   const report = path.join(dir, `${name}.json`);
   const args = ['run', path.join(PROJECT_ROOT, 'graphs', 'default.json'), '--input', sharedPath('media/bikes-cuts.mp4'), '--output', path.join(dir, `${name}.mp4`)];
-  args.push('--frames', '20:52', '--cache-dir', path.join(dir, 'cache'), '--report', report, '-q');
+  if (frames) args.push('--frames', frames);
+  args.push('--cache-dir', path.join(dir, 'cache'), '--report', report, '-q');
   for (const s of ['decode.maxHeight=136', `depth.model=${model}`, 'encode.preset="ultrafast"', ...set]) args.push('--set', s);
   await exec(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'anelo.mjs'), ...args], { cwd: PROJECT_ROOT });
   return JSON.parse(await fs.readFile(report, 'utf8')) as RunReport;
@@ -43,7 +45,7 @@ describe.skipIf(!hasShared('media/bikes-cuts.mp4'))('retuning the default graph'
     expect(Object.values(cold.nodes).every((n) => n.status === 'ran')).toBe(true);
     expect(cold.nodes.depth.computedFrames).toBeGreaterThanOrEqual(32);
 
-    const retune = await anelo('smooth', 'smooth.strength=0.3');
+    const retune = await anelo('smooth', ['smooth.strength=0.3']);
     expect(status(retune)).toEqual({
       decode: 'cached:0',
       depth: 'cached:0',
@@ -55,6 +57,23 @@ describe.skipIf(!hasShared('media/bikes-cuts.mp4'))('retuning the default graph'
       encode: 'ran:computed',
     });
   });
+
+  it('changing smooth.radius after a render of the whole clip reruns smooth and what follows, never depth or flow', async () => {
+    // The whole clip: a range's edge pieces are cut to what its windows reach, so a partial range retuned to another
+    // radius has other edge pieces upstream.
+    await anelo('whole', [], null);
+    const radius = await anelo('radius', ['smooth.radius=10'], null);
+    expect(status(radius)).toEqual({
+      decode: 'cached:0',
+      depth: 'cached:0',
+      scenes: 'cached:0',
+      flow: 'cached:0',
+      smooth: 'ran:computed',
+      refine: 'ran:computed',
+      warp: 'ran:computed',
+      encode: 'ran:computed',
+    });
+  }, 120_000);
 
   it('in one process (the editor), changing warp.divergence reruns only warp: smooth and refine come from memory', async () => {
     const services = await createServices();
