@@ -342,7 +342,7 @@ export type AnyNodeDefinition = NodeDefinition<TObject>;
 
 /**
  * Frames [lo, hi) a node reads of each input to produce [a, b), before clipping to the stream: its window, narrowed
- * to its `reach` where it declares one. The executor and the node tests both cut inputs by this.
+ * to its `reach` where it declares one. A preview's pieces and the node tests cut inputs by this.
  */
 export function framesRead<S extends TObject>(def: NodeDefinition<S>, params: Static<S>, window: TemporalWindow, a: number, b: number): [number, number] {
   let lo = a - window.before;

@@ -36,8 +36,9 @@ export interface SegmentClip {
 
 /**
  * The frames [lo, hi) a node reads from the input on `port` to produce [a, b) (none from an info-only port): its
- * window (with `exact`, a preview's, its exact reach: see `framesRead`), clipped to the stream, and, for a node that reads scene cuts, at the cuts known of its detector: such a
- * node never reads across a cut, so the frames beyond one cannot change what it makes of [a, b).
+ * window (with `exact`, as a preview reads, its exact reach: see `framesRead`), clipped to the stream, and, for a
+ * node that reads scene cuts, at the cuts known of its detector: such a node never reads across a cut, so the
+ * frames beyond one cannot change what it makes of [a, b).
  */
 export function inputWindow(plan: Plan, node: PlannedNode, port: string, a: number, b: number, cuts?: KnownCuts, exact = false): [number, number] | undefined {
   const src = node.inputs[port];
