@@ -130,6 +130,8 @@ export class FrameReaderPool {
       }
     } catch (e) {
       failed = true;
+      // Stopping the reader on a cancel breaks the stream it was waiting on: the caller hears the cancel, not that.
+      if (o.signal?.aborted && !(e instanceof AneloError && e.code === 'ANELO_E030_CANCELLED')) throw new AneloError('ANELO_E030_CANCELLED', 'decode cancelled', { file }, undefined, e);
       throw e;
     } finally {
       o.signal?.removeEventListener('abort', onAbort);

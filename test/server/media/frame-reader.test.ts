@@ -65,6 +65,17 @@ describe.skipIf(!hasShared('media'))('FrameReaderPool', () => {
     expect(pool.decodersStarted).toBe(3);
   });
 
+  it('a read cancelled while it drops frames to catch up stops with E030, and the pool still reads', async () => {
+    const whole = await digests(newPool(), 0, 40);
+    const pool = newPool();
+    await digests(pool, 0, 8);
+    const controller = new AbortController();
+    const skipping = digests(pool, 20, 4, controller.signal).catch((e) => e);
+    controller.abort();
+    expect((await skipping).code).toBe('ANELO_E030_CANCELLED');
+    expect(await digests(pool, 30, 4)).toEqual(whole.slice(30, 34));
+  });
+
   it('a waiting read that is cancelled stops with E030 and the running read finishes its frames', async () => {
     const pool = newPool();
     const controller = new AbortController();
