@@ -1,5 +1,23 @@
 /** Bilinear resampling of single-channel float images with pixel centres aligned (the convention of ffmpeg and ONNX resize). */
 
+/**
+ * Where each of `dst` output positions samples a `src`-long axis: the two source indices and the weight of the
+ * second, pixel centres aligned and clamped at the edges. The weight is exact (a double); resizeBilinear rounds the
+ * horizontal ones to float32 as it always stored them.
+ */
+export function bilinearAxis(src: number, dst: number): { i0: Int32Array; i1: Int32Array; f: Float64Array } {
+  const i0 = new Int32Array(dst);
+  const i1 = new Int32Array(dst);
+  const f = new Float64Array(dst);
+  for (let d = 0; d < dst; d++) {
+    const s = Math.min(src - 1, Math.max(0, ((d + 0.5) * src) / dst - 0.5));
+    i0[d] = Math.floor(s);
+    i1[d] = Math.min(src - 1, i0[d] + 1);
+    f[d] = s - i0[d];
+  }
+  return { i0, i1, f };
+}
+
 /** Resizes `src` (srcW x srcH) to dstW x dstH. Returns a copy when sizes match. */
 export function resizeBilinear(
   src: Float32Array,
@@ -13,21 +31,13 @@ export function resizeBilinear(
     out.set(src);
     return out;
   }
-  const x0 = new Int32Array(dstW);
-  const x1 = new Int32Array(dstW);
-  const fx = new Float32Array(dstW);
-  for (let x = 0; x < dstW; x++) {
-    const s = Math.min(srcW - 1, Math.max(0, ((x + 0.5) * srcW) / dstW - 0.5));
-    x0[x] = Math.floor(s);
-    x1[x] = Math.min(srcW - 1, x0[x] + 1);
-    fx[x] = s - x0[x];
-  }
+  const { i0: x0, i1: x1, f } = bilinearAxis(srcW, dstW);
+  const fx = Float32Array.from(f);
+  const ys = bilinearAxis(srcH, dstH);
   for (let y = 0; y < dstH; y++) {
-    const s = Math.min(srcH - 1, Math.max(0, ((y + 0.5) * srcH) / dstH - 0.5));
-    const ya = Math.floor(s);
-    const fy = s - ya;
-    const ra = ya * srcW;
-    const rb = Math.min(srcH - 1, ya + 1) * srcW;
+    const fy = ys.f[y];
+    const ra = ys.i0[y] * srcW;
+    const rb = ys.i1[y] * srcW;
     const o = y * dstW;
     for (let x = 0; x < dstW; x++) {
       const a = src[ra + x0[x]] + fx[x] * (src[ra + x1[x]] - src[ra + x0[x]]);
