@@ -171,6 +171,11 @@ export class RunSession {
           }
           out.push({ nodeId: node.id, a: Math.max(q.a, need[0]), b: Math.min(q.b, need[1]) });
         }
+        // A source's pieces are asked for in frame order, whichever consumer comes first: its reads then continue
+        // one decoder. Asked for as consumers come (depth's middle piece before scene detection's earlier one), the
+        // earlier piece found the decoder gone ahead and started one of its own, decoding again from the keyframe
+        // (from frame 0 on a clip with one keyframe). Failures reach the consumers, which await the same pieces.
+        if (Object.keys(node.inputs).length === 0) for (const q of out) this.resolve(q).catch(() => {});
         return out;
       })();
       this.previewPieces.set(node.id, p);

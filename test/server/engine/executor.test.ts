@@ -148,6 +148,32 @@ describe('executor streaming', () => {
     expect(computed).toEqual({});
   });
 
+  it('a preview asks for a source\'s pieces in frame order, whichever reader asks first (one decoder, no seek back)', async () => {
+    // pair reads q (no window) before blur (a frame either side): q asks for src's piece holding frame 16 first,
+    // blur also for frame 15, in the chunk before.
+    const g: GraphDocument = {
+      schemaVersion: 1,
+      nodes: [
+        { id: 'src', type: 'ramp', params: { frames: 64, gain: 1 }, position: at() },
+        { id: 'q', type: 'quantize', params: { step: 1 }, position: at(200) },
+        { id: 'blur', type: 'tblur', params: {}, position: at(200, 200) },
+        { id: 'pair', type: 'pair', params: {}, position: at(400) },
+      ],
+      edges: [
+        { source: 'src', sourcePort: 'frames', target: 'q', targetPort: 'frames' },
+        { source: 'src', sourcePort: 'frames', target: 'blur', targetPort: 'frames' },
+        { source: 'q', sourcePort: 'frames', target: 'pair', targetPort: 'a' },
+        { source: 'blur', sourcePort: 'frames', target: 'pair', targetPort: 'b' },
+      ],
+    };
+    const result = await executor().preview(g, { nodeId: 'pair', frame: 16 });
+    expect((result.chunk as FramesChunk).frames[0][0]).toBe(16 + 15 + 16 + 17);
+    expect(calls.ramp).toEqual([
+      [15, 16],
+      [16, 18],
+    ]);
+  });
+
   it('temporal results do not depend on chunk boundaries', async () => {
     const a = executor(undefined, 16);
     const b = executor(undefined, 7);

@@ -30,6 +30,7 @@ const ramp = defineNode({
   info: async (ctx) => ({ frames: { type: 'frames', width: W, height: H, fps: 25, frameCount: ctx.params.frames } }),
   async run(ctx) {
     count('ramp', ctx.end - ctx.start);
+    (calls.ramp ??= []).push([ctx.start, ctx.end]);
     const frames: Uint8Array[] = [];
     for (let i = ctx.start; i < ctx.end; i++) frames.push(new Uint8Array(W * H * 3).fill((i * ctx.params.gain) % 256));
     return { frames: { type: 'frames', start: ctx.start, width: W, height: H, frames } };
@@ -121,4 +122,29 @@ const stamp = defineNode({
   },
 });
 
-export const TEST_NODES = [ramp, quantize, blur, longBlur, stamp] as unknown as AnyNodeDefinition[];
+/** out[i] = a[i] + b[i]: a node reading two streams (as temporal-smooth reads depth, flow and scene cuts). */
+const pair = defineNode({
+  type: 'pair',
+  version: 1,
+  label: 'Pair',
+  category: 'refine',
+  description: 'sums two streams frame by frame',
+  inputs: [
+    { name: 'a', types: ['frames'] },
+    { name: 'b', types: ['frames'] },
+  ],
+  outputs: [{ name: 'frames', types: ['frames'] }],
+  params: Type.Object({}),
+  cache: 'memory',
+  info: async (ctx) => ({ frames: ctx.inputs.a! }),
+  async run(ctx) {
+    count('pair', ctx.end - ctx.start);
+    const a = ctx.inputs.a as FramesChunk;
+    const b = ctx.inputs.b as FramesChunk;
+    const frames: Uint8Array[] = [];
+    for (let i = ctx.start; i < ctx.end; i++) frames.push(a.frames[i - a.start].map((v, k) => (v + b.frames[i - b.start][k]) % 256));
+    return { frames: { type: 'frames', start: ctx.start, width: a.width, height: a.height, frames } };
+  },
+});
+
+export const TEST_NODES = [ramp, quantize, blur, longBlur, stamp, pair] as unknown as AnyNodeDefinition[];
