@@ -110,12 +110,13 @@ export class Executor {
   }
 
   /**
-   * A preview frame as PNG bytes at most `maxWidth` wide: its pixels made on the pool when there is one, then
-   * fitted and encoded by libvips (off this thread's event loop either way).
+   * A preview frame as PNG bytes at most `maxWidth` wide: depth coloured on the pool when there is one (frames and
+   * cut strips need no pixel work, and a pool round trip cost 15–25 ms of a warp preview), then fitted and encoded
+   * by libvips (off this thread's event loop either way).
    */
   async previewPng(preview: Pick<PreviewResult, 'chunk' | 'info'>, maxWidth?: number, signal?: AbortSignal): Promise<Uint8Array> {
     const task = { chunk: preview.chunk, maxWidth, depthScale: preview.info.depthScale };
-    const pool = this.getPool();
+    const pool = preview.chunk.type === 'depth' ? this.getPool() : undefined;
     const { previewRgb, encodePreview } = await import('../http/render/preview-png.ts');
     return encodePreview(pool ? await pool.previewRgb(task, signal) : previewRgb(task), maxWidth);
   }

@@ -4,7 +4,7 @@
  *   JavaScript (a 13-tap antialiased triangle per output sample at 5.7x) and about 2 ms here. Shrinking averages
  *   every source pixel: libvips box-shrinks by part of the factor, then reduces the rest with the triangle kernel,
  *   as PIL's BILINEAR (the reference preprocessors' resize) does;
- * - PNG encoding of previews: a 2560x720 side-by-side frame took 46 ms with pngjs (sub filter, RLE) and takes 7 ms.
+ * - PNG encoding of previews: a 2560x720 side-by-side frame took 46 ms with pngjs (sub filter, RLE) and takes 7–12 ms.
  */
 import type { Sharp, SharpOptions } from 'sharp';
 
@@ -37,10 +37,11 @@ export async function resizeRgb(src: Uint8Array, sw: number, sh: number, dw: num
 }
 
 /**
- * RGB24 → PNG, tuned for latency over size (previews go over localhost and are thrown away): fastest deflate level,
- * one filter for every row instead of trying each.
+ * RGB24 → PNG, tuned for latency over size (previews go over localhost and are thrown away): stored, not deflated,
+ * and one filter for every row instead of trying each. Deflate at its fastest level took 49–74 ms for a real
+ * 2560x720 side-by-side frame of bbb-5s-720p and saved only 28 % of its bytes (4.0 of 5.5 MB); stored, 7–12 ms.
  */
 export async function encodePngRgb(rgb: Uint8Array, width: number, height: number): Promise<Buffer> {
   const input = Buffer.from(rgb.buffer, rgb.byteOffset, width * height * 3);
-  return (await vips())(input, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 1, adaptiveFiltering: false }).toBuffer();
+  return (await vips())(input, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 0, adaptiveFiltering: false }).toBuffer();
 }
