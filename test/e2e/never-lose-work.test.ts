@@ -76,6 +76,8 @@ describe('never lose work', () => {
     await page.getByTestId('graph-name').click();
     const input = page.getByTestId('dialog-input');
     expect(await input.inputValue()).toBe('e2e-stereo');
+    // The name comes selected, so typing replaces it.
+    expect(await input.evaluate((el: HTMLInputElement) => [el.selectionStart, el.selectionEnd])).toEqual([0, 'e2e-stereo'.length]);
     // Checked as typed: a bad name says why and cannot be confirmed.
     await input.fill('../etc');
     await page.getByTestId('dialog-problem').waitFor();

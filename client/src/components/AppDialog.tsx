@@ -1,13 +1,19 @@
 /** The one modal dialog: a question with two buttons, or a text field checked as the user types. Esc cancels. */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useEditor } from '../store/editor-store.ts';
 import { cancelDialog, confirmDialog, dialogProblem } from '../store/dialog-actions.ts';
+import type { DialogSpec } from '../store/editor-state.ts';
 
 export function AppDialog() {
   const d = useEditor((s) => s.dialog);
-  const [text, setText] = useState('');
-  useEffect(() => setText(d?.value ?? ''), [d?.id, d?.value]);
-  if (!d) return null;
+  // A new dialog is a new form: its field starts with the value on the first paint, so focusing it selects the
+  // name (typing replaces it). Set by an effect after the paint, the field was empty when it took focus: nothing
+  // was selected and typing went after the name.
+  return d ? <DialogForm key={d.id} d={d} /> : null;
+}
+
+function DialogForm({ d }: { d: DialogSpec }) {
+  const [text, setText] = useState(d.value ?? '');
   const problem = d.kind === 'prompt' ? dialogProblem(text) : undefined;
   return (
     <div className="dialog-backdrop" onPointerDown={(e) => e.target === e.currentTarget && cancelDialog()}>
