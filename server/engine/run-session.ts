@@ -16,7 +16,7 @@ import type { ActionEntry } from './disk-tier.ts';
 import { canonicalJson, sha256 } from './hash.ts';
 import { NodeTally } from './node-tally.ts';
 import type { Plan, PlannedNode } from './plan.ts';
-import type { NodePool } from './pool/node-pool.ts';
+import { TASK_PRIORITY, type NodePool } from './pool/node-pool.ts';
 import { toShared } from './pool/shared-chunk.ts';
 
 /**
@@ -462,6 +462,7 @@ export class RunSession {
           sub[port] = c && w ? sliceChunk(c, w[0], w[1]) : c;
         }
         return pool.runNode({
+          priority: this.o.mode === 'preview' ? TASK_PRIORITY.preview(a) : TASK_PRIORITY.run(a),
           definitionsModule: this.o.poolDefinitions,
           type: node.def.type,
           nodeId: node.id,

@@ -4,6 +4,7 @@ import type { ExecutorEvent } from '../../../../nodes/core/events.ts';
 import type { FramesChunk, MediaService } from '../../../../nodes/core/types.ts';
 import { ChunkCache } from '../../../../server/engine/chunk-cache.ts';
 import { Executor } from '../../../../server/engine/executor.ts';
+import { NodePool, TASK_PRIORITY } from '../../../../server/engine/pool/node-pool.ts';
 import { NODE_DEFINITIONS, POOL_TEST_MODULE } from './pool-test-nodes.ts';
 
 const at = { x: 0, y: 0 };
@@ -92,6 +93,44 @@ describe('worker pool', () => {
       expect(after.nodes.mix.computedFrames).toBe(40);
     } finally {
       await ex.close();
+    }
+  });
+
+  it('a free thread takes the waiting task ranked first (previews before runs, earlier frames first), not the oldest', async () => {
+    const pool = new NodePool(1);
+    const finished: string[] = [];
+    const chunk: FramesChunk = { type: 'frames', start: 0, width: 1, height: 1, frames: [new Uint8Array(3)] };
+    const task = (name: string, priority: number, signal = new AbortController().signal): Promise<unknown> =>
+      pool
+        .runNode({
+          definitionsModule: POOL_TEST_MODULE,
+          type: 'pfail',
+          nodeId: name,
+          params: { mode: 'busy', at: 50 },
+          start: 0,
+          end: 1,
+          info: { frames: { type: 'frames', width: 1, height: 1, fps: 25, frameCount: 1 } },
+          inputInfo: {},
+          inputs: { frames: chunk },
+          signal,
+          onProgress: () => {},
+          priority,
+        })
+        .then(() => finished.push(name));
+    try {
+      const cancel = new AbortController();
+      const all = [
+        task('first, on the thread', TASK_PRIORITY.run(0)),
+        task('run frame 32', TASK_PRIORITY.run(32)),
+        task('run frame 16', TASK_PRIORITY.run(16)),
+        task('cancelled while waiting', TASK_PRIORITY.urgent, cancel.signal).catch(() => finished.push('(cancelled)')),
+        task('preview frame 70', TASK_PRIORITY.preview(70)),
+      ];
+      cancel.abort();
+      await Promise.all(all);
+      expect(finished).toEqual(['(cancelled)', 'first, on the thread', 'preview frame 70', 'run frame 16', 'run frame 32']);
+    } finally {
+      await pool.close();
     }
   });
 

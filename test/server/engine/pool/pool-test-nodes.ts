@@ -62,7 +62,7 @@ const pfail = defineNode({
   version: 1,
   label: 'Fail',
   category: 'refine',
-  description: 'fails in the way its mode says, at frame `at`',
+  description: 'fails in the way its mode says, at frame `at` (busy: keeps its thread busy for `at` ms)',
   inputs: [{ name: 'frames', types: ['frames'] }],
   outputs: [{ name: 'frames', types: ['frames'] }],
   params: Type.Object({ mode: Type.String({ default: 'throw' }), at: Type.Integer({ default: 20 }) }),
@@ -75,6 +75,11 @@ const pfail = defineNode({
       if (ctx.params.mode === 'throw') throw new Error('bad pixels');
       if (ctx.params.mode === 'exit') process.exit(3);
       if (ctx.params.mode === 'spin') for (;;);
+    }
+    if (ctx.params.mode === 'busy') {
+      // Keeps its thread busy for `at` ms.
+      const until = Date.now() + ctx.params.at;
+      while (Date.now() < until);
     }
     return { frames: ctx.inputs.frames! };
   },
