@@ -34,6 +34,14 @@ export const TEST_GRAPHS = {
     nodes: [node('decode', 'decode', 0, 0), node('encode', 'encode', 320, 0, { preset: 'ultrafast', crf: 30, audio: false })],
     edges: [edge('decode', 'frames', 'encode', 'video')],
   },
+  // A render long enough to be cancelled mid-encode on any machine: x264 at veryslow takes tens of seconds for
+  // bbb-60s, where the one above finished ultrafast in a few, sometimes before a test could press Cancel.
+  'e2e-slow-encode': {
+    schemaVersion: 1,
+    name: 'e2e-slow-encode',
+    nodes: [node('decode', 'decode', 0, 0), node('encode', 'encode', 320, 0, { preset: 'veryslow', crf: 18, audio: false })],
+    edges: [edge('decode', 'frames', 'encode', 'video')],
+  },
   'e2e-stereo': {
     schemaVersion: 1,
     name: 'e2e-stereo',

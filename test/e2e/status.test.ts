@@ -64,7 +64,7 @@ describe('truthful status', () => {
 
   it('ends a cancelled run cleanly: no node left running or waiting', async () => {
     const { page } = e;
-    await openPreset(page, 'e2e-decode-encode', 'decode');
+    await openPreset(page, 'e2e-slow-encode', 'decode');
     await page.getByTestId('media-select').selectOption('bbb-60s-640x360.mp4');
     await page.getByTestId('run').click();
     await expect.poll(() => page.getByTestId('node-badge-encode').getAttribute('data-state'), { timeout: 30_000 }).toBe('running');
