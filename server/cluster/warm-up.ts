@@ -5,61 +5,19 @@
  * (scene-detect, depth, optical-flow, temporal-smooth, stereo-warp). Measured on bikes-cuts with FastDepth and two
  * workers on two cores: a cold worker's first segment ran at 0.3–0.7 s a frame, a warm one's at about 0.1 s.
  */
-import { Type } from '@sinclair/typebox';
 import { AneloError, isAneloError } from '../../nodes/core/errors.ts';
 import type { GraphDocument } from '../../nodes/core/graph-document.ts';
-import { defineNode, type AnyNodeDefinition } from '../../nodes/core/types.ts';
 import type { Executor } from '../engine/executor.ts';
+import { warmUpSource } from '../engine/warm-up-pool.ts';
 
-const SOURCE_TYPE = 'anelo-cluster-warm-up-frames';
-const WIDTH = 160;
-const HEIGHT = 96;
-/** Two chunks and a cut between them: every node's per-chunk path and its cut path run. */
-const FRAMES = 32;
-const CUT = 20;
-
-/**
- * A source of synthetic frames (a pattern moving two pixels a frame, a different one after the cut). It lives here,
- * not in nodes/, because no graph document may name it; only a worker's warm-up uses it.
- */
-export const warmUpSource: AnyNodeDefinition = defineNode({
-  type: SOURCE_TYPE,
-  version: 1,
-  label: 'Warm-up frames',
-  category: 'input',
-  description: 'Synthetic frames for a cluster worker warm-up.',
-  inputs: [],
-  outputs: [{ name: 'frames', types: ['frames'], label: 'Frames' }],
-  params: Type.Object({}),
-  cache: 'none',
-  async info() {
-    return { frames: { type: 'frames', width: WIDTH, height: HEIGHT, fps: 25, frameCount: FRAMES } };
-  },
-  async run(ctx) {
-    const frames: Uint8Array[] = [];
-    for (let t = ctx.start; t < ctx.end; t++) {
-      const f = new Uint8Array(WIDTH * HEIGHT * 3);
-      const scene = t < CUT ? 1 : 7;
-      for (let y = 0, i = 0; y < HEIGHT; y++) {
-        for (let x = 0; x < WIDTH; x++, i += 3) {
-          const v = ((x + 2 * t) * scene + y * 3) & 255;
-          f[i] = v;
-          f[i + 1] = (v * 3 + y) & 255;
-          f[i + 2] = 255 - v;
-        }
-      }
-      frames.push(f);
-    }
-    return { frames: { type: 'frames', start: ctx.start, width: WIDTH, height: HEIGHT, frames } };
-  },
-}) as unknown as AnyNodeDefinition;
+export { warmUpSource };
 
 function warmUpGraph(model: string): GraphDocument {
   const node = (id: string, type: string, params: Record<string, unknown> = {}): GraphDocument['nodes'][number] => ({ id, type, params, position: { x: 0, y: 0 } });
   const edge = (source: string, sourcePort: string, target: string, targetPort: string): GraphDocument['edges'][number] => ({ source, sourcePort, target, targetPort });
   return {
     schemaVersion: 1,
-    nodes: [node('frames', SOURCE_TYPE), node('scenes', 'scene-detect'), node('depth', 'depth', { model }), node('flow', 'optical-flow'), node('smooth', 'temporal-smooth'), node('warp', 'stereo-warp')],
+    nodes: [node('frames', warmUpSource.type), node('scenes', 'scene-detect'), node('depth', 'depth', { model }), node('flow', 'optical-flow'), node('smooth', 'temporal-smooth'), node('warp', 'stereo-warp')],
     edges: [
       edge('frames', 'frames', 'scenes', 'frames'),
       edge('frames', 'frames', 'depth', 'frames'),

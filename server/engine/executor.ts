@@ -135,13 +135,21 @@ export class Executor {
   }
 
   async run(graph: GraphDocument, opts: RunOptions = {}): Promise<RunReport> {
+    return this.runWith(this.definitions, this.cache, graph, opts);
+  }
+
+  /**
+   * `run` with node types and a cache of its own, on this executor's pool and services: an internal run (a warm-up,
+   * warm-up-pool.ts) whose node types no graph document may name and whose chunks nobody reads again.
+   */
+  async runWith(definitions: readonly AnyNodeDefinition[], cache: ChunkCache, graph: GraphDocument, opts: RunOptions = {}): Promise<RunReport> {
     const runId = opts.runId ?? randomUUID();
     const emit = opts.onEvent ?? (() => {});
     const signal = opts.signal ?? new AbortController().signal;
     const t0 = performance.now();
     let session: RunSession | undefined;
     try {
-      const plan = await buildPlan(graph, this.definitions, this.services);
+      const plan = await buildPlan(graph, definitions, this.services);
       const targets = opts.targets ?? plan.order.filter((id) => plan.nodes.get(id)!.def.sink);
       for (const id of targets) if (!plan.nodes.has(id)) throw new AneloError('ANELO_E034_UNKNOWN_NODE', `no node "${id}" in the graph`, { nodeId: id });
       const frames = this.frameRange(plan, targets, opts.frames);
@@ -151,7 +159,7 @@ export class Executor {
       const reads = this.directReads(plan, targets, frames, clip);
       const demand = planDemand(plan, this.chunkSize, reads, clip);
       for (const id of targets) if (plan.nodes.get(id)!.def.sink) demand.frames.set(id, frames.end - frames.start);
-      session = new RunSession({ runId, plan, cache: this.cache, services: this.services, chunkSize: this.chunkSize, signal, emit, mode: 'run', demand, pool: this.getPool(), poolDefinitions: this.poolDefinitions, cacheFrames: opts.cacheFrames });
+      session = new RunSession({ runId, plan, cache, services: this.services, chunkSize: this.chunkSize, signal, emit, mode: 'run', demand, pool: this.getPool(), poolDefinitions: this.poolDefinitions, cacheFrames: opts.cacheFrames });
       emit({ type: 'run-start', runId, nodes: plan.order.filter((id) => involved.has(id)), frames });
       const outputs: Record<string, string> = {};
       for (const id of plan.order.filter((x) => targets.includes(x))) {
@@ -163,7 +171,7 @@ export class Executor {
       const nodes = session.reports();
       const report: RunReport = { runId, totalMs: Math.round(performance.now() - t0), frames, nodes, outputs, warnings: [...session.warnings] };
       emit({ type: 'run-done', runId, report });
-      await this.cache.prune().catch(() => {});
+      await cache.prune().catch(() => {});
       return report;
     } catch (e) {
       const err = session?.failure ?? toAneloError(signal.aborted ? new AneloError('ANELO_E030_CANCELLED', 'run cancelled') : e);

@@ -41,6 +41,11 @@ export interface ServerOptions {
   modelStore?: ModelStore;
   /** Redis of a render cluster (`anelo serve --redis`): runs that write files render on its `anelo worker`s. */
   redis?: string;
+  /**
+   * Start the worker threads and run the pixel nodes once on synthetic frames as the server starts, so the first
+   * preview does not pay for them (warm-up-pool.ts). Default on; ANELO_WARM_UP=0 turns it off.
+   */
+  warmUp: boolean;
 }
 
 function envNumber(v: string | undefined): number | undefined {
@@ -70,6 +75,7 @@ export function resolveServerOptions(given: Partial<ServerOptions> = {}, env: No
     logs: given.logs ?? 'info',
     modelStore: given.modelStore,
     redis: given.redis,
+    warmUp: given.warmUp ?? env.ANELO_WARM_UP !== '0',
   };
 }
 

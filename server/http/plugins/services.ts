@@ -8,6 +8,7 @@ import fp from 'fastify-plugin';
 import { ModelStore } from '../../depth/model-store.ts';
 import { ChunkCache } from '../../engine/chunk-cache.ts';
 import { Executor } from '../../engine/executor.ts';
+import { warmUpPool } from '../../engine/warm-up-pool.ts';
 import { sweepTemps } from '../../fs/temp-files.ts';
 import { createServices, type LocalServices } from '../../services.ts';
 import { EventHub } from '../lib/event-hub.ts';
@@ -52,6 +53,16 @@ async function services(app: FastifyInstance, opts: ServerOptions): Promise<void
   // the next one paid new threads and code not yet optimised again: a 720p warp preview after 17 s idle took
   // 1.9–2.2 s, 1.3–1.6 s with the threads kept (two runs each, alternating).
   const executor = new Executor({ services: local, cache, keepThreads: true });
+  // The first preview would otherwise start the threads and run each node's code before V8 has optimised it.
+  const warming = new AbortController();
+  if (opts.warmUp) {
+    app.addHook('onReady', async () => {
+      warmUpPool(executor, warming.signal).then(
+        ({ ms }) => app.log.info({ ms }, 'worker threads started and warmed up'),
+        (e: Error) => warming.signal.aborted || app.log.warn({ err: e }, `warming up the worker threads failed (the first previews will be slower): ${e.message}`),
+      );
+    });
+  }
   const hub = new EventHub();
   const outputs = new OutputFiles(path.join(opts.dataDir, 'outputs'));
   const models = opts.modelStore ?? new ModelStore();
@@ -78,6 +89,7 @@ async function services(app: FastifyInstance, opts: ServerOptions): Promise<void
 
   app.addHook('onClose', async () => {
     unsubscribe();
+    warming.abort();
     pulls.close();
     await runs.close();
     local.close();

@@ -38,6 +38,8 @@ export async function buildTestApp(over: Partial<ServerOptions> = {}): Promise<T
     clientDir: path.join(dir, 'client'),
     cacheDir: null,
     logs: false,
+    // Dozens of servers start in these tests: no background warm-up beside each (warm-up-pool.test.ts covers it).
+    warmUp: false,
     ...over,
   });
   await app.ready();
