@@ -49,8 +49,8 @@ export const TASK_PRIORITY = {
 
 interface Waiting {
   priority: number;
-  seq: number;
   start(): void;
+  fail(e: Error): void;
 }
 
 /** Piscina over `file`, its threads handed the bundled code when there is one (see thread-bundle.ts). */
@@ -70,7 +70,6 @@ async function startPiscina(file: URL, threads: number, idleTimeout: number): Pr
 export class NodePool {
   private piscinaStarted?: Promise<Piscina>;
   private running = 0;
-  private seq = 0;
   private readonly waiting: Waiting[] = [];
 
   constructor(
@@ -95,7 +94,14 @@ export class NodePool {
             this.next();
           });
       };
-      const entry: Waiting = { priority, seq: this.seq++, start };
+      const entry: Waiting = {
+        priority,
+        start,
+        fail: (e) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      };
       const onAbort = (): void => {
         const i = this.waiting.indexOf(entry);
         if (i >= 0) this.waiting.splice(i, 1);
@@ -160,8 +166,9 @@ export class NodePool {
     return (await this.schedule(TASK_PRIORITY.urgent, signal, () => piscina.run(shared, { name: 'previewRgb', signal }))) as RgbImage;
   }
 
-  /** Stops every thread; tasks still queued or running reject. */
+  /** Stops every thread; tasks still waiting, queued or running reject. */
   async close(): Promise<void> {
+    for (const w of this.waiting.splice(0)) w.fail(new Error('the worker pool was closed'));
     await (await this.piscinaStarted)?.destroy();
   }
 }

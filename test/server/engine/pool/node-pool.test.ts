@@ -129,6 +129,15 @@ describe('worker pool', () => {
       cancel.abort();
       await Promise.all(all);
       expect(finished).toEqual(['(cancelled)', 'first, on the thread', 'preview frame 70', 'run frame 16', 'run frame 32']);
+      // Closed while a task runs and another waits: both reject, neither is left hanging.
+      const running = task('running at close', TASK_PRIORITY.run(0));
+      const waiting = task('waiting at close', TASK_PRIORITY.run(16));
+      const outcomes = Promise.allSettled([running, waiting]);
+      await new Promise((r) => setTimeout(r, 10));
+      await pool.close();
+      const [ran, waited] = await outcomes;
+      expect(ran).toMatchObject({ status: 'rejected', reason: { code: 'ANELO_E036_WORKER_DIED' } });
+      expect(waited).toMatchObject({ status: 'rejected', reason: { code: 'ANELO_E036_WORKER_DIED', message: expect.stringContaining('the worker pool was closed') } });
     } finally {
       await pool.close();
     }
