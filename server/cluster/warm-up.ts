@@ -1,9 +1,10 @@
 /**
  * `anelo worker --preload <model>`: a worker is a long-lived service, so before it takes a job it does what a cold
  * process does in its first segment — starts the depth threads and loads the model's sessions, starts the pool
- * threads with the node code loaded and compiled — by rendering a few synthetic frames through the usual chain
- * (scene-detect, depth, optical-flow, temporal-smooth, stereo-warp). Measured on bikes-cuts with FastDepth and two
- * workers on two cores: a cold worker's first segment ran at 0.3–0.7 s a frame, a warm one's at about 0.1 s.
+ * threads with the node code loaded and compiled — by rendering a few synthetic frames through the default graph's
+ * chain (scene-detect, depth, optical-flow, temporal-smooth, edge-refine, stereo-warp). Measured on bikes-cuts with
+ * FastDepth and two workers on two cores: a cold worker's first segment ran at 0.3–0.7 s a frame, a warm one's at
+ * about 0.1 s.
  */
 import { AneloError, isAneloError } from '../../nodes/core/errors.ts';
 import type { GraphDocument } from '../../nodes/core/graph-document.ts';
@@ -17,7 +18,15 @@ function warmUpGraph(model: string): GraphDocument {
   const edge = (source: string, sourcePort: string, target: string, targetPort: string): GraphDocument['edges'][number] => ({ source, sourcePort, target, targetPort });
   return {
     schemaVersion: 1,
-    nodes: [node('frames', warmUpSource.type), node('scenes', 'scene-detect'), node('depth', 'depth', { model }), node('flow', 'optical-flow'), node('smooth', 'temporal-smooth'), node('warp', 'stereo-warp')],
+    nodes: [
+      node('frames', warmUpSource.type),
+      node('scenes', 'scene-detect'),
+      node('depth', 'depth', { model }),
+      node('flow', 'optical-flow'),
+      node('smooth', 'temporal-smooth'),
+      node('refine', 'edge-refine'),
+      node('warp', 'stereo-warp'),
+    ],
     edges: [
       edge('frames', 'frames', 'scenes', 'frames'),
       edge('frames', 'frames', 'depth', 'frames'),
@@ -26,8 +35,10 @@ function warmUpGraph(model: string): GraphDocument {
       edge('depth', 'depth', 'smooth', 'depth'),
       edge('flow', 'motion', 'smooth', 'motion'),
       edge('scenes', 'cuts', 'smooth', 'cuts'),
+      edge('frames', 'frames', 'refine', 'frames'),
+      edge('smooth', 'depth', 'refine', 'depth'),
       edge('frames', 'frames', 'warp', 'frames'),
-      edge('smooth', 'depth', 'warp', 'depth'),
+      edge('refine', 'depth', 'warp', 'depth'),
     ],
   } as GraphDocument;
 }
