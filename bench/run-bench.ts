@@ -14,7 +14,7 @@ import { perNodeCase } from './cases/per-node.ts';
 import { previewCase } from './cases/preview.ts';
 import { qualityCase } from './cases/quality.ts';
 import { retuneCase } from './cases/retune.ts';
-import { daContractModel, realModelsDir } from './lib/bench-models.ts';
+import { daContractModel, realModelsDir, removeDaContractModel } from './lib/bench-models.ts';
 import { createContext, type BenchContext } from './lib/context.ts';
 import type { CaseResult } from './lib/figures.ts';
 import { machineInfo } from './lib/machine.ts';
@@ -69,6 +69,7 @@ export async function runBench(argv: string[], replace: Partial<typeof CASES> = 
   } finally {
     ctx.services.close();
     rmSync(ctx.tmpDir, { recursive: true, force: true });
+    removeDaContractModel();
   }
   results.totalMs = Math.round(performance.now() - t0);
   for (const [name, c] of Object.entries(results.cases)) {

@@ -3,7 +3,7 @@
  * ../shared/models) holds them — the only real weights available here. Otherwise, and always for the peer case,
  * the test helpers' 1x1-conv model with Depth Anything V2's contract (`pixel_values` → `predicted_depth`).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { modelSearchDirs } from '../../server/depth/model-dirs.ts';
 import { sharedPath } from '../../test/helpers/shared-data.ts';
@@ -56,6 +56,13 @@ export function daContractModel(scale: Scale): BenchModel {
     description: `1x1-conv ONNX with Depth Anything V2's I/O contract (pixel_values → predicted_depth, short side ${target}, multiple of 14), built by test/helpers/test-models.ts`,
   };
   return daModel;
+}
+
+/** Removes the DA-contract model's temp folder, if this process wrote one (a bench run's end). */
+export function removeDaContractModel(): void {
+  if (!daModel) return;
+  rmSync(path.dirname(daModel.model), { recursive: true, force: true });
+  daModel = undefined;
 }
 
 /** The model graph runs use: FastDepth f32 when present (and not tiny), else the DA-contract test model. */
