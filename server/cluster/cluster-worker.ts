@@ -15,7 +15,7 @@ import { bullConnection, checkRedis, parseRedisUrl } from './connect-redis.ts';
 import { knownCutsNode } from './known-cuts.ts';
 import { processJoin } from './process-join.ts';
 import { processSegment } from './process-segment.ts';
-import { warmUp, warmUpSource } from './warm-up.ts';
+import { warmUp } from './warm-up.ts';
 
 export interface ClusterWorkerOptions {
   redis: string;
@@ -45,7 +45,7 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Clust
   const executor = new Executor({
     services,
     cache: new ChunkCache({ diskDir: o.cacheDir, onWarning: (w) => log(`warning: ${w.message}: ${w.file}`) }),
-    definitions: [...NODE_DEFINITIONS, warmUpSource, knownCutsNode],
+    definitions: [...NODE_DEFINITIONS, knownCutsNode],
     // A worker waits between segments: its warmed pool threads stay until it stops.
     keepThreads: true,
   });

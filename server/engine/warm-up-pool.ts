@@ -27,7 +27,7 @@ const CUT = 20;
  * Synthetic frames: a pattern moving two pixels a frame, a different one after the cut. Defined here, not in nodes/,
  * because no graph document may name it; only warm-ups use it.
  */
-export const warmUpSource: AnyNodeDefinition = defineNode({
+const warmUpSource: AnyNodeDefinition = defineNode({
   type: FRAMES_TYPE,
   version: 1,
   label: 'Warm-up frames',
@@ -89,14 +89,18 @@ const warmUpDepth: AnyNodeDefinition = defineNode({
   },
 }) as unknown as AnyNodeDefinition;
 
-function warmUpGraph(): GraphDocument {
+/**
+ * The default graph's chain (scene-detect, optical-flow, temporal-smooth, edge-refine, stereo-warp) over the
+ * synthetic frames, its depth from `model` (a depth node reading the frames) or, without one, the synthetic map.
+ */
+function warmUpGraph(model?: string): GraphDocument {
   const node = (id: string, type: string, params: Record<string, unknown> = {}): GraphDocument['nodes'][number] => ({ id, type, params, position: { x: 0, y: 0 } });
   const edge = (source: string, sourcePort: string, target: string, targetPort: string): GraphDocument['edges'][number] => ({ source, sourcePort, target, targetPort });
   return {
     schemaVersion: 1,
     nodes: [
       node('frames', FRAMES_TYPE),
-      node('depth', DEPTH_TYPE),
+      model ? node('depth', 'depth', { model }) : node('depth', DEPTH_TYPE),
       node('scenes', 'scene-detect'),
       node('flow', 'optical-flow'),
       node('smooth', 'temporal-smooth'),
@@ -104,6 +108,7 @@ function warmUpGraph(): GraphDocument {
       node('warp', 'stereo-warp'),
     ],
     edges: [
+      ...(model ? [edge('frames', 'frames', 'depth', 'frames')] : []),
       edge('frames', 'frames', 'scenes', 'frames'),
       edge('frames', 'frames', 'flow', 'frames'),
       edge('depth', 'depth', 'flow', 'depth'),
@@ -119,6 +124,18 @@ function warmUpGraph(): GraphDocument {
 }
 
 /**
+ * Renders the synthetic frames through the chain on `executor`'s threads and services, on a cache of its own (so a
+ * warm-up never finds its results cached and warms nothing, and writes nothing to the user's cache). With `model`,
+ * depth comes from that model, which is thereby loaded on the depth threads (a cluster worker's `--preload`).
+ * Returns the frames each node computed.
+ */
+export async function renderWarmUp(executor: Executor, model?: string, signal?: AbortSignal): Promise<Record<string, number>> {
+  const definitions = [...executor.definitions, warmUpSource, warmUpDepth];
+  const report = await executor.runWith(definitions, new ChunkCache({ diskDir: null }), warmUpGraph(model), { runId: 'warm-up', targets: ['warp'], signal });
+  return Object.fromEntries(Object.entries(report.nodes).map(([id, n]) => [id, n.computedFrames]));
+}
+
+/**
  * Starts `executor`'s pool threads and runs scene-detect, optical-flow, temporal-smooth, edge-refine and stereo-warp
  * there on synthetic frames, then makes one preview picture (libvips' first call costs ~0.25 s). Its pool tasks rank
  * as a run's, so a preview asked for meanwhile goes first. A no-op without a pool.
@@ -126,10 +143,8 @@ function warmUpGraph(): GraphDocument {
 export async function warmUpPool(executor: Executor, signal?: AbortSignal): Promise<{ ms: number; computed: Record<string, number> }> {
   const t0 = performance.now();
   if (executor.workers === 0) return { ms: 0, computed: {} };
-  const cache = new ChunkCache({ diskDir: null });
-  const report = await executor.runWith([...executor.definitions, warmUpSource, warmUpDepth], cache, warmUpGraph(), { runId: 'warm-up', targets: ['warp'], signal });
+  const computed = await renderWarmUp(executor, undefined, signal);
   const frame: FramesChunk = { type: 'frames', start: 0, width: 16, height: 16, frames: [new Uint8Array(16 * 16 * 3)] };
   await executor.previewPng({ chunk: frame, info: { type: 'frames', width: 16, height: 16, fps: 25, frameCount: 1 } }, undefined, signal);
-  const computed = Object.fromEntries(Object.entries(report.nodes).map(([id, n]) => [id, n.computedFrames]));
   return { ms: Math.round(performance.now() - t0), computed };
 }
