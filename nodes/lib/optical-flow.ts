@@ -90,8 +90,10 @@ export function warpBilinear(src: Float32Array, w: number, h: number, u: Float32
     for (let x = 0; x < w; x++, i++) {
       let sx = x + u[i];
       let sy = y + v[i];
-      sx = sx < 0 ? 0 : sx > xMax ? xMax : sx;
-      sy = sy < 0 ? 0 : sy > yMax ? yMax : sy;
+      // Math.max/min: a conditional joining sx with xMax could box sx on the heap for every pixel (see
+      // guided-upsample.ts). The same coordinates, -0 read as 0.
+      sx = Math.max(0, Math.min(xMax, sx));
+      sy = Math.max(0, Math.min(yMax, sy));
       const x0 = sx | 0;
       const y0 = sy | 0;
       const fx = sx - x0;

@@ -200,8 +200,9 @@ export function trajectoryStep(
       else {
         let px = x + dxAt[mi];
         let py = y + dyAt[mi];
-        px = px < 0 ? 0 : px > xMax ? xMax : px;
-        py = py < 0 ? 0 : py > yMax ? yMax : py;
+        // Math.max/min, not a conditional that could box px on the heap per pixel (see guided-upsample.ts).
+        px = Math.max(0, Math.min(xMax, px));
+        py = Math.max(0, Math.min(yMax, py));
         const x0 = px | 0;
         const y0 = py | 0;
         const fx = px - x0;
