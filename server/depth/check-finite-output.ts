@@ -1,6 +1,6 @@
 /**
  * A model whose output holds NaN or infinity (a broken export, fp16 overflow) must fail loudly: postprocessing
- * would turn NaN depth into the nearest possible disparity and render a plausible-looking but wrong video.
+ * would carry NaN into every frame statistic and turn infinities into extreme disparities, rendering a wrong video.
  */
 import { AneloError } from '../../nodes/core/errors.ts';
 

@@ -17,7 +17,8 @@ const DEFAULT_EPSILON = 1e-3;
 export function toDisparity(values: Float32Array, spec: ModelOutputSpec): Float32Array {
   if (spec.kind === 'depth') {
     const eps = spec.epsilon ?? DEFAULT_EPSILON;
-    // Math.max, not `d > eps ? d : eps`: joining d with the parameter boxed it on the heap for every pixel.
+    // Math.max, not `d > eps ? d : eps`: joining d with the parameter boxed it on the heap for every pixel. (NaN
+    // now stays NaN instead of becoming 1 / eps; checkFiniteOutput refuses such output before it gets here.)
     for (let i = 0; i < values.length; i++) values[i] = 1 / Math.max(eps, values[i]);
   } else if (spec.nearIs === 'smaller') {
     for (let i = 0; i < values.length; i++) values[i] = -values[i];
