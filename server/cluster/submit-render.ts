@@ -36,6 +36,16 @@ export interface SubmitOptions {
 
 const parse = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
+/** Removes a job (and its children) once no worker holds it, trying until it is gone or `until` (epoch ms) passes. */
+async function removeWhenFree(queue: Queue, id: string, until: number): Promise<void> {
+  for (;;) {
+    await queue.remove(id, { removeChildren: true }).catch(() => 0);
+    const state = await queue.getJobState(id).catch(() => 'unknown');
+    if (state === 'unknown' || Date.now() >= until) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export async function submitRender(o: SubmitOptions): Promise<ClusterReport> {
   const { plan } = o;
   const emit = o.onEvent ?? (() => {});
@@ -119,21 +129,15 @@ export async function submitRender(o: SubmitOptions): Promise<ClusterReport> {
   const cancelRest = async (): Promise<void> => {
     await connection.set(cancelKey(plan.renderId), '1', 'EX', 86_400).catch(() => {});
     await connection.publish(CANCEL_CHANNEL, plan.renderId).catch(() => {});
-    // Waiting segments are removed; running ones stop on the cancel message and fail as cancelled.
-    for (const id of segIndex.keys()) await queue.remove(id).catch(() => {});
-    // A running segment cannot be removed while its worker holds it: wait until it has stopped (a loaded machine
-    // can take seconds to kill ffmpeg and a pool thread), then remove what it left, and the join with it.
+    // Waiting segments go at once; running ones stop on the cancel message and fail as cancelled. A job a worker
+    // holds cannot be removed: a running segment until its worker has stopped it (a loaded machine can take seconds
+    // to kill ffmpeg and a pool thread), and the join while a worker takes it to fail it (a segment failing moves the
+    // join to the queue with its failure deferred, and a worker picks it up to record it). So each is removed again
+    // until it is gone.
     const until = Date.now() + 30_000;
-    for (const id of segIndex.keys()) {
-      while (Date.now() < until) {
-        const state = await queue.getJobState(id).catch(() => 'unknown');
-        if (state !== 'active') break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    for (const id of segIndex.keys()) await queue.remove(id).catch(() => {});
-    await queue.remove(joinId, { removeChildren: true }).catch(() => {});
-    await gates.remove(gateId).catch(() => {});
+    for (const id of segIndex.keys()) await removeWhenFree(queue, id, until);
+    await removeWhenFree(queue, joinId, until);
+    await removeWhenFree(gates, gateId, until);
   };
 
   /** Adds a segment as a child of the join: a worker may take it at once. */
