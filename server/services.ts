@@ -1,4 +1,5 @@
 /** The services nodes run with, shared by the CLI, the server and the benchmarks. */
+import os from 'node:os';
 import type { DepthService, Services } from '../nodes/core/types.ts';
 import { defaultWorkerCount } from './engine/pool/node-pool.ts';
 import { createMediaService, type LocalMediaService } from './media/media-service.ts';
@@ -10,19 +11,22 @@ export interface LocalServices extends Services {
 }
 
 export interface ServicesOptions {
-  /** As the executor's `workers`: 0 keeps depth inference on the main thread too (comparison and debugging). */
+  /**
+   * As the executor's `workers` (default `ANELO_WORKERS`, else the cores): 0 keeps depth inference on the main thread
+   * too (comparison and debugging); N > 0 gives depth inference N cores to share out, as the pool has N threads.
+   */
   workers?: number;
 }
 
 /**
  * Loads onnxruntime only when a graph first asks for depth, so decode/encode-only runs start fast. Inference runs on
- * a depth thread of its own (depth-thread.ts) unless `workers` is 0.
+ * depth threads of its own (depth-thread.ts), sharing `cores`, unless that is 0.
  */
-function lazyDepthService(threaded: boolean): { depth: DepthService; close(): void } {
+function lazyDepthService(cores: number): { depth: DepthService; close(): void } {
   let service: Promise<DepthService & { close?(): Promise<void> }> | undefined;
   const get = (): Promise<DepthService> =>
-    (service ??= threaded
-      ? import('./depth/depth-thread.ts').then((m) => new m.ThreadedDepthService())
+    (service ??= cores > 0
+      ? import('./depth/depth-thread.ts').then((m) => new m.ThreadedDepthService({ cores }))
       : import('./depth/depth-service.ts').then((m) => new m.OnnxDepthService()));
   return {
     depth: {
@@ -34,9 +38,18 @@ function lazyDepthService(threaded: boolean): { depth: DepthService; close(): vo
   };
 }
 
+/**
+ * Cores depth inference shares out for a pool of `workers` threads: as many (no more than the machine has), so
+ * worker processes sharing a machine (ANELO_WORKERS=1 each on two cores) do not each start two depth threads beside
+ * their pool thread; 0 keeps it on the main thread.
+ */
+export function depthCores(workers: number): number {
+  return Math.max(0, Math.min(workers, os.availableParallelism()));
+}
+
 export async function createServices(overrides: Partial<Services> = {}, opts: ServicesOptions = {}): Promise<LocalServices> {
   const media = createMediaService();
-  const lazy = overrides.depth ? undefined : lazyDepthService((opts.workers ?? defaultWorkerCount()) > 0);
+  const lazy = overrides.depth ? undefined : lazyDepthService(depthCores(opts.workers ?? defaultWorkerCount()));
   return {
     media,
     depth: overrides.depth ?? lazy!.depth,
