@@ -115,3 +115,14 @@ export function ffmpegPath(): string {
 export function ffprobePath(): string {
   return ffprobeChoice().path;
 }
+
+/**
+ * The environment to run a binary in. The bundled builds are static: their glibc, asked to convert a character set
+ * it does not carry built in, loads the host's gconv modules, made for another glibc, and crashes. The bundled
+ * ffprobe does that on every MPEG-TS file (.ts, .m2ts, .mts: the service name of its SDT is ISO 6937) and died with
+ * SIGSEGV before printing anything. Pointed at its own folder, which holds no gconv modules, the conversion just
+ * fails, and the name is left out. A system or ANELO_*_PATH binary runs as it is.
+ */
+export function binaryEnv(choice: BinaryChoice): NodeJS.ProcessEnv {
+  return choice.source === 'bundled' ? { ...process.env, GCONV_PATH: path.dirname(choice.path) } : process.env;
+}

@@ -9,7 +9,7 @@
 import ffmpeg from 'fluent-ffmpeg';
 import { spawn } from 'node:child_process';
 import { PassThrough, type Readable } from 'node:stream';
-import { ffmpegPath, ffprobePath } from './ffmpeg-paths.ts';
+import { binaryEnv, ffmpegPath, ffprobeChoice, ffprobePath } from './ffmpeg-paths.ts';
 import { INPUT_SAFETY_OPTIONS, inputUrl } from './media-allow-list.ts';
 
 /** Running ffmpeg processes: killed when this process exits, so none outlives a forced exit and rewrites a temp file. */
@@ -49,7 +49,8 @@ export function ffprobeFile(file: string, timeoutMs = PROBE_TIMEOUT_MS): Promise
   configure();
   return new Promise((resolve, reject) => {
     const args = ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', '-show_chapters', ...INPUT_SAFETY_OPTIONS, inputUrl(file)];
-    const child = spawn(ffprobePath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const probe = ffprobeChoice();
+    const child = spawn(probe.path, args, { stdio: ['ignore', 'pipe', 'pipe'], env: binaryEnv(probe) });
     const out: Buffer[] = [];
     let err = '';
     const timer = setTimeout(() => {
@@ -62,9 +63,9 @@ export function ffprobeFile(file: string, timeoutMs = PROBE_TIMEOUT_MS): Promise
       clearTimeout(timer);
       reject(e);
     });
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (code !== 0) return reject(new Error(err.trim() || `ffprobe exited with code ${code}`));
+      if (code !== 0) return reject(new Error(err.trim() || (signal ? `ffprobe crashed (${signal}) reading it` : `ffprobe exited with code ${code}`)));
       try {
         const data = JSON.parse(Buffer.concat(out).toString('utf8')) as Partial<ProbeData>;
         resolve({ streams: data.streams ?? [], format: data.format ?? {}, chapters: data.chapters ?? [] });

@@ -89,6 +89,19 @@ describe.skipIf(!hasShared('media'))('decode → encode round trips on real clip
     expect((chunk as FramesChunk).frames[0].length).toBe(144 * 176 * 3);
   });
 
+  it('reads MPEG-TS (.ts, .m2ts, .mts: broadcast and camcorder files) with its audio', async () => {
+    // The muxer writes a service name, as broadcasts and camcorders do; reading it crashed the bundled static ffprobe.
+    const ts = path.join(dir, 'camcorder.m2ts');
+    execFileSync(ffmpegPath(), ['-v', 'error', '-y', '-i', sharedPath('media/bikes-cuts.mp4'), '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2', '-t', '2', '-map', '0:v', '-map', '1:a', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-f', 'mpegts', ts]);
+    const src = await media.probe(ts);
+    expect([src.width, src.height, src.fps, src.frameCount, src.formatName, src.audio.length]).toEqual([640, 272, 25, 50, 'mpegts', 1]);
+    const out = path.join(dir, 'from-ts.mp4');
+    await executor().run(decodeEncode(ts), { outputs: { encode: out } });
+    const p = await media.probe(out);
+    expect([p.width, p.height, p.fps, p.audio.map((a) => a.codec)]).toEqual([640, 272, 25, ['aac']]);
+    expect(await countFrames(out)).toBe(50);
+  });
+
   it('turns variable frame rate into a constant rate', async () => {
     const vfr = path.join(dir, 'vfr.mkv');
     // Drop every third frame and keep the original timestamps: gaps make the rate variable.
