@@ -67,6 +67,8 @@ export const decodeNode = defineNode({
         height: g.height,
         fps: g.fps,
         frameCount: g.count,
+        // Scaling keeps the stored aspect (maxHeight scales both sides alike), so the pixels keep their shape.
+        sampleAspect: g.probe.sampleAspect,
         source: { path: g.probe.path, startTime: g.first / g.fps, audio: g.probe.audio },
       },
     };

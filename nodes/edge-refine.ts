@@ -55,7 +55,7 @@ export const edgeRefineNode = defineNode({
   async info(ctx) {
     const d = requireInfo(ctx.inputs, ctx.nodeId, 'depth');
     const f = requireInfo(ctx.inputs, ctx.nodeId, 'frames');
-    return { depth: { type: 'depth', width: f.width, height: f.height, fps: d.fps, frameCount: Math.min(d.frameCount, f.frameCount), depthScale: d.depthScale, source: d.source ?? f.source } };
+    return { depth: { type: 'depth', width: f.width, height: f.height, fps: d.fps, frameCount: Math.min(d.frameCount, f.frameCount), depthScale: d.depthScale, sampleAspect: f.sampleAspect, source: d.source ?? f.source } };
   },
   async run(ctx) {
     const depth = requireChunk(ctx, 'depth', 'depth');

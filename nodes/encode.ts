@@ -72,6 +72,7 @@ export const encodeNode = defineNode({
       preset: ctx.params.preset,
       evenSize: ctx.params.evenSize,
       stereoLayout: info.type === 'frames' ? info.layout : undefined,
+      sampleAspect: info.sampleAspect,
       audioFrom:
         ctx.params.audio && src && src.audio.length > 0
           ? { path: src.path, startTime: src.startTime + ctx.frames.start / info.fps, durationS: n / info.fps }

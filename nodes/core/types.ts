@@ -59,6 +59,11 @@ export interface StreamInfo {
   layout?: StereoLayout;
   /** Depth streams: what the values mean (see DepthScale); a stage never guesses it from the value range. */
   depthScale?: DepthScale;
+  /**
+   * Shape of one pixel, "width:height", for a stream on the decoded frames' pixel grid whose source's pixels are not
+   * square (a DVD's "8:9"); encode flags its output with it so players show it at its true aspect. Unset: square.
+   */
+  sampleAspect?: string;
   source?: SourceInfo;
 }
 
@@ -148,6 +153,8 @@ export interface ProbeResult {
   displayWidth: number;
   displayHeight: number;
   rotation: number;
+  /** Shape of one displayed pixel, "width:height" (rotation applied), when it is not square; see StreamInfo. */
+  sampleAspect?: string;
   fps: number;
   /** True when the stream's frame rate is not constant (avg != r_frame_rate). */
   variableFrameRate: boolean;
@@ -192,6 +199,8 @@ export interface EncodeOptions {
   audioFrom?: { path: string; startTime: number; durationS: number };
   /** Matroska stereo_mode and similar; undefined for mono. */
   stereoLayout?: StereoLayout;
+  /** Pixel shape to flag the video with ("8:9"); undefined for square pixels. */
+  sampleAspect?: string;
   signal?: AbortSignal;
   onProgress?: (p: FfmpegProgress) => void;
 }

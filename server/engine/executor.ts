@@ -118,7 +118,7 @@ export class Executor {
     const task = { chunk: preview.chunk, maxWidth, depthScale: preview.info.depthScale };
     const pool = preview.chunk.type === 'depth' ? this.getPool() : undefined;
     const { previewRgb, encodePreview } = await import('../http/render/preview-png.ts');
-    return encodePreview(pool ? await pool.previewRgb(task, signal) : previewRgb(task), maxWidth);
+    return encodePreview(pool ? await pool.previewRgb(task, signal) : previewRgb(task), maxWidth, preview.info.sampleAspect);
   }
 
   /** Stops the worker threads (a CLI run, a server shutting down). */

@@ -74,7 +74,7 @@ export function stereoFileSuffix(layout: StereoLayout | undefined): string {
   }
 }
 
-export interface EncodeArgs extends Pick<EncodeOptions, 'width' | 'height' | 'fps' | 'codec' | 'crf' | 'preset' | 'evenSize' | 'stereoLayout'> {
+export interface EncodeArgs extends Pick<EncodeOptions, 'width' | 'height' | 'fps' | 'codec' | 'crf' | 'preset' | 'evenSize' | 'stereoLayout' | 'sampleAspect'> {
   /** Extension of the final output, which decides the container. */
   ext: string;
   /** The source's other streams (audio, subtitles, chapters, metadata) and the time span to take them from. */
@@ -87,7 +87,11 @@ export function buildEncodeArgs(a: EncodeArgs): { videoInputOptions: string[]; a
   const videoInputOptions = ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${a.width}x${a.height}`, '-r', String(a.fps)];
   // yuv420p needs even sides: pad adds a black row/column, crop drops the last one.
   const even = a.evenSize === 'crop' ? 'crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0' : 'pad=ceil(iw/2)*2:ceil(ih/2)*2:0:0:black';
-  const outputOptions = ['-map', '0:v:0', '-vf', `${even},format=yuv420p`];
+  // Raw frames carry no pixel shape: a source with non-square pixels (DVD, HDV) is flagged again, or players would
+  // show it stretched. Every layout keeps the source's: full side-by-side is twice as wide in the same pixels, half
+  // side-by-side is squeezed to the source's own frame shape, as that format is meant to be.
+  const sar = a.sampleAspect && /^\d+:\d+$/.test(a.sampleAspect) ? `,setsar=${a.sampleAspect.replace(':', '/')}` : '';
+  const outputOptions = ['-map', '0:v:0', '-vf', `${even},format=yuv420p${sar}`];
   if (a.codec === 'h265') outputOptions.push('-c:v', 'libx265', '-x265-params', 'log-level=error');
   else outputOptions.push('-c:v', 'libx264');
   outputOptions.push('-preset', a.preset, '-crf', String(a.crf), '-pix_fmt', 'yuv420p');

@@ -13,6 +13,23 @@ function rate(s: unknown): number {
   return d ? n / d : n;
 }
 
+/**
+ * The stream's sample aspect ratio as "width:height" in lowest terms when its pixels are not square; undefined when
+ * they are, or the header says nothing usable ("0:1", "N/A") or something implausible (a pixel more than 4 times as
+ * wide as tall, or as tall as wide, is a broken header, not a format). Turned by a 90 or 270 degree rotation.
+ */
+export function sampleAspectOf(stream: Record<string, unknown>, rotation = 0): string | undefined {
+  const m = /^(\d+):(\d+)$/.exec(String(stream.sample_aspect_ratio ?? ''));
+  if (!m) return undefined;
+  let w = Number(m[1]);
+  let h = Number(m[2]);
+  if (!(w > 0 && h > 0 && w / h >= 0.25 && w / h <= 4) || w === h) return undefined;
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  const g = gcd(w, h);
+  [w, h] = [w / g, h / g];
+  return rotation === 90 || rotation === 270 ? `${h}:${w}` : `${w}:${h}`;
+}
+
 function rotationOf(stream: Record<string, unknown>): number {
   const tags = (stream.tags ?? {}) as Record<string, string>;
   if (tags.rotate !== undefined) return ((Number(tags.rotate) % 360) + 360) % 360;
@@ -82,6 +99,7 @@ export async function probeMedia(file: string): Promise<ProbeResult> {
     displayWidth: swap ? height : width,
     displayHeight: swap ? width : height,
     rotation,
+    sampleAspect: sampleAspectOf(video, rotation),
     fps,
     variableFrameRate,
     durationS,

@@ -21,11 +21,12 @@ describe('previews and runs', () => {
     await selectNode(page, 'decode');
     expect(await page.getByTestId('preview-node').textContent()).toBe('Decode video');
     const full = await previewImage(page);
-    expect([full.width, full.height]).toEqual([176, 144]);
+    // At its shape on screen: carphone's pixels are 128:117 wide (176x144 stored).
+    expect([full.width, full.height]).toEqual([193, 144]);
 
     await page.getByTestId('param-decode-maxHeight').fill('72');
     const half = await nextPreviewImage(page, full);
-    expect([half.width, half.height]).toEqual([88, 72]);
+    expect([half.width, half.height]).toEqual([96, 72]);
     expect(half.checksum).not.toBe(full.checksum);
     expect(await page.getByTestId('preview-image-meta').textContent()).toMatch(/\d+ ms · (computed|cached)/);
   });
@@ -40,12 +41,13 @@ describe('previews and runs', () => {
 
     await selectNode(page, 'warp');
     const before = await previewImage(page);
-    expect([before.width, before.height]).toEqual([352, 144]);
+    // Two 176x144 eyes of 128:117 pixels.
+    expect([before.width, before.height]).toEqual([385, 144]);
     await e.shot('stereo-preview');
 
     await page.getByTestId('param-warp-divergence').fill('6');
     const after = await nextPreviewImage(page, before);
-    expect([after.width, after.height]).toEqual([352, 144]);
+    expect([after.width, after.height]).toEqual([385, 144]);
     expect(after.checksum).not.toBe(before.checksum);
 
     // The same frame at the old value again comes from the cache.

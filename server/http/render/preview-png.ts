@@ -7,10 +7,17 @@ import type { Chunk, DepthScale } from '../../../nodes/core/types.ts';
 import { resizeRgb } from '../../media/vips-image.ts';
 import { chunkToRgb, encodePng, type RgbImage } from './chunk-to-png.ts';
 
-export async function fitWidth(img: RgbImage, maxWidth?: number): Promise<RgbImage> {
-  if (!maxWidth || img.width <= maxWidth) return img;
-  const width = Math.max(1, Math.round(maxWidth));
-  const height = Math.max(1, Math.round((img.height * width) / img.width));
+/**
+ * The image at its shape on screen — `sampleAspect` ("8:9") widens or narrows pixels that are not square, as a
+ * player shows a DVD's — and at most `maxWidth` wide.
+ */
+export async function fitWidth(img: RgbImage, maxWidth?: number, sampleAspect?: string): Promise<RgbImage> {
+  const [sw, sh] = (sampleAspect ?? '1:1').split(':').map(Number);
+  const sar = sw > 0 && sh > 0 ? sw / sh : 1;
+  const shownWidth = img.width * sar;
+  const width = Math.max(1, Math.round(maxWidth && shownWidth > maxWidth ? maxWidth : shownWidth));
+  const height = Math.max(1, Math.round((img.height * width) / shownWidth));
+  if (width === img.width && height === img.height) return img;
   return { width, height, rgb: await resizeRgb(img.rgb, img.width, img.height, width, height) };
 }
 
@@ -25,8 +32,8 @@ export function previewRgb(task: PreviewPngTask): RgbImage {
   return chunkToRgb(task.chunk, task.depthScale);
 }
 
-/** Pixels fitted to `maxWidth` and encoded as PNG. */
-export async function encodePreview(img: RgbImage, maxWidth?: number): Promise<Uint8Array> {
-  const png = await encodePng(await fitWidth(img, maxWidth));
+/** Pixels at their shape on screen, fitted to `maxWidth` and encoded as PNG. */
+export async function encodePreview(img: RgbImage, maxWidth?: number, sampleAspect?: string): Promise<Uint8Array> {
+  const png = await encodePng(await fitWidth(img, maxWidth, sampleAspect));
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
 }

@@ -102,6 +102,22 @@ describe.skipIf(!hasShared('media'))('decode → encode round trips on real clip
     expect(await countFrames(out)).toBe(50);
   });
 
+  it('keeps non-square pixels (DVD, HDV) and flags the output with their shape, so it is not shown stretched', async () => {
+    // carphone as an anamorphic master: 176x144 stored, pixels 12:11 wide (shown as 192x144).
+    const ana = path.join(dir, 'anamorphic.mp4');
+    execFileSync(ffmpegPath(), ['-v', 'error', '-y', '-i', sharedPath('media/carphone-176x144.mp4'), '-frames:v', '10', '-vf', 'setsar=12/11', '-c:v', 'libx264', '-preset', 'ultrafast', ana]);
+    expect((await media.probe(ana)).sampleAspect).toBe('12:11');
+    const out = path.join(dir, 'anamorphic-out.mp4');
+    await executor().run(decodeEncode(ana), { outputs: { encode: out } });
+    const p = await media.probe(out);
+    expect([p.width, p.height, p.sampleAspect]).toEqual([176, 144, '12:11']);
+    expect(await countFrames(out)).toBe(10);
+    // Square pixels stay unflagged.
+    const square = path.join(dir, 'square-out.mp4');
+    await executor().run(decodeEncode(sharedPath('media/bikes-cuts.mp4'), { end: 5 }), { outputs: { encode: square } });
+    expect((await media.probe(square)).sampleAspect).toBeUndefined();
+  });
+
   it('turns variable frame rate into a constant rate', async () => {
     const vfr = path.join(dir, 'vfr.mkv');
     // Drop every third frame and keep the original timestamps: gaps make the rate variable.
