@@ -47,7 +47,7 @@ async function geometry(p: { path: string; start: number; end: number; maxFps: n
 
 export const decodeNode = defineNode({
   type: 'decode',
-  version: 1,
+  version: 2,
   label: 'Decode video',
   category: 'input',
   description: 'Reads a video file into RGB frames at a constant frame rate, applying rotation metadata.',
@@ -55,6 +55,10 @@ export const decodeNode = defineNode({
   outputs: [{ name: 'frames', types: ['frames'], label: 'Frames' }],
   params,
   cache: 'disk',
+  // Version 2 puts frame 0 where the video starts (audio first in many broadcast and camcorder files) and seeks in
+  // files without an index from a keyframe before the frame (a preview of frame 30 of an MPEG-TS showed frame 50);
+  // params are unchanged. Its chunks are cached anew; what follows it reuses its cache wherever the bytes are equal.
+  migrations: [{ from: 1, migrate() {} }],
   files: { input: 'path' },
   // Path + size + mtime: a cheap identity that never hashes the whole video.
   identity: async (ctx) => (ctx.params.path ? ctx.services.media.fingerprint(ctx.params.path) : ''),
@@ -69,7 +73,9 @@ export const decodeNode = defineNode({
         frameCount: g.count,
         // Scaling keeps the stored aspect (maxHeight scales both sides alike), so the pixels keep their shape.
         sampleAspect: g.probe.sampleAspect,
-        source: { path: g.probe.path, startTime: g.first / g.fps, audio: g.probe.audio },
+        // Frame 0 is the video's first frame, which may come after the file's start (audio first): decode seeks and
+        // encode takes the audio from there.
+        source: { path: g.probe.path, startTime: (g.probe.videoStartS ?? 0) + g.first / g.fps, audio: g.probe.audio },
       },
     };
   },

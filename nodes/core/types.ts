@@ -155,6 +155,16 @@ export interface ProbeResult {
   rotation: number;
   /** Shape of one displayed pixel, "width:height" (rotation applied), when it is not square; see StreamInfo. */
   sampleAspect?: string;
+  /**
+   * Seconds from the file's start (its earliest stream) to the video's first frame: broadcast and camcorder files
+   * often start their audio earlier. Frame 0 lies there, and so does the audio that goes with it.
+   */
+  videoStartS?: number;
+  /**
+   * Seconds to start decoding before a frame reached by seeking: the file has no index, so a seek lands anywhere
+   * in a group of pictures and only the next keyframe decodes (MPEG-TS, MPEG-PS, raw streams). 0 for indexed files.
+   */
+  seekPreRollS?: number;
   fps: number;
   /** True when the stream's frame rate is not constant (avg != r_frame_rate). */
   variableFrameRate: boolean;
@@ -184,6 +194,8 @@ export interface ReadFramesOptions {
   deinterlace?: boolean;
   /** Called with the number of decoder errors (damaged data concealed or skipped) met while reading these frames. */
   onDecodeErrors?: (count: number) => void;
+  /** The file's ProbeResult.seekPreRollS; the media service sets it. */
+  preRollS?: number;
 }
 
 export interface EncodeOptions {

@@ -69,6 +69,20 @@ async function* splitFrames(stream: Readable, frameBytes: number): AsyncGenerato
   }
 }
 
+/**
+ * Where a decoder for frame `startFrame` seeks. Indexed files: half a frame before it, so ffmpeg's exact seek keeps
+ * that frame whatever the rounding of the start time, and the frame grid starts on it. Files without an index
+ * (`preRollS` > 0): up to `preRollS` earlier, on the frame grid, with `preRoll` frames to drop: the seek lands
+ * anywhere in a group of pictures and nothing decodes before the next keyframe, which must come before the frame.
+ */
+export function seekPlan(o: Pick<ReadFramesOptions, 'startTime' | 'startFrame' | 'fps' | 'preRollS'>): { seekS: number; preRoll: number } {
+  const target = o.startTime + o.startFrame / o.fps;
+  if (!(target > 0)) return { seekS: 0, preRoll: 0 };
+  if (!o.preRollS) return { seekS: Math.max(0, target - 0.5 / o.fps), preRoll: 0 };
+  const preRoll = Math.max(0, Math.min(Math.round(o.preRollS * o.fps), Math.floor(target * o.fps + 1e-6)));
+  return { seekS: Math.max(0, target - preRoll / o.fps), preRoll };
+}
+
 export class FrameReaderPool {
   private readonly readers: OpenReader[] = [];
   private readonly claims = new Set<Claim>();
@@ -98,7 +112,12 @@ export class FrameReaderPool {
         reader = undefined;
       }
       if (o.signal?.aborted) throw new AneloError('ANELO_E030_CANCELLED', 'decode cancelled', { file });
-      reader ??= this.open(key, file, o);
+      if (!reader) {
+        reader = this.open(key, file, o);
+        // A pre-rolled seek: the frames before the first keyframe could not decode (ffmpeg says so, and that is no
+        // damage), and those up to the asked one are dropped. A stream that ends first is "no frame" below.
+        if (reader.next < o.startFrame && !(await this.skipTo(reader, o.startFrame))) reader.next = o.startFrame;
+      }
       const r0 = reader;
       errorsBefore = r0.decodeErrors;
       const keep = Math.max(1, Math.floor(RECENT_BYTES / (o.width * o.height * 3)));
@@ -208,9 +227,10 @@ export class FrameReaderPool {
 
   private open(key: string, file: string, o: ReadFramesOptions): OpenReader {
     this.decodersStarted++;
-    const seekS = o.startTime + o.startFrame / o.fps;
-    const { inputOptions, outputOptions } = buildDecodeArgs({ input: file, seekS, fps: o.fps, width: o.width, height: o.height, deinterlace: o.deinterlace });
-    const reader: OpenReader = { key, next: o.startFrame, decodeErrors: 0, proc: undefined!, frames: undefined!, ended: false, recent: [] };
+    const { seekS, preRoll } = seekPlan(o);
+    const { inputOptions, outputOptions } = buildDecodeArgs({ input: file, seekS, fps: o.fps, width: o.width, height: o.height, deinterlace: o.deinterlace, gridFromSeek: Boolean(o.preRollS) });
+    // A pre-rolled decoder starts `preRoll` frames early; read() drops them (skipTo) before giving any out.
+    const reader: OpenReader = { key, next: o.startFrame - preRoll, decodeErrors: 0, proc: undefined!, frames: undefined!, ended: false, recent: [] };
     reader.proc = startDecoder(file, inputOptions, outputOptions, (line) => {
       if (DECODE_ERROR.test(line)) reader.decodeErrors++;
     });

@@ -42,11 +42,10 @@ export function createMediaService(): LocalMediaService {
     probe,
     readFrames(file, opts) {
       const abs = path.resolve(file);
-      if (!opts.deinterlace) return readers.read(abs, opts);
-      // Deinterlace only what the file declares interlaced: progressive sources decode byte-identically.
       return (async function* () {
         const p = await probe(abs);
-        yield* readers.read(abs, { ...opts, deinterlace: Boolean(p.interlaced) });
+        // Deinterlace only what the file declares interlaced: progressive sources decode byte-identically.
+        yield* readers.read(abs, { ...opts, deinterlace: Boolean(opts.deinterlace && p.interlaced), preRollS: p.seekPreRollS ?? 0 });
       })();
     },
     openEncoder,

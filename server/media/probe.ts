@@ -30,6 +30,18 @@ export function sampleAspectOf(stream: Record<string, unknown>, rotation = 0): s
   return rotation === 90 || rotation === 270 ? `${h}:${w}` : `${w}:${h}`;
 }
 
+/** Containers without an index: a seek lands by byte position or timestamp search, not on a keyframe. */
+const UNINDEXED = new Set(['mpegts', 'mpeg', 'mpegvideo', 'h264', 'hevc', 'm4v', 'flv', 'ivf']);
+/** Pre-roll for those: more than the longest group of pictures of broadcast (≤ 2 s) and camcorder (0.5 s) files. */
+export const SEEK_PRE_ROLL_S = 6;
+
+/** Seconds from the file's start to the video stream's first frame (0 when either is unknown). */
+export function videoStartOf(stream: Record<string, unknown>, format: Record<string, unknown>): number {
+  const v = Number(stream.start_time);
+  const f = Number(format.start_time);
+  return Number.isFinite(v) && Number.isFinite(f) && v > f ? v - f : 0;
+}
+
 function rotationOf(stream: Record<string, unknown>): number {
   const tags = (stream.tags ?? {}) as Record<string, string>;
   if (tags.rotate !== undefined) return ((Number(tags.rotate) % 360) + 360) % 360;
@@ -100,6 +112,8 @@ export async function probeMedia(file: string): Promise<ProbeResult> {
     displayHeight: swap ? width : height,
     rotation,
     sampleAspect: sampleAspectOf(video, rotation),
+    videoStartS: videoStartOf(video, data.format),
+    seekPreRollS: String(data.format.format_name).split(',').some((f) => UNINDEXED.has(f)) ? SEEK_PRE_ROLL_S : 0,
     fps,
     variableFrameRate,
     durationS,

@@ -7,7 +7,7 @@ import type { GraphDocument } from '../../../nodes/core/graph-document.ts';
 import type { FramesChunk } from '../../../nodes/core/types.ts';
 import { ChunkCache } from '../../../server/engine/chunk-cache.ts';
 import { Executor } from '../../../server/engine/executor.ts';
-import { ffmpegPath } from '../../../server/media/ffmpeg-paths.ts';
+import { ffmpegPath, ffprobePath } from '../../../server/media/ffmpeg-paths.ts';
 import { createMediaService } from '../../../server/media/media-service.ts';
 import { hasShared, sharedPath } from '../../helpers/shared-data.ts';
 
@@ -100,6 +100,38 @@ describe.skipIf(!hasShared('media'))('decode → encode round trips on real clip
     const p = await media.probe(out);
     expect([p.width, p.height, p.fps, p.audio.map((a) => a.codec)]).toEqual([640, 272, 25, ['aac']]);
     expect(await countFrames(out)).toBe(50);
+  });
+
+  it('in an MPEG-TS whose audio starts first, seeks to the frame asked for and keeps the audio in sync', async () => {
+    // A keyframe every 25 frames and the video 0.5 s after the audio, as in broadcast captures. Seeking there landed
+    // on the next keyframe (frame 30 showed frame 50), and the audio came out 0.5 s late.
+    const ts = path.join(dir, 'broadcast.ts');
+    execFileSync(ffmpegPath(), ['-v', 'error', '-y', '-itsoffset', '0.5', '-f', 'lavfi', '-i', 'testsrc=s=160x120:r=25:d=6', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=6.5', '-map', '0:v', '-map', '1:a', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-c:a', 'aac', '-f', 'mpegts', ts]);
+    expect((await media.probe(ts)).videoStartS).toBeCloseTo(0.5, 1);
+    const g = decodeEncode(ts);
+    const seq = executor();
+    await seq.run(g, { targets: ['decode'] });
+    const inOrder = execFileSync(ffmpegPath(), ['-v', 'error', '-i', ts, '-vf', 'fps=fps=25', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 2 ** 28 });
+    const frameBytes = 160 * 120 * 3;
+    // Previews on a media service of their own: none of the run's decoders to continue, each frame a seek.
+    const seeking = createMediaService();
+    const seekingExecutor = (): Executor => new Executor({ services: { media: seeking }, cache: new ChunkCache({ diskDir: null, memoryBudgetBytes: 64 * 2 ** 20 }) });
+    for (const f of [30, 62, 149]) {
+      const fromSeek = ((await seekingExecutor().preview(g, { nodeId: 'decode', frame: f })).chunk as FramesChunk).frames[0];
+      expect(Buffer.compare(Buffer.from(fromSeek), inOrder.subarray(f * frameBytes, (f + 1) * frameBytes)), `frame ${f}`).toBe(0);
+      const fromRun = ((await seq.preview(g, { nodeId: 'decode', frame: f })).chunk as FramesChunk).frames[0];
+      expect(Buffer.compare(Buffer.from(fromSeek), Buffer.from(fromRun)), `frame ${f} against the run`).toBe(0);
+    }
+    seeking.close();
+    // The audio that goes with frame 0 starts with it: the output's audio and video both span 0..6 s.
+    const out = path.join(dir, 'from-broadcast.mp4');
+    await executor().run(g, { outputs: { encode: out } });
+    const streams = execFileSync(ffprobePath(), ['-v', 'error', '-show_entries', 'stream=codec_type,start_time,duration', '-of', 'csv=p=0', out]).toString().trim().split('\n');
+    for (const line of streams) {
+      const [, start, duration] = line.split(',').map(Number);
+      expect(start, line).toBeCloseTo(0, 1);
+      expect(Math.abs(duration - 6), line).toBeLessThan(0.1);
+    }
   });
 
   it('keeps non-square pixels (DVD, HDV) and flags the output with their shape, so it is not shown stretched', async () => {

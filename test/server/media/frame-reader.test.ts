@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FrameReaderPool } from '../../../server/media/frame-reader.ts';
+import { FrameReaderPool, seekPlan } from '../../../server/media/frame-reader.ts';
 import { hasShared, sharedPath } from '../../helpers/shared-data.ts';
 
 const clip = sharedPath('media/carphone-176x144.mp4');
@@ -84,5 +84,23 @@ describe.skipIf(!hasShared('media'))('FrameReaderPool', () => {
     controller.abort();
     expect((await second).code).toBe('ANELO_E030_CANCELLED');
     expect(await first).toHaveLength(16);
+  });
+});
+
+describe('seekPlan', () => {
+  it('reads from the start without seeking, and seeks half a frame early in an indexed file', () => {
+    expect(seekPlan({ startTime: 0, startFrame: 0, fps: 25 })).toEqual({ seekS: 0, preRoll: 0 });
+    const p = seekPlan({ startTime: 0, startFrame: 50, fps: 25 });
+    expect(p.preRoll).toBe(0);
+    expect(p.seekS).toBeCloseTo(1.98, 9);
+  });
+
+  it('in a file without an index, starts up to the pre-roll earlier on the frame grid, and drops those frames', () => {
+    expect(seekPlan({ startTime: 0.5, startFrame: 250, fps: 25, preRollS: 6 })).toEqual({ seekS: expect.closeTo(4.5, 9), preRoll: 150 });
+    // Near the start: as far back as the file goes, still on the grid of the frame asked for.
+    const near = seekPlan({ startTime: 0.5, startFrame: 30, fps: 25, preRollS: 6 });
+    expect(near.preRoll).toBe(42);
+    expect(near.seekS).toBeCloseTo(0.02, 9);
+    expect(near.seekS + near.preRoll / 25).toBeCloseTo(0.5 + 30 / 25, 9);
   });
 });
