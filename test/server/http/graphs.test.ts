@@ -1,3 +1,5 @@
+import { decodeNode } from '../../../nodes/decode.ts';
+import { encodeNode } from '../../../nodes/encode.ts';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -26,7 +28,7 @@ describe('presets', () => {
     const saved = await put('My preset 1', DECODE_ENCODE);
     expect(saved.json()).toMatchObject({ name: 'My preset 1', savedAt: expect.any(String) });
     const loaded = (await t.app.inject({ url: '/api/graphs/My%20preset%201' })).json();
-    expect(loaded.nodes.map((n: { id: string; version: number }) => [n.id, n.version])).toEqual([['dec', 1], ['enc', 1]]);
+    expect(loaded.nodes.map((n: { id: string; version: number }) => [n.id, n.version])).toEqual([['dec', decodeNode.version], ['enc', encodeNode.version]]);
 
     const renamed = await t.app.inject({ method: 'POST', url: '/api/graphs/My%20preset%201/rename', payload: { to: 'renamed' } });
     expect(renamed.json()).toEqual({ name: 'renamed' });
@@ -111,7 +113,7 @@ describe('presets', () => {
   it('validates an unsaved graph: migrated graph plus problems, 200 either way', async () => {
     const ok = (await t.app.inject({ method: 'POST', url: '/api/graphs/validate', payload: DECODE_ENCODE })).json();
     expect(ok.problems).toEqual([]);
-    expect(ok.graph.nodes[0].version).toBe(1);
+    expect(ok.graph.nodes[0].version).toBe(decodeNode.version);
     const bad = (await t.app.inject({ method: 'POST', url: '/api/graphs/validate', payload: { ...DECODE_ENCODE, edges: [] } })).json();
     expect(bad.problems).toEqual([expect.objectContaining({ kind: 'missing-input', nodeId: 'enc' })]);
   });
