@@ -73,6 +73,8 @@ export const decodeNode = defineNode({
         frameCount: g.count,
         // Scaling keeps the stored aspect (maxHeight scales both sides alike), so the pixels keep their shape.
         sampleAspect: g.probe.sampleAspect,
+        // ffmpeg converts to RGB with the matrix the stream declares; encode converts back with it.
+        colour: g.probe.colour,
         // Frame 0 is the video's first frame, which may come after the file's start (audio first): decode seeks and
         // encode takes the audio from there.
         source: { path: g.probe.path, startTime: (g.probe.videoStartS ?? 0) + g.first / g.fps, audio: g.probe.audio },

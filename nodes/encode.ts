@@ -73,6 +73,7 @@ export const encodeNode = defineNode({
       evenSize: ctx.params.evenSize,
       stereoLayout: info.type === 'frames' ? info.layout : undefined,
       sampleAspect: info.sampleAspect,
+      colour: info.type === 'frames' ? info.colour : undefined,
       audioFrom:
         ctx.params.audio && src && src.audio.length > 0
           ? { path: src.path, startTime: src.startTime + ctx.frames.start / info.fps, durationS: n / info.fps }

@@ -76,7 +76,7 @@ export const stereoWarpNode = defineNode({
     const d = requireInfo(ctx.inputs, ctx.nodeId, 'depth');
     const layout = ctx.params.layout as StereoLayout;
     const size = layoutSize(layout, f.width, f.height);
-    return { frames: { type: 'frames', ...size, fps: f.fps, frameCount: Math.min(f.frameCount, d.frameCount), layout, sampleAspect: f.sampleAspect, source: f.source } };
+    return { frames: { type: 'frames', ...size, fps: f.fps, frameCount: Math.min(f.frameCount, d.frameCount), layout, sampleAspect: f.sampleAspect, colour: f.colour, source: f.source } };
   },
   async run(ctx) {
     const p = ctx.params;

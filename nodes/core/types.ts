@@ -41,6 +41,17 @@ export interface AudioStreamInfo {
   sampleRate: number;
 }
 
+/**
+ * How a source's colours are coded, as its video stream declares (ffprobe's names; absent when undeclared): encode
+ * converts back with the same matrix and declares the same, so players show the colours the source had.
+ */
+export interface ColourTags {
+  /** YUV matrix: bt709, smpte170m, bt470bg, bt2020nc, ... */
+  matrix?: string;
+  primaries?: string;
+  transfer?: string;
+}
+
 /** The source file a stream derives from: encode uses it to copy audio over the same frame range. */
 export interface SourceInfo {
   path: string;
@@ -64,6 +75,8 @@ export interface StreamInfo {
    * square (a DVD's "8:9"); encode flags its output with it so players show it at its true aspect. Unset: square.
    */
   sampleAspect?: string;
+  /** Frames streams: how the source's colours were coded (see ColourTags). */
+  colour?: ColourTags;
   source?: SourceInfo;
 }
 
@@ -155,6 +168,8 @@ export interface ProbeResult {
   rotation: number;
   /** Shape of one displayed pixel, "width:height" (rotation applied), when it is not square; see StreamInfo. */
   sampleAspect?: string;
+  /** What the video stream declares of its colour coding. */
+  colour?: ColourTags;
   /**
    * Seconds from the file's start (its earliest stream) to the video's first frame: broadcast and camcorder files
    * often start their audio earlier. Frame 0 lies there, and so does the audio that goes with it.
@@ -213,6 +228,8 @@ export interface EncodeOptions {
   stereoLayout?: StereoLayout;
   /** Pixel shape to flag the video with ("8:9"); undefined for square pixels. */
   sampleAspect?: string;
+  /** The source's colour coding, to convert back with and declare; undefined leaves ffmpeg's defaults, undeclared. */
+  colour?: ColourTags;
   signal?: AbortSignal;
   onProgress?: (p: FfmpegProgress) => void;
 }

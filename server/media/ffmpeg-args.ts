@@ -79,11 +79,32 @@ export function stereoFileSuffix(layout: StereoLayout | undefined): string {
   }
 }
 
-export interface EncodeArgs extends Pick<EncodeOptions, 'width' | 'height' | 'fps' | 'codec' | 'crf' | 'preset' | 'evenSize' | 'stereoLayout' | 'sampleAspect'> {
+export interface EncodeArgs extends Pick<EncodeOptions, 'width' | 'height' | 'fps' | 'codec' | 'crf' | 'preset' | 'evenSize' | 'stereoLayout' | 'sampleAspect' | 'colour'> {
   /** Extension of the final output, which decides the container. */
   ext: string;
   /** The source's other streams (audio, subtitles, chapters, metadata) and the time span to take them from. */
   audio?: { startTime: number; durationS: number; streams: SourceStreams };
+}
+
+/** swscale's name for each YUV matrix ffprobe reports (vf_scale's out_color_matrix). */
+const SWS_MATRIX: Record<string, string> = { bt709: 'bt709', smpte170m: 'smpte170m', bt470bg: 'bt601', fcc: 'fcc', smpte240m: 'smpte240m', bt2020nc: 'bt2020', bt2020c: 'bt2020' };
+const PRIMARIES = new Set(['bt709', 'bt470m', 'bt470bg', 'smpte170m', 'smpte240m', 'film', 'bt2020', 'smpte428', 'smpte431', 'smpte432', 'jedec-p22']);
+const TRANSFERS = new Set(['bt709', 'gamma22', 'gamma28', 'smpte170m', 'smpte240m', 'linear', 'iec61966-2-4', 'bt1361e', 'iec61966-2-1', 'bt2020-10', 'bt2020-12', 'smpte2084', 'smpte428', 'arib-std-b67']);
+
+/**
+ * The source's colour coding on the way out: RGB goes back to YUV with the matrix the decode came from, and the
+ * stream declares matrix, primaries and transfer as the source did. Undeclared, swscale would use BT.601 and leave
+ * the file untagged, which players show as BT.709 at HD sizes: a BT.709 source's (200, 50, 20) showed as (211, 58, 14).
+ * What the source does not declare (or ffmpeg cannot name) stays as before.
+ */
+export function colourArgs(c: EncodeArgs['colour']): { convert: string; declare: string[] } {
+  const matrix = c?.matrix ? SWS_MATRIX[c.matrix] : undefined;
+  const declare: string[] = [];
+  if (matrix) declare.push('-colorspace', c!.matrix!);
+  if (c?.primaries && PRIMARIES.has(c.primaries)) declare.push('-color_primaries', c.primaries);
+  if (c?.transfer && TRANSFERS.has(c.transfer)) declare.push('-color_trc', c.transfer);
+  if (declare.length > 0) declare.push('-color_range', 'tv');
+  return { convert: matrix ? `scale=out_color_matrix=${matrix}:out_range=tv,` : '', declare };
 }
 
 /** Inputs and output options for an encode fed raw RGB24 frames on stdin (input 0), audio from input 1. */
@@ -96,7 +117,8 @@ export function buildEncodeArgs(a: EncodeArgs): { videoInputOptions: string[]; a
   // show it stretched. Every layout keeps the source's: full side-by-side is twice as wide in the same pixels, half
   // side-by-side is squeezed to the source's own frame shape, as that format is meant to be.
   const sar = a.sampleAspect && /^\d+:\d+$/.test(a.sampleAspect) ? `,setsar=${a.sampleAspect.replace(':', '/')}` : '';
-  const outputOptions = ['-map', '0:v:0', '-vf', `${even},format=yuv420p${sar}`];
+  const colour = colourArgs(a.colour);
+  const outputOptions = ['-map', '0:v:0', '-vf', `${even},${colour.convert}format=yuv420p${sar}`, ...colour.declare];
   if (a.codec === 'h265') outputOptions.push('-c:v', 'libx265', '-x265-params', 'log-level=error');
   else outputOptions.push('-c:v', 'libx264');
   outputOptions.push('-preset', a.preset, '-crf', String(a.crf), '-pix_fmt', 'yuv420p');

@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AneloError } from '../../nodes/core/errors.ts';
-import type { AudioStreamInfo, ProbeResult } from '../../nodes/core/types.ts';
+import type { AudioStreamInfo, ColourTags, ProbeResult } from '../../nodes/core/types.ts';
 import { ffprobeFile } from './fluent-ffmpeg-driver.ts';
 import { checkFormatName, refuseReferenceFile } from './media-allow-list.ts';
 import { maxPixels } from './max-pixels.ts';
@@ -28,6 +28,18 @@ export function sampleAspectOf(stream: Record<string, unknown>, rotation = 0): s
   const g = gcd(w, h);
   [w, h] = [w / g, h / g];
   return rotation === 90 || rotation === 270 ? `${h}:${w}` : `${w}:${h}`;
+}
+
+/** A colour field ffprobe gave, unless it says nothing ("unknown", "unspecified", "reserved") or is malformed. */
+function colourField(v: unknown): string | undefined {
+  const s = typeof v === 'string' ? v.trim().toLowerCase() : '';
+  return /^[a-z0-9-]{2,24}$/.test(s) && !['unknown', 'unspecified', 'reserved'].includes(s) ? s : undefined;
+}
+
+/** The colour coding a video stream declares; undefined when it declares none of it. */
+export function colourOf(stream: Record<string, unknown>): ColourTags | undefined {
+  const tags = { matrix: colourField(stream.color_space), primaries: colourField(stream.color_primaries), transfer: colourField(stream.color_transfer) };
+  return tags.matrix || tags.primaries || tags.transfer ? tags : undefined;
 }
 
 /** Containers without an index: a seek lands by byte position or timestamp search, not on a keyframe. */
@@ -112,6 +124,7 @@ export async function probeMedia(file: string): Promise<ProbeResult> {
     displayHeight: swap ? width : height,
     rotation,
     sampleAspect: sampleAspectOf(video, rotation),
+    colour: colourOf(video),
     videoStartS: videoStartOf(video, data.format),
     seekPreRollS: String(data.format.format_name).split(',').some((f) => UNINDEXED.has(f)) ? SEEK_PRE_ROLL_S : 0,
     fps,

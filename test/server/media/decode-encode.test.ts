@@ -134,6 +134,23 @@ describe.skipIf(!hasShared('media'))('decode → encode round trips on real clip
     }
   });
 
+  it('keeps the colours of a BT.709 source: converted back with its matrix and declared as it was', async () => {
+    // An HD-style source coded and tagged BT.709 (a phone's, a camera's). Converted back with BT.601 and untagged, its
+    // orange (200, 50, 20) showed as (211, 58, 14) in players, which take untagged HD as BT.709.
+    const src = path.join(dir, 'bt709.mp4');
+    execFileSync(ffmpegPath(), ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=0xC83214:s=320x240:r=25:d=0.4', '-vf', 'scale=out_color_matrix=bt709:out_range=tv,format=yuv420p', '-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-color_range', 'tv', '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', src]);
+    expect((await media.probe(src)).colour).toEqual({ matrix: 'bt709', primaries: 'bt709', transfer: 'bt709' });
+    const out = path.join(dir, 'bt709-out.mp4');
+    await executor().run(decodeEncode(src, {}, { crf: 0 }), { outputs: { encode: out } });
+    expect((await media.probe(out)).colour).toEqual({ matrix: 'bt709', primaries: 'bt709', transfer: 'bt709' });
+    const shown = execFileSync(ffmpegPath(), ['-v', 'error', '-i', out, '-frames:v', '1', '-vf', 'scale=in_color_matrix=bt709:in_range=tv', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-']);
+    for (const [i, want] of [200, 50, 20].entries()) expect(Math.abs(shown[160 * 120 * 3 + i] - want), `channel ${i}`).toBeLessThanOrEqual(5);
+    // An undeclared source stays undeclared, as ffmpeg decoded it.
+    const plain = path.join(dir, 'plain-out.mp4');
+    await executor().run(decodeEncode(sharedPath('media/bikes-cuts.mp4'), { end: 3 }), { outputs: { encode: plain } });
+    expect((await media.probe(plain)).colour).toBeUndefined();
+  });
+
   it('keeps non-square pixels (DVD, HDV) and flags the output with their shape, so it is not shown stretched', async () => {
     // carphone as an anamorphic master: 176x144 stored, pixels 12:11 wide (shown as 192x144).
     const ana = path.join(dir, 'anamorphic.mp4');

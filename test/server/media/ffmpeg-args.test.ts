@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildDecodeArgs, buildEncodeArgs, stereoFileSuffix } from '../../../server/media/ffmpeg-args.ts';
+import { buildDecodeArgs, buildEncodeArgs, colourArgs, stereoFileSuffix } from '../../../server/media/ffmpeg-args.ts';
 
 const base = { width: 641, height: 361, fps: 24, codec: 'h264' as const, crf: 18, preset: 'medium', evenSize: 'pad' as const };
 
@@ -35,5 +35,20 @@ describe('ffmpeg argument lists', () => {
     expect(stereoFileSuffix('sbs-full')).toBe('_LRF_Full_SBS');
     expect(stereoFileSuffix('tb-half')).toBe('_TB');
     expect(stereoFileSuffix(undefined)).toBe('');
+  });
+});
+
+describe('colourArgs', () => {
+  it('converts back with the source matrix and declares what it declared', () => {
+    expect(colourArgs({ matrix: 'bt709', primaries: 'bt709', transfer: 'bt709' })).toEqual({
+      convert: 'scale=out_color_matrix=bt709:out_range=tv,',
+      declare: ['-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-color_range', 'tv'],
+    });
+    expect(colourArgs({ matrix: 'bt470bg' }).convert).toBe('scale=out_color_matrix=bt601:out_range=tv,');
+  });
+
+  it('leaves an undeclared source, and names ffmpeg does not know, as ffmpeg would', () => {
+    expect(colourArgs(undefined)).toEqual({ convert: '', declare: [] });
+    expect(colourArgs({ matrix: 'ycgco', primaries: 'nonsense', transfer: 'x; rm -rf' })).toEqual({ convert: '', declare: [] });
   });
 });
