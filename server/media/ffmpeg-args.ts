@@ -16,16 +16,19 @@ export interface DecodeArgs {
   /** Interlaced source: yadif, one frame per frame, only on frames flagged interlaced. */
   deinterlace?: boolean;
   /**
-   * The output's frame grid starts at the seek point, the first frames repeating until the first decoded one (a
-   * pre-rolled seek in a file without an index, whose frames before the first keyframe are dropped by the reader).
+   * A pre-rolled seek in a file without an index: the frame grid starts at the seek point (the first frames repeat
+   * until the first keyframe decodes) and its first `dropFrames` frames are dropped before they are scaled.
    */
-  gridFromSeek?: boolean;
+  preRoll?: { dropFrames: number };
 }
 
 /** Arguments (after the input) for raw RGB24 frames at a constant rate, rotation applied (ffmpeg autorotates). */
 export function buildDecodeArgs(a: DecodeArgs): { inputOptions: string[]; outputOptions: string[] } {
   const inputOptions = a.seekS > 0 ? ['-ss', a.seekS.toFixed(6)] : [];
-  const filters = [`fps=fps=${a.fps}${a.gridFromSeek ? ':start_time=0' : ''}`, `scale=${a.width}:${a.height}:flags=bicubic`];
+  const filters = a.preRoll
+    ? // The trimmed stream starts at 0 again: starting later, ffmpeg would fill the gap with copies of its first frame.
+      [`fps=fps=${a.fps}:start_time=0`, ...(a.preRoll.dropFrames > 0 ? [`trim=start_frame=${a.preRoll.dropFrames}`, 'setpts=PTS-STARTPTS'] : []), `scale=${a.width}:${a.height}:flags=bicubic`]
+    : [`fps=fps=${a.fps}`, `scale=${a.width}:${a.height}:flags=bicubic`];
   // Before the rate change and the scale, which would otherwise blend the two fields of a frame into combs.
   if (a.deinterlace) filters.unshift('yadif=mode=send_frame:parity=auto:deint=interlaced');
   const outputOptions = ['-an', '-sn', '-vf', filters.join(','), '-f', 'rawvideo', '-pix_fmt', 'rgb24'];

@@ -112,12 +112,7 @@ export class FrameReaderPool {
         reader = undefined;
       }
       if (o.signal?.aborted) throw new AneloError('ANELO_E030_CANCELLED', 'decode cancelled', { file });
-      if (!reader) {
-        reader = this.open(key, file, o);
-        // A pre-rolled seek: the frames before the first keyframe could not decode (ffmpeg says so, and that is no
-        // damage), and those up to the asked one are dropped. A stream that ends first is "no frame" below.
-        if (reader.next < o.startFrame && !(await this.skipTo(reader, o.startFrame))) reader.next = o.startFrame;
-      }
+      reader ??= this.open(key, file, o);
       const r0 = reader;
       errorsBefore = r0.decodeErrors;
       const keep = Math.max(1, Math.floor(RECENT_BYTES / (o.width * o.height * 3)));
@@ -228,13 +223,24 @@ export class FrameReaderPool {
   private open(key: string, file: string, o: ReadFramesOptions): OpenReader {
     this.decodersStarted++;
     const { seekS, preRoll } = seekPlan(o);
-    const { inputOptions, outputOptions } = buildDecodeArgs({ input: file, seekS, fps: o.fps, width: o.width, height: o.height, deinterlace: o.deinterlace, gridFromSeek: Boolean(o.preRollS) });
-    // A pre-rolled decoder starts `preRoll` frames early; read() drops them (skipTo) before giving any out.
-    const reader: OpenReader = { key, next: o.startFrame - preRoll, decodeErrors: 0, proc: undefined!, frames: undefined!, ended: false, recent: [] };
+    // A pre-rolled decoder starts `preRoll` frames early; ffmpeg drops them before scaling, so its first frame out is
+    // the one asked for.
+    const preRolled = Boolean(o.preRollS);
+    const { inputOptions, outputOptions } = buildDecodeArgs({ input: file, seekS, fps: o.fps, width: o.width, height: o.height, deinterlace: o.deinterlace, preRoll: preRolled ? { dropFrames: preRoll } : undefined });
+    const reader: OpenReader = { key, next: o.startFrame, decodeErrors: 0, proc: undefined!, frames: undefined!, ended: false, recent: [] };
+    // Where a pre-rolled seek lands, frames up to the next keyframe cannot decode, and ffmpeg says so: that is no
+    // damage, and it all comes before the first frame out.
+    let counting = !preRolled;
     reader.proc = startDecoder(file, inputOptions, outputOptions, (line) => {
-      if (DECODE_ERROR.test(line)) reader.decodeErrors++;
+      if (counting && DECODE_ERROR.test(line)) reader.decodeErrors++;
     });
-    reader.frames = splitFrames(reader.proc.stream, o.width * o.height * 3);
+    const frames = splitFrames(reader.proc.stream, o.width * o.height * 3);
+    reader.frames = (async function* () {
+      for await (const f of frames) {
+        counting = true;
+        yield f;
+      }
+    })();
     return reader;
   }
 

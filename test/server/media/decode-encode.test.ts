@@ -113,6 +113,13 @@ describe.skipIf(!hasShared('media'))('decode → encode round trips on real clip
     await seq.run(g, { targets: ['decode'] });
     const inOrder = execFileSync(ffmpegPath(), ['-v', 'error', '-i', ts, '-vf', 'fps=fps=25', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 2 ** 28 });
     const frameBytes = 160 * 120 * 3;
+    // The run reads in order from frame 0 (where the video starts): every frame is ffmpeg's own in-order frame.
+    const differing: number[] = [];
+    for (let f = 0; f < 150; f++) {
+      const fromRun = ((await seq.preview(g, { nodeId: 'decode', frame: f })).chunk as FramesChunk).frames[0];
+      if (Buffer.compare(Buffer.from(fromRun), inOrder.subarray(f * frameBytes, (f + 1) * frameBytes)) !== 0) differing.push(f);
+    }
+    expect(differing).toEqual([]);
     // Previews on a media service of their own: none of the run's decoders to continue, each frame a seek.
     const seeking = createMediaService();
     const seekingExecutor = (): Executor => new Executor({ services: { media: seeking }, cache: new ChunkCache({ diskDir: null, memoryBudgetBytes: 64 * 2 ** 20 }) });
