@@ -49,6 +49,8 @@ export interface MediaEntry {
   frameCount: number;
   durationS: number;
   hasAudio: boolean;
+  /** Pixel shape, "width:height", when the pixels are not square (shown wider or narrower than width x height). */
+  sampleAspect?: string;
 }
 
 /** Messages on the `/api/events` WebSocket. */

@@ -43,6 +43,7 @@ export const MediaEntry = Type.Object({
   frameCount: Type.Integer(),
   durationS: Type.Number(),
   hasAudio: Type.Boolean(),
+  sampleAspect: Type.Optional(Type.String({ pattern: '^[0-9]+:[0-9]+$' })),
 });
 
 export const RunStatusReply = Type.Object({

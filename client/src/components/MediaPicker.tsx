@@ -4,6 +4,12 @@ import { useEditor } from '../store/editor-store.ts';
 import { setPreview, uploadMedia } from '../store/media-actions.ts';
 import { FilePickerButton } from './FilePickerButton.tsx';
 
+/** Width on screen of `width` pixels of shape "w:h". */
+function shownWidth(width: number, sampleAspect: string): number {
+  const [w, h] = sampleAspect.split(':').map(Number);
+  return w > 0 && h > 0 ? Math.round((width * w) / h) : width;
+}
+
 export function MediaPicker() {
   const media = useEditor((s) => s.media);
   const input = useEditor((s) => s.preview.input);
@@ -21,13 +27,15 @@ export function MediaPicker() {
             </option>
           ))}
         </select>
-        <FilePickerButton accept="video/*,.mkv,.mp4,.mov,.webm" onFile={(f) => void uploadMedia(f)} testId="media-upload" inputTestId="media-file">
+        {/* Named as well as video/*: some systems type .ts as a translation file and .mts as something else. */}
+        <FilePickerButton accept="video/*,.mkv,.mp4,.mov,.webm,.m4v,.avi,.ts,.m2ts,.mts,.mpg,.mpeg,.vob,.mxf,.flv,.wmv,.3gp,.ogv" onFile={(f) => void uploadMedia(f)} testId="media-upload" inputTestId="media-file">
           Upload…
         </FilePickerButton>
       </div>
       {info && (
         <div className="muted small" data-testid="media-info">
-          {info.width}×{info.height} · {info.fps.toFixed(info.fps % 1 ? 2 : 0)} fps · {info.frameCount} frames · {info.durationS.toFixed(1)} s ·{' '}
+          {info.width}×{info.height}
+          {info.sampleAspect ? ` (pixels ${info.sampleAspect}, shown ${shownWidth(info.width, info.sampleAspect)}×${info.height})` : ''} · {info.fps.toFixed(info.fps % 1 ? 2 : 0)} fps · {info.frameCount} frames · {info.durationS.toFixed(1)} s ·{' '}
           {formatMb(info.sizeBytes)}
           {info.hasAudio ? ' · audio' : ''}
         </div>

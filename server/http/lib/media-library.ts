@@ -26,6 +26,7 @@ function entry(name: string, sample: boolean, p: ProbeResult): MediaEntry {
     frameCount: p.frameCount,
     durationS: p.durationS,
     hasAudio: p.audio.length > 0,
+    ...(p.sampleAspect ? { sampleAspect: p.sampleAspect } : {}),
   };
 }
 

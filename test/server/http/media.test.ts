@@ -20,7 +20,7 @@ describe('media', () => {
     t = await buildTestApp();
     const { media } = (await t.app.inject({ url: '/api/media' })).json();
     expect(media).toEqual(
-      expect.arrayContaining([{ name: 'carphone-176x144.mp4', sample: true, sizeBytes: 588804, width: 176, height: 144, fps: expect.closeTo(29.97, 2), frameCount: 120, durationS: expect.any(Number), hasAudio: false }]),
+      expect.arrayContaining([{ name: 'carphone-176x144.mp4', sample: true, sizeBytes: 588804, width: 176, height: 144, fps: expect.closeTo(29.97, 2), frameCount: 120, durationS: expect.any(Number), hasAudio: false, sampleAspect: '128:117' }]),
     );
     const del = await t.app.inject({ method: 'DELETE', url: '/api/media/carphone-176x144.mp4' });
     expect(del.statusCode).toBe(409);
