@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AneloError } from '../../nodes/core/errors.ts';
-import { containerFor } from './ffmpeg-args.ts';
+import { containerFor, sourceSpanArgs } from './ffmpeg-args.ts';
 import { ffmpegPath } from './ffmpeg-paths.ts';
 import { INPUT_SAFETY_OPTIONS, inputUrl } from './media-allow-list.ts';
 import { probeMedia } from './probe.ts';
@@ -38,7 +38,7 @@ export function buildConcatArgs(o: { list: string; temp: string; ext: string; so
   const args = ['-hide_banner', '-nostdin', '-y', '-protocol_whitelist', 'file,pipe', '-f', 'concat', '-safe', '0', '-i', o.list];
   const out = ['-map', '0:v:0', '-c:v', 'copy'];
   if (o.source && o.source.audioCodecs.length > 0) {
-    args.push(...INPUT_SAFETY_OPTIONS, '-ss', o.source.startTime.toFixed(6), '-t', o.source.durationS.toFixed(6), '-i', inputUrl(o.source.path));
+    args.push(...INPUT_SAFETY_OPTIONS, ...sourceSpanArgs(o.source.startTime, o.source.durationS), '-i', inputUrl(o.source.path));
     out.push('-map', '1:a');
     const copy = o.source.audioCodecs.every((c) => container.audioCopy.includes(c));
     out.push(...(copy ? ['-c:a', 'copy'] : ['-c:a', 'aac', '-b:a', '192k']));

@@ -110,6 +110,16 @@ export function colourArgs(c: EncodeArgs['colour']): { convert: string; declare:
   return { convert: matrix ? `scale=out_color_matrix=${matrix}:out_range=tv,` : '', declare };
 }
 
+/**
+ * Input options that take a source's other streams (audio, subtitles) over `durationS` seconds from `startTime`
+ * (seconds from the file's start). Never a seek to exactly 0: ffmpeg then re-bases an MPEG-TS or -PS input on the
+ * first stream it uses (its timestamp-discontinuity handling), and audio that starts 0.5 s after the video came out
+ * at 0, 0.5 s early.
+ */
+export function sourceSpanArgs(startTime: number, durationS: number): string[] {
+  return ['-ss', Math.max(startTime, 1e-6).toFixed(6), '-t', durationS.toFixed(6)];
+}
+
 /** Inputs and output options for an encode fed raw RGB24 frames on stdin (input 0), audio from input 1. */
 export function buildEncodeArgs(a: EncodeArgs): { videoInputOptions: string[]; audioInputOptions: string[]; outputOptions: string[]; warnings: string[] } {
   const container = containerFor(a.ext) ?? CONTAINERS['.mp4'];
@@ -129,7 +139,7 @@ export function buildEncodeArgs(a: EncodeArgs): { videoInputOptions: string[]; a
   let audioInputOptions: string[] = [];
   let warnings: string[] = [];
   if (a.audio) {
-    audioInputOptions = ['-ss', a.audio.startTime.toFixed(6), '-t', a.audio.durationS.toFixed(6)];
+    audioInputOptions = sourceSpanArgs(a.audio.startTime, a.audio.durationS);
     const kept = keepStreamsArgs(container.format, a.audio.streams, container.audioCopy);
     outputOptions.push(...kept.outputOptions);
     warnings = kept.warnings;

@@ -158,6 +158,18 @@ describe.skipIf(!hasShared('media'))('decode → encode round trips on real clip
     expect((await media.probe(plain)).colour).toBeUndefined();
   });
 
+  it('in an MPEG-TS whose video starts first, keeps the audio where it starts', async () => {
+    const ts = path.join(dir, 'video-first.ts');
+    execFileSync(ffmpegPath(), ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=s=160x120:r=25:d=4', '-itsoffset', '0.5', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=3.5', '-map', '0:v', '-map', '1:a', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-f', 'mpegts', ts]);
+    const out = path.join(dir, 'from-video-first.mp4');
+    await executor().run(decodeEncode(ts), { outputs: { encode: out } });
+    const streams = execFileSync(ffprobePath(), ['-v', 'error', '-show_entries', 'stream=codec_type,start_time,duration', '-of', 'csv=p=0', out]).toString().trim().split('\n');
+    const audio = streams.find((l) => l.startsWith('audio'))!.split(',').map(Number);
+    // It came out at 0 (0.5 s early) before.
+    expect(audio[1]).toBeGreaterThan(0.4);
+    expect(audio[1] + audio[2]).toBeCloseTo(4, 0);
+  });
+
   it('keeps non-square pixels (DVD, HDV) and flags the output with their shape, so it is not shown stretched', async () => {
     // carphone as an anamorphic master: 176x144 stored, pixels 12:11 wide (shown as 192x144).
     const ana = path.join(dir, 'anamorphic.mp4');
