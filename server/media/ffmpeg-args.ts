@@ -2,6 +2,7 @@
  * Flat ffmpeg argument lists, each built from one validated options object. Pure functions, so the exact
  * command for a decode or an encode is testable without running ffmpeg.
  */
+import { sampleAspectRatio } from '../../nodes/core/sample-aspect.ts';
 import type { EncodeOptions, StereoLayout } from '../../nodes/core/types.ts';
 import { keepStreamsArgs, type SourceStreams } from './keep-streams.ts';
 
@@ -129,7 +130,7 @@ export function buildEncodeArgs(a: EncodeArgs): { videoInputOptions: string[]; a
   // Raw frames carry no pixel shape: a source with non-square pixels (DVD, HDV) is flagged again, or players would
   // show it stretched. Every layout keeps the source's: full side-by-side is twice as wide in the same pixels, half
   // side-by-side is squeezed to the source's own frame shape, as that format is meant to be.
-  const sar = a.sampleAspect && /^\d+:\d+$/.test(a.sampleAspect) ? `,setsar=${a.sampleAspect.replace(':', '/')}` : '';
+  const sar = sampleAspectRatio(a.sampleAspect) !== 1 ? `,setsar=${a.sampleAspect!.replace(':', '/')}` : '';
   const colour = colourArgs(a.colour);
   const outputOptions = ['-map', '0:v:0', '-vf', `${even},${colour.convert}format=yuv420p${sar}`, ...colour.declare];
   if (a.codec === 'h265') outputOptions.push('-c:v', 'libx265', '-x265-params', 'log-level=error');

@@ -235,12 +235,14 @@ export class FrameReaderPool {
       if (counting && DECODE_ERROR.test(line)) reader.decodeErrors++;
     });
     const frames = splitFrames(reader.proc.stream, o.width * o.height * 3);
-    reader.frames = (async function* () {
-      for await (const f of frames) {
-        counting = true;
-        yield f;
-      }
-    })();
+    reader.frames = !preRolled
+      ? frames
+      : (async function* () {
+          for await (const f of frames) {
+            counting = true;
+            yield f;
+          }
+        })();
     return reader;
   }
 

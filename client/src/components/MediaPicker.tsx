@@ -1,14 +1,9 @@
 /** Chooses the input video from GET /api/media, or uploads one (file picker, or drop a video on the panel). */
+import { sampleAspectRatio } from '../../../nodes/core/sample-aspect.ts';
 import { formatMb } from '../lib/format.ts';
 import { useEditor } from '../store/editor-store.ts';
 import { setPreview, uploadMedia } from '../store/media-actions.ts';
 import { FilePickerButton } from './FilePickerButton.tsx';
-
-/** Width on screen of `width` pixels of shape "w:h". */
-function shownWidth(width: number, sampleAspect: string): number {
-  const [w, h] = sampleAspect.split(':').map(Number);
-  return w > 0 && h > 0 ? Math.round((width * w) / h) : width;
-}
 
 export function MediaPicker() {
   const media = useEditor((s) => s.media);
@@ -35,7 +30,7 @@ export function MediaPicker() {
       {info && (
         <div className="muted small" data-testid="media-info">
           {info.width}×{info.height}
-          {info.sampleAspect ? ` (pixels ${info.sampleAspect}, shown ${shownWidth(info.width, info.sampleAspect)}×${info.height})` : ''} · {info.fps.toFixed(info.fps % 1 ? 2 : 0)} fps · {info.frameCount} frames · {info.durationS.toFixed(1)} s ·{' '}
+          {info.sampleAspect ? ` (pixels ${info.sampleAspect}, shown ${Math.round(info.width * sampleAspectRatio(info.sampleAspect))}×${info.height})` : ''} · {info.fps.toFixed(info.fps % 1 ? 2 : 0)} fps · {info.frameCount} frames · {info.durationS.toFixed(1)} s ·{' '}
           {formatMb(info.sizeBytes)}
           {info.hasAudio ? ' · audio' : ''}
         </div>

@@ -3,6 +3,7 @@
  * colour map is pixel work); the main thread fits and encodes them with libvips, whose work runs on libuv's threads
  * and which worker threads must not load (see vips-image.ts).
  */
+import { sampleAspectRatio } from '../../../nodes/core/sample-aspect.ts';
 import type { Chunk, DepthScale } from '../../../nodes/core/types.ts';
 import { resizeRgb } from '../../media/vips-image.ts';
 import { chunkToRgb, encodePng, type RgbImage } from './chunk-to-png.ts';
@@ -12,9 +13,7 @@ import { chunkToRgb, encodePng, type RgbImage } from './chunk-to-png.ts';
  * player shows a DVD's — and at most `maxWidth` wide.
  */
 export async function fitWidth(img: RgbImage, maxWidth?: number, sampleAspect?: string): Promise<RgbImage> {
-  const [sw, sh] = (sampleAspect ?? '1:1').split(':').map(Number);
-  const sar = sw > 0 && sh > 0 ? sw / sh : 1;
-  const shownWidth = img.width * sar;
+  const shownWidth = img.width * sampleAspectRatio(sampleAspect);
   const width = Math.max(1, Math.round(maxWidth && shownWidth > maxWidth ? maxWidth : shownWidth));
   const height = Math.max(1, Math.round((img.height * width) / shownWidth));
   if (width === img.width && height === img.height) return img;
