@@ -59,12 +59,19 @@ describe('guided upsampling', () => {
     const big = new Uint8Array(1920 * 1080 * 3).map((_, i) => (i * 31) & 255);
     const low = new Float32Array(480 * 270).map((_, i) => (i % 480) / 480);
     guidedUpsample(low, 480, 270, big, 1920, 1080, { radius: 8, epsilon: 1e-3 });
-    const t0 = performance.now();
-    const small = guidedUpsample(low, 480, 270, big, 1920, 1080, { radius: 4, epsilon: 1e-3 });
-    const tSmall = performance.now() - t0;
-    const t1 = performance.now();
-    guidedUpsample(low, 480, 270, big, 1920, 1080, { radius: 32, epsilon: 1e-3 });
-    const tLarge = performance.now() - t1;
+    // Each the fastest of three: one run on a shared 2-core machine can lose hundreds of ms to another process.
+    const fastest = (radius: number): { ms: number; out: Float32Array } => {
+      let best = { ms: Infinity, out: new Float32Array(0) };
+      for (let k = 0; k < 3; k++) {
+        const t = performance.now();
+        const out = guidedUpsample(low, 480, 270, big, 1920, 1080, { radius, epsilon: 1e-3 });
+        const ms = performance.now() - t;
+        if (ms < best.ms) best = { ms, out };
+      }
+      return best;
+    };
+    const { ms: tSmall, out: small } = fastest(4);
+    const { ms: tLarge } = fastest(32);
     expect(small.length).toBe(1920 * 1080);
     expect(tSmall).toBeLessThan(1000);
     // Radius 32 costs about what radius 4 does (box sums, not windows); generous for a busy machine.
