@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { AneloError, isAneloError } from './core/errors.ts';
 import { defineNode, type DepthChunk, type DepthResult, type DepthService, type FramesChunk } from './core/types.ts';
 import { depthStats } from './lib/depth-stats.ts';
+import { analysisView, analysisViewKey } from './lib/sdr-view.ts';
 
 const params = Type.Object({
   model: Type.String({
@@ -58,10 +59,11 @@ export const depthNode = defineNode({
   outputs: [{ name: 'depth', types: ['depth'], label: 'Depth' }],
   params,
   cache: 'disk',
-  // The model file's sha256 (plus provider, size rule, precision) enters the cache key; thread count does not.
+  // The model file's sha256 (plus provider, size rule, precision) enters the cache key, and for an HDR source the
+  // view the model sees it through; thread count does not.
   async identity(ctx) {
     try {
-      return await service(ctx.services.depth, ctx.nodeId).modelKey(ctx.params);
+      return (await service(ctx.services.depth, ctx.nodeId).modelKey(ctx.params)) + analysisViewKey(ctx.inputs.frames?.colour);
     } catch (e) {
       return withNode(e, ctx.nodeId);
     }
@@ -85,7 +87,7 @@ export const depthNode = defineNode({
     const frames = input.frames.slice(from, from + (ctx.end - ctx.start));
     let result: DepthResult;
     try {
-      result = await service(ctx.services.depth, ctx.nodeId).infer(ctx.params, frames, input.width, input.height, ctx.signal);
+      result = await service(ctx.services.depth, ctx.nodeId).infer(ctx.params, frames, input.width, input.height, ctx.signal, analysisView(ctx.inputInfo.frames?.colour));
     } catch (e) {
       return withNode(e, ctx.nodeId);
     }

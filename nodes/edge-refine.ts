@@ -7,6 +7,7 @@ import { depthStats } from './lib/depth-stats.ts';
 import { dilateForeground } from './lib/dilate-foreground.ts';
 import { roundToFloat16 } from './lib/float16.ts';
 import { guidedUpsample } from './lib/guided-upsample.ts';
+import { analysisLutFor, analysisViewKey } from './lib/sdr-view.ts';
 
 const params = Type.Object({
   radius: Type.Integer({
@@ -52,6 +53,10 @@ export const edgeRefineNode = defineNode({
   // Version 2 fits the filter at about the depth map's pixel count (half size under a 640x272 frame with a square
   // model input, where version 1 fitted at full size); params are unchanged.
   migrations: [{ from: 1, migrate() {} }],
+  // An HDR source's edges are found in its SDR view (nodes/lib/sdr-view.ts); SDR keys are unchanged.
+  async identity(ctx) {
+    return analysisViewKey(ctx.inputs.frames?.colour);
+  },
   async info(ctx) {
     const d = requireInfo(ctx.inputs, ctx.nodeId, 'depth');
     const f = requireInfo(ctx.inputs, ctx.nodeId, 'frames');
@@ -62,11 +67,12 @@ export const edgeRefineNode = defineNode({
     const frames = requireChunk(ctx, 'frames', 'frames');
     const out: Float32Array[] = [];
     const stats: DepthStats[] = [];
+    const lut = analysisLutFor(ctx.inputInfo.frames?.colour);
     for (let i = ctx.start; i < ctx.end; i++) {
       throwIfAborted(ctx, i);
       const d = frameAt(depth.frames, depth.start, i, ctx, 'depth');
       const rgb = frameAt(frames.frames, frames.start, i, ctx, 'frames');
-      let q = guidedUpsample(d, depth.width, depth.height, rgb, frames.width, frames.height, ctx.params);
+      let q = guidedUpsample(d, depth.width, depth.height, rgb, frames.width, frames.height, ctx.params, lut);
       if (ctx.params.dilation > 0) q = dilateForeground(q, frames.width, frames.height, ctx.params.dilation);
       roundToFloat16(q);
       out.push(q);

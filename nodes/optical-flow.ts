@@ -6,6 +6,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from './core/types.ts';
 import { areaResizeRgb } from './lib/area-resize-rgb.ts';
+import { analysisLutFor, analysisViewKey, applyLut } from './lib/sdr-view.ts';
 import { requireChunk, requireInfo, throwIfAborted } from './lib/chunk-input.ts';
 import { measureMotion, MOTION_PLANES, motionPlanes, motionSize, noMotion, pooledChange } from './lib/motion-planes.ts';
 import { roundToFloat16 } from './lib/float16.ts';
@@ -68,6 +69,10 @@ export const opticalFlowNode = defineNode({
     { from: 2, migrate() {} },
   ],
   window: () => ({ before: 1, after: 0 }),
+  // An HDR source's colour is read through its SDR view (nodes/lib/sdr-view.ts); SDR keys are unchanged.
+  async identity(ctx) {
+    return analysisViewKey(ctx.inputs.frames?.colour);
+  },
   async info(ctx) {
     const frames = requireInfo(ctx.inputs, ctx.nodeId, 'frames');
     const depth = requireInfo(ctx.inputs, ctx.nodeId, 'depth');
@@ -84,8 +89,10 @@ export const opticalFlowNode = defineNode({
     const pooled = dw !== w || dh !== h;
     // Colour at the depth size, where the moving plane is measured; the motion size is taken from it, which costs
     // far less than a second pass over the source frame.
+    const lut = analysisLutFor(ctx.inputInfo.frames?.colour);
     const colour = (i: number): { full: Uint8Array; small: Uint8Array } => {
       const full = areaResizeRgb(frames.frames[i - frames.start], frames.width, frames.height, dw, dh);
+      if (lut) applyLut(full, lut, full);
       return { full, small: pooled ? areaResizeRgb(full, dw, dh, w, h) : full };
     };
     const out: Float32Array[] = [];

@@ -32,7 +32,7 @@ function lazyDepthService(cores: number): { depth: DepthService; close(): void }
     depth: {
       modelKey: async (params) => (await get()).modelKey(params),
       outputSize: async (params, w, h) => (await get()).outputSize(params, w, h),
-      infer: async (params, frames, w, h, signal) => (await get()).infer(params, frames, w, h, signal),
+      infer: async (params, frames, w, h, signal, view) => (await get()).infer(params, frames, w, h, signal, view),
     },
     close: () => void service?.then((s) => s.close?.()).catch(() => {}),
   };

@@ -52,6 +52,12 @@ export interface ColourTags {
   transfer?: string;
 }
 
+/**
+ * How analysis stages see an HDR stream's pixels: its PQ or HLG signal mapped to an SDR picture (see
+ * nodes/lib/sdr-view.ts). SDR streams are seen as they are.
+ */
+export type AnalysisView = 'pq' | 'hlg';
+
 /** The source file a stream derives from: encode uses it to copy audio over the same frame range. */
 export interface SourceInfo {
   path: string;
@@ -265,13 +271,17 @@ export interface DepthService {
   modelKey(params: Record<string, unknown>): Promise<string>;
   /** Model-resolution size of the depth output for a frame of the given size. */
   outputSize(params: Record<string, unknown>, width: number, height: number): Promise<{ width: number; height: number }>;
-  /** Runs the model over RGB24 frames; returns raw disparity maps (near = larger) at model resolution. */
+  /**
+   * Runs the model over RGB24 frames; returns raw disparity maps (near = larger) at model resolution. `view`: the
+   * frames hold an HDR signal, which the model sees mapped to SDR (nodes/lib/sdr-view.ts).
+   */
   infer(
     params: Record<string, unknown>,
     frames: Uint8Array[],
     width: number,
     height: number,
     signal?: AbortSignal,
+    view?: AnalysisView,
   ): Promise<DepthResult>;
 }
 

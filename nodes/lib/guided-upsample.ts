@@ -17,8 +17,12 @@ export interface GuidedUpsampleParams {
   subsample?: number;
 }
 
-/** Rec. 601 luma of an RGB24 frame in 0..1. */
-export function luminance(rgb: Uint8Array, w: number, h: number, out: Float32Array = new Float32Array(w * h)): Float32Array {
+/** Rec. 601 luma of an RGB24 frame in 0..1; `lut` maps each byte first (an HDR source's SDR view, sdr-view.ts). */
+export function luminance(rgb: Uint8Array, w: number, h: number, out: Float32Array = new Float32Array(w * h), lut?: Uint8Array): Float32Array {
+  if (lut) {
+    for (let i = 0, c = 0; i < w * h; i++, c += 3) out[i] = (lut[rgb[c]] * 0.299 + lut[rgb[c + 1]] * 0.587 + lut[rgb[c + 2]] * 0.114) / 255;
+    return out;
+  }
   for (let i = 0, c = 0; i < w * h; i++, c += 3) out[i] = (rgb[c] * 0.299 + rgb[c + 1] * 0.587 + rgb[c + 2] * 0.114) / 255;
   return out;
 }
@@ -68,8 +72,9 @@ export function guidedUpsample(
   w: number,
   h: number,
   p: GuidedUpsampleParams,
+  lut?: Uint8Array,
 ): Float32Array {
-  const I = luminance(rgb, w, h);
+  const I = luminance(rgb, w, h, new Float32Array(w * h), lut);
   // Fitted at about the depth map's own pixel count: finer adds nothing the depth holds. (The smaller axis ratio
   // chose full size for a square 224x224 model input under a 640x272 frame, twice the cost of half size.)
   const auto = Math.max(1, Math.min(4, Math.round(Math.sqrt((w * h) / (dw * dh)))));

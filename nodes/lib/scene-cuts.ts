@@ -36,8 +36,11 @@ export function cutThresholds(sensitivity: number): { minScore: number; minRatio
   return { minScore: 0.02 + 0.14 * (1 - s), minRatio: 2 + 2 * (1 - s) };
 }
 
-/** Signature of an RGB24 frame; large frames are sampled on a grid so 1080p costs about what 200x120 does. */
-export function frameSignature(rgb: Uint8Array, width: number, height: number, out: Float32Array = new Float32Array(SIGNATURE_LENGTH)): Float32Array {
+/**
+ * Signature of an RGB24 frame; large frames are sampled on a grid so 1080p costs about what 200x120 does. `lut`
+ * maps each sampled byte first (an HDR source's SDR view, nodes/lib/sdr-view.ts).
+ */
+export function frameSignature(rgb: Uint8Array, width: number, height: number, out: Float32Array = new Float32Array(SIGNATURE_LENGTH), lut?: Uint8Array): Float32Array {
   out.fill(0);
   const step = Math.max(1, Math.floor(Math.min(width, height) / 120));
   const cellOfX = new Int32Array(width);
@@ -48,7 +51,12 @@ export function frameSignature(rgb: Uint8Array, width: number, height: number, o
     const rowCell = CDF_LEN + Math.min(THUMB - 1, Math.floor((y * THUMB) / height)) * THUMB;
     let i = y * width * 3;
     for (let x = 0; x < width; x += step, i += 3 * step) {
-      const r = rgb[i], g = rgb[i + 1], b = rgb[i + 2];
+      let r = rgb[i], g = rgb[i + 1], b = rgb[i + 2];
+      if (lut) {
+        r = lut[r];
+        g = lut[g];
+        b = lut[b];
+      }
       out[r >> 2]++;
       out[CDF_BINS + (g >> 2)]++;
       out[2 * CDF_BINS + (b >> 2)]++;

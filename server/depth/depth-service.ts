@@ -4,8 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import { AneloError } from '../../nodes/core/errors.ts';
-import type { DepthResult, DepthService } from '../../nodes/core/types.ts';
+import type { AnalysisView, DepthResult, DepthService } from '../../nodes/core/types.ts';
 import { depthStats } from '../../nodes/lib/depth-stats.ts';
+import { analysisLut, applyLut } from '../../nodes/lib/sdr-view.ts';
 import { checkModelIo, type ModelIo } from './check-model-io.ts';
 import { readDepthParams, type DepthParams } from './depth-params.ts';
 import { modelInputSize } from './model-input-size.ts';
@@ -67,19 +68,30 @@ export class OnnxDepthService implements DepthService {
     width: number,
     height: number,
     signal?: AbortSignal,
+    view?: AnalysisView,
   ): Promise<DepthResult> {
     const p = readDepthParams(params);
     const r = await this.store.resolve(p.model, p.precision);
     const size = modelInputSize(r.manifest.input, width, height, p.inputSize);
     const shrunk = await shrinkForModel(frames, width, height, size.width, size.height);
-    return this.inferResolved(r, p, [...shrunk.frames], width, height, signal, shrunk);
+    return this.inferResolved(r, p, [...shrunk.frames], width, height, signal, shrunk, view);
   }
 
   /**
    * `infer` for a model already resolved (a depth thread gets it resolved from the main thread's store), of a
    * width x height source whose frames are given at `at` (the source size, or the model's after shrinkForModel).
+   * An HDR `view` maps the frames (already at the model's size where they were shrunk) before the model sees them.
    */
-  async inferResolved(r: ResolvedModel, p: DepthParams, frames: Uint8Array[], width: number, height: number, signal?: AbortSignal, at = { width, height }): Promise<DepthResult> {
+  async inferResolved(
+    r: ResolvedModel,
+    p: DepthParams,
+    frames: Uint8Array[],
+    width: number,
+    height: number,
+    signal?: AbortSignal,
+    at = { width, height },
+    view?: AnalysisView,
+  ): Promise<DepthResult> {
     const { session, io } = await this.session(r, p);
     const size = modelInputSize(r.manifest.input, width, height, p.inputSize);
     if (io.fixedSize && (io.fixedSize.width !== size.width || io.fixedSize.height !== size.height)) {
@@ -94,11 +106,13 @@ export class OnnxDepthService implements DepthService {
       if (f.length !== expected) throw new AneloError('ANELO_E099_INTERNAL', `A frame has ${f.length} bytes, expected ${at.width}x${at.height}x3 = ${expected}`);
     }
     const batch = io.batchDynamic ? this.maxBatch : 1;
+    const lut = view ? analysisLut(view) : undefined;
     const out: Float32Array[] = [];
     let tensor = new Float32Array(0);
     for (let i = 0; i < frames.length; i += batch) {
       if (signal?.aborted) throw new AneloError('ANELO_E030_CANCELLED', 'Run cancelled');
-      const group = frames.slice(i, i + batch);
+      // Mapped copies: unshrunk frames are the decoded ones, which other stages read as they are.
+      const group = frames.slice(i, i + batch).map((f) => (lut ? applyLut(f, lut) : f));
       const len = group.length * 3 * size.width * size.height;
       // One buffer reused across batches; the last (shorter) batch uses a view of it.
       if (tensor.length < len) tensor = new Float32Array(len);

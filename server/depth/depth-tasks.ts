@@ -1,6 +1,6 @@
 /** What a depth thread does (see depth-thread.ts): one batch of frames through a model resolved by the main thread. */
 import { toTaskError, type TaskError } from '../engine/pool/task-error.ts';
-import type { DepthResult } from '../../nodes/core/types.ts';
+import type { AnalysisView, DepthResult } from '../../nodes/core/types.ts';
 import type { DepthParams } from './depth-params.ts';
 import { OnnxDepthService } from './depth-service.ts';
 import type { ResolvedModel } from './model-store.ts';
@@ -14,6 +14,8 @@ export interface InferTask {
   height: number;
   /** The frames' own size: the source's, or the model input's when the main thread shrank them (shrinkForModel). */
   at: { width: number; height: number };
+  /** The frames hold an HDR signal the model sees mapped to SDR. */
+  view?: AnalysisView;
 }
 
 export type InferTaskResult =
@@ -25,7 +27,7 @@ const service = new OnnxDepthService();
 
 export async function infer(task: InferTask): Promise<InferTaskResult> {
   try {
-    return { ok: true, result: await service.inferResolved(task.model, task.params, task.frames, task.width, task.height, undefined, task.at) };
+    return { ok: true, result: await service.inferResolved(task.model, task.params, task.frames, task.width, task.height, undefined, task.at, task.view) };
   } catch (e) {
     return { ok: false, error: toTaskError(e) };
   }

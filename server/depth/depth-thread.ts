@@ -7,7 +7,7 @@
  */
 import os from 'node:os';
 import { AneloError } from '../../nodes/core/errors.ts';
-import type { DepthResult, DepthService } from '../../nodes/core/types.ts';
+import type { AnalysisView, DepthResult, DepthService } from '../../nodes/core/types.ts';
 import { ThreadPool } from '../engine/pool/node-pool.ts';
 import { fromTaskError } from '../engine/pool/task-error.ts';
 import { readDepthParams } from './depth-params.ts';
@@ -62,7 +62,7 @@ export class ThreadedDepthService implements DepthService {
     return this.local.outputSize(params, width, height);
   }
 
-  async infer(params: Record<string, unknown>, frames: Uint8Array[], width: number, height: number, signal?: AbortSignal): Promise<DepthResult> {
+  async infer(params: Record<string, unknown>, frames: Uint8Array[], width: number, height: number, signal?: AbortSignal, view?: AnalysisView): Promise<DepthResult> {
     const given = readDepthParams(params);
     const p = given.threads > 0 ? given : { ...given, threads: this.intraOp };
     const model = await this.store.resolve(p.model, p.precision);
@@ -82,7 +82,7 @@ export class ThreadedDepthService implements DepthService {
         while (next < tasks.length && !failed) {
           if (signal?.aborted) throw cancelled();
           const k = next++;
-          const r = await untilAborted(pool.run<InferTaskResult>({ model, params: p, frames: tasks[k], width, height, at } satisfies InferTask, 'infer'), signal);
+          const r = await untilAborted(pool.run<InferTaskResult>({ model, params: p, frames: tasks[k], width, height, at, view } satisfies InferTask, 'infer'), signal);
           if (!r.ok) throw fromTaskError(r.error);
           results[k] = r.result;
         }

@@ -12,6 +12,7 @@ import { NODE_DEFINITIONS } from '../../nodes/index.ts';
 import { ChunkCache } from './chunk-cache.ts';
 import type { ExecutorEvent, RunReport } from '../../nodes/core/events.ts';
 import { alignedPieces, planDemand, segmentClip, type KnownCuts, type Piece, type SegmentClip } from './demand.ts';
+import { analysisView } from '../../nodes/lib/sdr-view.ts';
 import { buildPlan, upstreamOf, type Plan } from './plan.ts';
 import { defaultWorkerCount, NodePool } from './pool/node-pool.ts';
 import { RunSession } from './run-session.ts';
@@ -115,8 +116,10 @@ export class Executor {
    * by libvips (off this thread's event loop either way).
    */
   async previewPng(preview: Pick<PreviewResult, 'chunk' | 'info'>, maxWidth?: number, signal?: AbortSignal): Promise<Uint8Array> {
-    const task = { chunk: preview.chunk, maxWidth, depthScale: preview.info.depthScale };
-    const pool = preview.chunk.type === 'depth' ? this.getPool() : undefined;
+    const view = preview.chunk.type === 'frames' ? analysisView(preview.info.colour) : undefined;
+    const task = { chunk: preview.chunk, maxWidth, depthScale: preview.info.depthScale, view };
+    // Pixel work (depth through the colour map, an HDR frame through its SDR view) runs on the pool.
+    const pool = preview.chunk.type === 'depth' || view ? this.getPool() : undefined;
     const { previewRgb, encodePreview } = await import('../http/render/preview-png.ts');
     return encodePreview(pool ? await pool.previewRgb(task, signal) : previewRgb(task), maxWidth, preview.info.sampleAspect);
   }

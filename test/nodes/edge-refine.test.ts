@@ -3,7 +3,8 @@ import type { DepthChunk, FramesChunk } from '../../nodes/core/types.ts';
 import { edgeRefineNode } from '../../nodes/edge-refine.ts';
 import { depthStats } from '../../nodes/lib/depth-stats.ts';
 import { boxMean } from '../../nodes/lib/box-mean.ts';
-import { runNode } from './fake-run-context.ts';
+import { analysisLut, applyLut } from '../../nodes/lib/sdr-view.ts';
+import { runNode, withColour } from './fake-run-context.ts';
 
 describe('edge-refine node', () => {
   // 256x144 frames of a bright disc on a dark ground; depth at 64x36, blurred, as a depth model returns it.
@@ -28,6 +29,16 @@ describe('edge-refine node', () => {
       services: {} as never,
     });
     expect(info.depth).toMatchObject({ type: 'depth', width: W, height: H, frameCount: 3 });
+  });
+
+  it('finds the edges of an HDR (HLG) source in its SDR view', async () => {
+    const hlg = withColour({ ...frames }, { transfer: 'arib-std-b67' });
+    const mapped: FramesChunk = { ...frames, frames: frames.frames.map((f) => applyLut(f, analysisLut('hlg'))) };
+    const asHdr = (await runNode(edgeRefineNode, {}, { depth, frames: hlg }, 0, 2)).result.depth as DepthChunk;
+    const asMapped = (await runNode(edgeRefineNode, {}, { depth, frames: mapped }, 0, 2)).result.depth as DepthChunk;
+    const asSignal = (await runNode(edgeRefineNode, {}, { depth, frames }, 0, 2)).result.depth as DepthChunk;
+    expect(asHdr.frames).toEqual(asMapped.frames);
+    expect(asHdr.frames).not.toEqual(asSignal.frames);
   });
 
   it('upsamples to the frame size with the disc edge where the picture has it', async () => {

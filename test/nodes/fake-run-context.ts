@@ -5,7 +5,7 @@
  */
 import { Value } from '@sinclair/typebox/value';
 import type { Static, TObject } from '@sinclair/typebox';
-import type { Chunk, DepthScale, InfoContext, NodeDefinition, RunContext, Services, StreamInfo } from '../../nodes/core/types.ts';
+import type { Chunk, ColourTags, DepthScale, InfoContext, NodeDefinition, RunContext, Services, StreamInfo } from '../../nodes/core/types.ts';
 import { chunkLength, framesRead } from '../../nodes/core/types.ts';
 
 /** Services that fail loudly: the four imaging nodes must never touch ffmpeg or a model. */
@@ -40,10 +40,17 @@ export function sliceChunk(c: Chunk, from: number, to: number): Chunk {
 export function infoOf(c: Chunk, fps = 25): StreamInfo {
   const n = chunkLength(c);
   if (c.type === 'cuts') return { type: 'cuts', width: 0, height: 0, fps, frameCount: n };
-  return { type: c.type, width: c.width, height: c.height, fps, frameCount: n, depthScale: depthScales.get(c) };
+  return { type: c.type, width: c.width, height: c.height, fps, frameCount: n, depthScale: depthScales.get(c), colour: colours.get(c) };
 }
 
 const depthScales = new WeakMap<Chunk, DepthScale>();
+const colours = new WeakMap<Chunk, ColourTags>();
+
+/** Declares how a test frames stream's colours are coded, as decode would from its source's probe. */
+export function withColour<C extends Chunk>(c: C, colour: ColourTags): C {
+  colours.set(c, colour);
+  return c;
+}
 
 /** Declares what a test depth stream's values mean, as the node producing it would in its stream info. */
 export function withDepthScale<C extends Chunk>(c: C, scale: DepthScale): C {

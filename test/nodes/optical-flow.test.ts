@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { DepthChunk, FramesChunk } from '../../nodes/core/types.ts';
 import { opticalFlowNode } from '../../nodes/optical-flow.ts';
 import { motionPlanes, NO_MATCH } from '../../nodes/lib/motion-planes.ts';
-import { runNode } from './fake-run-context.ts';
+import { analysisLut, applyLut } from '../../nodes/lib/sdr-view.ts';
+import { runNode, withColour } from './fake-run-context.ts';
 
 const W = 64;
 const H = 48;
@@ -49,6 +50,16 @@ describe('optical-flow node', () => {
     // Frame t's pixels came from one pixel to the left in frame t−1.
     expect(u / n).toBeCloseTo(-1, 1);
     expect(trusted / n).toBeGreaterThan(0.9);
+  });
+
+  it('reads an HDR (PQ) source through its SDR view: the motion of the mapped picture, not of the signal', async () => {
+    const pq = withColour({ ...frames }, { transfer: 'smpte2084' });
+    const mapped: FramesChunk = { ...frames, frames: frames.frames.map((f) => applyLut(f, analysisLut('pq'))) };
+    const asHdr = (await runNode(opticalFlowNode, {}, { frames: pq, depth }, 0, 4)).result.motion as DepthChunk;
+    const asMapped = (await runNode(opticalFlowNode, {}, { frames: mapped, depth }, 0, 4)).result.motion as DepthChunk;
+    const asSignal = (await runNode(opticalFlowNode, {}, { frames, depth }, 0, 4)).result.motion as DepthChunk;
+    expect(asHdr.frames).toEqual(asMapped.frames);
+    expect(asHdr.frames).not.toEqual(asSignal.frames);
   });
 
   it('sees a thin moving line as moving, which colour averaged to the motion size hides', async () => {

@@ -3,7 +3,8 @@ import type { CutsChunk, FramesChunk } from '../../nodes/core/types.ts';
 import { sceneDetectNode } from '../../nodes/scene-detect.ts';
 import { readAllFrames } from '../helpers/raw-frames.ts';
 import { hasShared, sharedPath } from '../helpers/shared-data.ts';
-import { runNode } from './fake-run-context.ts';
+import { analysisLut, applyLut } from '../../nodes/lib/sdr-view.ts';
+import { runNode, withColour } from './fake-run-context.ts';
 
 const cutsOf = (c: CutsChunk) => {
   const out: number[] = [];
@@ -23,6 +24,19 @@ describe.skipIf(!hasShared('media', 'bikes-cuts.mp4'))('scene-detect node on bik
     expect(cutsOf(cuts)).toEqual([0, 30, 76, 137, 187, 242]);
     expect(cuts.scores[76]).toBeGreaterThan(3 * cuts.scores[75]);
     expect(progress.at(-1)).toBe(250);
+  });
+
+  it('reads an HDR (PQ) stream through its SDR view', async () => {
+    // These frames taken as a PQ signal: the node must score the picture the view shows, not the signal.
+    const range = [60, 100] as const;
+    const pq = withColour({ ...stream }, { matrix: 'bt2020nc', primaries: 'bt2020', transfer: 'smpte2084' });
+    const mapped: FramesChunk = { ...stream, frames: stream.frames.map((f) => applyLut(f, analysisLut('pq'))) };
+    const asHdr = (await runNode(sceneDetectNode, {}, { frames: pq }, ...range)).result.cuts as CutsChunk;
+    const asMapped = (await runNode(sceneDetectNode, {}, { frames: mapped }, ...range)).result.cuts as CutsChunk;
+    const asSignal = (await runNode(sceneDetectNode, {}, { frames: stream }, ...range)).result.cuts as CutsChunk;
+    expect(asHdr.scores).toEqual(asMapped.scores);
+    expect(asHdr.flags).toEqual(asMapped.flags);
+    expect(asHdr.scores).not.toEqual(asSignal.scores);
   });
 
   it('gives the same flags and scores in chunks of 16 as in one chunk', async () => {

@@ -4,7 +4,8 @@
  * and which worker threads must not load (see vips-image.ts).
  */
 import { sampleAspectRatio } from '../../../nodes/core/sample-aspect.ts';
-import type { Chunk, DepthScale } from '../../../nodes/core/types.ts';
+import type { AnalysisView, Chunk, DepthScale } from '../../../nodes/core/types.ts';
+import { analysisLut, applyLut } from '../../../nodes/lib/sdr-view.ts';
 import { resizeRgb } from '../../media/vips-image.ts';
 import { chunkToRgb, encodePng, type RgbImage } from './chunk-to-png.ts';
 
@@ -24,11 +25,15 @@ export interface PreviewPngTask {
   chunk: Chunk;
   maxWidth?: number;
   depthScale?: DepthScale;
+  /** Frames holding an HDR signal: shown through its SDR view, as an SDR display shows a tone-mapped picture. */
+  view?: AnalysisView;
 }
 
 /** The preview's pixels at the chunk's size. */
 export function previewRgb(task: PreviewPngTask): RgbImage {
-  return chunkToRgb(task.chunk, task.depthScale);
+  const img = chunkToRgb(task.chunk, task.depthScale);
+  // A copy: a frames chunk's image is its frame, which the cache still holds.
+  return task.view && task.chunk.type === 'frames' ? { ...img, rgb: applyLut(img.rgb, analysisLut(task.view)) } : img;
 }
 
 /** Pixels at their shape on screen, fitted to `maxWidth` and encoded as PNG. */

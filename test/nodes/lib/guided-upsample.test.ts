@@ -60,8 +60,8 @@ describe('guided upsampling', () => {
     const low = new Float32Array(480 * 270).map((_, i) => (i % 480) / 480);
     guidedUpsample(low, 480, 270, big, 1920, 1080, { radius: 8, epsilon: 1e-3 });
     // Each the fastest of three: one run on a shared 2-core machine can lose hundreds of ms to another process.
-    const fastest = (radius: number): { ms: number; out: Float32Array } => {
-      let best = { ms: Infinity, out: new Float32Array(0) };
+    const fastest = (radius: number): { ms: number; out: Float32Array<ArrayBufferLike> } => {
+      let best: { ms: number; out: Float32Array<ArrayBufferLike> } = { ms: Infinity, out: new Float32Array(0) };
       for (let k = 0; k < 3; k++) {
         const t = performance.now();
         const out = guidedUpsample(low, 480, 270, big, 1920, 1080, { radius, epsilon: 1e-3 });
