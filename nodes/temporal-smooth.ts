@@ -13,6 +13,7 @@ import { depthStats } from './lib/depth-stats.ts';
 import { roundToFloat16 } from './lib/float16.ts';
 import { MOTION_PLANES, motionFits, motionPlanes, type MotionPlanes } from './lib/motion-planes.ts';
 import { sampleRgb } from './lib/sample-rgb.ts';
+import { analysisLutFor, analysisViewKey, applyLut } from './lib/sdr-view.ts';
 import { compose, fitToPrevious, IDENTITY, invert, type Affine } from './lib/scale-shift.ts';
 import { isCut, sceneSpan, type CutFlags } from './lib/scene-span.ts';
 import { FigureAccumulator, FIGURE_NAMES, pairFigures, WARP_COLOUR_MATCH } from './lib/temporal-figures.ts';
@@ -191,6 +192,10 @@ export const temporalSmoothNode = defineNode({
       },
     },
   ],
+  // Colour from an HDR source's `frames` is read through its SDR view (nodes/lib/sdr-view.ts); other keys unchanged.
+  async identity(ctx) {
+    return analysisViewKey(ctx.inputs.frames?.colour);
+  },
   window: (p) => {
     const r = p.radius + normalisationRadius(p.normalisation);
     return { before: r, after: r };
@@ -245,7 +250,11 @@ export const temporalSmoothNode = defineNode({
       return buf ? motionPlanes(buf, wm * hm) : undefined;
     });
     const hasColour = !motionChunk && frames !== undefined && frames.start <= first && frames.start + frames.frames.length > last;
-    const colour = perFrame((j) => sampleRgb(frames!.frames[j - frames!.start], frames!.width, frames!.height, w, h));
+    const lut = analysisLutFor(ctx.inputInfo.frames?.colour);
+    const colour = perFrame((j) => {
+      const rgb = sampleRgb(frames!.frames[j - frames!.start], frames!.width, frames!.height, w, h);
+      return lut ? applyLut(rgb, lut) : rgb;
+    });
     const still = perFrame((j): Float32Array | undefined => (hasColour && j > first ? stillMismatch(colour(j - 1), colour(j), n) : undefined));
 
     // Scale and shift of each frame's normalised depth onto its predecessor's (fitted on raw depth, then carried

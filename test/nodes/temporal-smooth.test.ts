@@ -13,7 +13,8 @@ import { temporalFigures } from '../../nodes/lib/temporal-figures.ts';
 import { readAllFrames } from '../helpers/raw-frames.ts';
 import { readPngGray } from '../helpers/image-io.ts';
 import { hasShared, sharedPath } from '../helpers/shared-data.ts';
-import { runNode, withDefaults } from './fake-run-context.ts';
+import { analysisLut, applyLut } from '../../nodes/lib/sdr-view.ts';
+import { runNode, withColour, withDefaults } from './fake-run-context.ts';
 
 /** Deterministic PRNG (mulberry32) so noise is the same on every run. */
 function prng(seed: number): () => number {
@@ -86,6 +87,15 @@ describe.skipIf(!hasShared('rgbd', 'redwood-livingroom1-5frames', 'depth', '0000
     const stat = (k: string) => stats[k].sum / stats[k].frames;
     expect(stat('flickerOut')).toBeLessThan(0.25 * stat('flickerIn'));
     expect(stat('warpErrorOut')).toBeLessThan(0.5 * stat('warpErrorIn'));
+  });
+
+  it('without motion, gates on the colour of an HDR (PQ) source as its SDR view shows it', async () => {
+    const pq = withColour({ ...frames }, { transfer: 'smpte2084' });
+    const mapped: FramesChunk = { ...frames, frames: colour.map((c) => applyLut(c, analysisLut('pq'))) };
+    const run = async (f: FramesChunk) => ((await runNode(temporalSmoothNode, {}, { depth, frames: f }, 0, 12)).result.depth as DepthChunk).frames;
+    const asHdr = await run(pq);
+    expect(asHdr).toEqual(await run(mapped));
+    expect(asHdr).not.toEqual(await run(frames));
   });
 
   it('keeps the moving box sharp: its depth step survives at full height, no trail behind it', () => {
