@@ -1,6 +1,7 @@
 /** Shapes the HTTP API sends (docs/api.md), shared by the server and the editor so neither restates them. */
 import type { AneloErrorJson } from './errors.ts';
 import type { ExecutorEvent, RunReport } from './events.ts';
+import type { AnalysisView } from './types.ts';
 
 export type RunState = 'queued' | 'running' | 'done' | 'error' | 'cancelled';
 
@@ -51,6 +52,8 @@ export interface MediaEntry {
   hasAudio: boolean;
   /** Pixel shape, "width:height", when the pixels are not square (shown wider or narrower than width x height). */
   sampleAspect?: string;
+  /** An HDR source's transfer: its output stays HDR; analysis and previews see it mapped to SDR (sdr-view.ts). */
+  hdr?: AnalysisView;
 }
 
 /** Messages on the `/api/events` WebSocket. */

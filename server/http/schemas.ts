@@ -44,6 +44,7 @@ export const MediaEntry = Type.Object({
   durationS: Type.Number(),
   hasAudio: Type.Boolean(),
   sampleAspect: Type.Optional(Type.String({ pattern: '^[0-9]+:[0-9]+$' })),
+  hdr: Type.Optional(Type.Union([Type.Literal('pq'), Type.Literal('hlg')])),
 });
 
 export const RunStatusReply = Type.Object({

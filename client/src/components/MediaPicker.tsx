@@ -33,6 +33,11 @@ export function MediaPicker() {
           {info.sampleAspect ? ` (pixels ${info.sampleAspect}, shown ${Math.round(info.width * sampleAspectRatio(info.sampleAspect))}×${info.height})` : ''} · {info.fps.toFixed(info.fps % 1 ? 2 : 0)} fps · {info.frameCount} frames · {info.durationS.toFixed(1)} s ·{' '}
           {formatMb(info.sizeBytes)}
           {info.hasAudio ? ' · audio' : ''}
+          {info.hdr && (
+            <span data-testid="media-hdr" title="The render stays HDR. Depth, cuts, motion, edges and these previews see the picture tone-mapped to SDR.">
+              {' · '}HDR ({info.hdr === 'pq' ? 'PQ' : 'HLG'}), previews tone-mapped
+            </span>
+          )}
         </div>
       )}
     </div>

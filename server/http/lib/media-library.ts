@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { AneloError, isAneloError } from '../../../nodes/core/errors.ts';
 import type { MediaEntry } from '../../../nodes/core/api-types.ts';
 import type { MediaService, ProbeResult } from '../../../nodes/core/types.ts';
+import { analysisView } from '../../../nodes/lib/sdr-view.ts';
 import { checkFileName, resolveInside, sanitiseUploadName } from './safe-names.ts';
 import { ensureDir } from '../../fs/ensure-dir.ts';
 import { tempPathFor, trackTemp } from '../../fs/temp-files.ts';
@@ -16,6 +17,7 @@ import { tempPathFor, trackTemp } from '../../fs/temp-files.ts';
 export type { MediaEntry } from '../../../nodes/core/api-types.ts';
 
 function entry(name: string, sample: boolean, p: ProbeResult): MediaEntry {
+  const hdr = analysisView(p.colour);
   return {
     name,
     sample,
@@ -27,6 +29,7 @@ function entry(name: string, sample: boolean, p: ProbeResult): MediaEntry {
     durationS: p.durationS,
     hasAudio: p.audio.length > 0,
     ...(p.sampleAspect ? { sampleAspect: p.sampleAspect } : {}),
+    ...(hdr ? { hdr } : {}),
   };
 }
 

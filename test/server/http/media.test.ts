@@ -1,6 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ffmpegPath } from '../../../server/media/ffmpeg-paths.ts';
 import { sharedPath } from '../../helpers/shared-data.ts';
 import { buildTestApp, multipart, type TestApp } from './test-app.ts';
 
@@ -39,6 +42,19 @@ describe('media', () => {
     expect(media.slice(0, 2).map((m: { name: string }) => m.name)).toEqual(['my clip_-2.mp4', 'my clip_.mp4']);
     expect((await t.app.inject({ method: 'DELETE', url: '/api/media/my%20clip_.mp4' })).statusCode).toBe(204);
     expect(uploads()).toEqual(['my clip_-2.mp4']);
+  });
+
+  it('names an HDR clip\'s transfer, so the editor can say its previews are tone-mapped', async () => {
+    t = await buildTestApp();
+    const file = path.join(os.tmpdir(), `anelo-hlg-${process.pid}.mp4`);
+    execFileSync(ffmpegPath(), ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=s=64x48:r=25:d=0.4', '-c:v', 'libx264', '-preset', 'ultrafast', '-colorspace', 'bt2020nc', '-color_primaries', 'bt2020', '-color_trc', 'arib-std-b67', file]);
+    const clip = readFileSync(file);
+    rmSync(file);
+    const res = await t.app.inject({ method: 'POST', url: '/api/media', ...multipart('file', 'hlg.mp4', clip) });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().media).toMatchObject({ name: 'hlg.mp4', hdr: 'hlg' });
+    const { media } = (await t.app.inject({ url: '/api/media' })).json();
+    expect(media.find((m: { name: string }) => m.name === 'hlg.mp4').hdr).toBe('hlg');
   });
 
   it('refuses a file that is not a video with 415 E011 and keeps nothing', async () => {
