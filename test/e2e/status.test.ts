@@ -64,10 +64,17 @@ describe('truthful status', () => {
 
   it('ends a cancelled run cleanly: no node left running or waiting', async () => {
     const { page } = e;
+    // A CI retry is a second attempt of its own: a render a failed first attempt left going is cancelled first.
+    if (await page.getByTestId('cancel-run').isEnabled()) {
+      await page.getByTestId('cancel-run').click();
+      await expect.poll(() => page.getByTestId('cancel-run').isEnabled(), { timeout: 30_000 }).toBe(false);
+    }
     await openPreset(page, 'e2e-slow-encode', 'decode');
     await page.getByTestId('media-select').selectOption('bbb-60s-640x360.mp4');
     await page.getByTestId('run').click();
     await expect.poll(() => page.getByTestId('node-badge-encode').getAttribute('data-state'), { timeout: 30_000 }).toBe('running');
+    // The run itself is going (not only its encode node's last event), so Cancel applies to it.
+    await expect.poll(() => page.getByTestId('run-state').getAttribute('data-state'), { timeout: 30_000 }).toBe('running');
     await page.getByTestId('cancel-run').click();
     await expect.poll(() => page.getByTestId('run-state').getAttribute('data-state'), { timeout: 30_000 }).toBe('cancelled');
     const states = await page.locator('[data-testid^=node-badge-]').evaluateAll((els) => els.map((b) => b.getAttribute('data-state')));
