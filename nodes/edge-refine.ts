@@ -7,7 +7,7 @@ import { depthStats } from './lib/depth-stats.ts';
 import { dilateForeground } from './lib/dilate-foreground.ts';
 import { roundToFloat16 } from './lib/float16.ts';
 import { guidedUpsample } from './lib/guided-upsample.ts';
-import { analysisLutFor, analysisViewKey } from './lib/sdr-view.ts';
+import { analysisLutFor, pictureIdentity } from './lib/sdr-view.ts';
 
 const params = Type.Object({
   radius: Type.Integer({
@@ -53,10 +53,8 @@ export const edgeRefineNode = defineNode({
   // Version 2 fits the filter at about the depth map's pixel count (half size under a 640x272 frame with a square
   // model input, where version 1 fitted at full size); params are unchanged.
   migrations: [{ from: 1, migrate() {} }],
-  // An HDR source's edges are found in its SDR view (nodes/lib/sdr-view.ts); SDR keys are unchanged.
-  async identity(ctx) {
-    return analysisViewKey(ctx.inputs.frames?.colour);
-  },
+  // An HDR source's `frames` are read through their SDR view (nodes/lib/sdr-view.ts); SDR keys are unchanged.
+  identity: pictureIdentity(),
   async info(ctx) {
     const d = requireInfo(ctx.inputs, ctx.nodeId, 'depth');
     const f = requireInfo(ctx.inputs, ctx.nodeId, 'frames');

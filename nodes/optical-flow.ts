@@ -6,7 +6,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from './core/types.ts';
 import { areaResizeRgb } from './lib/area-resize-rgb.ts';
-import { analysisLutFor, analysisViewKey, applyLut } from './lib/sdr-view.ts';
+import { analysisLutFor, applyLut, pictureIdentity } from './lib/sdr-view.ts';
 import { requireChunk, requireInfo, throwIfAborted } from './lib/chunk-input.ts';
 import { measureMotion, MOTION_PLANES, motionPlanes, motionSize, noMotion, pooledChange } from './lib/motion-planes.ts';
 import { roundToFloat16 } from './lib/float16.ts';
@@ -69,10 +69,8 @@ export const opticalFlowNode = defineNode({
     { from: 2, migrate() {} },
   ],
   window: () => ({ before: 1, after: 0 }),
-  // An HDR source's colour is read through its SDR view (nodes/lib/sdr-view.ts); SDR keys are unchanged.
-  async identity(ctx) {
-    return analysisViewKey(ctx.inputs.frames?.colour);
-  },
+  // An HDR source's `frames` are read through their SDR view (nodes/lib/sdr-view.ts); SDR keys are unchanged.
+  identity: pictureIdentity(),
   async info(ctx) {
     const frames = requireInfo(ctx.inputs, ctx.nodeId, 'frames');
     const depth = requireInfo(ctx.inputs, ctx.nodeId, 'depth');

@@ -2,8 +2,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from './core/types.ts';
 import { requireChunk, requireInfo, throwIfAborted } from './lib/chunk-input.ts';
-import { cutDecisionRadius, decideCuts, frameSignature, SIGNATURE_LENGTH, signatureDistance } from './lib/scene-cuts.ts';
-import { analysisLutFor, analysisViewKey } from './lib/sdr-view.ts';
+import { cutDecisionRadius, decideCuts, frameSignature, signatureDistance } from './lib/scene-cuts.ts';
+import { analysisLutFor, pictureIdentity } from './lib/sdr-view.ts';
 
 const params = Type.Object({
   sensitivity: Type.Number({
@@ -46,10 +46,8 @@ export const sceneDetectNode = defineNode({
   migrations: [],
   // One more frame before: the first decided frame needs its predecessor's signature.
   window: (p) => ({ before: cutDecisionRadius(p) + 1, after: cutDecisionRadius(p) }),
-  // An HDR source's frames are read through their SDR view (nodes/lib/sdr-view.ts); SDR keys are unchanged.
-  async identity(ctx) {
-    return analysisViewKey(ctx.inputs.frames?.colour);
-  },
+  // An HDR source's `frames` are read through their SDR view (nodes/lib/sdr-view.ts); SDR keys are unchanged.
+  identity: pictureIdentity(),
   async info(ctx) {
     const src = requireInfo(ctx.inputs, ctx.nodeId, 'frames');
     return { cuts: { type: 'cuts', width: src.width, height: src.height, fps: src.fps, frameCount: src.frameCount, source: src.source } };
@@ -62,7 +60,7 @@ export const sceneDetectNode = defineNode({
     const lut = analysisLutFor(ctx.inputInfo.frames?.colour);
     for (let k = 0; k < n; k++) {
       throwIfAborted(ctx, input.start + k);
-      sigs.push(frameSignature(input.frames[k], input.width, input.height, new Float32Array(SIGNATURE_LENGTH), lut));
+      sigs.push(frameSignature(input.frames[k], input.width, input.height, undefined, lut));
       scores[k] = k > 0 ? signatureDistance(sigs[k - 1], sigs[k]) : 0;
       if (input.start + k >= ctx.start && input.start + k < ctx.end) ctx.progress(input.start + k - ctx.start + 1);
     }

@@ -13,7 +13,7 @@ import { depthStats } from './lib/depth-stats.ts';
 import { roundToFloat16 } from './lib/float16.ts';
 import { MOTION_PLANES, motionFits, motionPlanes, type MotionPlanes } from './lib/motion-planes.ts';
 import { sampleRgb } from './lib/sample-rgb.ts';
-import { analysisLutFor, analysisViewKey, applyLut } from './lib/sdr-view.ts';
+import { analysisLutFor, applyLut, pictureIdentity } from './lib/sdr-view.ts';
 import { compose, fitToPrevious, IDENTITY, invert, type Affine } from './lib/scale-shift.ts';
 import { isCut, sceneSpan, type CutFlags } from './lib/scene-span.ts';
 import { FigureAccumulator, FIGURE_NAMES, pairFigures, WARP_COLOUR_MATCH } from './lib/temporal-figures.ts';
@@ -192,10 +192,8 @@ export const temporalSmoothNode = defineNode({
       },
     },
   ],
-  // Colour from an HDR source's `frames` is read through its SDR view (nodes/lib/sdr-view.ts); other keys unchanged.
-  async identity(ctx) {
-    return analysisViewKey(ctx.inputs.frames?.colour);
-  },
+  // An HDR source's `frames` are read through their SDR view (nodes/lib/sdr-view.ts); SDR keys are unchanged.
+  identity: pictureIdentity(),
   window: (p) => {
     const r = p.radius + normalisationRadius(p.normalisation);
     return { before: r, after: r };

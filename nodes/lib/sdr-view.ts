@@ -14,7 +14,7 @@
  * and, where it reads a reduced image, after the reduction. Primaries are left as they are: a BT.2020 picture seen
  * as BT.709 is less saturated, which these stages hardly notice (luminance structure drives them).
  */
-import type { AnalysisView, ColourTags } from '../core/types.ts';
+import type { AnalysisView, ColourTags, StreamInfo } from '../core/types.ts';
 
 /** SDR reference white in display light (ITU-R BT.2408), cd/m². */
 const REFERENCE_WHITE = 203;
@@ -40,6 +40,14 @@ export function analysisView(colour: ColourTags | undefined): AnalysisView | und
 export function analysisViewKey(colour: ColourTags | undefined): string {
   const view = analysisView(colour);
   return view ? `sdr-view:${view}:1` : '';
+}
+
+/**
+ * A node's `identity` when it reads its `port` input as a picture: the view's key (nothing for SDR). One definition
+ * for every such node, so they cannot disagree on what enters the key.
+ */
+export function pictureIdentity(port = 'frames'): (ctx: { inputs: Record<string, StreamInfo | undefined> }) => Promise<string> {
+  return async (ctx) => analysisViewKey(ctx.inputs[port]?.colour);
 }
 
 /** PQ EOTF: signal 0..1 → display light in cd/m² (SMPTE ST 2084). */

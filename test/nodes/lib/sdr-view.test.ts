@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analysisLut, analysisLutFor, analysisView, analysisViewKey, applyLut, hlgToNits, pqToNits, rollOff } from '../../../nodes/lib/sdr-view.ts';
+import { analysisLut, analysisLutFor, analysisView, analysisViewKey, applyLut, hlgToNits, pictureIdentity, pqToNits, rollOff } from '../../../nodes/lib/sdr-view.ts';
 
 /** PQ inverse EOTF (SMPTE ST 2084), written out here independently of the module: cd/m² → signal 0..1. */
 function nitsToPq(nits: number): number {
@@ -17,6 +17,14 @@ describe('the SDR view of HDR sources', () => {
       expect(analysisViewKey(c)).toBe('');
     }
     expect(analysisViewKey({ transfer: 'smpte2084' })).not.toBe(analysisViewKey({ transfer: 'arib-std-b67' }));
+  });
+
+  it('gives nodes that read a picture the view\'s key of the port they read, and nothing for SDR', async () => {
+    const frames = (transfer?: string) => ({ type: 'frames' as const, width: 8, height: 8, fps: 25, frameCount: 1, colour: transfer ? { transfer } : undefined });
+    expect(await pictureIdentity()({ inputs: { frames: frames('smpte2084') } })).toBe(analysisViewKey({ transfer: 'smpte2084' }));
+    expect(await pictureIdentity()({ inputs: { frames: frames('bt709') } })).toBe('');
+    expect(await pictureIdentity()({ inputs: {} })).toBe('');
+    expect(await pictureIdentity('guide')({ inputs: { guide: frames('arib-std-b67'), frames: frames() } })).toBe(analysisViewKey({ transfer: 'arib-std-b67' }));
   });
 
   it('decodes the transfers by their standards', () => {
