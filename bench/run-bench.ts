@@ -67,7 +67,7 @@ export async function runBench(argv: string[], replace: Partial<typeof CASES> = 
       }
     }
   } finally {
-    ctx.services.close();
+    await ctx.services.close();
     rmSync(ctx.tmpDir, { recursive: true, force: true });
     removeDaContractModel();
   }

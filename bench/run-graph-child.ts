@@ -23,5 +23,5 @@ const executor = new Executor({ services, cache });
 const t0 = performance.now();
 const report = await executor.run(loadGraph(req.graph), { outputs: req.outputs, frames: req.frames });
 const ms = performance.now() - t0;
-services.close();
+await services.close();
 process.stdout.write(`${JSON.stringify({ ms, maxRssMB: process.resourceUsage().maxRSS / 1024, report })}\n`);

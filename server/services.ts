@@ -7,7 +7,8 @@ import { createMediaService, type LocalMediaService } from './media/media-servic
 export interface LocalServices extends Services {
   media: LocalMediaService;
   depth: DepthService;
-  close(): void;
+  /** Resolves once the depth threads have finished the batch each was running and stopped (see ThreadPool.close). */
+  close(): Promise<void>;
 }
 
 export interface ServicesOptions {
@@ -22,7 +23,7 @@ export interface ServicesOptions {
  * Loads onnxruntime only when a graph first asks for depth, so decode/encode-only runs start fast. Inference runs on
  * depth threads of its own (depth-thread.ts), sharing `cores`, unless that is 0.
  */
-function lazyDepthService(cores: number): { depth: DepthService; close(): void } {
+function lazyDepthService(cores: number): { depth: DepthService; close(): Promise<void> } {
   let service: Promise<DepthService & { close?(): Promise<void> }> | undefined;
   const get = (): Promise<DepthService> =>
     (service ??= cores > 0
@@ -34,7 +35,9 @@ function lazyDepthService(cores: number): { depth: DepthService; close(): void }
       outputSize: async (params, w, h) => (await get()).outputSize(params, w, h),
       infer: async (params, frames, w, h, signal, view) => (await get()).infer(params, frames, w, h, signal, view),
     },
-    close: () => void service?.then((s) => s.close?.()).catch(() => {}),
+    close: async () => {
+      await service?.then((s) => s.close?.()).catch(() => {});
+    },
   };
 }
 
@@ -53,9 +56,9 @@ export async function createServices(overrides: Partial<Services> = {}, opts: Se
   return {
     media,
     depth: overrides.depth ?? lazy!.depth,
-    close: () => {
+    close: async () => {
       media.close();
-      lazy?.close();
+      await lazy?.close();
     },
   };
 }

@@ -65,6 +65,6 @@ export async function clusterRunCommand(a: ClusterRunArgs): Promise<ClusterRepor
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    services.close();
+    await services.close();
   }
 }

@@ -73,7 +73,7 @@ export async function runCommand(a: RunArgs): Promise<RunReport> {
     return report;
   } finally {
     stopListening();
-    services.close();
+    await services.close();
     await executor.close();
   }
 }

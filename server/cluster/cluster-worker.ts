@@ -54,7 +54,7 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Clust
     try {
       warmUpMs = (await warmUp(executor, o.preload)).ms;
     } catch (e) {
-      services.close();
+      await services.close();
       await executor.close();
       throw e;
     }
@@ -110,7 +110,7 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Clust
       subscriber.disconnect();
       connection.disconnect();
       for (const r of running.values()) r.controller.abort();
-      services.close();
+      await services.close();
       await executor.close();
     },
   };

@@ -82,7 +82,14 @@ export class ThreadedDepthService implements DepthService {
         while (next < tasks.length && !failed) {
           if (signal?.aborted) throw cancelled();
           const k = next++;
-          const r = await untilAborted(pool.run<InferTaskResult>({ model, params: p, frames: tasks[k], width, height, at, view } satisfies InferTask, 'infer'), signal);
+          if (pool.closed) throw closedWhileRunning();
+          const task = pool.run<InferTaskResult>({ model, params: p, frames: tasks[k], width, height, at, view } satisfies InferTask, 'infer');
+          const r = await untilAborted(
+            task.catch((e: unknown) => {
+              throw pool.closed ? closedWhileRunning() : e;
+            }),
+            signal,
+          );
           if (!r.ok) throw fromTaskError(r.error);
           results[k] = r.result;
         }
@@ -96,6 +103,7 @@ export class ThreadedDepthService implements DepthService {
     return { width: results[0].width, height: results[0].height, frames: results.flatMap((r) => r.frames), stats: results.flatMap((r) => r.stats!) };
   }
 
+  /** Stops the depth threads once each has finished the batch it is running (see ThreadPool.close). */
   async close(): Promise<void> {
     const pool = this.pool;
     this.pool = undefined;
@@ -104,6 +112,8 @@ export class ThreadedDepthService implements DepthService {
 }
 
 const cancelled = (): AneloError => new AneloError('ANELO_E030_CANCELLED', 'Run cancelled');
+const closedWhileRunning = (): AneloError =>
+  new AneloError('ANELO_E036_WORKER_DIED', 'depth inference stopped: the depth threads were closed (anelo is shutting down)');
 
 /**
  * The task's result, or a cancel as soon as the signal fires: the batch on the thread finishes on its own (well

@@ -82,6 +82,44 @@ export function writeDepthAnythingLike(dir: string, fn: LinearFn, opts: { target
   }, fn);
 }
 
+/**
+ * Depth-Anything-like, but with real work in it: a 3x3 Conv to `channels` feature maps, Relu, and a 1x1 Conv back to
+ * one, so a batch spends tens of milliseconds inside onnxruntime's native run (the linear models return in well under
+ * one). Its output is not predictable; tests use it for timing and thread behaviour only.
+ */
+export function writeSlowDepthModel(dir: string, opts: { id?: string; target?: number; channels?: number; batch?: number | string } = {}): TestModel {
+  const id = opts.id ?? 'test-slow';
+  const c = opts.channels ?? 16;
+  const batch = opts.batch ?? 'batch_size';
+  const seq = (n: number, f: (i: number) => number): Float32Array => Float32Array.from({ length: n }, (_, i) => f(i));
+  const graph: GraphDecl = {
+    inputs: [{ name: 'pixel_values', shape: [batch, 3, 'height', 'width'] }],
+    outputs: [{ name: 'predicted_depth', shape: [batch, 'height', 'width'] }],
+    initializers: [
+      { name: 'w1', dims: [c, 3, 3, 3], data: seq(c * 27, (i) => Math.sin(i) * 0.2) },
+      { name: 'b1', dims: [c], data: seq(c, () => 0.1) },
+      { name: 'w2', dims: [1, c, 1, 1], data: seq(c, (i) => 1 / (i + 1)) },
+      { name: 'b2', dims: [1], data: Float32Array.of(1) },
+    ],
+    nodes: [
+      { op: 'Conv', inputs: ['pixel_values', 'w1', 'b1'], outputs: ['features'], attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] } },
+      { op: 'Relu', inputs: ['features'], outputs: ['activated'] },
+      { op: 'Conv', inputs: ['activated', 'w2', 'b2'], outputs: ['conv_out'], attrs: { kernel_shape: [1, 1] } },
+      { op: 'Squeeze', inputs: ['conv_out'], outputs: ['predicted_depth'], attrs: { axes: [1] } },
+    ],
+  };
+  return write(dir, `${id}.onnx`, graph, {
+    ...common,
+    id,
+    input: {
+      name: 'pixel_values', layout: 'NCHW', channels: 'RGB',
+      size: { mode: 'keep-aspect', multipleOf: 14, side: 'short', target: opts.target ?? 224 },
+      resize: 'stretch', scale: 1 / 255, mean: IMAGENET_MEAN, std: IMAGENET_STD,
+    },
+    output: { name: 'predicted_depth', kind: 'disparity', metric: false, nearIs: 'larger' },
+  }, { weights: [0, 0, 0], bias: 0 });
+}
+
 /** MiDaS-v2.1-small-like: input "0" fixed [1,3,256,256] → output "797" [1,256,256]. Sidecar named `<file>.json`. */
 export function writeMidasLike(dir: string, fn: LinearFn, id = 'test-midas-like'): TestModel {
   const graph = linearGraph('0', [1, 3, 256, 256], '797', [1, 256, 256], fn, true);

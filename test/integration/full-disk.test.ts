@@ -27,8 +27,8 @@ let services: LocalServices;
 beforeAll(async () => {
   services = await createServices();
 });
-afterAll(() => {
-  services.close();
+afterAll(async () => {
+  await services.close();
   if (mounted) execFileSync('umount', [tiny]);
 });
 

@@ -84,7 +84,7 @@ describe.skipIf(!hasShared('media/bikes-cuts.mp4'))('retuning the default graph'
       const retune = await executor.run(graph(3.5), { targets: ['warp'], frames: { start: 20, end: 52 } });
       expect(status(retune)).toEqual({ decode: 'cached:0', depth: 'cached:0', scenes: 'cached:0', flow: 'cached:0', smooth: 'cached:0', refine: 'cached:0', warp: 'ran:computed' });
     } finally {
-      services.close();
+      await services.close();
     }
   });
 });

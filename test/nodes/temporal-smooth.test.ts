@@ -279,7 +279,7 @@ async function realClipFigures(clip: string, w: number, h: number, first: number
       inferred.push(...r.frames.map((f) => roundToFloat16(f)));
     }
   } finally {
-    services.close();
+    await services.close();
   }
   const depth = depthChunk(inferred, dw, dh);
   const frames: FramesChunk = { type: 'frames', start: 0, width: w, height: h, frames: rgb };

@@ -176,6 +176,8 @@ export class NodePool {
 /** A few threads running the named exports of one worker module (see depth-thread.ts). Idle threads never keep the process alive. */
 export class ThreadPool {
   private piscinaStarted?: Promise<Piscina>;
+  /** Set by close(): a closed pool starts no thread again. */
+  closed = false;
 
   constructor(
     private readonly file: URL,
@@ -184,12 +186,25 @@ export class ThreadPool {
   ) {}
 
   async run<T>(task: unknown, name: string, transferList?: Transferable[]): Promise<T> {
+    if (this.closed) throw new Error('the thread pool was closed');
     const piscina = await (this.piscinaStarted ??= startPiscina(this.file, this.threads, this.idleTimeoutMs));
     return piscina.run(task, { name, transferList: transferList as never }) as Promise<T>;
   }
 
+  /**
+   * Stops the threads, each once the task it is running has returned (tasks still queued reject). Never terminates a
+   * thread inside a task: onnxruntime-node's run is one native call, and a thread terminated during it takes the
+   * whole process down ("terminate called after throwing an instance of 'Napi::Error'", exit 134). A task is one
+   * batch of a few frames, so this waits well under a second at common sizes; piscina destroys the threads anyway
+   * after its close timeout (30 s).
+   */
   async close(): Promise<void> {
-    await (await this.piscinaStarted)?.destroy();
+    this.closed = true;
+    const piscina = await this.piscinaStarted;
+    if (!piscina) return;
+    // A close timeout is reported as an 'error' event (and the threads are destroyed regardless).
+    piscina.on('error', () => {});
+    await piscina.close({ force: true });
   }
 }
 

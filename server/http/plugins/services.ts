@@ -92,7 +92,7 @@ async function services(app: FastifyInstance, opts: ServerOptions): Promise<void
     warming.abort();
     pulls.close();
     await runs.close();
-    local.close();
+    await local.close();
     await executor.close();
   });
 }

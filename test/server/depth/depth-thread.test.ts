@@ -2,6 +2,7 @@
  * Depth inference on its own thread: the same maps and stats as in-process, coded errors that cross the thread,
  * a cancel that returns at once, and an event loop that keeps ticking while a real model runs.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ import { modelSearchDirs } from '../../../server/depth/model-dirs.ts';
 import { readRegistry } from '../../../server/depth/model-registry.ts';
 import { ModelStore } from '../../../server/depth/model-store.ts';
 import { SessionPool } from '../../../server/depth/onnx-session.ts';
-import { sharedPath } from '../../helpers/shared-data.ts';
+import { PROJECT_ROOT, sharedPath } from '../../helpers/shared-data.ts';
 import { gradientFrame, solidFrame, tempModelDir, writeDepthAnythingLike } from '../../helpers/test-models.ts';
 
 let dir: string;
@@ -78,6 +79,26 @@ describe('ThreadedDepthService', () => {
     expect(performance.now() - t0).toBeLessThan(2000);
     const after = await threaded.infer({ model: 'test-da-like' }, [solidFrame(28, 28, [9, 9, 9])], 28, 28);
     expect(after.frames).toHaveLength(1);
+  });
+});
+
+describe('closing the depth threads while they infer', () => {
+  it('waits for the batch on each thread, rejects the inference with E036, and the process lives on', () => {
+    // In a process of its own: the old close terminated threads inside onnxruntime's native run, and that aborts the
+    // whole process ("terminate called after throwing an instance of 'Napi::Error'") — a server stopping, or a test
+    // runner's worker, with it.
+    const child = path.join(PROJECT_ROOT, 'test', 'server', 'depth', 'close-mid-run-child.ts');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', child, '6'], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).not.toContain('terminate called');
+    expect(r.status).toBe(0);
+    const { rounds } = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { rounds: { inference: string; closeMs: number }[] };
+    expect(rounds).toHaveLength(6);
+    for (const round of rounds) {
+      expect(round.inference).toMatch(/^(16 frames|ANELO_E036_WORKER_DIED: depth inference stopped: the depth threads were closed)/);
+      expect(round.closeMs).toBeLessThan(5_000);
+    }
+    // The close lands mid-inference (16 frames in batches of 4 take far longer than the wait before it).
+    expect(rounds.filter((x) => x.inference.startsWith('ANELO_E036')).length).toBeGreaterThan(3);
   });
 });
 

@@ -24,7 +24,7 @@ describe('warming up the worker pool', () => {
       expect(await fs.readdir(dir)).toEqual([]);
     } finally {
       await ex.close();
-      services.close();
+      await services.close();
       await fs.rm(dir, { recursive: true, force: true });
     }
   });
@@ -40,7 +40,7 @@ describe('warming up the worker pool', () => {
       expect(await fs.readdir(dir)).toEqual([]);
     } finally {
       await ex.close();
-      services.close();
+      await services.close();
       await fs.rm(dir, { recursive: true, force: true });
       await fs.rm(path.dirname(model), { recursive: true, force: true });
     }
@@ -57,7 +57,7 @@ describe('warming up the worker pool', () => {
       expect(await warmUpPool(new Executor({ services, workers: 0 }))).toEqual({ ms: 0, computed: {} });
     } finally {
       await ex.close();
-      services.close();
+      await services.close();
     }
   });
 });
