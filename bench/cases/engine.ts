@@ -25,7 +25,7 @@ async function executor(ctx: BenchContext, workers?: number, disk = true): Promi
   if (own) {
     const close = ex.close.bind(ex);
     ex.close = async () => {
-      own.close();
+      await own.close();
       await close();
     };
   }
