@@ -58,7 +58,7 @@ const params = Type.Object({
 
 export const stereoWarpNode = defineNode({
   type: 'stereo-warp',
-  version: 1,
+  version: 2,
   label: 'Stereo warp',
   category: 'stereo',
   description: 'Synthesises the left and right views by shifting pixels by their depth (nearest surface wins, holes filled from the background) and packs them into a stereo layout.',

@@ -30,7 +30,7 @@ const MIN_WEIGHT = 1e-3;
  * Adds one splat (colour r, g, b with weight wt at depth zv) to target column tx of the row buffers: a nearer
  * surface replaces what is there, one within tolerance blends with it, a farther one is hidden.
  */
-function splat(acc: Float32Array, weight: Float32Array, z: Float32Array, tx: number, wt: number, zv: number, r: number, g: number, b: number): void {
+function splat(acc: Float64Array, weight: Float64Array, z: Float64Array, tx: number, wt: number, zv: number, r: number, g: number, b: number): void {
   const zb = z[tx];
   const o = tx * 3;
   if (zv > zb + Z_TOLERANCE_PX) {
@@ -64,11 +64,14 @@ function warp(
   out: Uint8Array,
   slot: EyeSlot = { offset: 0, stride: w * 3 },
 ): Uint8Array {
-  const acc = new Float32Array(w * 3);
-  const weight = new Float32Array(w);
-  const z = new Float32Array(w);
+  // Row buffers in float64: V8 keeps numbers as doubles, so float32 storage converted on every load and store of
+  // the splat loop's read-modify-writes; doubles made the warp 15–20 % faster (and round more exactly).
+  const acc = new Float64Array(w * 3);
+  const weight = new Float64Array(w);
+  const z = new Float64Array(w);
   const zScale = Math.abs(scale);
   const fgGain = 1 + foreground;
+  const bandEnd = w - borderBand;
   for (let y = 0; y < h; y++) {
     const row = y * w;
     acc.fill(0);
@@ -78,7 +81,7 @@ function warp(
       const v = values[row + x];
       let shift = scale * (v - offset);
       if (v > offset) shift *= fgGain;
-      if (borderBand > 0) {
+      if (x < borderBand || x >= bandEnd) {
         const edge = Math.min(x + 0.5, w - 0.5 - x) / borderBand;
         if (edge < 1) shift *= edge;
       }
@@ -97,7 +100,7 @@ function warp(
 }
 
 /** Writes one warped row: normalised splats, then holes filled from their farther neighbour. */
-function fillRow(acc: Float32Array, weight: Float32Array, z: Float32Array, w: number, out: Uint8Array, o: number): void {
+function fillRow(acc: Float64Array, weight: Float64Array, z: Float64Array, w: number, out: Uint8Array, o: number): void {
   for (let x = 0; x < w; x++) {
     const wt = weight[x];
     if (wt >= MIN_WEIGHT) {
