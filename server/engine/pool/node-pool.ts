@@ -5,6 +5,7 @@
  * its own on the same library.
  */
 import os from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { AneloError } from '../../../nodes/core/errors.ts';
@@ -178,6 +179,10 @@ export class ThreadPool {
   private piscinaStarted?: Promise<Piscina>;
   /** Set by close(): a closed pool starts no thread again. */
   closed = false;
+  /** Threads given a task (at most `threads`: a task is posted only to a free thread, never queued in piscina). */
+  private busy = 0;
+  private readonly waiting: { start: () => void; fail: (e: Error) => void }[] = [];
+  private readonly running = new Set<Promise<unknown>>();
 
   constructor(
     private readonly file: URL,
@@ -186,27 +191,52 @@ export class ThreadPool {
   ) {}
 
   async run<T>(task: unknown, name: string, transferList?: Transferable[]): Promise<T> {
-    if (this.closed) throw new Error('the thread pool was closed');
+    if (this.closed) throw poolClosed();
     const piscina = await (this.piscinaStarted ??= startPiscina(this.file, this.threads, this.idleTimeoutMs));
-    return piscina.run(task, { name, transferList: transferList as never }) as Promise<T>;
+    if (this.busy < this.threads) this.busy++;
+    else await new Promise<void>((start, fail) => this.waiting.push({ start, fail })); // a finishing task hands over its thread
+    if (this.closed) {
+      this.release();
+      throw poolClosed();
+    }
+    const result = piscina.run(task, { name, transferList: transferList as never }) as Promise<T>;
+    this.running.add(result);
+    try {
+      return await result;
+    } finally {
+      this.running.delete(result);
+      this.release();
+    }
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next.start();
+    else this.busy--;
   }
 
   /**
-   * Stops the threads, each once the task it is running has returned (tasks still queued reject). Never terminates a
-   * thread inside a task: onnxruntime-node's run is one native call, and a thread terminated during it takes the
-   * whole process down ("terminate called after throwing an instance of 'Napi::Error'", exit 134). A task is one
-   * batch of a few frames, so this waits well under a second at common sizes; piscina destroys the threads anyway
-   * after its close timeout (30 s).
+   * Stops the threads once each has finished the task it is running; tasks not yet given a thread reject. Never
+   * terminates a thread inside a task: onnxruntime-node's run is one native call, and a thread terminated during it
+   * takes the whole process down ("terminate called after throwing an instance of 'Napi::Error'", exit 134). A task
+   * is one batch of a few frames, so this waits well under a second at common sizes, and at most CLOSE_WAIT_MS.
+   * (piscina's own graceful close was no help: with every thread busy it resolved as soon as one of them finished,
+   * and destroyed the others mid-task.)
    */
   async close(): Promise<void> {
     this.closed = true;
+    for (const w of this.waiting.splice(0)) w.fail(poolClosed());
     const piscina = await this.piscinaStarted;
     if (!piscina) return;
-    // A close timeout is reported as an 'error' event (and the threads are destroyed regardless).
-    piscina.on('error', () => {});
-    await piscina.close({ force: true });
+    await Promise.race([Promise.allSettled([...this.running]), delay(CLOSE_WAIT_MS, undefined, { ref: false })]);
+    await piscina.destroy();
   }
 }
+
+/** How long close() waits for running tasks before it destroys the threads regardless. */
+const CLOSE_WAIT_MS = 30_000;
+
+const poolClosed = (): Error => new Error('the thread pool was closed');
 
 function cancelled(nodeId: string): AneloError {
   return new AneloError('ANELO_E030_CANCELLED', 'run cancelled', { nodeId });

@@ -1,7 +1,8 @@
 /**
  * Run by depth-thread.test.ts in a process of its own (a crash here must not take the test runner down): round after
- * round, starts depth inference on a model that spends its time in onnxruntime's native run, closes the service at
- * a random moment of it, and prints what each inference and close gave. Printed last: {"rounds": […]}.
+ * round, starts depth inference on both depth threads at once — one batch three times longer than the other, so
+ * they end at different times — with a model that spends its time in onnxruntime's native run, closes the service
+ * while both run, and prints what each inference and close gave. Printed last: {"rounds": […]}.
  */
 import { readRegistry } from '../../../server/depth/model-registry.ts';
 import { ModelStore } from '../../../server/depth/model-store.ts';
@@ -12,20 +13,25 @@ const rounds = Number(process.argv[2] ?? 6);
 const dir = tempModelDir();
 writeSlowDepthModel(dir);
 const store = new ModelStore({ dirs: [dir], registry: readRegistry(), hashCacheFile: null });
-const [w, h] = [800, 450];
-const frames = Array.from({ length: 16 }, (_, k) => gradientFrame(w, h, k * 10));
-const out: { inference: string; closeMs: number }[] = [];
-for (let round = 0; round < rounds; round++) {
-  const service = new ThreadedDepthService({ store, cores: 2 });
-  // Threads started and the session loaded: the close below lands during inference, not during start-up.
-  await service.infer({ model: 'test-slow' }, frames.slice(0, 2), w, h);
-  const pending = service.infer({ model: 'test-slow' }, frames, w, h).then(
+// The model's input keeps the aspect at a short side of 224: the wide frames make three times the pixels.
+const short = { w: 800, h: 450 };
+const wide = { w: 1600, h: 300 };
+const framesOf = (s: { w: number; h: number }): Uint8Array[] => Array.from({ length: 4 }, (_, k) => gradientFrame(s.w, s.h, k * 10));
+const [shortFrames, wideFrames] = [framesOf(short), framesOf(wide)];
+const outcome = (p: Promise<{ frames: unknown[] }>): Promise<string> =>
+  p.then(
     (r) => `${r.frames.length} frames`,
     (e: { code?: string; message?: string }) => `${e.code}: ${e.message}`,
   );
-  await new Promise((r) => setTimeout(r, 10 + ((round * 37) % 60)));
+const out: { inference: string[]; closeMs: number }[] = [];
+for (let round = 0; round < rounds; round++) {
+  const service = new ThreadedDepthService({ store, cores: 2 });
+  // Both threads started with the session loaded: the close below lands during inference, not during start-up.
+  await Promise.all([service.infer({ model: 'test-slow' }, shortFrames, short.w, short.h), service.infer({ model: 'test-slow' }, wideFrames, wide.w, wide.h)]);
+  const pending = [outcome(service.infer({ model: 'test-slow' }, shortFrames, short.w, short.h)), outcome(service.infer({ model: 'test-slow' }, wideFrames, wide.w, wide.h))];
+  await new Promise((r) => setTimeout(r, 15 + ((round * 7) % 20)));
   const t0 = performance.now();
   await service.close();
-  out.push({ inference: await pending, closeMs: Math.round(performance.now() - t0) });
+  out.push({ inference: await Promise.all(pending), closeMs: Math.round(performance.now() - t0) });
 }
 process.stdout.write(`${JSON.stringify({ rounds: out })}\n`);

@@ -83,22 +83,23 @@ describe('ThreadedDepthService', () => {
 });
 
 describe('closing the depth threads while they infer', () => {
-  it('waits for the batch on each thread, rejects the inference with E036, and the process lives on', () => {
-    // In a process of its own: the old close terminated threads inside onnxruntime's native run, and that aborts the
-    // whole process ("terminate called after throwing an instance of 'Napi::Error'") — a server stopping, or a test
-    // runner's worker, with it.
+  it('waits for the batch each thread is running, however they are staggered; the process lives on', () => {
+    // In a process of its own: terminating a thread inside onnxruntime's native run aborts the whole process
+    // ("terminate called after throwing an instance of 'Napi::Error'") — a server stopping, or a test runner's
+    // worker, with it. Both threads busy, one batch three times the other's: piscina's own graceful close resolved
+    // when the first finished and destroyed the other mid-run.
     const child = path.join(PROJECT_ROOT, 'test', 'server', 'depth', 'close-mid-run-child.ts');
     const r = spawnSync(process.execPath, ['--import', 'tsx', child, '6'], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 60_000 });
     expect(r.stderr).not.toContain('terminate called');
     expect(r.status).toBe(0);
-    const { rounds } = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { rounds: { inference: string; closeMs: number }[] };
+    const { rounds } = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { rounds: { inference: string[]; closeMs: number }[] };
     expect(rounds).toHaveLength(6);
-    for (const round of rounds) {
-      expect(round.inference).toMatch(/^(16 frames|ANELO_E036_WORKER_DIED: depth inference stopped: the depth threads were closed)/);
-      expect(round.closeMs).toBeLessThan(5_000);
-    }
-    // The close lands mid-inference (16 frames in batches of 4 take far longer than the wait before it).
-    expect(rounds.filter((x) => x.inference.startsWith('ANELO_E036')).length).toBeGreaterThan(3);
+    const outcomes = rounds.flatMap((x) => x.inference);
+    // A batch that was running when close() came finishes and is returned; one not yet posted fails with E036.
+    for (const o of outcomes) expect(o).toMatch(/^(4 frames|ANELO_E036_WORKER_DIED: depth inference stopped: the depth threads were closed)/);
+    for (const round of rounds) expect(round.closeMs).toBeLessThan(5_000);
+    // Batches take 100–300 ms and close comes 15–35 ms after they are asked for: some were running and waited for.
+    expect(outcomes.filter((o) => o === '4 frames').length).toBeGreaterThan(0);
   });
 });
 
