@@ -7,6 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AneloError } from '../../nodes/core/errors.ts';
+import { exitSoon } from '../engine/pool/node-pool.ts';
 import { removeLiveTempsSync } from '../fs/temp-files.ts';
 import { parseRedisUrl } from '../cluster/connect-redis.ts';
 import { buildServer } from '../http/build-server.ts';
@@ -96,7 +97,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       if (closing) {
         process.stderr.write(`${signal} again: exiting now\n`);
         removeLiveTempsSync();
-        process.exit(130);
+        return exitSoon(130);
       }
       closing = true;
       process.stderr.write(`${signal}: stopping (cancelling runs)…\n`);
@@ -104,7 +105,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       setTimeout(() => {
         process.stderr.write('runs did not stop in time: exiting now\n');
         removeLiveTempsSync();
-        process.exit(130);
+        exitSoon(130);
       }, STOP_GRACE_MS).unref();
       const done = (code: number): void => {
         process.off('SIGINT', stop);

@@ -4,18 +4,19 @@
  * file it still tracks and exits 130 — never a hang, never a partial file.
  */
 import { removeLiveTempsSync } from '../fs/temp-files.ts';
+import { exitSoon } from '../engine/pool/node-pool.ts';
 
 export const STOP_GRACE_MS = 4_000;
 
 export function stopOnSignal(controller: AbortController, graceMs = STOP_GRACE_MS): () => void {
   let timer: NodeJS.Timeout | undefined;
-  const force = (): never => {
+  const force = (): void => {
     removeLiveTempsSync();
     process.stderr.write('\nstopped\n');
-    process.exit(130);
+    exitSoon(130);
   };
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (controller.signal.aborted) force();
+    if (controller.signal.aborted) return force();
     process.stderr.write(`\n${signal}: cancelling…\n`);
     controller.abort();
     timer = setTimeout(force, graceMs);

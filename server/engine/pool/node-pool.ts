@@ -175,6 +175,19 @@ export class NodePool {
 }
 
 /** A few threads running the named exports of one worker module (see depth-thread.ts). Idle threads never keep the process alive. */
+/** Thread pools not yet closed, for exitSoon(). */
+const openPools = new Set<ThreadPool>();
+
+/**
+ * Exits the process once the threads of every ThreadPool have finished their running task (at most `waitMs`): exiting
+ * terminates them, and a depth thread terminated inside onnxruntime's run aborts the process (see close()). Pools
+ * take no new task meanwhile. For the paths that must exit now: a second Ctrl-C, a stop that overran its grace.
+ */
+export function exitSoon(code: number, waitMs = 2_000): void {
+  const running = [...openPools].flatMap((p) => p.stopTaking());
+  void Promise.race([Promise.allSettled(running), delay(waitMs, undefined, { ref: false })]).finally(() => process.exit(code));
+}
+
 export class ThreadPool {
   private piscinaStarted?: Promise<Piscina>;
   /** Set by close(): a closed pool starts no thread again. */
@@ -188,7 +201,9 @@ export class ThreadPool {
     private readonly file: URL,
     private readonly threads: number,
     private readonly idleTimeoutMs: number,
-  ) {}
+  ) {
+    openPools.add(this);
+  }
 
   async run<T>(task: unknown, name: string, transferList?: Transferable[]): Promise<T> {
     if (this.closed) throw poolClosed();
@@ -224,12 +239,19 @@ export class ThreadPool {
    * and destroyed the others mid-task.)
    */
   async close(): Promise<void> {
-    this.closed = true;
-    for (const w of this.waiting.splice(0)) w.fail(poolClosed());
+    this.stopTaking();
+    openPools.delete(this);
     const piscina = await this.piscinaStarted;
     if (!piscina) return;
     await Promise.race([Promise.allSettled([...this.running]), delay(CLOSE_WAIT_MS, undefined, { ref: false })]);
     await piscina.destroy();
+  }
+
+  /** Takes no task from now on (those waiting for a thread reject) and returns the tasks still running. */
+  stopTaking(): Promise<unknown>[] {
+    this.closed = true;
+    for (const w of this.waiting.splice(0)) w.fail(poolClosed());
+    return [...this.running];
   }
 }
 

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasShared, PROJECT_ROOT, sharedPath } from '../../helpers/shared-data.ts';
 import { writeDecodeEncodeGraph } from '../../helpers/decode-encode-graph.ts';
+import { tempModelDir, writeSlowDepthModel } from '../../helpers/test-models.ts';
 
 const run = promisify(execFile);
 const BIN = path.join(PROJECT_ROOT, 'bin', 'anelo.mjs');
@@ -121,8 +122,13 @@ describe('anelo run bad arguments are coded, never E099', () => {
 });
 
 /** Starts a run, sends `signal` `afterMs` after the first progress line, and reports how it ended. */
-async function interrupt(args: string[], signal: NodeJS.Signals, afterMs: number): Promise<{ code: number | null; stopMs: number; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+async function interrupt(
+  args: string[],
+  signal: NodeJS.Signals,
+  afterMs: number,
+  opts: { env?: NodeJS.ProcessEnv; againAfterMs?: number } = {},
+): Promise<{ code: number | null; stopMs: number; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
   let stderr = '';
   let sentAt = 0;
   const started = new Promise<void>((resolve) => {
@@ -136,6 +142,10 @@ async function interrupt(args: string[], signal: NodeJS.Signals, afterMs: number
   await new Promise((r) => setTimeout(r, afterMs));
   sentAt = Date.now();
   child.kill(signal);
+  if (opts.againAfterMs !== undefined) {
+    await new Promise((r) => setTimeout(r, opts.againAfterMs));
+    child.kill(signal);
+  }
   const code = await exited;
   return { code, stopMs: Date.now() - sentAt, stderr };
 }
@@ -164,6 +174,31 @@ describe.skipIf(!hasShared('media'))('signals stop a run within 5 s, leaving no 
       if (r.code !== 0) expect(sha(target)).toBe(before);
     }, 60_000);
   }
+});
+
+describe.skipIf(!hasShared('media'))('a second signal while depth inference runs on its threads', () => {
+  it('exits 130 within 5 s, never the abort a depth thread terminated mid-inference causes', async () => {
+    // A model that spends its time in onnxruntime's native run; the second signal exits at once, and exiting
+    // terminates the depth threads: inside a run that aborts the process (exit 134, "terminate called after throwing
+    // an instance of 'Napi::Error'"), so the exit waits for the running batches first.
+    const models = tempModelDir();
+    writeSlowDepthModel(models, { target: 448 });
+    const g = path.join(dir, 'slow-depth.json');
+    const doc = JSON.parse(await fs.readFile(depthGraph, 'utf8')) as { nodes: { id: string; params: Record<string, unknown> }[] };
+    doc.nodes.find((n) => n.id === 'depth')!.params = { model: 'test-slow' };
+    await fs.writeFile(g, JSON.stringify(doc));
+    const out = await fs.mkdtemp(path.join(dir, 'sigterm-depth-'));
+    const env = { ...process.env, ANELO_MODELS_DIR: models };
+    for (const afterMs of [150, 500, 900]) {
+      const args = ['run', g, '--input', LONG, '--output', path.join(out, 'depth.mp4'), '--cache-dir', path.join(out, 'cache')];
+      const r = await interrupt(args, 'SIGTERM', afterMs, { env, againAfterMs: 10 });
+      expect(r.stderr).not.toContain('terminate called');
+      expect(r.code, r.stderr).toBe(130);
+      expect(r.stopMs).toBeLessThan(5_000);
+    }
+    expect(await fs.readdir(out)).toEqual(['cache']);
+    await fs.rm(models, { recursive: true, force: true });
+  }, 90_000);
 });
 
 describe.skipIf(!hasShared('media'))('kill -9 during a render', () => {
