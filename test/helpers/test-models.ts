@@ -83,14 +83,14 @@ export function writeDepthAnythingLike(dir: string, fn: LinearFn, opts: { target
 }
 
 /**
- * Depth-Anything-like, but with real work in it: a 3x3 Conv to `channels` feature maps, Relu, and a 1x1 Conv back to
+ * Depth-Anything-like, but with real work in it: a 3x3 Conv to 16 feature maps, Relu, and a 1x1 Conv back to
  * one, so a batch spends tens of milliseconds inside onnxruntime's native run (the linear models return in well under
  * one). Its output is not predictable; tests use it for timing and thread behaviour only.
  */
-export function writeSlowDepthModel(dir: string, opts: { id?: string; target?: number; channels?: number; batch?: number | string } = {}): TestModel {
+export function writeSlowDepthModel(dir: string, opts: { id?: string; target?: number } = {}): TestModel {
   const id = opts.id ?? 'test-slow';
-  const c = opts.channels ?? 16;
-  const batch = opts.batch ?? 'batch_size';
+  const c = 16;
+  const batch = 'batch_size';
   const seq = (n: number, f: (i: number) => number): Float32Array => Float32Array.from({ length: n }, (_, i) => f(i));
   const graph: GraphDecl = {
     inputs: [{ name: 'pixel_values', shape: [batch, 3, 'height', 'width'] }],

@@ -174,7 +174,6 @@ export class NodePool {
   }
 }
 
-/** A few threads running the named exports of one worker module (see depth-thread.ts). Idle threads never keep the process alive. */
 /** Thread pools not yet closed, for exitSoon(). */
 const openPools = new Set<ThreadPool>();
 
@@ -188,6 +187,7 @@ export function exitSoon(code: number, waitMs = 2_000): void {
   void Promise.race([Promise.allSettled(running), delay(waitMs, undefined, { ref: false })]).finally(() => process.exit(code));
 }
 
+/** A few threads running the named exports of one worker module (see depth-thread.ts). Idle threads never keep the process alive. */
 export class ThreadPool {
   private piscinaStarted?: Promise<Piscina>;
   /** Set by close(): a closed pool starts no thread again. */
