@@ -70,7 +70,10 @@ export const stereoWarpNode = defineNode({
   params,
   cache: 'memory',
   threads: 'pool',
-  migrations: [],
+  migrations: [
+    // Version 2 splats into float64 row buffers (a level's difference in a few pixels per million); params are unchanged.
+    { from: 1, migrate() {} },
+  ],
   async info(ctx) {
     const f = requireInfo(ctx.inputs, ctx.nodeId, 'frames');
     const d = requireInfo(ctx.inputs, ctx.nodeId, 'depth');
