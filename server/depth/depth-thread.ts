@@ -82,7 +82,6 @@ export class ThreadedDepthService implements DepthService {
         while (next < tasks.length && !failed) {
           if (signal?.aborted) throw cancelled();
           const k = next++;
-          if (pool.closed) throw closedWhileRunning();
           const task = pool.run<InferTaskResult>({ model, params: p, frames: tasks[k], width, height, at, view } satisfies InferTask, 'infer');
           const r = await untilAborted(
             task.catch((e: unknown) => {

@@ -69,17 +69,21 @@ export function writeDepthAnythingLike(dir: string, fn: LinearFn, opts: { target
   const batch = opts.batch ?? 'batch_size';
   const id = opts.id ?? 'test-da-like';
   const graph = linearGraph('pixel_values', [batch, 3, 'height', 'width'], 'predicted_depth', [batch, 'height', 'width'], fn, true);
-  return write(dir, `${id}.onnx`, graph, {
+  return write(dir, `${id}.onnx`, graph, { ...depthAnythingManifest(id, opts.target ?? 28), ...opts.manifest }, fn);
+}
+
+/** Depth Anything V2's I/O contract in a sidecar manifest, the input's short side at `target`. */
+function depthAnythingManifest(id: string, target: number): Record<string, unknown> {
+  return {
     ...common,
     id,
     input: {
       name: 'pixel_values', layout: 'NCHW', channels: 'RGB',
-      size: { mode: 'keep-aspect', multipleOf: 14, side: 'short', target: opts.target ?? 28 },
+      size: { mode: 'keep-aspect', multipleOf: 14, side: 'short', target },
       resize: 'stretch', scale: 1 / 255, mean: IMAGENET_MEAN, std: IMAGENET_STD,
     },
     output: { name: 'predicted_depth', kind: 'disparity', metric: false, nearIs: 'larger' },
-    ...opts.manifest,
-  }, fn);
+  };
 }
 
 /**
@@ -90,11 +94,10 @@ export function writeDepthAnythingLike(dir: string, fn: LinearFn, opts: { target
 export function writeSlowDepthModel(dir: string, opts: { id?: string; target?: number } = {}): TestModel {
   const id = opts.id ?? 'test-slow';
   const c = 16;
-  const batch = 'batch_size';
   const seq = (n: number, f: (i: number) => number): Float32Array => Float32Array.from({ length: n }, (_, i) => f(i));
   const graph: GraphDecl = {
-    inputs: [{ name: 'pixel_values', shape: [batch, 3, 'height', 'width'] }],
-    outputs: [{ name: 'predicted_depth', shape: [batch, 'height', 'width'] }],
+    inputs: [{ name: 'pixel_values', shape: ['batch_size', 3, 'height', 'width'] }],
+    outputs: [{ name: 'predicted_depth', shape: ['batch_size', 'height', 'width'] }],
     initializers: [
       { name: 'w1', dims: [c, 3, 3, 3], data: seq(c * 27, (i) => Math.sin(i) * 0.2) },
       { name: 'b1', dims: [c], data: seq(c, () => 0.1) },
@@ -108,16 +111,7 @@ export function writeSlowDepthModel(dir: string, opts: { id?: string; target?: n
       { op: 'Squeeze', inputs: ['conv_out'], outputs: ['predicted_depth'], attrs: { axes: [1] } },
     ],
   };
-  return write(dir, `${id}.onnx`, graph, {
-    ...common,
-    id,
-    input: {
-      name: 'pixel_values', layout: 'NCHW', channels: 'RGB',
-      size: { mode: 'keep-aspect', multipleOf: 14, side: 'short', target: opts.target ?? 224 },
-      resize: 'stretch', scale: 1 / 255, mean: IMAGENET_MEAN, std: IMAGENET_STD,
-    },
-    output: { name: 'predicted_depth', kind: 'disparity', metric: false, nearIs: 'larger' },
-  }, { weights: [0, 0, 0], bias: 0 });
+  return write(dir, `${id}.onnx`, graph, depthAnythingManifest(id, opts.target ?? 224), { weights: [0, 0, 0], bias: 0 });
 }
 
 /** MiDaS-v2.1-small-like: input "0" fixed [1,3,256,256] → output "797" [1,256,256]. Sidecar named `<file>.json`. */

@@ -4,6 +4,7 @@
  * they end at different times — with a model that spends its time in onnxruntime's native run, closes the service
  * while both run, and prints what each inference and close gave. Printed last: {"rounds": […]}.
  */
+import { rmSync } from 'node:fs';
 import { readRegistry } from '../../../server/depth/model-registry.ts';
 import { ModelStore } from '../../../server/depth/model-store.ts';
 import { ThreadedDepthService } from '../../../server/depth/depth-thread.ts';
@@ -34,4 +35,5 @@ for (let round = 0; round < rounds; round++) {
   await service.close();
   out.push({ inference: await Promise.all(pending), closeMs: Math.round(performance.now() - t0) });
 }
+rmSync(dir, { recursive: true, force: true });
 process.stdout.write(`${JSON.stringify({ rounds: out })}\n`);
