@@ -32,6 +32,23 @@ const params = Type.Object({
   }),
 });
 
+/**
+ * Signatures already computed on this thread, by frame. Each piece reads a window around its frames (41 frames for
+ * 16 at the defaults), so most frames are read by three pieces. Where those pieces get the same frame arrays — a run
+ * on the main thread (`--workers 0`), the cluster planner's cut search — each signature is computed once; a pool
+ * thread gets new arrays with every task and computes them as before. Frames are never written once produced, so a
+ * frame's signature cannot go stale; an entry goes when its frame does.
+ */
+const signatures = new WeakMap<Uint8Array, { width: number; height: number; lut: Uint8Array | undefined; sig: Float32Array }>();
+
+function signatureOf(frame: Uint8Array, width: number, height: number, lut: Uint8Array | undefined): Float32Array {
+  const known = signatures.get(frame);
+  if (known && known.width === width && known.height === height && known.lut === lut) return known.sig;
+  const sig = frameSignature(frame, width, height, undefined, lut);
+  signatures.set(frame, { width, height, lut, sig });
+  return sig;
+}
+
 export const sceneDetectNode = defineNode({
   type: 'scene-detect',
   version: 1,
@@ -60,7 +77,7 @@ export const sceneDetectNode = defineNode({
     const lut = analysisLutFor(ctx.inputInfo.frames?.colour);
     for (let k = 0; k < n; k++) {
       throwIfAborted(ctx, input.start + k);
-      sigs.push(frameSignature(input.frames[k], input.width, input.height, undefined, lut));
+      sigs.push(signatureOf(input.frames[k], input.width, input.height, lut));
       scores[k] = k > 0 ? signatureDistance(sigs[k - 1], sigs[k]) : 0;
       if (input.start + k >= ctx.start && input.start + k < ctx.end) ctx.progress(input.start + k - ctx.start + 1);
     }
