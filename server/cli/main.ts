@@ -137,4 +137,9 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `anelo nodes | head`: a reader that stops early is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
 process.exitCode = await main(process.argv.slice(2));

@@ -1,23 +1,25 @@
 /**
- * The code worker threads run, bundled into plain JavaScript by esbuild (the one importer of it) once per change of
- * the sources. A thread that loads the TypeScript sources through tsx starts a module-hooks thread of its own and
- * resolves and compiles ~100 files: measured here, 1.3 s of CPU and 1.7 s before its first task, against 0.2 s for
- * the bundle. Four threads start per run (two depth, two pool), and the pool's idle threads exit and start again
- * later, so a preview after a pause paid that start again.
+ * The code worker threads run, and the command line itself, bundled into plain JavaScript by esbuild (the one
+ * importer of it) once per change of the sources. A thread that loads the TypeScript sources through tsx starts a
+ * module-hooks thread of its own and resolves and compiles ~100 files: measured here, 1.3 s of CPU and 1.7 s before
+ * its first task, against 0.2 s for the bundle. Four threads start per run (two depth, two pool), and the pool's idle
+ * threads exit and start again later, so a preview after a pause paid that start again. The CLI's process pays the
+ * same once per command: `anelo --help` took 1.1–1.2 s (1.8 s of CPU) through tsx and 0.4–0.5 s (0.6 s) from the
+ * bundle; bin/anelo.mjs starts from it when it is current (current-bundle.mjs) and otherwise runs the sources
+ * through tsx and has the bundle made for the next command.
  *
  * The bundle lives in node_modules/.cache/anelo/threads (next to the packages it imports, which stay external) and
  * is reused while every input file keeps its size and mtime. Each module keeps its own `import.meta.url`, so paths
  * taken relative to a source file mean what they mean in the sources. Any trouble building it is not an error: the
- * threads then load the sources through tsx, as before (and `ANELO_THREAD_BUNDLE=0` asks for that).
+ * threads then load the sources through tsx, as before (and `ANELO_THREAD_BUNDLE=0` asks for that, for the CLI too).
  */
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
+import { BUNDLE_DIR as CACHE_DIR, currentManifest, ROOT, type BundleManifest as Manifest } from './current-bundle.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const CACHE_DIR = path.join(ROOT, 'node_modules', '.cache', 'anelo', 'threads');
 const CURRENT = path.join(CACHE_DIR, 'current.json');
 /** Bundles older than this are removed when a new one is made (a process started before may still read its own). */
 const KEEP_MS = 24 * 3600_000;
@@ -26,6 +28,8 @@ const ENTRIES = {
   'node-tasks': 'server/engine/pool/node-tasks.ts',
   'depth-tasks': 'server/depth/depth-tasks.ts',
   nodes: 'nodes/index.ts',
+  // The command line (bin/anelo.mjs imports it; importing it runs the command in process.argv).
+  cli: 'server/cli/main.ts',
 } as const;
 
 /** File URLs of the bundled entry points, and the source each stands for. */
@@ -37,21 +41,14 @@ export interface ThreadBundle {
   nodesSource: string;
 }
 
-interface Manifest {
-  id: string;
-  /** The project folder it was made from: module URLs are written into it, so a moved project makes a new one. */
-  root: string;
-  /** Every input file of the bundle: path relative to the project, size, mtime. */
-  inputs: [string, number, number][];
-}
-
 let memo: Promise<ThreadBundle | undefined> | undefined;
 
 /** The bundle, built or checked once per process; undefined when threads should load the sources through tsx. */
 export function threadBundle(): Promise<ThreadBundle | undefined> {
   if (process.env.ANELO_THREAD_BUNDLE === '0') return Promise.resolve(undefined);
-  return (memo ??= current()
-    .then((m) => m ?? make())
+  // Every entry is made at once, so one being current means all are.
+  return (memo ??= Promise.resolve()
+    .then(() => currentManifest('cli') ?? make())
     .then(urls)
     .catch(() => undefined));
 }
@@ -61,33 +58,14 @@ function urls(m: Manifest): ThreadBundle {
   return { nodeTasks: at('node-tasks'), depthTasks: at('depth-tasks'), nodes: at('nodes'), nodesSource: pathToFileURL(path.join(ROOT, ENTRIES.nodes)).href };
 }
 
-/** The manifest of the last bundle made, when none of its inputs has changed since. */
-async function current(): Promise<Manifest | undefined> {
-  let m: Manifest;
-  try {
-    m = JSON.parse(await fs.readFile(CURRENT, 'utf8')) as Manifest;
-    if (m.root !== ROOT) return undefined;
-    await fs.access(path.join(CACHE_DIR, m.id, 'node-tasks.mjs'));
-  } catch {
-    return undefined;
-  }
-  const same = await Promise.all(
-    m.inputs.map(async ([file, size, mtime]) => {
-      const s = await fs.stat(path.join(ROOT, file)).catch(() => undefined);
-      return s !== undefined && s.size === size && s.mtimeMs === mtime;
-    }),
-  );
-  return same.every(Boolean) ? m : undefined;
-}
-
 /** Replaces `import.meta.url` in each project source by that file's own URL before esbuild merges the modules. */
 const keepModuleUrls: Plugin = {
   name: 'anelo-module-urls',
   setup(b) {
-    b.onLoad({ filter: /\.ts$/ }, async (args) => {
+    b.onLoad({ filter: /\.(ts|mjs)$/ }, async (args) => {
       if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
       const text = await fs.readFile(args.path, 'utf8');
-      return { contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)), loader: 'ts' };
+      return { contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)), loader: args.path.endsWith('.ts') ? 'ts' : 'js' };
     });
   },
 };
