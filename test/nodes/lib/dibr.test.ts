@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fullDisparityPx, renderStereoViews, warpWithDisparity, type StereoViewParams } from '../../../nodes/lib/dibr.ts';
+import { fullDisparityPx, renderStereoViews, renderStereoViewsInto, warpWithDisparity, type StereoViewParams } from '../../../nodes/lib/dibr.ts';
 import { readPfm, readPngRgb } from '../../helpers/image-io.ts';
 import { hasShared, sharedPath } from '../../helpers/shared-data.ts';
 
@@ -123,6 +123,22 @@ describe('stereo views of a synthetic layered scene', () => {
     // Without it, the background moves 5 px left: column w-6 shows source column w-1, repeated out to the edge.
     expect(sourceColumn(plain, w - 6)).toBeGreaterThanOrEqual(w - 2);
     expect(sourceColumn(plain, w - 1)).toBe(sourceColumn(plain, w - 6));
+  });
+
+  it('renders both eyes in one pass with the bytes each eye’s own pass gives, packed or apart', () => {
+    // A wavy depth with foreground gain, so splats land between columns, blend and hide one another.
+    const wavy = depth.map((v, i) => Math.min(1, v + 0.15 * Math.sin(i % w / 7) * Math.cos(Math.floor(i / w) / 5)));
+    const q: StereoViewParams = { ...p, foregroundScale: 0.3 };
+    const both = renderStereoViews(rgb, wavy, w, h, q, 'both');
+    // 'left' alone shifts by the whole divergence: half of it is what 'both' gives each eye.
+    const half = { ...q, divergence: q.divergence / 2 };
+    expect(both.left).toEqual(renderStereoViews(rgb, wavy, w, h, half, 'left').left);
+    expect(both.right).toEqual(renderStereoViews(rgb, wavy, w, h, half, 'right').right);
+    const packed = renderStereoViewsInto(rgb, wavy, w, h, q, 'both', new Uint8Array(w * 2 * h * 3), { left: { offset: 0, stride: w * 6 }, right: { offset: w * 3, stride: w * 6 } });
+    for (let y = 0; y < h; y++) {
+      expect(packed.subarray(y * w * 6, y * w * 6 + w * 3)).toEqual(both.left.subarray(y * w * 3, (y + 1) * w * 3));
+      expect(packed.subarray(y * w * 6 + w * 3, (y + 1) * w * 6)).toEqual(both.right.subarray(y * w * 3, (y + 1) * w * 3));
+    }
   });
 
   it('renders a 1080p view in well under a second', () => {
