@@ -6,9 +6,17 @@ import { currentEntryUrl } from '../server/engine/pool/current-bundle.mjs';
 
 const useBundle = process.env.ANELO_THREAD_BUNDLE !== '0';
 const bundled = useBundle ? currentEntryUrl('cli') : undefined;
+let started = false;
 if (bundled) {
-  await import(bundled);
-} else {
+  try {
+    await import(bundled);
+    started = true;
+  } catch (e) {
+    // A file of the bundle gone (a cache folder cleaned by hand) fails before any of it runs: the sources serve.
+    if (e?.code !== 'ERR_MODULE_NOT_FOUND' || !String(e.message).includes('.cache')) throw e;
+  }
+}
+if (!started) {
   const { register } = await import('tsx/esm/api');
   register();
   // Made beside the command (~0.3 s, on esbuild's own process); any trouble only means the next start is this one.

@@ -21,8 +21,11 @@ import { build, type Plugin } from 'esbuild';
 import { BUNDLE_DIR as CACHE_DIR, currentManifest, ROOT, type BundleManifest as Manifest } from './current-bundle.mjs';
 
 const CURRENT = path.join(CACHE_DIR, 'current.json');
-/** Bundles older than this are removed when a new one is made (a process started before may still read its own). */
-const KEEP_MS = 24 * 3600_000;
+/**
+ * Bundles older than this are removed when a new one is made. A process started from one still reads it (a server
+ * started from the bundle loads its lazy parts, previews among them, from there), hence a week, not a day.
+ */
+const KEEP_MS = 7 * 24 * 3600_000;
 
 const ENTRIES = {
   'node-tasks': 'server/engine/pool/node-tasks.ts',
