@@ -79,6 +79,10 @@ export const depthNode = defineNode({
     }
     return { depth: { type: 'depth', width: size.width, height: size.height, fps: input.fps, frameCount: input.frameCount, depthScale: 'raw', source: input.source } };
   },
+  // The model's sessions load while the first frames decode instead of after them (see NodeDefinition.prepare).
+  async prepare(ctx) {
+    await ctx.services.depth?.prepare?.(ctx.params);
+  },
   async run(ctx) {
     const input = ctx.inputs.frames as FramesChunk | undefined;
     if (!input || input.type !== 'frames') throw new AneloError('ANELO_E031_NODE_FAILED', `node "${ctx.nodeId}": no frames on input "frames"`, { nodeId: ctx.nodeId, port: 'frames' });

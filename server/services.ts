@@ -34,6 +34,7 @@ function lazyDepthService(cores: number): { depth: DepthService; close(): Promis
       modelKey: async (params) => (await get()).modelKey(params),
       outputSize: async (params, w, h) => (await get()).outputSize(params, w, h),
       infer: async (params, frames, w, h, signal, view) => (await get()).infer(params, frames, w, h, signal, view),
+      prepare: async (params) => (await get()).prepare?.(params),
     },
     close: async () => {
       await service?.then((s) => s.close?.()).catch(() => {});

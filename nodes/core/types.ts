@@ -283,6 +283,11 @@ export interface DepthService {
     signal?: AbortSignal,
     view?: AnalysisView,
   ): Promise<DepthResult>;
+  /**
+   * Loads the model where `infer` will run it (onnxruntime sessions on the depth threads), so the first frames do not
+   * wait for it. Optional, and never required before `infer`; a model that cannot be loaded fails there as well.
+   */
+  prepare?(params: Record<string, unknown>): Promise<void>;
 }
 
 export interface Services {
@@ -380,6 +385,12 @@ export interface NodeDefinition<S extends TObject = TObject> {
   /** Extra identity for the cache key: a source fingerprint, a model hash. */
   identity?(ctx: InfoContext<Static<S>>): Promise<string>;
   info(ctx: InfoContext<Static<S>>): Promise<Record<string, StreamInfo>>;
+  /**
+   * Started when a run is planned, beside everything else and without being waited for: work the node's first
+   * frames would otherwise wait on (loading a model). It must not change results, and its failure is ignored: the
+   * run meets the same fault where the node runs, and reports it there.
+   */
+  prepare?(ctx: InfoContext<Static<S>>): Promise<void>;
   run?(ctx: RunContext<Static<S>>): Promise<Record<string, Chunk>>;
   /** Sinks write files instead of returning chunks. */
   sink?(ctx: SinkContext<Static<S>>): Promise<{ path: string; frames: number; warnings?: string[] }>;

@@ -62,6 +62,16 @@ export class OnnxDepthService implements DepthService {
     return modelInputSize(r.manifest.input, width, height, p.inputSize);
   }
 
+  async prepare(params: Record<string, unknown>): Promise<void> {
+    const p = readDepthParams(params);
+    await this.prepareResolved(await this.store.resolve(p.model, p.precision), p);
+  }
+
+  /** Loads the session `inferResolved` would use for `r` and `p` (a depth thread's part of prepare). */
+  async prepareResolved(r: ResolvedModel, p: DepthParams): Promise<void> {
+    await this.session(r, p);
+  }
+
   async infer(
     params: Record<string, unknown>,
     frames: Uint8Array[],

@@ -25,6 +25,18 @@ export type InferTaskResult =
 // Sessions live in this thread's own pool, created on first use and reused by every later task.
 const service = new OnnxDepthService();
 
+/** Loads the session a later `infer` of the same model and params uses (see ThreadedDepthService.prepare). */
+export type PrepareTaskResult = { ok: true } | { ok: false; error: TaskError };
+
+export async function prepare(task: Pick<InferTask, 'model' | 'params'>): Promise<PrepareTaskResult> {
+  try {
+    await service.prepareResolved(task.model, task.params);
+    return { ok: true };
+  } catch (e) {
+    return { ok: false, error: toTaskError(e) };
+  }
+}
+
 export async function infer(task: InferTask): Promise<InferTaskResult> {
   try {
     return { ok: true, result: await service.inferResolved(task.model, task.params, task.frames, task.width, task.height, undefined, task.at, task.view) };

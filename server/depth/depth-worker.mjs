@@ -18,3 +18,4 @@ async function load(bundle) {
 const tasks = await load(workerData?.bundle);
 
 export const infer = tasks.infer;
+export const prepare = tasks.prepare;

@@ -124,6 +124,21 @@ export class Executor {
     return encodePreview(pool ? await pool.previewRgb(task, signal) : previewRgb(task), maxWidth, preview.info.sampleAspect);
   }
 
+  /**
+   * What a run's first frames would otherwise wait on, started beside them: each involved node's `prepare` (the depth
+   * node loads its model on the depth threads while decode starts) and the pool's threads. Not waited for; a
+   * failure there is met again, and reported, where the node runs.
+   */
+  private prepare(plan: Plan, involved: Set<string>): void {
+    for (const id of involved) {
+      const node = plan.nodes.get(id)!;
+      if (!node.def.prepare) continue;
+      const inputs = Object.fromEntries(Object.entries(node.inputs).map(([port, src]) => [port, src && plan.nodes.get(src.nodeId)?.info[src.port]]));
+      node.def.prepare({ nodeId: id, params: node.params, inputs, services: this.services }).catch(() => {});
+    }
+    this.getPool()?.start(this.poolDefinitions).catch(() => {});
+  }
+
   /** Stops the worker threads (a CLI run, a server shutting down). */
   async close(): Promise<void> {
     const pool = this.pool;
@@ -162,6 +177,7 @@ export class Executor {
       const reads = this.directReads(plan, targets, frames, clip);
       const demand = planDemand(plan, this.chunkSize, reads, clip);
       for (const id of targets) if (plan.nodes.get(id)!.def.sink) demand.frames.set(id, frames.end - frames.start);
+      this.prepare(plan, involved);
       session = new RunSession({ runId, plan, cache, services: this.services, chunkSize: this.chunkSize, signal, emit, mode: 'run', demand, pool: this.getPool(), poolDefinitions: this.poolDefinitions, cacheFrames: opts.cacheFrames });
       emit({ type: 'run-start', runId, nodes: plan.order.filter((id) => involved.has(id)), frames });
       const outputs: Record<string, string> = {};

@@ -62,6 +62,11 @@ function definitions(url: string): Promise<readonly AnyNodeDefinition[]> {
   return p;
 }
 
+/** Loads the node definitions of `url` here, so a run's first task on this thread does not wait on that. */
+export async function loadDefinitions(url: string): Promise<number> {
+  return (await definitions(url)).length;
+}
+
 export async function runNode(task: RunNodeTask): Promise<RunNodeResult> {
   sawBytes(Object.values(task.inputs));
   const stats: [string, number, number][] = [];

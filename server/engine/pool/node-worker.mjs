@@ -24,10 +24,19 @@ async function load(b) {
 
 const { tasks, bundle } = await load(workerData?.bundle);
 
+/** The module to import for `definitionsModule`: the bundle's copy of the shipped nodes, or a test's own file. */
+async function definitionsUrl(definitionsModule) {
+  if (bundle && definitionsModule === bundle.nodesSource) return bundle.nodes;
+  if (definitionsModule.endsWith('.ts')) await useTsx();
+  return definitionsModule;
+}
+
 export async function runNode(task) {
-  if (bundle && task.definitionsModule === bundle.nodesSource) task.definitionsModule = bundle.nodes;
-  else if (task.definitionsModule.endsWith('.ts')) await useTsx();
+  task.definitionsModule = await definitionsUrl(task.definitionsModule);
   return tasks.runNode(task);
+}
+export async function ready(definitionsModule) {
+  return tasks.loadDefinitions(await definitionsUrl(definitionsModule));
 }
 export const digestChunk = tasks.digestChunk;
 export const previewRgb = tasks.renderPreviewRgb;

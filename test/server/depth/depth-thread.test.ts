@@ -14,7 +14,7 @@ import { readRegistry } from '../../../server/depth/model-registry.ts';
 import { ModelStore } from '../../../server/depth/model-store.ts';
 import { SessionPool } from '../../../server/depth/onnx-session.ts';
 import { PROJECT_ROOT, sharedPath } from '../../helpers/shared-data.ts';
-import { gradientFrame, solidFrame, tempModelDir, writeDepthAnythingLike } from '../../helpers/test-models.ts';
+import { gradientFrame, solidFrame, tempModelDir, writeDepthAnythingLike, writeRank3Model } from '../../helpers/test-models.ts';
 
 let dir: string;
 let threaded: ThreadedDepthService;
@@ -61,6 +61,24 @@ describe('ThreadedDepthService', () => {
     const err = await threaded.infer({ model: 'test-nan' }, [solidFrame(28, 28, [10, 20, 30])], 28, 28).catch((e) => e);
     expect(err.code).toBe('ANELO_E110_DEPTH_NOT_FINITE');
     expect(err.message).toContain('"test-nan"');
+  });
+
+  it('prepare loads the model on the depth threads: a model that does not fit its manifest fails there, as infer does', async () => {
+    const bad = writeRank3Model(dir);
+    const service = new ThreadedDepthService({ store: storeFor(dir), threads: 2 });
+    try {
+      const err = await service.prepare({ model: bad.path }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'ANELO_E042_MODEL_MANIFEST' });
+      expect((err as Error).message).toMatch(/rank 3/);
+      // A model that loads: prepare resolves, and inference after it gives what it gives without.
+      await service.prepare({ model: 'test-da-like' });
+      const frames = [gradientFrame(90, 50, 7)];
+      const [after, fresh] = await Promise.all([service.infer({ model: 'test-da-like' }, frames, 90, 50), threaded.infer({ model: 'test-da-like' }, frames, 90, 50)]);
+      expect(Array.from(after.frames[0])).toEqual(Array.from(fresh.frames[0]));
+      expect((await service.prepare({ model: 'no-such-model' }).catch((e: unknown) => e)) as object).toMatchObject({ code: 'ANELO_E041_MODEL_UNKNOWN' });
+    } finally {
+      await service.close();
+    }
   });
 
   it('an unknown model fails before anything is posted to the thread', async () => {

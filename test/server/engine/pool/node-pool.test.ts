@@ -96,6 +96,19 @@ describe('worker pool', () => {
     }
   });
 
+  it('start() readies every thread with the node definitions, and fails on definitions it cannot load', async () => {
+    const pool = new NodePool(2);
+    try {
+      await pool.start(POOL_TEST_MODULE);
+      await expect(pool.start(new URL('./no-such-nodes.ts', POOL_TEST_MODULE).href)).rejects.toThrow();
+      // The threads still serve the run that follows.
+      const r = await pool.digest({ type: 'frames', start: 0, width: 1, height: 1, frames: [new Uint8Array(3)] });
+      expect(r).toMatch(/^[0-9a-f]{64}$/);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('a free thread takes the waiting task ranked first (previews before runs, earlier frames first), not the oldest', async () => {
     const pool = new NodePool(1);
     const finished: string[] = [];
