@@ -52,9 +52,12 @@ export class ChunkCache {
     return entry;
   }
 
-  async putAction(key: string, entry: ActionEntry, persistent: boolean): Promise<void> {
+  /** Remembers the entry now; its disk copy (persistent) is written once `after` (the blobs it names) has settled. */
+  async putAction(key: string, entry: ActionEntry, persistent: boolean, after?: Promise<unknown>): Promise<void> {
     this.rememberAction(key, entry);
-    if (persistent && this.disk) await this.disk.putAction(key, entry);
+    if (!persistent || !this.disk) return;
+    await after;
+    await this.disk.putAction(key, entry);
   }
 
   /** The chunk with this digest from memory, else from disk (then kept in memory), else undefined. */

@@ -139,8 +139,17 @@ export class Executor {
     this.getPool()?.start(this.poolDefinitions).catch(() => {});
   }
 
-  /** Stops the worker threads (a CLI run, a server shutting down). */
+  /** Previews' cache writes still running (see preview). */
+  private readonly writes = new Set<Promise<void>>();
+
+  private behind(write: Promise<void>): void {
+    this.writes.add(write);
+    void write.finally(() => this.writes.delete(write));
+  }
+
+  /** Stops the worker threads (a CLI run, a server shutting down), once the cache writes still running have ended. */
   async close(): Promise<void> {
+    while (this.writes.size > 0) await Promise.all([...this.writes]);
     const pool = this.pool;
     this.pool = undefined;
     await pool?.close();
@@ -186,6 +195,8 @@ export class Executor {
         if (node.def.sink) outputs[id] = await this.runSink(session, plan, id, frames, opts.outputs?.[id]);
         else await this.warm(session, id, frames, opts.onOutput);
       }
+      // The run has ended when the cache holds what it made (and a write's trouble is in the report).
+      await session.settle();
       for (const t of session.tallies.values()) t.finish();
       const nodes = session.reports();
       const report: RunReport = { runId, totalMs: Math.round(performance.now() - t0), frames, nodes, outputs, warnings: [...session.warnings] };
@@ -195,6 +206,8 @@ export class Executor {
     } catch (e) {
       const err = session?.failure ?? toAneloError(signal.aborted ? new AneloError('ANELO_E030_CANCELLED', 'run cancelled') : e);
       session?.fail(err);
+      // Nothing of a failed or cancelled run writes on after it has returned.
+      await session?.settle();
       emit({ type: 'run-error', runId, code: err.code, nodeId: err.where.nodeId, message: err.message });
       throw err;
     } finally {
@@ -231,6 +244,8 @@ export class Executor {
     } catch (e) {
       throw session.failure ?? toAneloError(signal.aborted ? new AneloError('ANELO_E030_CANCELLED', 'preview cancelled', { nodeId: req.nodeId }) : e);
     } finally {
+      // The frame goes back now; the cache's disk copies finish behind it (close() waits for them).
+      this.behind(session.settle());
       session.dispose();
     }
   }

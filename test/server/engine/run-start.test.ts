@@ -1,0 +1,132 @@
+/**
+ * What a run does before and beside its first frames: nodes' `prepare` (the depth node loads its model while the
+ * source decodes) and cache writes that readers never wait for.
+ */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Type } from '@sinclair/typebox';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { GraphDocument } from '../../../nodes/core/graph-document.ts';
+import { AneloError } from '../../../nodes/core/errors.ts';
+import { defineNode, type AnyNodeDefinition, type DepthService, type MediaService } from '../../../nodes/core/types.ts';
+import { depthNode } from '../../../nodes/depth.ts';
+import { depthStats } from '../../../nodes/lib/depth-stats.ts';
+import { ChunkCache } from '../../../server/engine/chunk-cache.ts';
+import { Executor } from '../../../server/engine/executor.ts';
+import { computed, resetCounts, TEST_NODES } from './test-nodes.ts';
+
+const at = { x: 0, y: 0 };
+let order: string[] = [];
+
+/** A 16x8 source of 32 frames that notes when it computes. */
+const source = defineNode({
+  type: 'noted-source',
+  version: 1,
+  label: 'Noted source',
+  category: 'input',
+  description: 'frames of one grey; notes each run',
+  inputs: [],
+  outputs: [{ name: 'frames', types: ['frames'] }],
+  params: Type.Object({}),
+  cache: 'memory',
+  info: async () => ({ frames: { type: 'frames', width: 16, height: 8, fps: 25, frameCount: 32 } }),
+  async run(ctx) {
+    order.push(`source ${ctx.start}`);
+    const frames = Array.from({ length: ctx.end - ctx.start }, () => new Uint8Array(16 * 8 * 3).fill(128));
+    return { frames: { type: 'frames', start: ctx.start, width: 16, height: 8, frames } };
+  },
+}) as unknown as AnyNodeDefinition;
+
+function fakeDepth(prepare: DepthService['prepare']): DepthService {
+  return {
+    modelKey: async () => 'fake-model',
+    outputSize: async (_p, w, h) => ({ width: w, height: h }),
+    prepare,
+    async infer(_params, frames, w, h) {
+      order.push('infer');
+      const maps = frames.map(() => new Float32Array(w * h).fill(0.5));
+      return { width: w, height: h, frames: maps, stats: maps.map((m) => depthStats(m)) };
+    },
+  };
+}
+
+const depthGraph: GraphDocument = {
+  schemaVersion: 1,
+  nodes: [
+    { id: 'src', type: 'noted-source', params: {}, position: at },
+    { id: 'depth', type: 'depth', params: { model: 'fake' }, position: at },
+  ],
+  edges: [{ source: 'src', sourcePort: 'frames', target: 'depth', targetPort: 'frames' }],
+};
+
+function depthExecutor(depth: DepthService): Executor {
+  return new Executor({ services: { media: {} as MediaService, depth }, cache: new ChunkCache({ diskDir: null }), definitions: [source, depthNode as unknown as AnyNodeDefinition], workers: 0 });
+}
+
+beforeEach(() => {
+  order = [];
+  resetCounts();
+});
+
+describe('prepare', () => {
+  it('starts the model loading once, with the node params, before the source has made a frame', async () => {
+    const prepare = vi.fn(async (params: Record<string, unknown>) => void order.push(`prepare ${params.model}`));
+    const report = await depthExecutor(fakeDepth(prepare)).run(depthGraph, { targets: ['depth'] });
+    expect(report.nodes.depth.computedFrames).toBe(32);
+    expect(prepare).toHaveBeenCalledTimes(1);
+    expect(order[0]).toBe('prepare fake');
+    expect(order.indexOf('prepare fake')).toBeLessThan(order.indexOf('source 0'));
+  });
+
+  it('a prepare that fails fails nothing: the run meets the fault where the node runs, and reports it there', async () => {
+    const failing = fakeDepth(async () => {
+      throw new AneloError('ANELO_E041_MODEL_UNKNOWN', 'no model "fake"', { param: 'model' });
+    });
+    expect((await depthExecutor(failing).run(depthGraph, { targets: ['depth'] })).nodes.depth.computedFrames).toBe(32);
+    const broken = { ...failing, infer: failing.prepare as never };
+    const err = await depthExecutor(broken).run(depthGraph, { targets: ['depth'] }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ANELO_E041_MODEL_UNKNOWN', where: { nodeId: 'depth' } });
+  });
+});
+
+describe('cache writes', () => {
+  const chain: GraphDocument = {
+    schemaVersion: 1,
+    nodes: [
+      { id: 'src', type: 'ramp', params: { frames: 64 }, position: at },
+      { id: 'q', type: 'quantize', params: { step: 2 }, position: at },
+      { id: 'blur', type: 'tblur', params: {}, position: at },
+    ],
+    edges: [
+      { source: 'src', sourcePort: 'frames', target: 'q', targetPort: 'frames' },
+      { source: 'q', sourcePort: 'frames', target: 'blur', targetPort: 'frames' },
+    ],
+  };
+
+  it('readers do not wait for a chunk to reach the disk; the run ends once it has, and the next run finds it there', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'anelo-behind-'));
+    const cache = new ChunkCache({ diskDir: dir });
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const put = cache.disk!.putBlob.bind(cache.disk!);
+    let held = 0;
+    cache.disk!.putBlob = async (digest, bytes) => {
+      held++;
+      await gate;
+      return put(digest, bytes);
+    };
+    const ex = new Executor({ services: { media: {} as MediaService }, cache, chunkSize: 16, definitions: TEST_NODES, workers: 0 });
+    let ended = false;
+    const run = ex.run(chain, { targets: ['blur'] }).then((r) => ((ended = true), r));
+    // Every chunk downstream of the source is made while the source's four chunks are still on their way to disk.
+    await vi.waitFor(() => expect(computed.tblur).toBe(64), { timeout: 10_000 });
+    expect(held).toBe(4);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(ended).toBe(false);
+    open();
+    expect((await run).nodes.src.computedFrames).toBe(64);
+    const again = await new Executor({ services: { media: {} as MediaService }, cache: new ChunkCache({ diskDir: dir }), chunkSize: 16, definitions: TEST_NODES, workers: 0 }).run(chain, { targets: ['src'] });
+    expect(again.nodes.src).toMatchObject({ status: 'cached', computedFrames: 0 });
+  });
+});
