@@ -1,7 +1,7 @@
 /** One measured number of a case, with its target (if any) and whether it was met. */
 
 export interface Target {
-  op: '<=' | '>=' | '==';
+  op: '<' | '<=' | '>=' | '==';
   value: number;
 }
 
@@ -27,7 +27,7 @@ export function figure(name: string, value: number | null, opts: { unit?: string
   const f: Figure = { name, value: v, unit: opts.unit, target: opts.target, note: opts.note };
   if (opts.target && v !== null) {
     const t = opts.target;
-    f.met = t.op === '<=' ? v <= t.value : t.op === '>=' ? v >= t.value : v === t.value;
+    f.met = t.op === '<' ? v < t.value : t.op === '<=' ? v <= t.value : t.op === '>=' ? v >= t.value : v === t.value;
   }
   return f;
 }

@@ -10,7 +10,8 @@ function fmt(v: number | null, unit?: string): string {
   return unit ? `${s} ${unit}` : s;
 }
 
-const targetText = (f: Figure): string => (f.target ? `${f.target.op === '==' ? '=' : f.target.op === '<=' ? '≤' : '≥'} ${f.target.value}` : '');
+const SIGN = { '<': '<', '<=': '≤', '>=': '≥', '==': '=' } as const;
+const targetText = (f: Figure): string => (f.target ? `${SIGN[f.target.op]} ${f.target.value}` : '');
 const metText = (f: Figure): string => (f.met === undefined ? (f.target ? 'n/a' : '') : f.met ? 'met' : '**not met**');
 const cell = (s: string): string => s.replace(/\|/g, '\\|');
 
