@@ -6,7 +6,8 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished } from 'node:stream/promises';
+import { once } from 'node:events';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { AneloError } from '../../nodes/core/errors.ts';
 import { hashFile } from './file-hash-cache.ts';
@@ -58,13 +59,22 @@ export async function downloadFile(url: string, dest: string, opts: DownloadOpti
     const total = Number.isFinite(len) && len > 0 ? len + start : null;
     let received = start;
     const body = Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>);
-    body.on('data', (c: Buffer) => {
-      received += c.length;
-      opts.onProgress?.({ receivedBytes: received, totalBytes: total, resumedFrom: start });
-    });
+    const out = createWriteStream(part, { flags: append ? 'a' : 'w' });
+    // A write that fails (a full disk) is thrown at the next chunk, or by the drain or finish being waited for.
+    let writeError: Error | undefined;
+    out.on('error', (e) => (writeError ??= e));
     try {
-      await pipeline(body, createWriteStream(part, { flags: append ? 'a' : 'w' }), { signal: opts.signal });
+      for await (const c of body as AsyncIterable<Buffer>) {
+        received += c.length;
+        opts.onProgress?.({ receivedBytes: received, totalBytes: total, resumedFrom: start });
+        if (writeError) throw writeError;
+        if (!out.write(c)) await once(out, 'drain');
+      }
+      await finished(out.end());
     } catch (e) {
+      // Every byte received goes to the .part before giving up (a pipeline destroyed the file stream with what it
+      // still buffered), so the next pull resumes from all of it.
+      await finished(out.end()).catch(() => {});
       if (opts.signal?.aborted) throw e;
       throw new DownloadTransportError(`connection lost after ${received} bytes (${(e as Error).message}); the partial file is kept and the next pull resumes`);
     }
