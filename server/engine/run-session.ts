@@ -25,6 +25,12 @@ import { toShared } from './pool/shared-chunk.ts';
  */
 const BIG_DIGEST_BYTES = 4 * 2 ** 20;
 
+/**
+ * Bytes of chunks whose disk copies may still be on their way: past this, the node that made the next one waits for
+ * earlier writes, so a disk slower than the pixel work holds the run back instead of filling memory with its queue.
+ */
+const WRITE_BEHIND_BYTES = 128 * 2 ** 20;
+
 interface InputWindow {
   lo: number;
   hi: number;
@@ -188,6 +194,8 @@ export class RunSession {
    * took 0.5 s to write, and depth waited on that before its first frame.
    */
   private readonly writes = new Set<Promise<void>>();
+  /** Bytes of the chunks in `writes` not yet on disk (see WRITE_BEHIND_BYTES). */
+  private writingBytes = 0;
 
   private behind(write: Promise<void>): void {
     this.writes.add(write);
@@ -421,11 +429,16 @@ export class RunSession {
         const big = chunkBytes(chunk) >= BIG_DIGEST_BYTES;
         digests[port] = !big ? chunkDigest(chunkParts(chunk)) : this.o.pool ? await this.o.pool.digest(chunk, this.signal) : await chunkDigestSliced(chunk);
         // In the memory tier at once; the disk copy is written behind the readers (see settle).
-        if (cached) blobs.push(this.cacheWrite(() => this.o.cache.putChunk(digests[port], chunk, ms, persistent)));
+        if (cached) {
+          const bytes = persistent ? chunkBytes(chunk) : 0;
+          this.writingBytes += bytes;
+          blobs.push(this.cacheWrite(() => this.o.cache.putChunk(digests[port], chunk, ms, persistent)).finally(() => (this.writingBytes -= bytes)));
+        }
       }
       r.entry = { digests, ms, nodeType: node.def.type };
       // The action's disk entry follows the blobs it names, so no entry ever points at a blob not yet written.
       if (cached) this.behind(this.cacheWrite(() => this.o.cache.putAction(r.key, r.entry, persistent, Promise.all(blobs))));
+      while (this.writingBytes > WRITE_BEHIND_BYTES && this.writes.size > 0) await Promise.race(this.writes);
       tally.ms += ms;
       tally.computedFrames += p.b - p.a;
       tally.provide(p.b - p.a, `${seq}`);

@@ -90,6 +90,42 @@ describe('prepare', () => {
   });
 });
 
+/** 16 frames of 1280x720 a chunk (44 MB), disk-cached, and a cheap reader of it that notes what it computed. */
+const bigSource = defineNode({
+  type: 'big-source',
+  version: 1,
+  label: 'Big source',
+  category: 'input',
+  description: '64 frames of 1280x720',
+  inputs: [],
+  outputs: [{ name: 'frames', types: ['frames'] }],
+  params: Type.Object({}),
+  cache: 'disk',
+  info: async () => ({ frames: { type: 'frames', width: 1280, height: 720, fps: 25, frameCount: 64 } }),
+  async run(ctx) {
+    const frames = Array.from({ length: ctx.end - ctx.start }, (_, k) => new Uint8Array(1280 * 720 * 3).fill(ctx.start + k));
+    return { frames: { type: 'frames', start: ctx.start, width: 1280, height: 720, frames } };
+  },
+}) as unknown as AnyNodeDefinition;
+const tap = defineNode({
+  type: 'tap',
+  version: 1,
+  label: 'Tap',
+  category: 'analysis',
+  description: 'one pixel per frame',
+  inputs: [{ name: 'frames', types: ['frames'] }],
+  outputs: [{ name: 'frames', types: ['frames'] }],
+  params: Type.Object({}),
+  cache: 'memory',
+  info: async () => ({ frames: { type: 'frames', width: 1, height: 1, fps: 25, frameCount: 64 } }),
+  async run(ctx) {
+    order.push(`tap ${ctx.start}`);
+    const src = ctx.inputs.frames as { frames: Uint8Array[]; start: number };
+    const frames = Array.from({ length: ctx.end - ctx.start }, (_, k) => src.frames[ctx.start + k - src.start].slice(0, 3));
+    return { frames: { type: 'frames', start: ctx.start, width: 1, height: 1, frames } };
+  },
+}) as unknown as AnyNodeDefinition;
+
 describe('cache writes', () => {
   const chain: GraphDocument = {
     schemaVersion: 1,
@@ -128,5 +164,33 @@ describe('cache writes', () => {
     expect((await run).nodes.src.computedFrames).toBe(64);
     const again = await new Executor({ services: { media: {} as MediaService }, cache: new ChunkCache({ diskDir: dir }), chunkSize: 16, definitions: TEST_NODES, workers: 0 }).run(chain, { targets: ['src'] });
     expect(again.nodes.src).toMatchObject({ status: 'cached', computedFrames: 0 });
+  });
+
+  it('a disk slower than the work holds the run back once 128 MiB wait to be written, instead of queueing in memory', async () => {
+    const cache = new ChunkCache({ diskDir: mkdtempSync(path.join(os.tmpdir(), 'anelo-behind-')) });
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const put = cache.disk!.putBlob.bind(cache.disk!);
+    cache.disk!.putBlob = async (digest, bytes) => {
+      await gate;
+      return put(digest, bytes);
+    };
+    const graph: GraphDocument = {
+      schemaVersion: 1,
+      nodes: [
+        { id: 'src', type: 'big-source', params: {}, position: at },
+        { id: 'tap', type: 'tap', params: {}, position: at },
+      ],
+      edges: [{ source: 'src', sourcePort: 'frames', target: 'tap', targetPort: 'frames' }],
+    };
+    const ex = new Executor({ services: { media: {} as MediaService }, cache, chunkSize: 16, definitions: [bigSource, tap], workers: 0 });
+    const run = ex.run(graph, { targets: ['tap'] });
+    // Three chunks (133 MB) go ahead of their disk copies; the fourth waits until they are written.
+    await vi.waitFor(() => expect(order).toEqual(['tap 0', 'tap 16', 'tap 32']), { timeout: 10_000 });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(order).toEqual(['tap 0', 'tap 16', 'tap 32']);
+    open();
+    expect((await run).nodes.tap.computedFrames).toBe(64);
+    expect(order).toEqual(['tap 0', 'tap 16', 'tap 32', 'tap 48']);
   });
 });
