@@ -134,7 +134,10 @@ export class Executor {
       const node = plan.nodes.get(id)!;
       if (!node.def.prepare) continue;
       const inputs = Object.fromEntries(Object.entries(node.inputs).map(([port, src]) => [port, src && plan.nodes.get(src.nodeId)?.info[src.port]]));
-      node.def.prepare({ nodeId: id, params: node.params, inputs, services: this.services }).catch(() => {});
+      const prepare = node.def.prepare.bind(node.def);
+      Promise.resolve()
+        .then(() => prepare({ nodeId: id, params: node.params, inputs, services: this.services }))
+        .catch(() => {});
     }
     this.getPool()?.start(this.poolDefinitions).catch(() => {});
   }
