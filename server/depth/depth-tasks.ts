@@ -25,9 +25,9 @@ export type InferTaskResult =
 // Sessions live in this thread's own pool, created on first use and reused by every later task.
 const service = new OnnxDepthService();
 
-/** Loads the session a later `infer` of the same model and params uses (see ThreadedDepthService.prepare). */
 export type PrepareTaskResult = { ok: true } | { ok: false; error: TaskError };
 
+/** Loads the session a later `infer` of the same model and params uses (see ThreadedDepthService.prepare). */
 export async function prepare(task: Pick<InferTask, 'model' | 'params'>): Promise<PrepareTaskResult> {
   try {
     await service.prepareResolved(task.model, task.params);

@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { once } from 'node:events';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { AneloError } from '../../nodes/core/errors.ts';
+import { AneloError, toAneloError } from '../../nodes/core/errors.ts';
 import { hashFile } from './file-hash-cache.ts';
 
 export interface DownloadProgress {
@@ -76,6 +76,11 @@ export async function downloadFile(url: string, dest: string, opts: DownloadOpti
       // still buffered), so the next pull resumes from all of it.
       await finished(out.end()).catch(() => {});
       if (opts.signal?.aborted) throw e;
+      // The file, not the connection, failed: say so, naming it (a full disk is E090).
+      if (writeError) {
+        const coded = toAneloError(writeError, { param: 'model', file: part });
+        throw coded.code !== 'ANELO_E099_INTERNAL' ? coded : new AneloError('ANELO_E021_OUTPUT_NOT_WRITABLE', `cannot write ${part}: ${writeError.message}`, { param: 'model', file: part }, undefined, writeError);
+      }
       throw new DownloadTransportError(`connection lost after ${received} bytes (${(e as Error).message}); the partial file is kept and the next pull resumes`);
     }
   } else {

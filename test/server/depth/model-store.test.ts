@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -143,6 +143,14 @@ describe('pull', () => {
     expect(ranges).toEqual([`bytes=${partial}-`]);
     expect(sha(readFileSync(path.join(d, 'served.onnx')))).toBe(sha(payload));
     expect(existsSync(path.join(d, 'served.onnx.part'))).toBe(false);
+  });
+
+  it('a .part that cannot be written fails with a coded error naming it, not as a lost connection', async () => {
+    const d = tmp('unwritable');
+    mkdirSync(path.join(d, 'served.onnx.part'));
+    const err = await new ModelStore({ dirs: [d], installDir: d, registry: [entry()], hashCacheFile: null }).pull('served').catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ANELO_E021_OUTPUT_NOT_WRITABLE', where: { file: path.join(d, 'served.onnx.part') } });
+    expect((err as Error).message).not.toMatch(/connection lost/);
   });
 
   it('leaves nothing behind on a checksum mismatch and names both hashes', async () => {
