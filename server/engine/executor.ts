@@ -15,6 +15,7 @@ import { alignedPieces, planDemand, segmentClip, type KnownCuts, type Piece, typ
 import { analysisView } from '../../nodes/lib/sdr-view.ts';
 import { buildPlan, upstreamOf, type Plan } from './plan.ts';
 import { defaultWorkerCount, NodePool } from './pool/node-pool.ts';
+import { PreviewSlots } from './preview-slots.ts';
 import { RunSession } from './run-session.ts';
 
 export interface ExecutorOptions {
@@ -34,6 +35,8 @@ export interface ExecutorOptions {
    * idle: a cluster worker waiting between segments kept losing its warmed threads.
    */
   keepThreads?: boolean;
+  /** Previews computing at once (default: the pool's threads, at least 2); more wait their turn. */
+  maxConcurrentPreviews?: number;
 }
 
 export interface RunOptions {
@@ -89,6 +92,7 @@ export class Executor {
   private readonly poolDefinitions?: string;
   private readonly keepThreads: boolean;
   private pool?: NodePool;
+  private readonly previewSlots: PreviewSlots;
 
   constructor(opts: ExecutorOptions) {
     this.services = opts.services;
@@ -102,6 +106,7 @@ export class Executor {
     if (!Number.isInteger(this.workers) || this.workers < 0) {
       throw new AneloError('ANELO_E050_BAD_ARGUMENT', `workers must be a whole number >= 0, got ${this.workers}`, { param: 'workers' });
     }
+    this.previewSlots = new PreviewSlots(opts.maxConcurrentPreviews ?? Math.max(2, this.workers));
   }
 
   /** The pool, started on first use so a run without pixel nodes starts no threads. */
@@ -238,7 +243,14 @@ export class Executor {
       throw new AneloError('ANELO_E033_FRAME_OUT_OF_RANGE', `frame ${req.frame} is outside 0..${info.frameCount - 1}`, { nodeId: req.nodeId, frame: req.frame });
     }
     const signal = req.signal ?? new AbortController().signal;
-    const session = new RunSession({ runId: randomUUID(), plan, cache: this.cache, services: this.services, chunkSize: this.chunkSize, signal, emit: req.onEvent ?? (() => {}), mode: 'preview', pool: this.getPool(), poolDefinitions: this.poolDefinitions });
+    const release = await this.previewSlots.acquire(signal, req.nodeId);
+    let session: RunSession;
+    try {
+      session = new RunSession({ runId: randomUUID(), plan, cache: this.cache, services: this.services, chunkSize: this.chunkSize, signal, emit: req.onEvent ?? (() => {}), mode: 'preview', pool: this.getPool(), poolDefinitions: this.poolDefinitions });
+    } catch (e) {
+      release();
+      throw e;
+    }
     try {
       const chunk = await session.previewFrame(req.nodeId, port, req.frame);
       const computed: Record<string, number> = {};
@@ -250,6 +262,7 @@ export class Executor {
       // The frame goes back now; the cache's disk copies finish behind it (close() waits for them).
       this.behind(session.settle());
       session.dispose();
+      release();
     }
   }
 
