@@ -1,6 +1,9 @@
 // Piscina loads this file in the depth thread: the bundled task when the service was given a bundle (see
 // thread-bundle.ts), else tsx and the TypeScript sources.
 import { workerData } from 'node:worker_threads';
+import { lowerThreadPriority } from '../engine/pool/thread-priority.mjs';
+
+lowerThreadPriority();
 
 async function load(bundle) {
   if (bundle) {

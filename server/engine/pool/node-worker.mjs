@@ -1,6 +1,9 @@
 // Piscina loads this file in each worker thread: the bundled tasks when the pool was given a bundle (see
 // thread-bundle.ts), else tsx and the TypeScript sources. A test's own node definitions (.ts) register tsx on demand.
 import { workerData } from 'node:worker_threads';
+import { lowerThreadPriority } from './thread-priority.mjs';
+
+lowerThreadPriority();
 
 let tsx = false;
 async function useTsx() {

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import type { GraphDocument } from '../../../../nodes/core/graph-document.ts';
 import type { ExecutorEvent } from '../../../../nodes/core/events.ts';
@@ -5,6 +6,7 @@ import type { FramesChunk, MediaService } from '../../../../nodes/core/types.ts'
 import { ChunkCache } from '../../../../server/engine/chunk-cache.ts';
 import { Executor } from '../../../../server/engine/executor.ts';
 import { NodePool, TASK_PRIORITY } from '../../../../server/engine/pool/node-pool.ts';
+import { THREAD_NICE_STEP } from '../../../../server/engine/pool/thread-priority.mjs';
 import { NODE_DEFINITIONS, POOL_TEST_MODULE } from './pool-test-nodes.ts';
 
 const at = { x: 0, y: 0 };
@@ -60,6 +62,22 @@ describe('worker pool', () => {
       expect(last).toBe(40);
     } finally {
       await pooled.close();
+    }
+  });
+
+  it.runIf(process.platform === 'linux')('pool threads run at a lower priority than the main thread, which keeps its own', async () => {
+    const main = os.getPriority(0);
+    const pooled = executor(1);
+    const here = executor(0);
+    try {
+      const a = await pooled.run(graph({ mode: 'nice', at: 0 }), { targets: ['bad'] });
+      const b = await here.run(graph({ mode: 'nice', at: 0 }), { targets: ['bad'] });
+      expect(a.nodes.bad.stats.nice).toBe(Math.min(19, main + THREAD_NICE_STEP));
+      expect(b.nodes.bad.stats.nice).toBe(main);
+      expect(os.getPriority(0)).toBe(main);
+    } finally {
+      await pooled.close();
+      await here.close();
     }
   });
 

@@ -2,6 +2,7 @@
  * Node types for the worker-pool tests. Worker threads import this module by URL, so its nodes run there exactly as
  * shipped nodes do; `pfail` can throw, kill its thread or spin until cancelled.
  */
+import os from 'node:os';
 import { Type } from '@sinclair/typebox';
 import { defineNode, type AnyNodeDefinition, type FramesChunk } from '../../../../nodes/core/types.ts';
 
@@ -62,7 +63,7 @@ const pfail = defineNode({
   version: 1,
   label: 'Fail',
   category: 'refine',
-  description: 'fails in the way its mode says, at frame `at` (busy: keeps its thread busy for `at` ms)',
+  description: 'fails in the way its mode says, at frame `at` (busy: keeps its thread busy for `at` ms; nice: reports its thread\'s nice value)',
   inputs: [{ name: 'frames', types: ['frames'] }],
   outputs: [{ name: 'frames', types: ['frames'] }],
   params: Type.Object({ mode: Type.String({ default: 'throw' }), at: Type.Integer({ default: 20 }) }),
@@ -70,6 +71,7 @@ const pfail = defineNode({
   threads: 'pool',
   info: async (ctx) => ({ frames: ctx.inputs.frames! }),
   async run(ctx) {
+    if (ctx.params.mode === 'nice') ctx.stat('nice', os.getPriority(0), 1);
     if (ctx.params.mode === 'warn') ctx.warn?.(`frames ${ctx.start}..${ctx.end - 1} look damaged`);
     if (ctx.start <= ctx.params.at && ctx.params.at < ctx.end) {
       if (ctx.params.mode === 'throw') throw new Error('bad pixels');
