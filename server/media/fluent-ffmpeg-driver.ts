@@ -161,7 +161,9 @@ export function startDecoder(input: string, inputOptions: string[], outputOption
   configure();
   const cmd = ffmpeg(inputUrl(input)).inputOptions([...INPUT_SAFETY_OPTIONS, ...inputOptions]).outputOptions(outputOptions);
   const proc = track(cmd, onStderrLine);
-  const stream = new PassThrough({ highWaterMark: 4 * 2 ** 20 });
+  // Pieces pass through as ffmpeg's pipe delivered them (up to 64 of them buffered): a byte-mode stream's reader
+  // got everything buffered joined into one new Buffer first, a copy of every decoded byte on the event loop.
+  const stream = new PassThrough({ writableHighWaterMark: 4 * 2 ** 20, readableObjectMode: true, readableHighWaterMark: 64 });
   proc.start(() => cmd.pipe(stream, { end: true }));
   return { stream, done: proc.done, kill: proc.kill };
 }

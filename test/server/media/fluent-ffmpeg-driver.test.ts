@@ -14,6 +14,18 @@ describe.skipIf(!hasShared('media/carphone-176x144.mp4'))('ffmpeg driver', () =>
     expect(bytes).toBe(176 * 144 * 3 * 3);
   });
 
+  it('hands on the pipe reads as they came, never joined into a new buffer, even when the reader fell behind', async () => {
+    const d = startDecoder(clip(), [], ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-frames:v', '40']);
+    // Let ffmpeg fill the stream's buffer before reading anything.
+    await new Promise((r) => setTimeout(r, 1500));
+    const sizes: number[] = [];
+    for await (const piece of d.stream) sizes.push((piece as Buffer).length);
+    await d.done;
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(176 * 144 * 3 * 40);
+    // A pipe read is at most 64 KiB; a byte-mode stream returned everything buffered as one joined Buffer.
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(65536);
+  });
+
   it('a decoder stopped before ffmpeg starts never starts it, and says so at once', async () => {
     const d = startDecoder(clip(), [], raw);
     d.kill();
