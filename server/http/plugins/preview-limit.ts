@@ -1,6 +1,7 @@
 /**
- * Previews are the one request a page fires in bursts (scrubbing): at most `maxConcurrentPreviews` compute at
- * once, and none start while the event loop lags (@fastify/under-pressure); both answer 503 E107 with Retry-After,
+ * Previews are the one request a page fires in bursts (scrubbing): at most `maxConcurrentPreviews` are taken at
+ * once (the executor computes up to its own limit of them at a time, the pool's threads, and queues the rest), and
+ * none start while the event loop lags (@fastify/under-pressure); both answer 503 E107 with Retry-After,
  * which the editor treats as "try again". Every other route is never refused for load: a cancel must get through.
  */
 import underPressure, { type FastifyUnderPressureOptions } from '@fastify/under-pressure';
