@@ -8,6 +8,7 @@
  */
 import ffmpeg from 'fluent-ffmpeg';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { PassThrough, type Readable } from 'node:stream';
 import { binaryEnv, ffmpegPath, ffprobeChoice, ffprobePath } from './ffmpeg-paths.ts';
 import { INPUT_SAFETY_OPTIONS, inputUrl } from './media-allow-list.ts';
@@ -156,10 +157,21 @@ function capabilitiesChecked(): Promise<void> {
   }));
 }
 
+/**
+ * Decoders and encoders run under `nice -n 5` where there is a `nice` (fluent-ffmpeg's own niceness option: nice
+ * execs ffmpeg in place, so the pid, kill and exit status are ffmpeg's). The event loop then runs ahead of them
+ * as it does of the compute threads (pool/thread-priority.mjs), which run at the same step. Where its inherited
+ * value may not be raised (a sandbox), or off Linux, ffmpeg runs at the caller's priority as before.
+ */
+const NICE = process.platform === 'linux' && ['/usr/bin/nice', '/bin/nice'].some((p) => existsSync(p)) ? 5 : 0;
+function background(): { niceness: number } {
+  return { niceness: NICE };
+}
+
 /** Starts a decoder writing raw frames to the returned stream. */
 export function startDecoder(input: string, inputOptions: string[], outputOptions: string[], onStderrLine?: (line: string) => void): FfmpegProcess & { stream: Readable } {
   configure();
-  const cmd = ffmpeg(inputUrl(input)).inputOptions([...INPUT_SAFETY_OPTIONS, ...inputOptions]).outputOptions(outputOptions);
+  const cmd = ffmpeg(inputUrl(input), background()).inputOptions([...INPUT_SAFETY_OPTIONS, ...inputOptions]).outputOptions(outputOptions);
   const proc = track(cmd, onStderrLine);
   // Pieces pass through as ffmpeg's pipe delivered them (up to 64 of them buffered): a byte-mode stream's reader
   // got everything buffered joined into one new Buffer first, a copy of every decoded byte on the event loop.
@@ -180,7 +192,7 @@ export interface EncoderSpec {
 /** Starts an encoder reading raw frames from `videoIn` and writing `output`. */
 export function startEncoder(spec: EncoderSpec): FfmpegProcess {
   configure();
-  const cmd = ffmpeg().input(spec.videoIn).inputOptions(['-protocol_whitelist', 'pipe', ...spec.videoInputOptions]);
+  const cmd = ffmpeg(background()).input(spec.videoIn).inputOptions(['-protocol_whitelist', 'pipe', ...spec.videoInputOptions]);
   if (spec.audio) cmd.input(inputUrl(spec.audio.file)).inputOptions([...INPUT_SAFETY_OPTIONS, ...spec.audio.inputOptions]);
   cmd.outputOptions(spec.outputOptions).output(spec.output);
   const proc = track(cmd, spec.onStderrLine);

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { startDecoder } from '../../../server/media/fluent-ffmpeg-driver.ts';
 import { hasShared, sharedPath } from '../../helpers/shared-data.ts';
@@ -24,6 +26,26 @@ describe.skipIf(!hasShared('media/carphone-176x144.mp4'))('ffmpeg driver', () =>
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(176 * 144 * 3 * 40);
     // A pipe read is at most 64 KiB; a byte-mode stream returned everything buffered as one joined Buffer.
     expect(Math.max(...sizes)).toBeLessThanOrEqual(65536);
+  });
+
+  it.runIf(process.platform === 'linux')('runs ffmpeg five nice steps below the calling process, so the event loop goes first', async () => {
+    const d = startDecoder(clip(), [], ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-frames:v', '60']);
+    const it = d.stream[Symbol.asyncIterator]();
+    await it.next(); // ffmpeg is running
+    const children = readdirSync('/proc/self/task').flatMap((t) => readFileSync(`/proc/self/task/${t}/children`, 'utf8').split(' ').filter(Boolean));
+    const ffmpegs = children.filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('carphone-176x144.mp4');
+      } catch {
+        return false;
+      }
+    });
+    expect(ffmpegs).toHaveLength(1);
+    const stat = readFileSync(`/proc/${ffmpegs[0]}/stat`, 'utf8');
+    const nice = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    expect(nice).toBe(Math.min(19, os.getPriority(process.pid) + 5));
+    d.kill();
+    await d.done.catch(() => {});
   });
 
   it('a decoder stopped before ffmpeg starts never starts it, and says so at once', async () => {
