@@ -160,8 +160,8 @@ function capabilitiesChecked(): Promise<void> {
 /**
  * Decoders and encoders run under `nice -n 5` where there is a `nice` (fluent-ffmpeg's own niceness option: nice
  * execs ffmpeg in place, so the pid, kill and exit status are ffmpeg's). The event loop then runs ahead of them
- * as it does of the compute threads (pool/thread-priority.mjs), which run at the same step. Where its inherited
- * value may not be raised (a sandbox), or off Linux, ffmpeg runs at the caller's priority as before.
+ * as it does of the compute threads (pool/thread-priority.mjs), which run at the same step. Off Linux, or without
+ * a `nice` binary, ffmpeg runs at the caller's priority as before.
  */
 const NICE = process.platform === 'linux' && ['/usr/bin/nice', '/bin/nice'].some((p) => existsSync(p)) ? 5 : 0;
 function background(): { niceness: number } {
