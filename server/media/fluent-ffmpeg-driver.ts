@@ -9,9 +9,13 @@
 import ffmpeg from 'fluent-ffmpeg';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { PassThrough, type Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { binaryEnv, ffmpegPath, ffprobeChoice, ffprobePath } from './ffmpeg-paths.ts';
 import { INPUT_SAFETY_OPTIONS, inputUrl } from './media-allow-list.ts';
+import { brokeredSpawn, type BrokeredProcess } from './spawn-broker.ts';
 
 /** Running ffmpeg processes: killed when this process exits, so none outlives a forced exit and rewrites a temp file. */
 const live = new Set<ffmpeg.FfmpegCommand>();
@@ -168,16 +172,66 @@ function background(): { niceness: number } {
   return { niceness: NICE };
 }
 
-/** Starts a decoder writing raw frames to the returned stream. */
+/**
+ * Starts a decoder writing raw frames to the returned stream. fluent-ffmpeg builds its command line; the spawn
+ * helper starts it (spawn-broker.ts), so a decoder's start never holds the event loop for a fork of this process
+ * (100–260 ms each during a render with previews, and every preview that seeks starts one).
+ */
 export function startDecoder(input: string, inputOptions: string[], outputOptions: string[], onStderrLine?: (line: string) => void): FfmpegProcess & { stream: Readable } {
   configure();
-  const cmd = ffmpeg(inputUrl(input), background()).inputOptions([...INPUT_SAFETY_OPTIONS, ...inputOptions]).outputOptions(outputOptions);
-  const proc = track(cmd, onStderrLine);
+  const cmd = ffmpeg(inputUrl(input)).inputOptions([...INPUT_SAFETY_OPTIONS, ...inputOptions]).outputOptions(outputOptions).output('pipe:1');
+  const args = (cmd as unknown as { _getArguments(): string[] })._getArguments();
+  const [command, commandArgs] = NICE ? ['nice', ['-n', String(NICE), ffmpegPath(), ...args]] : [ffmpegPath(), args];
   // Pieces pass through as ffmpeg's pipe delivered them (up to 64 of them buffered): a byte-mode stream's reader
   // got everything buffered joined into one new Buffer first, a copy of every decoded byte on the event loop.
   const stream = new PassThrough({ writableHighWaterMark: 4 * 2 ** 20, readableObjectMode: true, readableHighWaterMark: 64 });
-  proc.start(() => cmd.pipe(stream, { end: true }));
-  return { stream, done: proc.done, kill: proc.kill };
+  const tail: string[] = [];
+  let killed = false;
+  let proc: BrokeredProcess | undefined;
+  const done = new Promise<void>((resolve, reject) => {
+    // A kill() right after the call (a read cancelled as it began) starts nothing.
+    setImmediate(() => {
+      if (killed) {
+        stream.end();
+        return reject(new Error('ffmpeg was stopped before it started'));
+      }
+      proc = brokeredSpawn(command, commandArgs);
+      const p = proc;
+      p.started.then(
+        ({ stdout, stderr }) => {
+          stdout.pipe(stream, { end: true });
+          // The reader gone (stream destroyed): nothing more to read, and ffmpeg is being stopped.
+          stream.once('close', () => stdout.destroy());
+          if (killed) p.kill();
+          const lines = createInterface({ input: stderr, crlfDelay: Infinity });
+          lines.on('line', (line) => {
+            tail.push(line);
+            if (tail.length > STDERR_LINES) tail.shift();
+            onStderrLine?.(line);
+          });
+          Promise.all([p.exited, once(lines, 'close'), finished(stdout).catch(() => {})]).then(([{ code, signal }]) => {
+            if (code === 0) return resolve();
+            const how = signal ? `ffmpeg was killed with signal ${signal}` : `ffmpeg exited with code ${code}`;
+            reject(new Error(`${how}${tail.length ? `\n${tail.join('\n')}` : ''}`));
+          }, reject);
+        },
+        (e: Error) => {
+          stream.end();
+          reject(new Error(`ffmpeg could not be started: ${e.message}`));
+        },
+      );
+    });
+  });
+  done.catch(() => {});
+  return {
+    stream,
+    done,
+    kill: () => {
+      if (killed) return;
+      killed = true;
+      proc?.kill();
+    },
+  };
 }
 
 export interface EncoderSpec {

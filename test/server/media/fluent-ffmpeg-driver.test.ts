@@ -28,24 +28,40 @@ describe.skipIf(!hasShared('media/carphone-176x144.mp4'))('ffmpeg driver', () =>
     expect(Math.max(...sizes)).toBeLessThanOrEqual(65536);
   });
 
-  it.runIf(process.platform === 'linux')('runs ffmpeg five nice steps below the calling process, so the event loop goes first', async () => {
+  it.runIf(process.platform === 'linux')('starts ffmpeg from the spawn helper, five nice steps below this process', async () => {
     const d = startDecoder(clip(), [], ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-frames:v', '60']);
     const it = d.stream[Symbol.asyncIterator]();
     await it.next(); // ffmpeg is running
-    const children = readdirSync('/proc/self/task').flatMap((t) => readFileSync(`/proc/self/task/${t}/children`, 'utf8').split(' ').filter(Boolean));
-    const ffmpegs = children.filter((pid) => {
+    const childrenOf = (pid: string): string[] => {
+      try {
+        return readdirSync(`/proc/${pid}/task`).flatMap((t) => readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').split(' ').filter(Boolean));
+      } catch {
+        return [];
+      }
+    };
+    const decodes = (pid: string): boolean => {
       try {
         return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('carphone-176x144.mp4');
       } catch {
         return false;
       }
-    });
+    };
+    const mine = childrenOf(String(process.pid));
+    // Not a child of this process (whose fork would copy all of its memory's page tables), but of the helper's.
+    expect(mine.filter(decodes)).toEqual([]);
+    const ffmpegs = mine.flatMap(childrenOf).filter(decodes);
     expect(ffmpegs).toHaveLength(1);
     const stat = readFileSync(`/proc/${ffmpegs[0]}/stat`, 'utf8');
     const nice = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
     expect(nice).toBe(Math.min(19, os.getPriority(process.pid) + 5));
     d.kill();
-    await d.done.catch(() => {});
+    await expect(d.done).rejects.toThrow(/killed with signal SIGKILL/);
+  });
+
+  it('a decoder that fails says why, with the end of what ffmpeg printed', async () => {
+    const d = startDecoder(clip(), [], ['-f', 'rawvideo', '-pix_fmt', 'no-such-format']);
+    for await (const piece of d.stream) void piece;
+    await expect(d.done).rejects.toThrow(/ffmpeg exited with code \d+\n[\s\S]*no-such-format/);
   });
 
   it('a decoder stopped before ffmpeg starts never starts it, and says so at once', async () => {

@@ -1,0 +1,69 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { brokeredSpawn, stopBroker } from '../../../server/media/spawn-broker.ts';
+
+async function text(s: NodeJS.ReadableStream): Promise<string> {
+  let out = '';
+  for await (const piece of s) out += String(piece);
+  return out;
+}
+
+describe('spawn helper', () => {
+  it('runs a command and hands back its output, its pid and how it ended', async () => {
+    const p = brokeredSpawn(process.execPath, ['-e', 'process.stdout.write("out"); process.stderr.write("err"); process.exit(3)']);
+    const { pid, stdout, stderr } = await p.started;
+    expect(pid).toBeGreaterThan(0);
+    expect(pid).not.toBe(process.pid);
+    const [out, err] = await Promise.all([text(stdout), text(stderr)]);
+    expect(out).toBe('out');
+    expect(err).toBe('err');
+    await expect(p.exited).resolves.toEqual({ code: 3, signal: null });
+  });
+
+  it('kill stops the process', async () => {
+    const p = brokeredSpawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
+    await p.started;
+    p.kill();
+    await expect(p.exited).resolves.toEqual({ code: null, signal: 'SIGKILL' });
+  });
+
+  it('a command that does not exist fails to start, naming why', async () => {
+    const p = brokeredSpawn('/no/such/ffmpeg', []);
+    await expect(p.started).rejects.toThrow(/ENOENT/);
+    await expect(p.exited).rejects.toThrow(/ENOENT/);
+  });
+
+  it.runIf(process.platform === 'linux')('if the helper dies, what it was running is reported failed, and the next start has a new helper', async () => {
+    const p = brokeredSpawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
+    const { pid } = await p.started;
+    stopBroker();
+    await expect(p.exited).rejects.toThrow(/helper exited/);
+    // Its child did not outlive it (gone, or a zombie nobody has reaped yet).
+    await new Promise((r) => setTimeout(r, 100));
+    let state = 'gone';
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    } catch {
+      /* gone */
+    }
+    expect(['gone', 'Z']).toContain(state);
+    const q = brokeredSpawn(process.execPath, ['-e', 'process.stdout.write("again")']);
+    expect(await text((await q.started).stdout)).toBe('again');
+    await expect(q.exited).resolves.toEqual({ code: 0, signal: null });
+  });
+
+  it('a process that used it exits when its own work is done (the helper does not keep it alive)', async () => {
+    const broker = fileURLToPath(new URL('../../../server/media/spawn-broker.ts', import.meta.url));
+    const code = `const { brokeredSpawn } = await import(${JSON.stringify(broker)});
+      const p = brokeredSpawn(process.execPath, ['-e', 'process.stdout.write("x")']);
+      const { stdout } = await p.started; for await (const _ of stdout) {} await p.exited; console.log('done');`;
+    const t0 = performance.now();
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { timeout: 20_000 });
+    expect(stdout.trim()).toBe('done');
+    expect(performance.now() - t0).toBeLessThan(15_000);
+  });
+});
