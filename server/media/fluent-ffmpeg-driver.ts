@@ -199,9 +199,12 @@ export function startDecoder(input: string, inputOptions: string[], outputOption
       const p = proc;
       p.started.then(
         ({ stdout, stderr }) => {
-          stdout.pipe(stream, { end: true });
-          // The reader gone (stream destroyed): nothing more to read, and ffmpeg is being stopped.
-          stream.once('close', () => stdout.destroy());
+          // The reader gone (stream destroyed, now or later): nothing more to read, and ffmpeg is being stopped.
+          if (stream.destroyed) stdout.destroy();
+          else {
+            stdout.pipe(stream, { end: true });
+            stream.once('close', () => stdout.destroy());
+          }
           if (killed) p.kill();
           const lines = createInterface({ input: stderr, crlfDelay: Infinity });
           lines.on('line', (line) => {
