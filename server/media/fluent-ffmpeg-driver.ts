@@ -9,7 +9,6 @@
 import ffmpeg from 'fluent-ffmpeg';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { PassThrough, type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -212,7 +211,7 @@ export function startDecoder(input: string, inputOptions: string[], outputOption
             if (tail.length > STDERR_LINES) tail.shift();
             onStderrLine?.(line);
           });
-          Promise.all([p.exited, once(lines, 'close'), finished(stdout).catch(() => {})]).then(([{ code, signal }]) => {
+          Promise.all([p.exited, finished(stderr).catch(() => {}), finished(stdout).catch(() => {})]).then(([{ code, signal }]) => {
             if (code === 0) return resolve();
             const how = signal ? `ffmpeg was killed with signal ${signal}` : `ffmpeg exited with code ${code}`;
             reject(new Error(`${how}${tail.length ? `\n${tail.join('\n')}` : ''}`));

@@ -4,7 +4,7 @@
  * Node starts a child with fork(), which copies the parent's page tables: 5 ms for an idle Node process, 25 ms per
  * 500 MB of memory on this project's VM, and 100–260 ms each for anelo during a render with previews (a gigabyte of
  * frames, chunks and thread heaps). The event loop waits for all of it, and a preview that seeks starts a decoder.
- * The helper is forked once, while anelo is small; each later start is the helper's own cheap fork, and the child's
+ * The helper is forked once (by the first decoder); each later start is the helper's own cheap fork, and the child's
  * stdout and stderr come back over the IPC channel as sockets anelo reads directly (no relay, no copy).
  *
  * The helper kills its children when anelo goes away; if the helper dies, every process it had started is reported
