@@ -16,7 +16,10 @@ import { binaryEnv, ffmpegPath, ffprobeChoice, ffprobePath } from './ffmpeg-path
 import { INPUT_SAFETY_OPTIONS, inputUrl } from './media-allow-list.ts';
 import { brokeredSpawn, type BrokeredProcess } from './spawn-broker.ts';
 
-/** Running ffmpeg processes: killed when this process exits, so none outlives a forced exit and rewrites a temp file. */
+/**
+ * Running encoders: killed when this process exits, so none outlives a forced exit and rewrites a temp file.
+ * (Decoders are the spawn helper's children, and it stops them when this process goes away.)
+ */
 const live = new Set<ffmpeg.FfmpegCommand>();
 
 let configured = false;
@@ -204,7 +207,6 @@ export function startDecoder(input: string, inputOptions: string[], outputOption
             stdout.pipe(stream, { end: true });
             stream.once('close', () => stdout.destroy());
           }
-          if (killed) p.kill();
           const lines = createInterface({ input: stderr, crlfDelay: Infinity });
           lines.on('line', (line) => {
             tail.push(line);
