@@ -1,9 +1,9 @@
 // Piscina loads this file in the depth thread: the bundled task when the service was given a bundle (see
 // thread-bundle.ts), else tsx and the TypeScript sources.
 import { workerData } from 'node:worker_threads';
-import { lowerThreadPriority } from '../engine/pool/thread-priority.mjs';
-
-lowerThreadPriority();
+// Not lowered in priority like the pool's threads (pool/thread-priority.mjs): exiting terminates a depth thread
+// still inside onnxruntime's run, which aborts the process, so an exit waits (2 s at most) for the running batch;
+// at nice +5 beside other busy processes that batch overran the wait (CI, hardening.test.ts).
 
 async function load(bundle) {
   if (bundle) {
