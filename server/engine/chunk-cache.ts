@@ -3,7 +3,7 @@
  * (digest → chunk) in memory, both mirrored on disk for nodes whose policy is 'disk'.
  */
 import type { Chunk } from '../../nodes/core/types.ts';
-import { chunkParts, decodeChunk } from './chunk-codec.ts';
+import { chunkParts, decodeChunk, encodedDigest } from './chunk-codec.ts';
 import { DiskTier, type ActionEntry, type DiskTierWarning } from './disk-tier.ts';
 import { MemoryTier } from './memory-tier.ts';
 
@@ -33,7 +33,7 @@ export class ChunkCache {
     this.memory = new MemoryTier(opts.memoryBudgetBytes ?? (envMb > 0 ? envMb * 2 ** 20 : 128 * 2 ** 20));
     const diskMb = Number(process.env.ANELO_CACHE_DISK_MB);
     this.diskBudgetBytes = opts.diskBudgetBytes ?? (diskMb > 0 ? diskMb * 2 ** 20 : 20 * 2 ** 30);
-    if (opts.diskDir) this.disk = new DiskTier(opts.diskDir, opts.onWarning);
+    if (opts.diskDir) this.disk = new DiskTier(opts.diskDir, opts.onWarning, encodedDigest);
   }
 
   /** Keeps the disk tier within its budget (at most once a minute unless forced). */

@@ -1,5 +1,5 @@
 /**
- * The disk tier: content-addressed blobs (file name = sha256 of the bytes) and action entries (cache key →
+ * The disk tier: content-addressed blobs (file name = digest of the content) and action entries (cache key →
  * output digests). Writes go to a temp file and are renamed into place; reads re-hash the bytes, so a truncated
  * or corrupt entry is detected, deleted and reported as a miss — never returned.
  */
@@ -23,9 +23,14 @@ export class DiskTier {
   /** Set after a failed write, so a full or unwritable cache warns once rather than once per chunk. */
   private failing = false;
 
+  /**
+   * @param digestOf what a blob's name is the digest of, for checking a blob read back (default: sha256 of its bytes;
+   *   chunk blobs are named by their chunk digest, see chunk-codec.ts). A blob it throws on is corrupt.
+   */
   constructor(
     readonly dir: string,
     private readonly onWarning: (w: DiskTierWarning) => void = () => {},
+    private readonly digestOf: (bytes: Uint8Array) => string = (bytes) => sha256(bytes),
   ) {}
 
   private blobPath(digest: string): string {
@@ -40,7 +45,13 @@ export class DiskTier {
     const file = this.blobPath(digest);
     const bytes = await readIfExists(file);
     if (!bytes) return undefined;
-    if (sha256(bytes) !== digest) {
+    let matches = false;
+    try {
+      matches = this.digestOf(bytes) === digest;
+    } catch {
+      // Malformed: corrupt like a mismatch.
+    }
+    if (!matches) {
       await this.drop(file, 'content does not match its digest');
       return undefined;
     }

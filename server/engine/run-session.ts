@@ -10,7 +10,7 @@ import { AneloError, toAneloError, type ErrorCode } from '../../nodes/core/error
 import type { ExecutorEvent, NodeReport } from '../../nodes/core/events.ts';
 import type { Chunk, Services, StreamInfo } from '../../nodes/core/types.ts';
 import type { ChunkCache } from './chunk-cache.ts';
-import { chunkBytes, chunkDigest, chunkDigestSliced, chunkParts, concatChunks, sliceChunk } from './chunk-codec.ts';
+import { chunkBytes, chunkDigest, chunkDigestSliced, concatChunks, DIGEST_FORMAT, sliceChunk, unhashedBytes } from './chunk-codec.ts';
 import { alignedPieces, inputWindow, pieceId, type Demand, type Piece } from './demand.ts';
 import type { ActionEntry } from './disk-tier.ts';
 import { canonicalJson, sha256 } from './hash.ts';
@@ -20,8 +20,9 @@ import { TASK_PRIORITY, type NodePool } from './pool/node-pool.ts';
 import { toShared } from './pool/shared-chunk.ts';
 
 /**
- * Chunks at least this big are hashed off the event loop: on the pool when there is one, else a slice at a time
- * with the loop turning in between.
+ * Chunks with at least this many bytes of frames nobody has hashed yet are hashed off the event loop: on the pool
+ * when there is one, else a slice at a time with the loop turning in between. (Pool nodes' outputs and decoded frames
+ * come with their frames' hashes, see chunk-codec.ts.)
  */
 const BIG_DIGEST_BYTES = 4 * 2 ** 20;
 
@@ -357,7 +358,7 @@ export class RunSession {
         keyed[port] = [`${w.lo}:${w.hi}`, ...digests];
       }),
     );
-    return sha256(canonicalJson({ node: node.staticKey, frames: [p.a, p.b], inputs: keyed }));
+    return sha256(canonicalJson({ node: node.staticKey, frames: [p.a, p.b], inputs: keyed, digests: DIGEST_FORMAT }));
   }
 
   // --- data: held, cached or computed ------------------------------------------------------------------------
@@ -426,8 +427,8 @@ export class RunSession {
       const blobs: Promise<void>[] = [];
       for (const [port, chunk] of Object.entries(outputs)) {
         // Hashing a chunk of big frames in one go would stall the event loop for tens of ms.
-        const big = chunkBytes(chunk) >= BIG_DIGEST_BYTES;
-        digests[port] = !big ? chunkDigest(chunkParts(chunk)) : this.o.pool ? await this.o.pool.digest(chunk, this.signal) : await chunkDigestSliced(chunk);
+        const big = unhashedBytes(chunk) >= BIG_DIGEST_BYTES;
+        digests[port] = !big ? chunkDigest(chunk) : this.o.pool ? await this.o.pool.digest(chunk, this.signal) : await chunkDigestSliced(chunk);
         // In the memory tier at once; the disk copy is written behind the readers (see settle).
         if (cached) {
           const bytes = persistent ? chunkBytes(chunk) : 0;

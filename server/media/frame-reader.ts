@@ -5,9 +5,11 @@
  * read waits for that reader rather than starting a second decoder, which would decode again from the last
  * keyframe (6 decoders for 144 frames of a default-graph run before).
  */
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { AneloError } from '../../nodes/core/errors.ts';
 import type { ReadFramesOptions } from '../../nodes/core/types.ts';
+import { noteFrameHash } from '../engine/chunk-codec.ts';
 import { buildDecodeArgs } from './ffmpeg-args.ts';
 import { startDecoder, type FfmpegProcess } from './fluent-ffmpeg-driver.ts';
 
@@ -48,21 +50,27 @@ const RECENT_BYTES = 32 * 2 ** 20;
 
 /**
  * Cuts ffmpeg's raw RGB24 stream into frames, copying each piece once, straight into a frame that lives in a
- * SharedArrayBuffer: pool threads and the depth thread then read decoded frames without another copy.
+ * SharedArrayBuffer: pool threads and the depth thread then read decoded frames without another copy. Each piece is
+ * hashed as it is copied, so a decoded chunk's digest needs no pass over its frames (see chunk-codec.ts).
  */
 async function* splitFrames(stream: Readable, frameBytes: number): AsyncGenerator<Uint8Array> {
   let frame = new Uint8Array(new SharedArrayBuffer(frameBytes));
+  let hash = createHash('sha256');
   let filled = 0;
   for await (const piece of stream as AsyncIterable<Buffer>) {
     let at = 0;
     while (at < piece.length) {
       const n = Math.min(frameBytes - filled, piece.length - at);
-      frame.set(piece.subarray(at, at + n), filled);
+      const part = piece.subarray(at, at + n);
+      frame.set(part, filled);
+      hash.update(part);
       filled += n;
       at += n;
       if (filled === frameBytes) {
+        noteFrameHash(frame, hash.digest());
         yield frame;
         frame = new Uint8Array(new SharedArrayBuffer(frameBytes));
+        hash = createHash('sha256');
         filled = 0;
       }
     }

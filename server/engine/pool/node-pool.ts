@@ -12,6 +12,7 @@ import { AneloError } from '../../../nodes/core/errors.ts';
 import type { Chunk } from '../../../nodes/core/types.ts';
 import type { RunNodeResult, RunNodeTask } from './node-tasks.ts';
 import { toShared } from './shared-chunk.ts';
+import { noteFrameHashes } from '../chunk-codec.ts';
 import { fromTaskError } from './task-error.ts';
 import { threadBundle } from './thread-bundle.ts';
 import type { PreviewPngTask } from '../../http/render/preview-png.ts';
@@ -145,6 +146,8 @@ export class NodePool {
       channel.port1.close();
     }
     if (!result.ok) throw fromTaskError(result.error);
+    // The thread hashed the frames it made; with their hashes known here, the outputs' digests cost next to nothing.
+    for (const [port, chunk] of Object.entries(result.outputs)) noteFrameHashes(chunk, result.hashes[port]);
     return { outputs: result.outputs, stats: result.stats, warnings: result.warnings };
   }
 
@@ -159,10 +162,11 @@ export class NodePool {
   }
 
   /**
-   * The content digest of a chunk, on the pool. Readers of a chunk wait for its digest (their keys need it), and
-   * here it can queue behind node runs (100–130 ms after a decoded chunk in a 720p warp preview), but the other
-   * places cost more: a digest thread of its own took the event-loop delay p99 of a render with 20 previews from
-   * 60–72 to 88–93 ms (three runs each, alternating), and the main thread, even a slice at a time, to 113–149 ms.
+   * The content digest of a chunk whose frames no thread has hashed yet (most chunks come with their frames' hashes:
+   * see chunk-codec.ts), on the pool. Readers of a chunk wait for its digest (their keys need it), and here it can
+   * queue behind node runs (about 1 s in a 1080p run), but the other places cost more: a digest thread of its own
+   * took the event-loop delay p99 of a render with 20 previews from 60–72 to 88–93 ms (three runs each,
+   * alternating), and the main thread, even a slice at a time, to 113–149 ms.
    */
   async digest(chunk: Chunk, signal?: AbortSignal): Promise<string> {
     const piscina = await this.piscina;

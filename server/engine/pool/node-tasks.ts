@@ -10,7 +10,7 @@ import { toShared } from './shared-chunk.ts';
 import { toTaskError, type TaskError } from './task-error.ts';
 import { previewRgb, type PreviewPngTask } from '../../http/render/preview-png.ts';
 import type { RgbImage } from '../../http/render/chunk-to-png.ts';
-import { chunkDigest, chunkParts } from '../chunk-codec.ts';
+import { chunkDigest, hashFrames } from '../chunk-codec.ts';
 
 export interface RunNodeTask {
   /** Module whose `NODE_DEFINITIONS` holds the node type (the shipped nodes unless a test says otherwise). */
@@ -28,7 +28,14 @@ export interface RunNodeTask {
 }
 
 export type RunNodeResult =
-  | { ok: true; outputs: Record<string, Chunk>; stats: [string, number, number][]; warnings: string[] }
+  | {
+      ok: true;
+      outputs: Record<string, Chunk>;
+      /** Per output, its frames' hashes (see hashFrames): made here, where the frames are, so no digest task waits. */
+      hashes: Record<string, Uint8Array>;
+      stats: [string, number, number][];
+      warnings: string[];
+    }
   | { ok: false; error: TaskError };
 
 /**
@@ -91,9 +98,13 @@ export async function runNode(task: RunNodeTask): Promise<RunNodeResult> {
       warn: (message) => void warnings.push(message),
     });
     const shared: Record<string, Chunk> = {};
-    for (const [port, chunk] of Object.entries(outputs)) shared[port] = toShared(chunk);
+    const hashes: Record<string, Uint8Array> = {};
+    for (const [port, chunk] of Object.entries(outputs)) {
+      shared[port] = toShared(chunk);
+      hashes[port] = hashFrames(chunk);
+    }
     sawBytes(Object.values(shared));
-    return { ok: true, outputs: shared, stats, warnings };
+    return { ok: true, outputs: shared, hashes, stats, warnings };
   } catch (e) {
     return { ok: false, error: toTaskError(e, { nodeId: task.nodeId }) };
   } finally {
@@ -105,7 +116,7 @@ export async function runNode(task: RunNodeTask): Promise<RunNodeResult> {
 /** The content digest of a chunk (sha256 of its encoded bytes), off the main thread (see NodePool.digest). */
 export function digestChunk(chunk: Chunk): string {
   sawBytes([chunk]);
-  return chunkDigest(chunkParts(chunk));
+  return chunkDigest(chunk);
 }
 
 /** A preview frame's pixels (see preview-png.ts), in shared memory so the main thread reads them without a copy. */
