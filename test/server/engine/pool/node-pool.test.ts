@@ -81,6 +81,30 @@ describe('worker pool', () => {
     }
   });
 
+  it("a pool node's big outputs come with their frames' hashes: no digest task waits in line for them", async () => {
+    // Frames of 32768x4 (384 KiB): a 16-frame chunk is 6 MiB, past what the main thread hashes itself (4 MiB).
+    const wide: GraphDocument = { ...graph(), nodes: graph().nodes.map((n) => (n.id === 'src' ? { ...n, params: { frames: 40, width: 32768 } } : n)) };
+    const pooled = executor(2);
+    const digested: string[] = [];
+    const digest = NodePool.prototype.digest;
+    NodePool.prototype.digest = function (this: NodePool, chunk, signal) {
+      // The source (a main-thread node) fills frame i with i mod 256; the mix's frames hold other values.
+      const c = chunk as FramesChunk;
+      digested.push(c.frames[0][0] === c.start % 256 ? 'src' : 'mix');
+      return digest.call(this, chunk, signal);
+    };
+    try {
+      const report = await pooled.run(wide, { targets: ['mix'] });
+      expect(report.nodes.mix.computedFrames).toBe(40);
+      // Chunks made on the main thread are still hashed on the pool (so the spy sees calls), the mix's never.
+      expect(digested).toContain('src');
+      expect(digested).not.toContain('mix');
+    } finally {
+      NodePool.prototype.digest = digest;
+      await pooled.close();
+    }
+  });
+
   it('a node that throws in a worker fails the run with a coded error naming the node', async () => {
     const ex = executor(2);
     try {

@@ -17,13 +17,14 @@ const pramp = defineNode({
   description: 'frame i is filled with i mod 256',
   inputs: [],
   outputs: [{ name: 'frames', types: ['frames'] }],
-  params: Type.Object({ frames: Type.Integer({ default: 40, minimum: 1 }) }),
+  params: Type.Object({ frames: Type.Integer({ default: 40, minimum: 1 }), width: Type.Integer({ default: W, minimum: 1 }) }),
   cache: 'memory',
-  info: async (ctx) => ({ frames: { type: 'frames', width: W, height: H, fps: 25, frameCount: ctx.params.frames } }),
+  info: async (ctx) => ({ frames: { type: 'frames', width: ctx.params.width, height: H, fps: 25, frameCount: ctx.params.frames } }),
   async run(ctx) {
     const frames: Uint8Array[] = [];
-    for (let i = ctx.start; i < ctx.end; i++) frames.push(new Uint8Array(W * H * 3).fill(i % 256));
-    return { frames: { type: 'frames', start: ctx.start, width: W, height: H, frames } };
+    const w = ctx.params.width;
+    for (let i = ctx.start; i < ctx.end; i++) frames.push(new Uint8Array(w * H * 3).fill(i % 256));
+    return { frames: { type: 'frames', start: ctx.start, width: w, height: H, frames } };
   },
 });
 
