@@ -113,7 +113,7 @@ export async function runNode(task: RunNodeTask): Promise<RunNodeResult> {
   }
 }
 
-/** The content digest of a chunk (sha256 of its encoded bytes), off the main thread (see NodePool.digest). */
+/** The content digest of a chunk (see chunk-codec.ts), off the main thread (see NodePool.digest). */
 export function digestChunk(chunk: Chunk): string {
   sawBytes([chunk]);
   return chunkDigest(chunk);

@@ -4,6 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { FramesChunk } from '../../../nodes/core/types.ts';
+import { chunkDigest, unhashedBytes } from '../../../server/engine/chunk-codec.ts';
 import { FrameReaderPool, seekPlan } from '../../../server/media/frame-reader.ts';
 import { hasShared, sharedPath } from '../../helpers/shared-data.ts';
 
@@ -38,6 +40,15 @@ describe.skipIf(!hasShared('media'))('FrameReaderPool', () => {
 
   it('hands frames out in shared memory, so worker threads read them without a copy', async () => {
     for await (const f of newPool().read(clip, at(0, 1))) expect(f.buffer).toBeInstanceOf(SharedArrayBuffer);
+  });
+
+  it('hands frames out with their hashes made as they were copied: a chunk of them digests to its content', async () => {
+    const frames: Uint8Array[] = [];
+    for await (const f of newPool().read(clip, at(0, 20))) frames.push(f);
+    const chunk: FramesChunk = { type: 'frames', start: 0, width: 176, height: 144, frames };
+    expect(unhashedBytes(chunk)).toBe(0);
+    // The same bytes in frames nobody hashed give the same digest.
+    expect(chunkDigest(chunk)).toBe(chunkDigest({ ...chunk, frames: frames.map((f) => Uint8Array.from(f)) }));
   });
 
   it('a read that does not continue a running one seeks with a decoder of its own', async () => {
