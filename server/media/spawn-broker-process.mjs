@@ -6,6 +6,19 @@ import { spawn } from 'node:child_process';
 
 const kids = new Map();
 
+/**
+ * Keeps this process from reading a child's pipe: a pipe's socket starts reading as it is made, and whatever it
+ * read before its handle went to anelo was lost with it. Handles go one at a time (each waits for anelo to take the
+ * one before), so under load a decoder's first bytes were read here and dropped: the frames after them came out
+ * shifted, every one in the wrong colours and place. Unread, the bytes wait in the pipe for anelo.
+ */
+function leaveUnread(socket) {
+  const handle = socket?._handle;
+  if (!handle) return;
+  handle.reading = false;
+  handle.readStop();
+}
+
 function send(message, handle) {
   try {
     process.send(message, handle);
@@ -23,6 +36,9 @@ process.on('message', (m) => {
       send({ op: 'error', id: m.id, message: e.message });
       return;
     }
+    // At once, before this process's event loop turns and a read could happen.
+    leaveUnread(child.stdout);
+    leaveUnread(child.stderr);
     kids.set(m.id, child);
     child.on('error', (e) => {
       kids.delete(m.id);

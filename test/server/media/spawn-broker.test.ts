@@ -11,6 +11,12 @@ async function text(s: NodeJS.ReadableStream): Promise<string> {
   return out;
 }
 
+async function bytes(s: NodeJS.ReadableStream): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const piece of s) parts.push(Buffer.from(piece as Buffer));
+  return Buffer.concat(parts);
+}
+
 describe('spawn helper', () => {
   it('runs a command and hands back its output, its pid and how it ended', async () => {
     const p = brokeredSpawn(process.execPath, ['-e', 'process.stdout.write("out"); process.stderr.write("err"); process.exit(3)']);
@@ -21,6 +27,41 @@ describe('spawn helper', () => {
     expect(out).toBe('out');
     expect(err).toBe('err');
     await expect(p.exited).resolves.toEqual({ code: 3, signal: null });
+  });
+
+  it('hands back every byte, from the first, of processes started together that write at once', async () => {
+    // Each writes 1 MiB at once (a decoder's first frames): bytes the helper read before handing a pipe over were
+    // lost, which shifted a decoded stream and gave every frame of a segment the wrong colours and position.
+    const writer = 'const b = Buffer.alloc(1 << 20); for (let i = 0; i < b.length; i++) b[i] = (i * 7 + (i >> 13)) & 255; process.stdout.write(b); process.stderr.write("e".repeat(70000))';
+    const expected = Buffer.alloc(1 << 20);
+    for (let i = 0; i < expected.length; i++) expected[i] = (i * 7 + (i >> 13)) & 255;
+    // The helper up first; then the starts, and this thread busy for a while, as a loaded event loop is: the
+    // helper waits for this side to take each pipe before it can hand over the next, and meanwhile they write.
+    await brokeredSpawn(process.execPath, ['-e', '']).exited;
+    const runs = Array.from({ length: 8 }, () => brokeredSpawn(process.execPath, ['-e', writer]));
+    for (const until = Date.now() + 1500; Date.now() < until; );
+    for (const p of runs) {
+      const { stdout, stderr } = await p.started;
+      const [out, err] = await Promise.all([bytes(stdout), text(stderr)]);
+      expect(out.length).toBe(expected.length);
+      expect(out.equals(expected)).toBe(true);
+      expect(err.length).toBe(70000);
+      await expect(p.exited).resolves.toEqual({ code: 0, signal: null });
+    }
+  });
+
+  it('processes started together that end at once still hand back their output, however late it comes', async () => {
+    // They end while their pipes still wait in the helper to be handed over; what they wrote must arrive all the same.
+    await brokeredSpawn(process.execPath, ['-e', '']).exited;
+    const runs = Array.from({ length: 8 }, (_, k) => brokeredSpawn(process.execPath, ['-e', `process.stderr.write("bye ${k}")`]));
+    for (const until = Date.now() + 1500; Date.now() < until; );
+    for (const [k, p] of runs.entries()) {
+      const { stdout, stderr } = await p.started;
+      const [out, err] = await Promise.all([bytes(stdout), text(stderr)]);
+      expect(out.length).toBe(0);
+      expect(err).toBe(`bye ${k}`);
+      await expect(p.exited).resolves.toEqual({ code: 0, signal: null });
+    }
   });
 
   it('kill stops the process', async () => {
