@@ -48,7 +48,8 @@ describe('spawn helper', () => {
       expect(err.length).toBe(70000);
       await expect(p.exited).resolves.toEqual({ code: 0, signal: null });
     }
-  });
+    // Bytes read and dropped in the helper left the streams short, or never ending: fail in seconds, not minutes.
+  }, 30_000);
 
   it('processes started together that end at once still hand back their output, however late it comes', async () => {
     // They end while their pipes still wait in the helper to be handed over; what they wrote must arrive all the same.
@@ -62,7 +63,7 @@ describe('spawn helper', () => {
       expect(err).toBe(`bye ${k}`);
       await expect(p.exited).resolves.toEqual({ code: 0, signal: null });
     }
-  });
+  }, 30_000);
 
   it('kill stops the process', async () => {
     const p = brokeredSpawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
