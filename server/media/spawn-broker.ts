@@ -80,7 +80,7 @@ function startHelper(): ChildProcess {
   });
   child.on('exit', () => {
     if (helper === child) helper = undefined;
-    const lost = new Error('the process helper exited');
+    const lost = new Error('the ffmpeg spawn helper exited before ffmpeg did (the next decode starts a new one)');
     for (const [id, e] of entries) {
       entries.delete(id);
       // Its children outlive a helper killed outright (it had no chance to stop them): stop them from here.
