@@ -29,11 +29,17 @@ for (let round = 0; round < rounds; round++) {
   const service = new ThreadedDepthService({ store, cores: 2 });
   // Both threads started with the session loaded: the close below lands during inference, not during start-up.
   await Promise.all([service.infer({ model: 'test-slow' }, shortFrames, short.w, short.h), service.infer({ model: 'test-slow' }, wideFrames, wide.w, wide.h)]);
-  const pending = [outcome(service.infer({ model: 'test-slow' }, shortFrames, short.w, short.h)), outcome(service.infer({ model: 'test-slow' }, wideFrames, wide.w, wide.h))];
-  await new Promise((r) => setTimeout(r, 15 + ((round * 7) % 20)));
+  // How long a short batch takes now, threads warm: the close below comes 15–35 % of that after the batches are
+  // asked for (15–35 ms on an idle machine). A fixed 15–35 ms came before either batch had begun when a loaded
+  // machine (a full test run on two cores) was slow to hand them to the threads, and no close met a running batch.
   const t0 = performance.now();
+  await service.infer({ model: 'test-slow' }, shortFrames, short.w, short.h);
+  const shortMs = performance.now() - t0;
+  const pending = [outcome(service.infer({ model: 'test-slow' }, shortFrames, short.w, short.h)), outcome(service.infer({ model: 'test-slow' }, wideFrames, wide.w, wide.h))];
+  await new Promise((r) => setTimeout(r, Math.max(15, shortMs * (0.15 + ((round * 7) % 20) / 100))));
+  const c0 = performance.now();
   await service.close();
-  out.push({ inference: await Promise.all(pending), closeMs: Math.round(performance.now() - t0) });
+  out.push({ inference: await Promise.all(pending), closeMs: Math.round(performance.now() - c0) });
 }
 rmSync(dir, { recursive: true, force: true });
 process.stdout.write(`${JSON.stringify({ rounds: out })}\n`);
