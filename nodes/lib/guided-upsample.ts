@@ -3,10 +3,10 @@
  * coefficients a, b are fitted at a reduced resolution and applied to the full-resolution luminance, so depth edges
  * land on the frame's edges while the cost stays O(pixels) at whatever radius.
  */
-import { boxMean } from './box-mean.ts';
 import { bilinearAxis, resizeBilinear } from './bilinear-resize.ts';
 import { valueRange } from './depth-stats.ts';
 import { sharedFloats } from './shared-frames.ts';
+import { f32, f64, i32, kernels, layout } from './kernels/wasm.ts';
 
 export interface GuidedUpsampleParams {
   /** Box radius in output (frame) pixels. */
@@ -35,29 +35,17 @@ export function guidedFilter(I: Float32Array, p: Float32Array, w: number, h: num
   return q;
 }
 
-/** The box-averaged linear coefficients of the guided filter. */
+/**
+ * The box-averaged linear coefficients of the guided filter, by the WebAssembly kernel (kernels/assembly/guided.ts:
+ * six box means and the per-pixel fit, in the arithmetic of the JavaScript it replaced).
+ */
 function guidedCoefficients(I: Float32Array, p: Float32Array, w: number, h: number, r: number, eps: number): { a: Float32Array; b: Float32Array } {
   const n = w * h;
-  const II = new Float32Array(n);
-  const Ip = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    II[i] = I[i] * I[i];
-    Ip[i] = I[i] * p[i];
-  }
-  const meanI = boxMean(I, w, h, r);
-  const meanP = boxMean(p, w, h, r);
-  const corrII = boxMean(II, w, h, r, II);
-  const corrIp = boxMean(Ip, w, h, r, Ip);
-  const a = corrII; // reuse buffers: each value is read before it is overwritten
-  const b = corrIp;
-  for (let i = 0; i < n; i++) {
-    const varI = corrII[i] - meanI[i] * meanI[i];
-    const cov = corrIp[i] - meanI[i] * meanP[i];
-    const ai = cov / (varI + eps);
-    a[i] = ai;
-    b[i] = meanP[i] - ai * meanI[i];
-  }
-  return { a: boxMean(a, w, h, r, meanI), b: boxMean(b, w, h, r, meanP) };
+  const [pi, pp, pa, pb, t0, t1, horiz, acc, inv] = layout(n * 4, n * 4, n * 4, n * 4, n * 4, n * 4, n * 4, w * 8, w * 4);
+  f32(pi, n).set(I.subarray(0, n));
+  f32(pp, n).set(p.subarray(0, n));
+  kernels().guidedCoefficients(pi, pp, w, h, r, eps, pa, pb, t0, t1, horiz, acc, inv);
+  return { a: f32(pa, n).slice(), b: f32(pb, n).slice() };
 }
 
 /**
@@ -95,32 +83,32 @@ export function guidedUpsample(
  * both to full-size arrays first (two frame-sized arrays written and read again, 2 ms of 18 a frame at 640x272).
  */
 export function applyUpsampled(a: Float32Array, b: Float32Array, lw: number, lh: number, I: Float32Array, w: number, h: number, min: number, max: number, q: Float32Array): Float32Array {
-  // Clamped with Math.max/min, not `v < min ? min : …`: a conditional that joins the double v with a parameter
-  // made TurboFan box v on the heap for every pixel (270 MB of garbage per 100 frames at 640x272, and the
-  // scavenges to clear it). The same values, -0 aside.
+  // By the WebAssembly kernel (kernels/assembly/guided.ts); clamped as Math.max(min, Math.min(max, v)) is.
+  const n = w * h;
+  const ln = lw * lh;
+  const k = kernels();
   if (lw === w && lh === h) {
-    for (let i = 0; i < w * h; i++) q[i] = Math.max(min, Math.min(max, a[i] * I[i] + b[i]));
+    const [pa, pb, pI] = layout(n * 4, n * 4, n * 4);
+    f32(pa, n).set(a.subarray(0, n));
+    f32(pb, n).set(b.subarray(0, n));
+    f32(pI, n).set(I.subarray(0, n));
+    k.applySameSize(pa, pb, pI, n, min, max, pI);
+    q.set(f32(pI, n));
     return q;
   }
   const xs = bilinearAxis(lw, w);
-  const { i0: x0, i1: x1 } = xs;
-  const fx = Float32Array.from(xs.f);
   const ys = bilinearAxis(lh, h);
-  for (let y = 0; y < h; y++) {
-    const fy = ys.f[y];
-    const ra = ys.i0[y] * lw;
-    const rb = ys.i1[y] * lw;
-    const o = y * w;
-    for (let x = 0; x < w; x++) {
-      const i0 = x0[x];
-      const i1 = x1[x];
-      const f = fx[x];
-      const aa = a[ra + i0] + f * (a[ra + i1] - a[ra + i0]);
-      const ab = a[rb + i0] + f * (a[rb + i1] - a[rb + i0]);
-      const ba = b[ra + i0] + f * (b[ra + i1] - b[ra + i0]);
-      const bb = b[rb + i0] + f * (b[rb + i1] - b[rb + i0]);
-      q[o + x] = Math.max(min, Math.min(max, Math.fround(aa + fy * (ab - aa)) * I[o + x] + Math.fround(ba + fy * (bb - ba))));
-    }
-  }
+  const [pa, pb, pI, x0, x1, fx, y0, y1, fy] = layout(ln * 4, ln * 4, n * 4, w * 4, w * 4, w * 4, h * 4, h * 4, h * 8);
+  f32(pa, ln).set(a.subarray(0, ln));
+  f32(pb, ln).set(b.subarray(0, ln));
+  f32(pI, n).set(I.subarray(0, n));
+  i32(x0, w).set(xs.i0);
+  i32(x1, w).set(xs.i1);
+  f32(fx, w).set(xs.f);
+  i32(y0, h).set(ys.i0);
+  i32(y1, h).set(ys.i1);
+  f64(fy, h).set(ys.f);
+  k.applyUpsampled(pa, pb, lw, pI, w, h, min, max, pI, x0, x1, fx, y0, y1, fy);
+  q.set(f32(pI, n));
   return q;
 }

@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { boxMean } from '../../../../nodes/lib/box-mean.ts';
+import { areaResizeRgb } from '../../../../nodes/lib/area-resize-rgb.ts';
+import { KERNELS_WASM, compileKernels } from '../../../../nodes/lib/kernels/build.mjs';
+import { kernels } from '../../../../nodes/lib/kernels/wasm.ts';
+
+/** The clipped-box mean, the slow way. */
+function naiveBoxMean(src: Float32Array, w: number, h: number, r: number): Float32Array {
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let sum = 0;
+      let n = 0;
+      for (let yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r); yy++) {
+        for (let xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r); xx++) {
+          sum += src[yy * w + xx];
+          n++;
+        }
+      }
+      out[y * w + x] = sum / n;
+    }
+  }
+  return out;
+}
+
+describe('WebAssembly kernels', () => {
+  it('kernels.wasm is what the AssemblyScript sources compile to (run `npm run build:kernels` after changing them)', async () => {
+    const built = await compileKernels();
+    expect(Buffer.compare(built, readFileSync(KERNELS_WASM))).toBe(0);
+  }, 60_000);
+
+  it('give right answers before and after a frame large enough to grow their memory', () => {
+    const small = new Float32Array(24 * 17).map((_, i) => Math.cos(i * 0.37) * 5);
+    const before = boxMean(small, 24, 17, 2);
+    expect(Array.from(before).map((v) => v.toFixed(4))).toEqual(Array.from(naiveBoxMean(small, 24, 17, 2)).map((v) => v.toFixed(4)));
+    const pagesBefore = kernels().memory.buffer.byteLength;
+    // A 4K RGB frame shrunk by area: 25 MB in, its intermediate and output: the memory must grow for it.
+    const w = 3840;
+    const h = 2160;
+    const rgb = new Uint8Array(w * h * 3);
+    for (let y = 0; y < h; y++) rgb.fill(y & 1 ? 200 : 100, y * w * 3, (y + 1) * w * 3);
+    const out = areaResizeRgb(rgb, w, h, 480, 270);
+    expect(kernels().memory.buffer.byteLength).toBeGreaterThan(pagesBefore);
+    // Alternate rows of 100 and 200, eight to each output row: every output byte is their mean.
+    expect(out.every((v) => v === 150)).toBe(true);
+    const after = boxMean(small, 24, 17, 2);
+    expect(Array.from(after)).toEqual(Array.from(before));
+  });
+
+});
