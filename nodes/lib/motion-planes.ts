@@ -7,7 +7,8 @@
  * forth flow t−1→t (pixels of frame t−1), the unwarped colour change max_c |c_t − c_{t−1}|, and the same change
  * measured at the depth size, the largest of the depth pixels each motion pixel stands for (see pooledChange).
  */
-import { consistentFlow, denseFlow, lumaFromRgb, warpBilinear, type Flow, type FlowOptions } from './optical-flow.ts';
+import { type Flow, type FlowOptions } from './optical-flow.ts';
+import { f32, kernels, layout, u8 } from './kernels/wasm.ts';
 
 export const MOTION_PLANES = 8;
 /** Mismatch of a pixel whose flow is not trusted. */
@@ -29,47 +30,19 @@ export function motionPlanes(buf: Float32Array, n: number): MotionPlanes {
   return { back: { u: p(0), v: p(1) }, backMismatch: p(2), forth: { u: p(3), v: p(4) }, forthMismatch: p(5), change: p(6), moving: p(7) };
 }
 
-/** Max-channel colour difference between `cur` and `prev` warped along `f` (pixels of cur); NO_MATCH where `ok` is 0. */
-function warpedMismatch(cur: Uint8Array, prev: Uint8Array, w: number, h: number, f: Flow, ok: Uint8Array, out: Float32Array): void {
-  const n = w * h;
-  const plane = new Float32Array(n);
-  const warped = new Float32Array(n);
-  out.fill(0);
-  for (let ch = 0; ch < 3; ch++) {
-    for (let i = 0; i < n; i++) plane[i] = prev[i * 3 + ch];
-    warpBilinear(plane, w, h, f.u, f.v, warped);
-    for (let i = 0; i < n; i++) {
-      const d = Math.abs(cur[i * 3 + ch] - warped[i]);
-      if (d > out[i]) out[i] = d;
-    }
-  }
-  for (let i = 0; i < n; i++) if (ok[i] === 0) out[i] = NO_MATCH;
-}
-
 /**
- * The motion planes between RGB24 frames `prev` and `cur` at w x h, written into `out` (MOTION_PLANES·w·h).
- * `slack` (px²) is the forward–backward tolerance beyond the 1 % of the motion (see consistentFlow).
+ * The motion planes between RGB24 frames `prev` and `cur` at w x h, written into `out` (MOTION_PLANES·w·h): both
+ * flows (denseFlow), each checked against the other (consistentFlow, `slack` px² of tolerance beyond the 1 % of the
+ * motion), the max-channel colour difference of each frame against the other warped along its flow (NO_MATCH where
+ * the check fails), and the unwarped change. One call of the WebAssembly kernel (kernels/assembly/flow.ts).
  */
 export function measureMotion(prev: Uint8Array, cur: Uint8Array, w: number, h: number, o: FlowOptions, out: Float32Array, slack = 0.5): Float32Array {
   const n = w * h;
-  const p = motionPlanes(out, n);
-  const a = lumaFromRgb(cur, n);
-  const b = lumaFromRgb(prev, n);
-  const back = denseFlow(a, b, w, h, o);
-  const forth = denseFlow(b, a, w, h, o);
-  p.back.u.set(back.u);
-  p.back.v.set(back.v);
-  p.forth.u.set(forth.u);
-  p.forth.v.set(forth.v);
-  warpedMismatch(cur, prev, w, h, back, consistentFlow(back, forth, w, h, undefined, slack), p.backMismatch);
-  warpedMismatch(prev, cur, w, h, forth, consistentFlow(forth, back, w, h, undefined, slack), p.forthMismatch);
-  for (let i = 0, c = 0; i < n; i++, c += 3) {
-    const dr = Math.abs(cur[c] - prev[c]);
-    const dg = Math.abs(cur[c + 1] - prev[c + 1]);
-    const db = Math.abs(cur[c + 2] - prev[c + 2]);
-    p.change[i] = dr > dg ? (dr > db ? dr : db) : dg > db ? dg : db;
-  }
-  p.moving.set(p.change);
+  const [pp, pc, po] = layout(n * 3, n * 3, MOTION_PLANES * n * 4);
+  u8(pp, n * 3).set(prev.subarray(0, n * 3));
+  u8(pc, n * 3).set(cur.subarray(0, n * 3));
+  kernels().measureMotion(pp, pc, w, h, o.iterations, o.radius, o.finestLevel, slack, po);
+  out.set(f32(po, MOTION_PLANES * n));
   return out;
 }
 
@@ -83,23 +56,11 @@ export function measureMotion(prev: Uint8Array, cur: Uint8Array, w: number, h: n
  * explains it and the filter should follow it; with this plane there, bikes-cuts' flicker rose from 0.39 to 0.50).
  */
 export function pooledChange(prev: Uint8Array, cur: Uint8Array, dw: number, dh: number, w: number, h: number, out: Float32Array): Float32Array {
-  out.fill(0);
-  const column = new Int32Array(dw);
-  for (let x = 0; x < dw; x++) column[x] = Math.min(w - 1, Math.floor(((x + 0.5) * w) / dw));
-  for (let y = 0, c = 0; y < dh; y++) {
-    const row = Math.min(h - 1, Math.floor(((y + 0.5) * h) / dh)) * w;
-    for (let x = 0; x < dw; x++, c += 3) {
-      let dr = cur[c] - prev[c];
-      let dg = cur[c + 1] - prev[c + 1];
-      let db = cur[c + 2] - prev[c + 2];
-      dr = dr < 0 ? -dr : dr;
-      dg = dg < 0 ? -dg : dg;
-      db = db < 0 ? -db : db;
-      const d = dr > dg ? (dr > db ? dr : db) : dg > db ? dg : db;
-      const mi = row + column[x];
-      if (d > out[mi]) out[mi] = d;
-    }
-  }
+  const [pp, pc, po] = layout(dw * dh * 3, dw * dh * 3, w * h * 4);
+  u8(pp, dw * dh * 3).set(prev.subarray(0, dw * dh * 3));
+  u8(pc, dw * dh * 3).set(cur.subarray(0, dw * dh * 3));
+  kernels().pooledChange(pp, pc, dw, dh, w, h, po);
+  out.set(f32(po, w * h));
   return out;
 }
 

@@ -40,6 +40,14 @@ export interface KernelExports {
     acc: number,
     out: number,
   ): void;
+  lumaFromRgb(rgb: number, n: number, out: number): void;
+  warpBilinear(src: number, w: number, h: number, u: number, v: number, out: number): void;
+  denseFlow(ref: number, target: number, w: number, h: number, iterations: number, radius: number, finestLevel: number, u: number, v: number): void;
+  consistentFlow(fu: number, fv: number, gu: number, gv: number, w: number, h: number, out: number, slack: number): void;
+  measureMotion(prev: number, cur: number, w: number, h: number, iterations: number, radius: number, finestLevel: number, slack: number, out: number): void;
+  pooledChange(prev: number, cur: number, dw: number, dh: number, w: number, h: number, out: number): void;
+  /** Where kernels that work out their own intermediate arrays (the flow's pyramid) take them from. */
+  setScratch(base: number): void;
   warp(rgb: number, w: number, h: number, values: number, scale: number, offset: number, foreground: number, borderBand: number, eyes: number, out1: number, out2: number, rows1: number, rows2: number): void;
 }
 
@@ -61,7 +69,8 @@ function kernelAbort(): never {
 
 /**
  * Byte offsets for arrays of the given byte sizes, laid out from the heap's start, each 16-byte aligned (SIMD loads),
- * with the memory grown to hold them. Views made before a call that grows the memory are detached: take views after.
+ * with the memory grown to hold them; kernels take any scratch of their own past them. Views made before a call
+ * that grows the memory (this, or a kernel's scratch) are detached: take views after.
  */
 export function layout(...sizes: number[]): number[] {
   const k = kernels();
@@ -73,6 +82,7 @@ export function layout(...sizes: number[]): number[] {
   });
   const have = k.memory.buffer.byteLength;
   if (at > have) k.memory.grow(Math.ceil((at - have) / 65536));
+  k.setScratch(at);
   return offsets;
 }
 

@@ -8,3 +8,5 @@ export { warp } from './dibr';
 
 /** Where the JavaScript side may start laying out its arrays: past the module's own static data. */
 export const heapBase: usize = __heap_base;
+export { lumaFromRgb, warpBilinear, denseFlow, consistentFlow, measureMotion, pooledChange } from './flow';
+export { setScratch } from './scratch';
