@@ -3,10 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { DepthStats } from './core/types.ts';
 import { defineNode } from './core/types.ts';
 import { frameAt, requireChunk, requireInfo, throwIfAborted } from './lib/chunk-input.ts';
-import { depthStats } from './lib/depth-stats.ts';
-import { dilateForeground } from './lib/dilate-foreground.ts';
-import { roundToFloat16 } from './lib/float16.ts';
-import { guidedUpsample } from './lib/guided-upsample.ts';
+import { refineDepthFrame } from './lib/guided-upsample.ts';
 import { analysisLutFor, pictureIdentity } from './lib/sdr-view.ts';
 
 const params = Type.Object({
@@ -70,11 +67,9 @@ export const edgeRefineNode = defineNode({
       throwIfAborted(ctx, i);
       const d = frameAt(depth.frames, depth.start, i, ctx, 'depth');
       const rgb = frameAt(frames.frames, frames.start, i, ctx, 'frames');
-      let q = guidedUpsample(d, depth.width, depth.height, rgb, frames.width, frames.height, ctx.params, lut);
-      if (ctx.params.dilation > 0) q = dilateForeground(q, frames.width, frames.height, ctx.params.dilation);
-      roundToFloat16(q);
-      out.push(q);
-      stats.push(depthStats(q));
+      const q = refineDepthFrame(d, depth.width, depth.height, rgb, frames.width, frames.height, ctx.params, ctx.params.dilation, lut);
+      out.push(q.depth);
+      stats.push(q.stats);
       ctx.progress(i - ctx.start + 1);
     }
     return { depth: { type: 'depth', start: ctx.start, width: frames.width, height: frames.height, frames: out, stats } };

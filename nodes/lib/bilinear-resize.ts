@@ -1,4 +1,5 @@
 /** Bilinear resampling of single-channel float images with pixel centres aligned (the convention of ffmpeg and ONNX resize). */
+import { f32, kernels, layout } from './kernels/wasm.ts';
 
 /**
  * Where each of `dst` output positions samples a `src`-long axis: the two source indices and the weight of the
@@ -18,7 +19,7 @@ export function bilinearAxis(src: number, dst: number): { i0: Int32Array; i1: In
   return { i0, i1, f };
 }
 
-/** Resizes `src` (srcW x srcH) to dstW x dstH. Returns a copy when sizes match. */
+/** Resizes `src` (srcW x srcH) to dstW x dstH (by the WebAssembly kernel, on bilinearAxis's axes). Returns a copy when sizes match. */
 export function resizeBilinear(
   src: Float32Array,
   srcW: number,
@@ -27,23 +28,11 @@ export function resizeBilinear(
   dstH: number,
   out: Float32Array = new Float32Array(dstW * dstH),
 ): Float32Array {
-  if (srcW === dstW && srcH === dstH) {
-    out.set(src);
-    return out;
-  }
-  const { i0: x0, i1: x1, f } = bilinearAxis(srcW, dstW);
-  const fx = Float32Array.from(f);
-  const ys = bilinearAxis(srcH, dstH);
-  for (let y = 0; y < dstH; y++) {
-    const fy = ys.f[y];
-    const ra = ys.i0[y] * srcW;
-    const rb = ys.i1[y] * srcW;
-    const o = y * dstW;
-    for (let x = 0; x < dstW; x++) {
-      const a = src[ra + x0[x]] + fx[x] * (src[ra + x1[x]] - src[ra + x0[x]]);
-      const b = src[rb + x0[x]] + fx[x] * (src[rb + x1[x]] - src[rb + x0[x]]);
-      out[o + x] = a + fy * (b - a);
-    }
-  }
+  const n = srcW * srcH;
+  const m = dstW * dstH;
+  const [ps, po] = layout(n * 4, m * 4);
+  f32(ps, n).set(src.subarray(0, n));
+  kernels().resizeBilinear(ps, srcW, srcH, dstW, dstH, po);
+  out.set(f32(po, m));
   return out;
 }

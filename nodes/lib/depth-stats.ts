@@ -4,64 +4,35 @@
  * a viewer can see in a disparity map.
  */
 import type { DepthStats } from '../core/types.ts';
-
-const BINS = 4096;
-
-/** min, max and the 2nd/50th/98th percentiles of the finite values (all zero when there are none). */
-export function depthStats(depth: Float32Array): DepthStats {
-  const { min, max } = valueRange(depth);
-  if (!(min <= max) || !Number.isFinite(min) || !Number.isFinite(max)) return finiteOnly(depth);
-  if (min === max) return { min, max, p02: min, p50: min, p98: min };
-  const hist = new Uint32Array(BINS);
-  const scale = BINS / (max - min);
-  let count = 0;
-  for (let i = 0; i < depth.length; i++) {
-    const v = depth[i];
-    if (v >= min && v <= max) {
-      const b = ((v - min) * scale) | 0;
-      hist[b < BINS ? b : BINS - 1]++;
-      count++;
-    }
-  }
-  const at = (q: number): number => {
-    const target = q * count;
-    let acc = 0;
-    for (let b = 0; b < BINS; b++) {
-      const next = acc + hist[b];
-      // Interpolate inside the bin so percentiles move smoothly as values drift (no 1/4096 steps between frames).
-      if (next >= target && hist[b] > 0) return min + (b + (target - acc) / hist[b]) / scale;
-      acc = next;
-    }
-    return max;
-  };
-  return { min, max, p02: at(0.02), p50: at(0.5), p98: at(0.98) };
-}
+import { f32, f64, kernels, layout } from './kernels/wasm.ts';
 
 /**
- * min and max of the non-NaN values (Infinity, -Infinity when there are none). Two pairs of running extremes, over
- * even and odd positions: one pair took 1.4 ms of CPU for a 518x292 frame, two take 0.4 (the same values).
+ * min, max and the 2nd/50th/98th percentiles of the finite values (all zero when there are none), by the
+ * WebAssembly kernel (kernels/assembly/refine.ts): min and max in one pass (two pairs of running extremes), then a
+ * 4096-bin histogram, percentiles interpolated inside their bin so they move smoothly as values drift.
  */
+export function depthStats(depth: Float32Array): DepthStats {
+  const n = depth.length;
+  const [values, out] = layout(n * 4, 5 * 8);
+  f32(values, n).set(depth);
+  if (kernels().depthStats(values, n, out) !== 0) return finiteOnly(depth);
+  return statsAt(out);
+}
+
+/** The five float64 a kernel wrote at `ptr` as DepthStats. */
+export function statsAt(ptr: number): DepthStats {
+  const [min, max, p02, p50, p98] = f64(ptr, 5);
+  return { min, max, p02, p50, p98 };
+}
+
+/** min and max of the non-NaN values (Infinity, -Infinity when there are none). */
 export function valueRange(values: Float32Array): { min: number; max: number } {
-  let min0 = Infinity;
-  let max0 = -Infinity;
-  let min1 = Infinity;
-  let max1 = -Infinity;
   const n = values.length;
-  let i = 0;
-  for (; i + 1 < n; i += 2) {
-    const v = values[i];
-    const u = values[i + 1];
-    if (v < min0) min0 = v;
-    if (v > max0) max0 = v;
-    if (u < min1) min1 = u;
-    if (u > max1) max1 = u;
-  }
-  if (i < n) {
-    const v = values[i];
-    if (v < min0) min0 = v;
-    if (v > max0) max0 = v;
-  }
-  return { min: min1 < min0 ? min1 : min0, max: max1 > max0 ? max1 : max0 };
+  const [src, out] = layout(n * 4, 2 * 8);
+  f32(src, n).set(values);
+  kernels().valueRange(src, n, out);
+  const [min, max] = f64(out, 2);
+  return { min, max };
 }
 
 /** Slow path for frames with NaN or infinities: copy the finite values and measure those. */

@@ -3,10 +3,13 @@
  * coefficients a, b are fitted at a reduced resolution and applied to the full-resolution luminance, so depth edges
  * land on the frame's edges while the cost stays O(pixels) at whatever radius.
  */
-import { bilinearAxis, resizeBilinear } from './bilinear-resize.ts';
-import { valueRange } from './depth-stats.ts';
+import type { DepthStats } from '../core/types.ts';
+import { bilinearAxis } from './bilinear-resize.ts';
+import { depthStats, statsAt } from './depth-stats.ts';
+import { dilateForeground } from './dilate-foreground.ts';
+import { roundToFloat16 } from './float16.ts';
 import { sharedFloats } from './shared-frames.ts';
-import { f32, f64, i32, kernels, layout } from './kernels/wasm.ts';
+import { f32, f64, i32, kernels, layout, u8 } from './kernels/wasm.ts';
 
 export interface GuidedUpsampleParams {
   /** Box radius in output (frame) pixels. */
@@ -15,16 +18,6 @@ export interface GuidedUpsampleParams {
   epsilon: number;
   /** Fit resolution divisor; 0 picks about the depth map's own pixel count (at most 4). */
   subsample?: number;
-}
-
-/** Rec. 601 luma of an RGB24 frame in 0..1; `lut` maps each byte first (an HDR source's SDR view, sdr-view.ts). */
-export function luminance(rgb: Uint8Array, w: number, h: number, out: Float32Array = new Float32Array(w * h), lut?: Uint8Array): Float32Array {
-  if (lut) {
-    for (let i = 0, c = 0; i < w * h; i++, c += 3) out[i] = (lut[rgb[c]] * 0.299 + lut[rgb[c + 1]] * 0.587 + lut[rgb[c + 2]] * 0.114) / 255;
-    return out;
-  }
-  for (let i = 0, c = 0; i < w * h; i++, c += 3) out[i] = (rgb[c] * 0.299 + rgb[c + 1] * 0.587 + rgb[c + 2] * 0.114) / 255;
-  return out;
 }
 
 /** Guided filter of `p` by guide `I` (both w x h): q = mean(a) * I + mean(b). */
@@ -48,6 +41,36 @@ function guidedCoefficients(I: Float32Array, p: Float32Array, w: number, h: numb
   return { a: f32(pa, n).slice(), b: f32(pb, n).slice() };
 }
 
+/** The fit's size and box radius for depth dw x dh under a w x h frame. */
+function fitSize(dw: number, dh: number, w: number, h: number, p: GuidedUpsampleParams): { lw: number; lh: number; r: number } {
+  // Fitted at about the depth map's own pixel count: finer adds nothing the depth holds. (The smaller axis ratio
+  // chose full size for a square 224x224 model input under a 640x272 frame, twice the cost of half size.)
+  const auto = Math.max(1, Math.min(4, Math.round(Math.sqrt((w * h) / (dw * dh)))));
+  const s = p.subsample && p.subsample >= 1 ? Math.floor(p.subsample) : auto;
+  return { lw: Math.max(1, Math.round(w / s)), lh: Math.max(1, Math.round(h / s)), r: Math.max(1, Math.round(p.radius / s)) };
+}
+
+/**
+ * Upsamples depth (dw x dh) and, when `finish` says so, dilates it by a 3x3 max and rounds it to float16, all in
+ * one call of the WebAssembly kernel (kernels/assembly/refine.ts): the frame's Rec. 601 luminance (through `lut`
+ * first, an HDR source's SDR view), the depth and the luminance resized to the fit's size, the coefficients, their
+ * application to the full-size luminance, clamped to the depth's range. Returns the result (shared memory) and,
+ * when finished, its statistics.
+ */
+function upsampleFrame(depth: Float32Array, dw: number, dh: number, rgb: Uint8Array, w: number, h: number, p: GuidedUpsampleParams, lut: Uint8Array | undefined, finish: { dilate: boolean } | undefined): { depth: Float32Array; stats?: DepthStats } {
+  const { lw, lh, r } = fitSize(dw, dh, w, h, p);
+  const n = w * h;
+  const [pd, prgb, plut, po, ps] = layout(dw * dh * 4, n * 3, lut ? 256 : 0, n * 4, 5 * 8);
+  f32(pd, dw * dh).set(depth.subarray(0, dw * dh));
+  u8(prgb, n * 3).set(rgb.subarray(0, n * 3));
+  if (lut) u8(plut, 256).set(lut.subarray(0, 256));
+  const flag = kernels().refineFrame(pd, dw, dh, prgb, w, h, lut ? plut : 0, lw, lh, r, p.epsilon, finish?.dilate ? 1 : 0, finish ? 1 : 0, po, ps);
+  const out = sharedFloats(n);
+  out.set(f32(po, n));
+  if (!finish) return { depth: out };
+  return { depth: out, stats: flag === 0 ? statsAt(ps) : depthStats(out) };
+}
+
 /**
  * Upsamples depth (dw x dh) to the frame's size (w x h), snapping depth edges to the frame's luminance edges. The
  * result is clamped to the input's value range (the filter's linear model can overshoot at strong edges).
@@ -62,19 +85,31 @@ export function guidedUpsample(
   p: GuidedUpsampleParams,
   lut?: Uint8Array,
 ): Float32Array {
-  const I = luminance(rgb, w, h, new Float32Array(w * h), lut);
-  // Fitted at about the depth map's own pixel count: finer adds nothing the depth holds. (The smaller axis ratio
-  // chose full size for a square 224x224 model input under a 640x272 frame, twice the cost of half size.)
-  const auto = Math.max(1, Math.min(4, Math.round(Math.sqrt((w * h) / (dw * dh)))));
-  const s = p.subsample && p.subsample >= 1 ? Math.floor(p.subsample) : auto;
-  const lw = Math.max(1, Math.round(w / s));
-  const lh = Math.max(1, Math.round(h / s));
-  const r = Math.max(1, Math.round(p.radius / s));
-  const pLow = resizeBilinear(depth, dw, dh, lw, lh);
-  const iLow = s === 1 ? I : resizeBilinear(I, w, h, lw, lh);
-  const { a, b } = guidedCoefficients(iLow, pLow, lw, lh, r, p.epsilon);
-  const { min, max } = valueRange(depth);
-  return applyUpsampled(a, b, lw, lh, I, w, h, min, max, sharedFloats(w * h));
+  return upsampleFrame(depth, dw, dh, rgb, w, h, p, lut, undefined).depth;
+}
+
+/**
+ * edge-refine's frame: guidedUpsample, then the foreground dilation by `dilation` px, rounded to float16, with its
+ * statistics. A dilation of 0 or 1 (the default) is done inside the one kernel call.
+ */
+export function refineDepthFrame(
+  depth: Float32Array,
+  dw: number,
+  dh: number,
+  rgb: Uint8Array,
+  w: number,
+  h: number,
+  p: GuidedUpsampleParams,
+  dilation: number,
+  lut?: Uint8Array,
+): { depth: Float32Array; stats: DepthStats } {
+  const px = Math.max(0, Math.floor(dilation));
+  if (px <= 1) {
+    const done = upsampleFrame(depth, dw, dh, rgb, w, h, p, lut, { dilate: px === 1 });
+    return { depth: done.depth, stats: done.stats! };
+  }
+  const q = roundToFloat16(dilateForeground(guidedUpsample(depth, dw, dh, rgb, w, h, p, lut), w, h, px));
+  return { depth: q, stats: depthStats(q) };
 }
 
 /**

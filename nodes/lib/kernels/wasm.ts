@@ -46,6 +46,10 @@ export interface KernelExports {
   consistentFlow(fu: number, fv: number, gu: number, gv: number, w: number, h: number, out: number, slack: number): void;
   measureMotion(prev: number, cur: number, w: number, h: number, iterations: number, radius: number, finestLevel: number, slack: number, out: number): void;
   pooledChange(prev: number, cur: number, dw: number, dh: number, w: number, h: number, out: number): void;
+  refineFrame(depth: number, dw: number, dh: number, rgb: number, w: number, h: number, lut: number, lw: number, lh: number, r: number, eps: number, dilate: number, finish: number, out: number, stats: number): number;
+  resizeBilinear(src: number, sw: number, sh: number, dw: number, dh: number, out: number): void;
+  valueRange(values: number, n: number, out: number): void;
+  depthStats(values: number, n: number, out: number): number;
   /** Where kernels that work out their own intermediate arrays (the flow's pyramid) take them from. */
   setScratch(base: number): void;
   warp(rgb: number, w: number, h: number, values: number, scale: number, offset: number, foreground: number, borderBand: number, eyes: number, out1: number, out2: number, rows1: number, rows2: number): void;

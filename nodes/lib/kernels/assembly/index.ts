@@ -10,3 +10,4 @@ export { warp } from './dibr';
 export const heapBase: usize = __heap_base;
 export { lumaFromRgb, warpBilinear, denseFlow, consistentFlow, measureMotion, pooledChange } from './flow';
 export { setScratch } from './scratch';
+export { refineFrame, luminance, resizeBilinear, valueRange, depthStats } from './refine';

@@ -1,0 +1,194 @@
+// Edge refinement of one depth frame (nodes/edge-refine.ts: guided upsampling to the frame's size, the 3x3
+// foreground dilation, float16 rounding) and the depth statistics of the result (nodes/lib/depth-stats.ts), in one
+// call: the full-size luminance and the intermediate depth stay in kernel memory instead of two fresh frame-sized
+// arrays a frame. The arithmetic of the JavaScript it replaced: the same bits.
+import { getF32, setF32, getF64, setF64, getI32, setI32, getU8 } from './memory';
+import { guidedCoefficients, applyUpsampled } from './guided';
+import { dilate3x3 } from './dilate';
+import { roundToFloat16 } from './float16';
+import { alloc, mark, release } from './scratch';
+
+/** Rec. 601 luma in 0..1 of n RGB24 pixels; `lut` (256 bytes, or 0 for none) maps each byte first. */
+export function luminance(rgb: usize, n: i32, lut: usize, out: usize): void {
+  if (lut) {
+    for (let i = 0, c = 0; i < n; i++, c += 3) {
+      setF32(out, i, (getU8(lut, <i32>load<u8>(rgb + <usize>c)) * 0.299 + getU8(lut, <i32>load<u8>(rgb + <usize>c + 1)) * 0.587 + getU8(lut, <i32>load<u8>(rgb + <usize>c + 2)) * 0.114) / 255);
+    }
+    return;
+  }
+  for (let i = 0, c = 0; i < n; i++, c += 3) setF32(out, i, (getU8(rgb, c) * 0.299 + getU8(rgb, c + 1) * 0.587 + getU8(rgb, c + 2) * 0.114) / 255);
+}
+
+/** bilinearAxis (nodes/lib/bilinear-resize.ts): per output index the two source indices and the second's weight. */
+function bilinearAxis(src: i32, dst: i32, i0: usize, i1: usize, f: usize): void {
+  for (let d = 0; d < dst; d++) {
+    const s = min(<f64>(src - 1), max(0.0, ((<f64>d + 0.5) * <f64>src) / <f64>dst - 0.5));
+    const a = <i32>Math.floor(s);
+    setI32(i0, d, a);
+    setI32(i1, d, min(src - 1, a + 1));
+    setF64(f, d, s - <f64>a);
+  }
+}
+
+/** resizeBilinear (nodes/lib/bilinear-resize.ts): src (sw x sh) → out (dw x dh); a copy when the sizes match. */
+export function resizeBilinear(src: usize, sw: i32, sh: i32, dw: i32, dh: i32, out: usize): void {
+  if (sw === dw && sh === dh) {
+    memory.copy(out, src, <usize>(sw * sh * 4));
+    return;
+  }
+  const at = mark();
+  const x0 = alloc(dw * 4);
+  const x1 = alloc(dw * 4);
+  const fx64 = alloc(dw * 8);
+  const fx = alloc(dw * 4);
+  const y0 = alloc(dh * 4);
+  const y1 = alloc(dh * 4);
+  const fy = alloc(dh * 8);
+  bilinearAxis(sw, dw, x0, x1, fx64);
+  for (let x = 0; x < dw; x++) setF32(fx, x, getF64(fx64, x));
+  bilinearAxis(sh, dh, y0, y1, fy);
+  for (let y = 0; y < dh; y++) {
+    const f2 = getF64(fy, y);
+    const ra = getI32(y0, y) * sw;
+    const rb = getI32(y1, y) * sw;
+    const o = y * dw;
+    for (let x = 0; x < dw; x++) {
+      const i0 = getI32(x0, x);
+      const i1 = getI32(x1, x);
+      const f = getF32(fx, x);
+      const s0 = getF32(src, ra + i0);
+      const s1 = getF32(src, rb + i0);
+      const a = s0 + f * (getF32(src, ra + i1) - s0);
+      const b = s1 + f * (getF32(src, rb + i1) - s1);
+      setF32(out, o + x, a + f2 * (b - a));
+    }
+  }
+  release(at);
+}
+
+/**
+ * valueRange (nodes/lib/depth-stats.ts): min and max of the non-NaN values, as two pairs of running extremes over
+ * even and odd positions combined the way it combines them (which decides between -0 and 0). Written at `out`
+ * (two float64).
+ */
+export function valueRange(values: usize, n: i32, out: usize): void {
+  let min0: f64 = Infinity;
+  let max0: f64 = -Infinity;
+  let min1: f64 = Infinity;
+  let max1: f64 = -Infinity;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const v = getF32(values, i);
+    const u = getF32(values, i + 1);
+    if (v < min0) min0 = v;
+    if (v > max0) max0 = v;
+    if (u < min1) min1 = u;
+    if (u > max1) max1 = u;
+  }
+  if (i < n) {
+    const v = getF32(values, i);
+    if (v < min0) min0 = v;
+    if (v > max0) max0 = v;
+  }
+  setF64(out, 0, min1 < min0 ? min1 : min0);
+  setF64(out, 1, max1 > max0 ? max1 : max0);
+}
+
+const BINS = 4096;
+
+/**
+ * depthStats (nodes/lib/depth-stats.ts) of n values: min, max, p02, p50, p98 at `out` (five float64). Returns 0, or
+ * 1 when the values hold NaN or infinities at their extremes (the caller's slow path measures the finite ones).
+ */
+export function depthStats(values: usize, n: i32, out: usize): i32 {
+  valueRange(values, n, out);
+  const lo = getF64(out, 0);
+  const hi = getF64(out, 1);
+  if (!(lo <= hi) || !isFinite(lo) || !isFinite(hi)) return 1;
+  if (lo === hi) {
+    setF64(out, 2, lo);
+    setF64(out, 3, lo);
+    setF64(out, 4, lo);
+    return 0;
+  }
+  const at = mark();
+  const hist = alloc(BINS * 4);
+  memory.fill(hist, 0, BINS * 4);
+  const scale = <f64>BINS / (hi - lo);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const v = getF32(values, i);
+    if (v >= lo && v <= hi) {
+      const b = <i32>((v - lo) * scale);
+      const k = b < BINS ? b : BINS - 1;
+      setI32(hist, k, getI32(hist, k) + 1);
+      count++;
+    }
+  }
+  setF64(out, 2, percentile(hist, 0.02, count, lo, hi, scale));
+  setF64(out, 3, percentile(hist, 0.5, count, lo, hi, scale));
+  setF64(out, 4, percentile(hist, 0.98, count, lo, hi, scale));
+  release(at);
+  return 0;
+}
+
+function percentile(hist: usize, q: f64, count: i32, lo: f64, hi: f64, scale: f64): f64 {
+  const target = q * <f64>count;
+  let acc: f64 = 0;
+  for (let b = 0; b < BINS; b++) {
+    const hb = <f64><u32>getI32(hist, b);
+    const next = acc + hb;
+    if (next >= target && hb > 0) return lo + (<f64>b + (target - acc) / hb) / scale;
+    acc = next;
+  }
+  return hi;
+}
+
+/**
+ * One frame of edge-refine: depth (dw x dh float32) upsampled to the frame's w x h by the guided filter, fitted at
+ * lw x lh with box radius r and regulariser eps, clamped to the depth's range; then, when `dilate` is 1, the 3x3
+ * max filter; when `finish` is 1, rounded to float16 and measured (statistics to stats, five float64); written to out
+ * (w x h float32). Returns depthStats' flag (0 when not finished). rgb is the frame (w x h RGB24), lut 256 bytes or 0.
+ */
+export function refineFrame(depth: usize, dw: i32, dh: i32, rgb: usize, w: i32, h: i32, lut: usize, lw: i32, lh: i32, r: i32, eps: f64, dilate: i32, finish: i32, out: usize, stats: usize): i32 {
+  const n = w * h;
+  const ln = lw * lh;
+  const at = mark();
+  const I = alloc(n * 4);
+  luminance(rgb, n, lut, I);
+  const pLow = alloc(ln * 4);
+  resizeBilinear(depth, dw, dh, lw, lh, pLow);
+  let iLow = I;
+  if (lw !== w || lh !== h) {
+    iLow = alloc(ln * 4);
+    resizeBilinear(I, w, h, lw, lh, iLow);
+  }
+  const a = alloc(ln * 4);
+  const b = alloc(ln * 4);
+  guidedCoefficients(iLow, pLow, lw, lh, r, eps, a, b, alloc(ln * 4), alloc(ln * 4), alloc(ln * 4), alloc(lw * 8), alloc(lw * 4));
+  const range = alloc(16);
+  valueRange(depth, dw * dh, range);
+  const q = dilate ? alloc(n * 4) : out;
+  if (lw === w && lh === h) {
+    const lo = getF64(range, 0);
+    const hi = getF64(range, 1);
+    for (let i = 0; i < n; i++) setF32(q, i, max(lo, min(hi, getF32(a, i) * getF32(I, i) + getF32(b, i))));
+  } else {
+    const x0 = alloc(w * 4);
+    const x1 = alloc(w * 4);
+    const fx64 = alloc(w * 8);
+    const fx = alloc(w * 4);
+    const y0 = alloc(h * 4);
+    const y1 = alloc(h * 4);
+    const fy = alloc(h * 8);
+    bilinearAxis(lw, w, x0, x1, fx64);
+    for (let x = 0; x < w; x++) setF32(fx, x, getF64(fx64, x));
+    bilinearAxis(lh, h, y0, y1, fy);
+    applyUpsampled(a, b, lw, I, w, h, getF64(range, 0), getF64(range, 1), q, x0, x1, fx, y0, y1, fy);
+  }
+  if (dilate) dilate3x3(q, w, h, alloc(n * 4), out);
+  release(at);
+  if (!finish) return 0;
+  roundToFloat16(out, n);
+  return depthStats(out, n, stats);
+}
