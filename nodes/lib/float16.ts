@@ -2,7 +2,7 @@
  * IEEE 754 half-precision conversion. Depth is rounded to float16 when computed, so the memory and disk cache
  * tiers (which store float16) hold exactly the bytes a fresh computation produces.
  */
-import { f32, kernels, layout, u16 } from './kernels/wasm.ts';
+import { f32, kernels, layout, u16, u8 } from './kernels/wasm.ts';
 
 const one = new Float32Array(1);
 const oneBits = new Uint32Array(one.buffer);
@@ -64,6 +64,18 @@ export function encodeFloat16(src: Float32Array, out = new Uint16Array(src.lengt
   kernels().encodeFloat16(ps, n, po);
   out.set(u16(po, n));
   return out;
+}
+
+/**
+ * `use` called with the float16 encoding of `src` as bytes, in kernel memory: valid only during the call, and no
+ * array is allocated for it (what hashing a depth frame needs).
+ */
+export function withFloat16<T>(src: Float32Array, use: (bytes: Uint8Array) => T): T {
+  const n = src.length;
+  const [ps, po] = layout(n * 4, n * 2);
+  f32(ps, n).set(src);
+  kernels().encodeFloat16(ps, n, po);
+  return use(u8(po, n * 2));
 }
 
 /** Decodes float16 bits into float32 values. */

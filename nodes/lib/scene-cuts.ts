@@ -9,6 +9,8 @@
  * and the highest within `minSceneLength` frames either side.
  */
 
+import { f32, kernels, layout, u8 } from './kernels/wasm.ts';
+
 const CDF_BINS = 64;
 const THUMB = 16;
 const CDF_LEN = 3 * CDF_BINS;
@@ -41,42 +43,17 @@ export function cutThresholds(sensitivity: number): { minScore: number; minRatio
  * maps each sampled byte first (an HDR source's SDR view, nodes/lib/sdr-view.ts).
  */
 export function frameSignature(rgb: Uint8Array, width: number, height: number, out: Float32Array = new Float32Array(SIGNATURE_LENGTH), lut?: Uint8Array): Float32Array {
-  out.fill(0);
+  // By the WebAssembly kernel (kernels/assembly/scene.ts), on a grid of about 120 samples along the short side:
+  // only the sampled rows are copied in.
   const step = Math.max(1, Math.floor(Math.min(width, height) / 120));
-  const cellOfX = new Int32Array(width);
-  for (let x = 0; x < width; x++) cellOfX[x] = Math.min(THUMB - 1, Math.floor((x * THUMB) / width));
-  const thumbCount = new Float32Array(THUMB * THUMB);
-  let samples = 0;
-  for (let y = 0; y < height; y += step) {
-    const rowCell = CDF_LEN + Math.min(THUMB - 1, Math.floor((y * THUMB) / height)) * THUMB;
-    let i = y * width * 3;
-    for (let x = 0; x < width; x += step, i += 3 * step) {
-      let r = rgb[i], g = rgb[i + 1], b = rgb[i + 2];
-      if (lut) {
-        r = lut[r];
-        g = lut[g];
-        b = lut[b];
-      }
-      out[r >> 2]++;
-      out[CDF_BINS + (g >> 2)]++;
-      out[2 * CDF_BINS + (b >> 2)]++;
-      const c = rowCell + cellOfX[x];
-      out[c] += (r * 77 + g * 150 + b * 29) >> 8;
-      thumbCount[c - CDF_LEN]++;
-      samples++;
-    }
-  }
-  for (let c = 0; c < 3; c++) {
-    let acc = 0;
-    for (let k = c * CDF_BINS; k < (c + 1) * CDF_BINS; k++) {
-      acc += out[k];
-      out[k] = acc / samples;
-    }
-  }
-  for (let k = 0; k < THUMB * THUMB; k++) {
-    const n = thumbCount[k];
-    out[CDF_LEN + k] = n > 0 ? out[CDF_LEN + k] / (n * 255) : 0;
-  }
+  const rowBytes = width * 3;
+  const rows = Math.ceil(height / step);
+  const [src, plut, sig] = layout(rows * rowBytes, lut ? 256 : 0, SIGNATURE_LENGTH * 4);
+  const dst = u8(src, rows * rowBytes);
+  for (let r = 0; r < rows; r++) dst.set(rgb.subarray(r * step * rowBytes, (r * step + 1) * rowBytes), r * rowBytes);
+  if (lut) u8(plut, 256).set(lut.subarray(0, 256));
+  kernels().frameSignature(src, width, height, step, lut ? plut : 0, sig);
+  out.set(f32(sig, SIGNATURE_LENGTH));
   return out;
 }
 

@@ -4,7 +4,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import type { Chunk, DepthChunk, DepthStats, FramesChunk } from '../../nodes/core/types.ts';
-import { decodeFloat16, encodeFloat16 } from '../../nodes/lib/float16.ts';
+import { decodeFloat16, encodeFloat16, withFloat16 } from '../../nodes/lib/float16.ts';
 
 const MAGIC = 0x414e4c31; // "ANL1"
 const TYPE_CODE = { frames: 1, depth: 2, cuts: 3 } as const;
@@ -128,7 +128,7 @@ function hashPiece(piece: Uint8Array): Uint8Array {
 function frameHash(chunk: FramesChunk | DepthChunk, f: Uint8Array | Float32Array): Uint8Array {
   let h = frameHashes.get(f);
   if (!h) {
-    h = hashPiece(chunk.type === 'depth' ? float16Bytes(f as Float32Array) : (f as Uint8Array));
+    h = chunk.type === 'depth' ? withFloat16(f as Float32Array, hashPiece) : hashPiece(f as Uint8Array);
     frameHashes.set(f, h);
   }
   return h;

@@ -50,6 +50,7 @@ export interface KernelExports {
   resizeBilinear(src: number, sw: number, sh: number, dw: number, dh: number, out: number): void;
   valueRange(values: number, n: number, out: number): void;
   depthStats(values: number, n: number, out: number): number;
+  frameSignature(rgb: number, width: number, height: number, step: number, lut: number, out: number): void;
   /** Where kernels that work out their own intermediate arrays (the flow's pyramid) take them from. */
   setScratch(base: number): void;
   warp(rgb: number, w: number, h: number, values: number, scale: number, offset: number, foreground: number, borderBand: number, eyes: number, out1: number, out2: number, rows1: number, rows2: number): void;

@@ -11,3 +11,4 @@ export const heapBase: usize = __heap_base;
 export { lumaFromRgb, warpBilinear, denseFlow, consistentFlow, measureMotion, pooledChange } from './flow';
 export { setScratch } from './scratch';
 export { refineFrame, luminance, resizeBilinear, valueRange, depthStats } from './refine';
+export { frameSignature } from './scene';
