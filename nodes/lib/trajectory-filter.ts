@@ -7,6 +7,7 @@
  */
 import type { Flow } from './optical-flow.ts';
 import { NO_MATCH } from './motion-planes.ts';
+import { f32, i32, kernels, layout } from './kernels/wasm.ts';
 
 export interface TrajectoryParams {
   /** Share of the carried state at a perfectly matching pixel (0..1): 0.9 ≈ a 10-frame memory. */
@@ -143,82 +144,75 @@ export function trajectoryStep(
   out: Float32Array,
   predicted?: { value: Float32Array; trust: Float32Array },
 ): Float32Array {
-  const { depth, depthScale, colour, colourScale, memory, motion } = t;
-  const { d: zd, scale: zScale, shift: zShift } = z;
-  const xMax = w - 1;
-  const yMax = h - 1;
+  // By the WebAssembly kernel (kernels/assembly/trajectory.ts). Everything but the depth itself is known per motion
+  // pixel, which stands for several depth pixels: where to read the state (in place or along the flow, and how far)
+  // and how far to trust it are worked out once each, there.
+  const n = w * h;
   const u = flow?.u;
   const v = flow?.v;
-  const index = grid?.index;
-  const sx = grid?.sx ?? 1;
-  const sy = grid?.sy ?? 1;
-  // Everything but the depth itself is known per motion pixel, which stands for several depth pixels: where to
-  // read the state (in place or along the flow, and how far) and how far to trust it are worked out once each.
-  const nm = index ? (u ?? mismatch ?? still ?? moving)?.length ?? 0 : w * h;
-  const trustAt = new Float32Array(nm);
-  const dxAt = new Float32Array(nm);
-  const dyAt = new Float32Array(nm);
-  const inPlace = new Uint8Array(nm);
-  for (let mi = 0; mi < nm; mi++) {
-    let m = mismatch ? mismatch[mi] : 0;
-    if (still && still[mi] < m) {
-      m = still[mi];
-      inPlace[mi] = 1;
-    } else if (u && v) {
-      dxAt[mi] = u[mi] * sx;
-      dyAt[mi] = v[mi] * sy;
-    } else inPlace[mi] = 1;
-    // How far the carried value can be trusted whatever the current depth says: flow and colour only.
-    let trust = 1;
-    if (moving) {
-      const ch = moving[mi];
-      trust *= motion[ch < 255 ? ch | 0 : 255];
-    }
-    if (mismatch) {
-      const kc = m >= NO_MATCH ? LUT_SIZE : (m * colourScale) | 0;
-      trust *= colour[kc < LUT_SIZE ? kc : LUT_SIZE];
-    }
-    trustAt[mi] = trust;
-    if (predicted) predicted.trust[mi] = trust;
-  }
-  // Cells by row and column (no per-pixel index to stream through).
+  const nm = grid ? ((u ?? mismatch ?? still ?? moving)?.length ?? 0) : n;
   const { rows, columns } = grid ?? identityAxes(w, h);
-  for (let y = 0, i = 0; y < h; y++) {
-    const row = rows[y];
-    for (let x = 0; x < w; x++, i++) {
-      const mi = row + columns[x];
-      const trust = trustAt[mi];
-      const zv = Math.fround(zScale * zd[i] + zShift);
-      if (trust === 0) {
-        // Nothing is carried, so the state is not read; what a zero trust predicts is never used either.
-        out[i] = zv;
-        if (predicted) predicted.value[i] = zv;
-        continue;
-      }
-      let c: number;
-      if (inPlace[mi] === 1) c = state[i];
-      else {
-        let px = x + dxAt[mi];
-        let py = y + dyAt[mi];
-        // Math.max/min, not a conditional that could box px on the heap per pixel (see guided-upsample.ts).
-        px = Math.max(0, Math.min(xMax, px));
-        py = Math.max(0, Math.min(yMax, py));
-        const x0 = px | 0;
-        const y0 = py | 0;
-        const fx = px - x0;
-        const fy = py - y0;
-        const x1 = x0 < xMax ? x0 + 1 : x0;
-        const r0 = y0 * w;
-        const r1 = (y0 < yMax ? y0 + 1 : y0) * w;
-        const top = state[r0 + x0] + fx * (state[r0 + x1] - state[r0 + x0]);
-        const bottom = state[r1 + x0] + fx * (state[r1 + x1] - state[r1 + x0]);
-        c = top + fy * (bottom - top);
-      }
-      if (predicted) predicted.value[i] = c;
-      const diff = c - zv;
-      const kd = ((diff < 0 ? -diff : diff) * depthScale) | 0;
-      out[i] = kd >= LUT_SIZE ? zv : zv + memory * depth[kd] * trust * diff;
-    }
+  const sizes = [
+    n * 4, // state
+    u ? nm * 4 : 0,
+    v ? nm * 4 : 0,
+    h * 4, // rows
+    w * 4, // columns
+    mismatch ? mismatch.length * 4 : 0,
+    still ? nm * 4 : 0,
+    moving ? nm * 4 : 0,
+    n * 4, // zd
+    t.depth.length * 4,
+    t.colour.length * 4,
+    t.motion.length * 4,
+    n * 4, // out
+    predicted ? n * 4 : 0,
+    predicted ? nm * 4 : 0,
+  ];
+  const [ps, pu, pv, pr, pc, pm, pst, pmv, pz, pdl, pcl, pml, po, ppv, ppt] = layout(...sizes);
+  f32(ps, n).set(state.subarray(0, n));
+  if (u) f32(pu, nm).set(u.subarray(0, nm));
+  if (v) f32(pv, nm).set(v.subarray(0, nm));
+  i32(pr, h).set(rows);
+  i32(pc, w).set(columns);
+  if (mismatch) f32(pm, mismatch.length).set(mismatch);
+  if (still) f32(pst, nm).set(still.subarray(0, nm));
+  if (moving) f32(pmv, nm).set(moving.subarray(0, nm));
+  f32(pz, n).set(z.d.subarray(0, n));
+  f32(pdl, t.depth.length).set(t.depth);
+  f32(pcl, t.colour.length).set(t.colour);
+  f32(pml, t.motion.length).set(t.motion);
+  kernels().trajectoryStep(
+    ps,
+    u ? pu : 0,
+    v ? pv : 0,
+    pr,
+    pc,
+    grid?.sx ?? 1,
+    grid?.sy ?? 1,
+    nm,
+    mismatch ? pm : 0,
+    still ? pst : 0,
+    moving ? pmv : 0,
+    pz,
+    z.scale,
+    z.shift,
+    w,
+    h,
+    pdl,
+    t.depthScale,
+    pcl,
+    t.colourScale,
+    t.memory,
+    pml,
+    po,
+    predicted ? ppv : 0,
+    predicted ? ppt : 0,
+  );
+  out.set(f32(po, n));
+  if (predicted) {
+    predicted.value.set(f32(ppv, n));
+    predicted.trust.set(f32(ppt, nm));
   }
   return out;
 }

@@ -51,6 +51,33 @@ export interface KernelExports {
   valueRange(values: number, n: number, out: number): void;
   depthStats(values: number, n: number, out: number): number;
   frameSignature(rgb: number, width: number, height: number, step: number, lut: number, out: number): void;
+  trajectoryStep(
+    state: number,
+    u: number,
+    v: number,
+    rows: number,
+    columns: number,
+    sx: number,
+    sy: number,
+    nm: number,
+    mismatch: number,
+    still: number,
+    moving: number,
+    zd: number,
+    zScale: number,
+    zShift: number,
+    w: number,
+    h: number,
+    depthLut: number,
+    depthScale: number,
+    colourLut: number,
+    colourScale: number,
+    memoryShare: number,
+    motionLut: number,
+    out: number,
+    predValue: number,
+    predTrust: number,
+  ): void;
   /** Where kernels that work out their own intermediate arrays (the flow's pyramid) take them from. */
   setScratch(base: number): void;
   warp(rgb: number, w: number, h: number, values: number, scale: number, offset: number, foreground: number, borderBand: number, eyes: number, out1: number, out2: number, rows1: number, rows2: number): void;

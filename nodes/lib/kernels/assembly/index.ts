@@ -12,3 +12,4 @@ export { lumaFromRgb, warpBilinear, denseFlow, consistentFlow, measureMotion, po
 export { setScratch } from './scratch';
 export { refineFrame, luminance, resizeBilinear, valueRange, depthStats } from './refine';
 export { frameSignature } from './scene';
+export { trajectoryStep } from './trajectory';
