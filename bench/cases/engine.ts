@@ -146,7 +146,7 @@ async function codecFloor(ctx: BenchContext): Promise<{ figures: Figure[]; detai
       figure('decode→encode fps at 1280x272', floorFps, { unit: 'fps', digits: 1 }),
       figure('codec-floor ratio (whole graph / decode→encode)', ratio(wholeFps, floorFps), {
         target: { op: '>=', value: 0.5 },
-        digits: 2,
+        digits: 3,
         note: `two runs a side in the order whole, floor, floor, whole (pairs ${(r.b[0].ms / r.a[0].ms).toFixed(2)} and ${(r.b[1].ms / r.a[1].ms).toFixed(2)})`,
       }),
     ],

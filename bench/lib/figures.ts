@@ -25,9 +25,11 @@ export interface CaseResult {
 export function figure(name: string, value: number | null, opts: { unit?: string; target?: Target; note?: string; digits?: number } = {}): Figure {
   const v = value === null || !Number.isFinite(value) ? null : Number(value.toFixed(opts.digits ?? 3));
   const f: Figure = { name, value: v, unit: opts.unit, target: opts.target, note: opts.note };
-  if (opts.target && v !== null) {
+  if (opts.target && v !== null && value !== null) {
+    // Judged on the measured value, not the rounded one shown: 0.4977 is shown as 0.50 and is not >= 0.5.
     const t = opts.target;
-    f.met = t.op === '<' ? v < t.value : t.op === '<=' ? v <= t.value : t.op === '>=' ? v >= t.value : v === t.value;
+    const x = value;
+    f.met = t.op === '<' ? x < t.value : t.op === '<=' ? x <= t.value : t.op === '>=' ? x >= t.value : x === t.value;
   }
   return f;
 }
