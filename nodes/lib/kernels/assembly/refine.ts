@@ -3,7 +3,7 @@
 // call: the full-size luminance and the intermediate depth stay in kernel memory instead of two fresh frame-sized
 // arrays a frame. The arithmetic of the JavaScript it replaced: the same bits.
 import { getF32, setF32, getF64, setF64, getI32, setI32, getU8 } from './memory';
-import { guidedCoefficients, applyUpsampled } from './guided';
+import { guidedCoefficients, applyUpsampled, applySameSize } from './guided';
 import { dilate3x3 } from './dilate';
 import { roundToFloat16 } from './float16';
 import { alloc, mark, release } from './scratch';
@@ -169,11 +169,8 @@ export function refineFrame(depth: usize, dw: i32, dh: i32, rgb: usize, w: i32, 
   const range = alloc(16);
   valueRange(depth, dw * dh, range);
   const q = dilate ? alloc(n * 4) : out;
-  if (lw === w && lh === h) {
-    const lo = getF64(range, 0);
-    const hi = getF64(range, 1);
-    for (let i = 0; i < n; i++) setF32(q, i, max(lo, min(hi, getF32(a, i) * getF32(I, i) + getF32(b, i))));
-  } else {
+  if (lw === w && lh === h) applySameSize(a, b, I, n, getF64(range, 0), getF64(range, 1), q);
+  else {
     const x0 = alloc(w * 4);
     const x1 = alloc(w * 4);
     const fx64 = alloc(w * 8);
