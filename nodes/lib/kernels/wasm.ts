@@ -10,6 +10,8 @@
  * from the start of the heap again; the memory grows to the largest call a thread has made and stays there.
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { AneloError } from '../../core/errors.ts';
 
 /** The module's exports (pointers are byte offsets into `memory`). */
 export interface KernelExports {
@@ -86,18 +88,31 @@ export interface KernelExports {
 let compiled: WebAssembly.Module | undefined;
 let instance: KernelExports | undefined;
 
+const WASM_URL = new URL('./kernels.wasm', import.meta.url);
+
 /** This thread's kernels (compiled and instantiated on first use). */
 export function kernels(): KernelExports {
   if (instance) return instance;
-  compiled ??= new WebAssembly.Module(readFileSync(new URL('./kernels.wasm', import.meta.url)));
-  instance = new WebAssembly.Instance(compiled, { env: { abort: kernelAbort } }).exports as unknown as KernelExports;
+  try {
+    compiled ??= new WebAssembly.Module(readFileSync(WASM_URL));
+    instance = new WebAssembly.Instance(compiled, { env: { abort: kernelAbort } }).exports as unknown as KernelExports;
+  } catch (e) {
+    const file = fileURLToPath(WASM_URL);
+    throw new AneloError('ANELO_E099_INTERNAL', `The pixel kernels (${file}) could not be loaded: ${(e as Error).message}. Reinstall anelo, or run \`npm run build:kernels\` in its folder.`, { file }, undefined, e);
+  }
   return instance;
 }
 
-/** Kernels are compiled without asserts; an abort would be a defect in them. */
+/** Called by a kernel whose scratch memory could not grow (asserts are compiled out; nothing else aborts). */
 function kernelAbort(): never {
-  throw new Error('a WebAssembly kernel aborted (nodes/lib/kernels)');
+  throw outOfMemory();
 }
+
+const outOfMemory = (bytes?: number): AneloError =>
+  new AneloError(
+    'ANELO_E099_INTERNAL',
+    `A pixel kernel could not get the memory it needs${bytes === undefined ? '' : ` (${Math.ceil(bytes / 2 ** 20)} MiB)`}: WebAssembly memory ends at 4 GiB, and frames this large pass it.`,
+  );
 
 /**
  * Byte offsets for arrays of the given byte sizes, laid out from the heap's start, each 16-byte aligned (SIMD loads),
@@ -113,12 +128,19 @@ export function layout(...sizes: number[]): number[] {
     return o;
   });
   const have = k.memory.buffer.byteLength;
-  if (at > have) k.memory.grow(Math.ceil((at - have) / 65536));
+  if (at > have) {
+    try {
+      k.memory.grow(Math.ceil((at - have) / 65536));
+    } catch {
+      throw outOfMemory(at);
+    }
+  }
   k.setScratch(at);
   return offsets;
 }
 
-const align = (n: number): number => (n + 15) & ~15;
+/** Rounded up to 16 bytes (arithmetic, not bit operations: sizes may pass 2 GiB). */
+const align = (n: number): number => Math.ceil(n / 16) * 16;
 
 /** Views of kernel memory (valid until the next `layout` that grows it). */
 export const f32 = (ptr: number, n: number): Float32Array => new Float32Array(kernels().memory.buffer, ptr, n);

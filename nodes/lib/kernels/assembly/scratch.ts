@@ -15,7 +15,8 @@ export function alloc(bytes: i32): usize {
   top = p + <usize>bytes;
   const have = (<usize>memory.size()) << 16;
   if (top > have) {
-    if (memory.grow(<i32>((top - have + 0xffff) >>> 16)) < 0) unreachable();
+    // Past WebAssembly's 4 GiB: the JavaScript side's abort handler throws a coded error.
+    if (memory.grow(<i32>((top - have + 0xffff) >>> 16)) < 0) abort();
   }
   return p;
 }

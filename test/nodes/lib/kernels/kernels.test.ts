@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { boxMean } from '../../../../nodes/lib/box-mean.ts';
 import { areaResizeRgb } from '../../../../nodes/lib/area-resize-rgb.ts';
 import { KERNELS_WASM, compileKernels } from '../../../../nodes/lib/kernels/build.mjs';
-import { kernels } from '../../../../nodes/lib/kernels/wasm.ts';
+import { kernels, layout } from '../../../../nodes/lib/kernels/wasm.ts';
 
 /** The clipped-box mean, the slow way. */
 function naiveBoxMean(src: Float32Array, w: number, h: number, r: number): Float32Array {
@@ -48,4 +48,17 @@ describe('WebAssembly kernels', () => {
     expect(Array.from(after)).toEqual(Array.from(before));
   });
 
+
+  it('refuse a call that needs more than WebAssembly memory holds with a coded error, and work on after it', () => {
+    let caught: unknown;
+    try {
+      layout(5 * 2 ** 30);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toMatchObject({ code: 'ANELO_E099_INTERNAL' });
+    expect(String((caught as Error).message)).toMatch(/memory it needs \(5121 MiB\).*4 GiB/);
+    const src = new Float32Array(12).fill(2);
+    expect(Array.from(boxMean(src, 4, 3, 1))).toEqual(Array.from(src));
+  });
 });
