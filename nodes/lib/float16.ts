@@ -67,8 +67,8 @@ export function encodeFloat16(src: Float32Array, out = new Uint16Array(src.lengt
 }
 
 /**
- * `use` called with the float16 encoding of `src` as bytes, in kernel memory: valid only during the call, and no
- * array is allocated for it (what hashing a depth frame needs).
+ * `use` called with the float16 encoding of `src` as bytes, in kernel memory: valid only during the call (and
+ * only until `use` calls a kernel itself), and no array is allocated for it (what hashing a depth frame needs).
  */
 export function withFloat16<T>(src: Float32Array, use: (bytes: Uint8Array) => T): T {
   const n = src.length;
