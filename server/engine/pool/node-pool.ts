@@ -59,7 +59,22 @@ interface Waiting {
 async function startPiscina(file: URL, threads: number, idleTimeout: number): Promise<Piscina> {
   const bundle = await threadBundle();
   // Idle threads go away after `idleTimeout`, so a CLI or test process is never kept alive by its pool.
-  return new Piscina({ filename: file.href, minThreads: 0, maxThreads: threads, idleTimeout, workerData: { bundle } });
+  const pool = new Piscina({ filename: file.href, minThreads: 0, maxThreads: threads, idleTimeout, workerData: { bundle } });
+  pool.on('error', onPoolError);
+  return pool;
+}
+
+/**
+ * Piscina reports on the pool, as an 'error' event, what belongs to no task: a result that arrives for a task
+ * already cancelled (a run failed or was cancelled while a thread was finishing its part; the thread is stopped,
+ * but its last message can still come in), a thread that failed while idle, a close that timed out. With no
+ * listener an 'error' event throws, from a message handler, and takes the process down: a fresh-clone CI run did
+ * so after a node failure cancelled its sibling tasks. A late result has no reader and is dropped; anything else
+ * is reported as a process warning, and the next task starts a new thread.
+ */
+function onPoolError(e: Error): void {
+  if (/^Unexpected message from Worker/.test(e.message)) return;
+  process.emitWarning(`worker pool: ${e.message}`, { code: 'ANELO_POOL' });
 }
 
 /**
