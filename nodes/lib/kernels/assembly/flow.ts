@@ -3,7 +3,8 @@
 // mismatch along the flow. The arithmetic of the JavaScript they replaced (float64 on float32 arrays): the same bits.
 import { boxMean } from './box-mean';
 import { getF32, setF32, getU8, getI32, setI32 } from './memory';
-import { alloc, allocZero, mark, release } from './scratch';
+import { alloc, mark, release } from './scratch';
+import { sampleClamped } from './sample';
 
 const MIN_LEVEL_SIDE = 12;
 const REGULARISER: f64 = 4;
@@ -72,25 +73,8 @@ function pyramid(img: usize, w: i32, h: i32, countAt: usize): usize {
 
 /** Bilinear sample of src at (x + u, y + v) for every pixel, coordinates clamped to the image. */
 export function warpBilinear(src: usize, w: i32, h: i32, u: usize, v: usize, out: usize): void {
-  const xMax = <f64>(w - 1);
-  const yMax = <f64>(h - 1);
   for (let y = 0, i = 0; y < h; y++) {
-    for (let x = 0; x < w; x++, i++) {
-      const sx = max(0.0, min(xMax, <f64>x + getF32(u, i)));
-      const sy = max(0.0, min(yMax, <f64>y + getF32(v, i)));
-      const x0 = <i32>sx;
-      const y0 = <i32>sy;
-      const fx = sx - <f64>x0;
-      const fy = sy - <f64>y0;
-      const x1 = x0 < w - 1 ? x0 + 1 : x0;
-      const r0 = y0 * w;
-      const r1 = (y0 < h - 1 ? y0 + 1 : y0) * w;
-      const s00 = getF32(src, r0 + x0);
-      const s10 = getF32(src, r1 + x0);
-      const a = s00 + fx * (getF32(src, r0 + x1) - s00);
-      const b = s10 + fx * (getF32(src, r1 + x1) - s10);
-      setF32(out, i, a + fy * (b - a));
-    }
+    for (let x = 0; x < w; x++, i++) setF32(out, i, sampleClamped(src, w, h, <f64>x + getF32(u, i), <f64>y + getF32(v, i)));
   }
 }
 

@@ -2,6 +2,7 @@
 // arithmetic of the JavaScript they replaced.
 import { boxMean } from './box-mean';
 import { getF32, setF32, getF64, getI32 } from './memory';
+import { lerp2 } from './sample';
 
 /**
  * a, b of the guided filter of p by guide I (w x h float32 each), box radius r: written to `a` and `b` (w x h
@@ -45,16 +46,9 @@ export function applyUpsampled(a: usize, b: usize, lw: i32, I: usize, w: i32, h:
       const i0 = getI32(x0, x);
       const i1 = getI32(x1, x);
       const f = getF32(fx, x);
-      const a00 = getF32(a, ra + i0);
-      const b00 = getF32(b, ra + i0);
-      const a10 = getF32(a, rb + i0);
-      const b10 = getF32(b, rb + i0);
-      const aa = a00 + f * (getF32(a, ra + i1) - a00);
-      const ab = a10 + f * (getF32(a, rb + i1) - a10);
-      const ba = b00 + f * (getF32(b, ra + i1) - b00);
-      const bb = b10 + f * (getF32(b, rb + i1) - b10);
-      const av = <f64><f32>(aa + f2 * (ab - aa));
-      const bv = <f64><f32>(ba + f2 * (bb - ba));
+      // Each coefficient interpolated and rounded to float32, as resizing both to full-size arrays first stored them.
+      const av = <f64><f32>lerp2(a, ra, rb, i0, i1, f, f2);
+      const bv = <f64><f32>lerp2(b, ra, rb, i0, i1, f, f2);
       setF32(q, o + x, max(lo, min(hi, av * getF32(I, o + x) + bv)));
     }
   }

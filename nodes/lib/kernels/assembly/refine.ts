@@ -7,6 +7,7 @@ import { guidedCoefficients, applyUpsampled, applySameSize } from './guided';
 import { dilate3x3 } from './dilate';
 import { roundToFloat16 } from './float16';
 import { alloc, mark, release } from './scratch';
+import { lerp2 } from './sample';
 
 /** Rec. 601 luma in 0..1 of n RGB24 pixels; `lut` (256 bytes, or 0 for none) maps each byte first. */
 export function luminance(rgb: usize, n: i32, lut: usize, out: usize): void {
@@ -30,6 +31,30 @@ function bilinearAxis(src: i32, dst: i32, i0: usize, i1: usize, f: usize): void 
   }
 }
 
+/**
+ * The axes of a bilinear resize from sw x sh to dw x dh, in scratch: a record of six pointers, x0, x1 (int32) and fx
+ * (float32, as resizeBilinear has always rounded the horizontal weights) across, y0, y1 (int32) and fy (float64) down.
+ */
+function bilinearAxes(sw: i32, sh: i32, dw: i32, dh: i32): usize {
+  const ax = alloc(6 * 4);
+  const fx64 = alloc(dw * 8);
+  const fx = alloc(dw * 4);
+  setI32(ax, 0, <i32>alloc(dw * 4));
+  setI32(ax, 1, <i32>alloc(dw * 4));
+  setI32(ax, 2, <i32>fx);
+  setI32(ax, 3, <i32>alloc(dh * 4));
+  setI32(ax, 4, <i32>alloc(dh * 4));
+  setI32(ax, 5, <i32>alloc(dh * 8));
+  bilinearAxis(sw, dw, axis(ax, 0), axis(ax, 1), fx64);
+  for (let x = 0; x < dw; x++) setF32(fx, x, getF64(fx64, x));
+  bilinearAxis(sh, dh, axis(ax, 3), axis(ax, 4), axis(ax, 5));
+  return ax;
+}
+
+@inline function axis(ax: usize, k: i32): usize {
+  return <usize>getI32(ax, k);
+}
+
 /** resizeBilinear (nodes/lib/bilinear-resize.ts): src (sw x sh) → out (dw x dh); a copy when the sizes match. */
 export function resizeBilinear(src: usize, sw: i32, sh: i32, dw: i32, dh: i32, out: usize): void {
   if (sw === dw && sh === dh) {
@@ -37,31 +62,16 @@ export function resizeBilinear(src: usize, sw: i32, sh: i32, dw: i32, dh: i32, o
     return;
   }
   const at = mark();
-  const x0 = alloc(dw * 4);
-  const x1 = alloc(dw * 4);
-  const fx64 = alloc(dw * 8);
-  const fx = alloc(dw * 4);
-  const y0 = alloc(dh * 4);
-  const y1 = alloc(dh * 4);
-  const fy = alloc(dh * 8);
-  bilinearAxis(sw, dw, x0, x1, fx64);
-  for (let x = 0; x < dw; x++) setF32(fx, x, getF64(fx64, x));
-  bilinearAxis(sh, dh, y0, y1, fy);
+  const ax = bilinearAxes(sw, sh, dw, dh);
+  const x0 = axis(ax, 0);
+  const x1 = axis(ax, 1);
+  const fx = axis(ax, 2);
   for (let y = 0; y < dh; y++) {
-    const f2 = getF64(fy, y);
-    const ra = getI32(y0, y) * sw;
-    const rb = getI32(y1, y) * sw;
+    const f2 = getF64(axis(ax, 5), y);
+    const ra = getI32(axis(ax, 3), y) * sw;
+    const rb = getI32(axis(ax, 4), y) * sw;
     const o = y * dw;
-    for (let x = 0; x < dw; x++) {
-      const i0 = getI32(x0, x);
-      const i1 = getI32(x1, x);
-      const f = getF32(fx, x);
-      const s0 = getF32(src, ra + i0);
-      const s1 = getF32(src, rb + i0);
-      const a = s0 + f * (getF32(src, ra + i1) - s0);
-      const b = s1 + f * (getF32(src, rb + i1) - s1);
-      setF32(out, o + x, a + f2 * (b - a));
-    }
+    for (let x = 0; x < dw; x++) setF32(out, o + x, lerp2(src, ra, rb, getI32(x0, x), getI32(x1, x), getF32(fx, x), f2));
   }
   release(at);
 }
@@ -171,17 +181,8 @@ export function refineFrame(depth: usize, dw: i32, dh: i32, rgb: usize, w: i32, 
   const q = dilate ? alloc(n * 4) : out;
   if (lw === w && lh === h) applySameSize(a, b, I, n, getF64(range, 0), getF64(range, 1), q);
   else {
-    const x0 = alloc(w * 4);
-    const x1 = alloc(w * 4);
-    const fx64 = alloc(w * 8);
-    const fx = alloc(w * 4);
-    const y0 = alloc(h * 4);
-    const y1 = alloc(h * 4);
-    const fy = alloc(h * 8);
-    bilinearAxis(lw, w, x0, x1, fx64);
-    for (let x = 0; x < w; x++) setF32(fx, x, getF64(fx64, x));
-    bilinearAxis(lh, h, y0, y1, fy);
-    applyUpsampled(a, b, lw, I, w, h, getF64(range, 0), getF64(range, 1), q, x0, x1, fx, y0, y1, fy);
+    const ax = bilinearAxes(lw, lh, w, h);
+    applyUpsampled(a, b, lw, I, w, h, getF64(range, 0), getF64(range, 1), q, axis(ax, 0), axis(ax, 1), axis(ax, 2), axis(ax, 3), axis(ax, 4), axis(ax, 5));
   }
   if (dilate) dilate3x3(q, w, h, alloc(n * 4), out);
   release(at);

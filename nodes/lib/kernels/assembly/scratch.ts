@@ -21,13 +21,6 @@ export function alloc(bytes: i32): usize {
   return p;
 }
 
-/** `bytes` of scratch, zeroed. */
-export function allocZero(bytes: i32): usize {
-  const p = alloc(bytes);
-  memory.fill(p, 0, <usize>bytes);
-  return p;
-}
-
 /** Where scratch has reached (to give back what one step used: scratch is a stack). */
 export function mark(): usize {
   return top;

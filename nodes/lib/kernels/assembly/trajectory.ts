@@ -2,6 +2,7 @@
 // the arithmetic of the JavaScript it replaced: the same bits.
 import { getF32, setF32, getI32 } from './memory';
 import { alloc, mark, release } from './scratch';
+import { sampleClamped } from './sample';
 
 const LUT_SIZE = 1024;
 const NO_MATCH: f64 = 1000;
@@ -69,8 +70,6 @@ export function trajectoryStep(
     setF32(trustAt, mi, trust);
     if (predTrust) setF32(predTrust, mi, trust);
   }
-  const xMax = <f64>(w - 1);
-  const yMax = <f64>(h - 1);
   for (let y = 0, i = 0; y < h; y++) {
     const row = getI32(rows, y);
     for (let x = 0; x < w; x++, i++) {
@@ -84,22 +83,7 @@ export function trajectoryStep(
       }
       let c: f64;
       if (load<u8>(inPlace + <usize>mi) === 1) c = getF32(state, i);
-      else {
-        const px = max(0.0, min(xMax, <f64>x + getF32(dxAt, mi)));
-        const py = max(0.0, min(yMax, <f64>y + getF32(dyAt, mi)));
-        const x0 = <i32>px;
-        const y0 = <i32>py;
-        const fx = px - <f64>x0;
-        const fy = py - <f64>y0;
-        const x1 = x0 < w - 1 ? x0 + 1 : x0;
-        const r0 = y0 * w;
-        const r1 = (y0 < h - 1 ? y0 + 1 : y0) * w;
-        const s00 = getF32(state, r0 + x0);
-        const s10 = getF32(state, r1 + x0);
-        const top = s00 + fx * (getF32(state, r0 + x1) - s00);
-        const bottom = s10 + fx * (getF32(state, r1 + x1) - s10);
-        c = top + fy * (bottom - top);
-      }
+      else c = sampleClamped(state, w, h, <f64>x + getF32(dxAt, mi), <f64>y + getF32(dyAt, mi));
       if (predValue) setF32(predValue, i, c);
       const diff = c - zv;
       const kd = <i32>((diff < 0 ? -diff : diff) * depthScale);
