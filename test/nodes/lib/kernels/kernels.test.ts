@@ -4,25 +4,7 @@ import { boxMean } from '../../../../nodes/lib/box-mean.ts';
 import { areaResizeRgb } from '../../../../nodes/lib/area-resize-rgb.ts';
 import { KERNELS_WASM, compileKernels } from '../../../../nodes/lib/kernels/build.mjs';
 import { kernels, layout } from '../../../../nodes/lib/kernels/wasm.ts';
-
-/** The clipped-box mean, the slow way. */
-function naiveBoxMean(src: Float32Array, w: number, h: number, r: number): Float32Array {
-  const out = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let sum = 0;
-      let n = 0;
-      for (let yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r); yy++) {
-        for (let xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r); xx++) {
-          sum += src[yy * w + xx];
-          n++;
-        }
-      }
-      out[y * w + x] = sum / n;
-    }
-  }
-  return out;
-}
+import { naiveBoxMean } from '../../../helpers/naive-box-mean.ts';
 
 describe('WebAssembly kernels', () => {
   it('kernels.wasm is what the AssemblyScript sources compile to (run `npm run build:kernels` after changing them)', async () => {
