@@ -80,6 +80,14 @@ export class RunSession {
   private readonly held = new Map<string, Record<string, Chunk>>();
   /** Inputs of a piece that resolved from cache: pinned until its own data is secured or no longer wanted. */
   private readonly pendingInputs = new Map<string, Record<string, InputWindow>>();
+  /**
+   * Pieces of source nodes (no inputs) being resolved, by node and piece, each with a turn that ends once it
+   * has called its node's run or needs not. A source piece calls run only after every lower piece asked for before
+   * it has had its turn: cache lookups finish in any order, and a decoder read that begins before the one ending
+   * where it starts would seek with a decoder of its own (decoding again from the keyframe before it) instead of
+   * continuing the one that read leaves.
+   */
+  private readonly sourceTurns = new Map<string, Map<string, { a: number; over: Promise<void>; end: () => void }>>();
   private readonly readers: Map<string, number>;
   private readonly warned = new Set<string>();
   private seq = 0;
@@ -255,6 +263,16 @@ export class RunSession {
 
   private async resolveUncached(p: Piece): Promise<Resolved> {
     const node = this.node(p.nodeId);
+    // Taken before anything is awaited: turns follow the order pieces are asked for.
+    this.takeTurn(node, p);
+    try {
+      return await this.resolveInTurn(node, p);
+    } finally {
+      this.endTurn(node, p);
+    }
+  }
+
+  private async resolveInTurn(node: PlannedNode, p: Piece): Promise<Resolved> {
     const inputs = await this.inputsOf(node, p);
     const key = await this.keyOf(node, p, inputs, async (q, port) => (await this.resolve(q)).entry.digests[port]);
     const id = pieceId(p);
@@ -361,6 +379,37 @@ export class RunSession {
     return sha256(canonicalJson({ node: node.staticKey, frames: [p.a, p.b], inputs: keyed, digests: DIGEST_FORMAT }));
   }
 
+  // --- source order -----------------------------------------------------------------------------------------
+
+  private isSource(node: PlannedNode): boolean {
+    return !this.onPool(node) && Object.values(node.inputs).every((x) => !x);
+  }
+
+  private takeTurn(node: PlannedNode, p: Piece): void {
+    if (!this.isSource(node)) return;
+    let turns = this.sourceTurns.get(node.id);
+    if (!turns) this.sourceTurns.set(node.id, (turns = new Map()));
+    let end!: () => void;
+    const over = new Promise<void>((r) => (end = r));
+    turns.set(pieceId(p), { a: p.a, over, end });
+  }
+
+  /** Waits for the turns of the source's lower pieces asked for before this one (none wait on a higher piece). */
+  private async awaitTurn(node: PlannedNode, p: Piece): Promise<void> {
+    const turns = this.sourceTurns.get(node.id);
+    if (!turns) return;
+    const before = [...turns.values()].filter((t) => t.a < p.a).map((t) => t.over);
+    if (before.length > 0) await Promise.all(before);
+  }
+
+  /** This piece's turn is over: its node's run has been called (a read in it has claimed its place), or never will be. */
+  private endTurn(node: PlannedNode, p: Piece): void {
+    const turns = this.sourceTurns.get(node.id);
+    const id = pieceId(p);
+    turns?.get(id)?.end();
+    turns?.delete(id);
+  }
+
   // --- data: held, cached or computed ------------------------------------------------------------------------
 
   /** A piece's output on `port`: held by this session, else from a cache tier, else computed (once). */
@@ -414,12 +463,16 @@ export class RunSession {
         const w = r.inputs[port];
         if (w) inputs[port] = await this.gather(w.pieces, src.port, w.lo, w.hi);
       }
+      if (this.isSource(node)) await this.awaitTurn(node, p);
       this.throwIfAborted(node.id);
       if (!node.def.run) throw new AneloError('ANELO_E099_INTERNAL', `node "${node.id}" (${node.def.type}) cannot produce frames`, { nodeId: node.id });
       tally.start();
       const seq = ++this.seq;
       const t0 = performance.now();
-      const outputs = this.onPool(node) ? await this.runOnPool(node, p, inputs, inputInfo, seq) : await this.runHere(node, p, inputs, inputInfo, seq);
+      const running = this.onPool(node) ? this.runOnPool(node, p, inputs, inputInfo, seq) : this.runHere(node, p, inputs, inputInfo, seq);
+      // A source's run has started its read, synchronously (see FrameReaderPool.read): the next piece may start its own.
+      this.endTurn(node, p);
+      const outputs = await running;
       const ms = performance.now() - t0;
       const persistent = node.def.cache === 'disk';
       const cached = node.def.cache !== 'none' && (this.o.cacheFrames !== false || !Object.values(outputs).some((c) => c.type === 'frames'));

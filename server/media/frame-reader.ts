@@ -97,8 +97,13 @@ export class FrameReaderPool {
   /** Decoders started so far (each a seek): for tests and diagnostics. */
   decodersStarted = 0;
 
-  /** Yields exactly `frameCount` frames, repeating the last one if the file ends early (ffprobe counts can be off by one). */
-  async *read(file: string, o: ReadFramesOptions): AsyncGenerator<Uint8Array> {
+  /**
+   * Yields exactly `frameCount` frames, repeating the last one if the file ends early (ffprobe counts can be off by one).
+   * `settle` gives what only the file's probe knows (whether it really deinterlaces, its seek pre-roll): awaited
+   * after the read has claimed its place, so the claim is made at the first `next()` with nothing awaited before it.
+   */
+  async *read(file: string, o: ReadFramesOptions, settle?: Promise<Pick<ReadFramesOptions, 'deinterlace' | 'preRollS'>>): AsyncGenerator<Uint8Array> {
+    // Keyed by the deinterlace asked for: for one file the probe turns it into the same answer every time.
     const key = JSON.stringify([file, o.fps, o.width, o.height, o.startTime, Boolean(o.deinterlace)]);
     // Claimed before anything is awaited, so reads asked for together chain up in the order they were asked for.
     const parked = this.take(key, o.startFrame, Math.max(1, Math.round(o.fps / 2)));
@@ -112,6 +117,7 @@ export class FrameReaderPool {
     // A cancel while ffmpeg produces nothing (a stalled read) must not wait for the next frame: stop the reader.
     const onAbort = (): void => void (reader && this.close(reader));
     try {
+      if (settle) o = { ...o, ...(await settle) };
       if (!reader && before) reader = await this.handedOverBy(before, o.signal);
       if (o.signal?.aborted) throw new AneloError('ANELO_E030_CANCELLED', 'decode cancelled', { file });
       o.signal?.addEventListener('abort', onAbort, { once: true });

@@ -42,11 +42,11 @@ export function createMediaService(): LocalMediaService {
     probe,
     readFrames(file, opts) {
       const abs = path.resolve(file);
-      return (async function* () {
-        const p = await probe(abs);
-        // Deinterlace only what the file declares interlaced: progressive sources decode byte-identically.
-        yield* readers.read(abs, { ...opts, deinterlace: Boolean(opts.deinterlace && p.interlaced), preRollS: p.seekPreRollS ?? 0 });
-      })();
+      // Deinterlace only what the file declares interlaced: progressive sources decode byte-identically. The probe
+      // is awaited inside the read, after it has claimed its place among the file's reads (see FrameReaderPool.read).
+      const settle = probe(abs).then((p) => ({ deinterlace: Boolean(opts.deinterlace && p.interlaced), preRollS: p.seekPreRollS ?? 0 }));
+      settle.catch(() => undefined); // a read never started must not leave an unhandled rejection; a started one rethrows it
+      return readers.read(abs, opts, settle);
     },
     openEncoder,
     close: () => readers.closeAll(),

@@ -174,6 +174,27 @@ describe('executor streaming', () => {
     ]);
   });
 
+  it('a run calls a source\'s run in frame order when its cache lookups finish out of order (one decoder, no seek)', async () => {
+    // The first lookups answer last, as a disk under load does: each source piece still starts reading only after
+    // the one before it has, so a decoder read continues the one before instead of seeking with its own.
+    class SlowFirstLookups extends ChunkCache {
+      private n = 0;
+      override async getAction(key: string, persistent: boolean) {
+        const delay = Math.max(0, 4 - this.n++) * 30;
+        await new Promise((r) => setTimeout(r, delay));
+        return super.getAction(key, persistent);
+      }
+    }
+    const report = await executor(new SlowFirstLookups({ diskDir: null })).run(chain(), { targets: ['blur'] });
+    expect(report.nodes.src.computedFrames).toBe(64);
+    expect(calls.ramp).toEqual([
+      [0, 16],
+      [16, 32],
+      [32, 48],
+      [48, 64],
+    ]);
+  });
+
   it('temporal results do not depend on chunk boundaries', async () => {
     const a = executor(undefined, 16);
     const b = executor(undefined, 7);

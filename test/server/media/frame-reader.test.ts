@@ -38,6 +38,36 @@ describe.skipIf(!hasShared('media'))('FrameReaderPool', () => {
     expect(pool.decodersStarted).toBe(1);
   });
 
+  it('claims its place at the first next(), before what only the probe knows has come: reads chain in the order they start', async () => {
+    const whole = await digests(newPool(), 0, 48);
+    const pool = newPool();
+    // The first read's probe answer comes last (a slow stat): the later reads still continue its decoder.
+    let answer!: (v: { deinterlace: boolean; preRollS: number }) => void;
+    const slow = new Promise<{ deinterlace: boolean; preRollS: number }>((r) => (answer = r));
+    const fast = Promise.resolve({ deinterlace: false, preRollS: 0 });
+    const collect = async (it: AsyncGenerator<Uint8Array>): Promise<string[]> => {
+      const out: string[] = [];
+      for await (const f of it) out.push(createHash('sha1').update(f).digest('hex'));
+      return out;
+    };
+    const reads = [collect(pool.read(clip, at(0, 16), slow)), collect(pool.read(clip, at(16, 16), fast)), collect(pool.read(clip, at(32, 16), fast))];
+    await new Promise((r) => setTimeout(r, 50));
+    answer({ deinterlace: false, preRollS: 0 });
+    expect((await Promise.all(reads)).flat()).toEqual(whole);
+    expect(pool.decodersStarted).toBe(1);
+  });
+
+  it('a read whose probe fails stops with that error and lets the reads after it seek for themselves', async () => {
+    const pool = newPool();
+    const failing = Promise.reject(new Error('probe failed: no such file'));
+    const first = (async () => {
+      for await (const _ of pool.read(clip, at(0, 16), failing)) void _;
+    })();
+    const second = digests(pool, 16, 4);
+    await expect(first).rejects.toThrow('probe failed');
+    expect(await second).toEqual((await digests(newPool(), 0, 20)).slice(16));
+  });
+
   it('hands frames out in shared memory, so worker threads read them without a copy', async () => {
     for await (const f of newPool().read(clip, at(0, 1))) expect(f.buffer).toBeInstanceOf(SharedArrayBuffer);
   });
