@@ -110,6 +110,10 @@ export class FrameReaderPool {
     const before = parked ? undefined : [...this.claims].find((c) => c.key === key && c.until === o.startFrame && !c.successor);
     const claim: Claim = { key, until: o.startFrame + o.frameCount };
     this.claims.add(claim);
+    // Its place as the successor too, before the probe's answer is awaited: a read ending meanwhile hands its reader
+    // on instead of parking it where this read, asking later, would wait for a handover that never comes.
+    const handover = before ? this.handedOverBy(before, o.signal) : undefined;
+    let handoverTaken = false;
     let reader: OpenReader | undefined = parked;
     let failed = false;
     let errorsBefore = 0;
@@ -118,7 +122,10 @@ export class FrameReaderPool {
     const onAbort = (): void => void (reader && this.close(reader));
     try {
       if (settle) o = { ...o, ...(await settle) };
-      if (!reader && before) reader = await this.handedOverBy(before, o.signal);
+      if (handover) {
+        handoverTaken = true;
+        reader = await handover;
+      }
       if (o.signal?.aborted) throw new AneloError('ANELO_E030_CANCELLED', 'decode cancelled', { file });
       o.signal?.addEventListener('abort', onAbort, { once: true });
       if (reader && reader.next < o.startFrame && !(await this.skipTo(reader, o.startFrame))) {
@@ -162,6 +169,8 @@ export class FrameReaderPool {
       if (o.signal?.aborted && !(e instanceof AneloError && e.code === 'ANELO_E030_CANCELLED')) throw new AneloError('ANELO_E030_CANCELLED', 'decode cancelled', { file }, undefined, e);
       throw e;
     } finally {
+      // Failed before taking the reader handed to it (the probe failed): the reader still serves a later read.
+      if (handover && !handoverTaken) void handover.then((r) => r && this.park(r));
       o.signal?.removeEventListener('abort', onAbort);
       this.claims.delete(claim);
       if (reader) o.onDecodeErrors?.(reader.decodeErrors - errorsBefore);

@@ -57,6 +57,26 @@ describe.skipIf(!hasShared('media'))('FrameReaderPool', () => {
     expect(pool.decodersStarted).toBe(1);
   });
 
+  it('a read whose probe answers after the read before it has ended still takes over its decoder, without waiting', async () => {
+    const whole = await digests(newPool(), 0, 32);
+    const pool = newPool();
+    let answer!: (v: { deinterlace: boolean; preRollS: number }) => void;
+    const slow = new Promise<{ deinterlace: boolean; preRollS: number }>((r) => (answer = r));
+    const first = digests(pool, 0, 16);
+    const out: string[] = [];
+    const second = (async () => {
+      for await (const f of pool.read(clip, at(16, 16), slow)) out.push(createHash('sha1').update(f).digest('hex'));
+    })();
+    // The first read ends (and hands its decoder on) while the second still waits for its probe.
+    expect(await first).toEqual(whole.slice(0, 16));
+    const t0 = performance.now();
+    answer({ deinterlace: false, preRollS: 0 });
+    await second;
+    expect(performance.now() - t0).toBeLessThan(5_000);
+    expect(out).toEqual(whole.slice(16));
+    expect(pool.decodersStarted).toBe(1);
+  });
+
   it('a read whose probe fails stops with that error and lets the reads after it seek for themselves', async () => {
     const pool = newPool();
     const failing = Promise.reject(new Error('probe failed: no such file'));
