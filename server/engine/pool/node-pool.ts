@@ -269,11 +269,16 @@ export class ThreadPool {
    */
   async close(): Promise<void> {
     this.stopTaking();
-    openPools.delete(this);
-    const piscina = await this.piscinaStarted;
-    if (!piscina) return;
-    await Promise.race([Promise.allSettled([...this.running]), delay(CLOSE_WAIT_MS, undefined, { ref: false })]);
-    await piscina.destroy();
+    try {
+      const piscina = await this.piscinaStarted;
+      if (!piscina) return;
+      await Promise.race([Promise.allSettled([...this.running]), delay(CLOSE_WAIT_MS, undefined, { ref: false })]);
+      await piscina.destroy();
+    } finally {
+      // Only now: an exitSoon() while this close waits (a second Ctrl-C as a stopped run closes its services) must
+      // still wait for the tasks running, or the exit terminates a thread inside onnxruntime's run.
+      openPools.delete(this);
+    }
   }
 
   /** Takes no task from now on (those waiting for a thread reject) and returns the tasks still running. */

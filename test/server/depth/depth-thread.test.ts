@@ -119,6 +119,17 @@ describe('closing the depth threads while they infer', () => {
     // Batches take 100–300 ms and close comes 15–35 ms after they are asked for: some were running and waited for.
     expect(outcomes.filter((o) => o === '4 frames').length).toBeGreaterThan(0);
   });
+
+  it('an exit that comes while the threads are closing (Ctrl-C twice) still waits for the running batches', () => {
+    // The close had taken the pool off the list an exit waits for, so the exit terminated the threads mid-run:
+    // exit 134 and "terminate called", as the CLI's second-signal test met in a full CI run.
+    const child = path.join(PROJECT_ROOT, 'test', 'server', 'depth', 'exit-while-closing-child.ts');
+    for (let i = 0; i < 2; i++) {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', child], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 60_000 });
+      expect(r.stderr).not.toContain('terminate called');
+      expect(r.status).toBe(130);
+    }
+  });
 });
 
 const modelsDir = [...modelSearchDirs(), sharedPath('models')].find((d) => existsSync(path.join(d, 'fastdepth-nyu-224-f32.onnx')));

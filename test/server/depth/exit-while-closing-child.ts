@@ -1,0 +1,30 @@
+/**
+ * Run by depth-thread.test.ts in a process of its own: starts a batch on each depth thread, then does what a CLI
+ * does on Ctrl-C pressed twice — the first stops the run (and the service starts to close), the second exits at once
+ * (exitSoon) — and exits with 130. Exiting must wait for the batches inside onnxruntime's native run, even though
+ * the service's close had already begun: a thread terminated there aborts the process ("terminate called").
+ */
+import { rmSync } from 'node:fs';
+import { readRegistry } from '../../../server/depth/model-registry.ts';
+import { ModelStore } from '../../../server/depth/model-store.ts';
+import { ThreadedDepthService } from '../../../server/depth/depth-thread.ts';
+import { exitSoon } from '../../../server/engine/pool/node-pool.ts';
+import { gradientFrame, tempModelDir, writeSlowDepthModel } from '../../helpers/test-models.ts';
+
+const dir = tempModelDir();
+writeSlowDepthModel(dir);
+const store = new ModelStore({ dirs: [dir], registry: readRegistry(), hashCacheFile: null });
+const size = { w: 1600, h: 300 };
+const frames = Array.from({ length: 4 }, (_, k) => gradientFrame(size.w, size.h, k * 10));
+const service = new ThreadedDepthService({ store, cores: 2 });
+// Both threads started with the session loaded, so the exit below lands during inference.
+await Promise.all([service.infer({ model: 'test-slow' }, frames, size.w, size.h), service.infer({ model: 'test-slow' }, frames, size.w, size.h)]);
+const t0 = performance.now();
+await service.infer({ model: 'test-slow' }, frames, size.w, size.h);
+const batchMs = performance.now() - t0;
+const pending = [service.infer({ model: 'test-slow' }, frames, size.w, size.h), service.infer({ model: 'test-slow' }, frames, size.w, size.h)];
+for (const p of pending) p.catch(() => undefined);
+await new Promise((r) => setTimeout(r, Math.max(10, batchMs * 0.2)));
+void service.close();
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+exitSoon(130);
