@@ -210,10 +210,19 @@ const openPools = new Set<ThreadPool>();
  * Exits the process once the threads of every ThreadPool have finished their running task (at most `waitMs`): exiting
  * terminates them, and a depth thread terminated inside onnxruntime's run aborts the process (see close()). Pools
  * take no new task meanwhile. For the paths that must exit now: a second Ctrl-C, a stop that overran its grace.
+ * If a task is still running after `waitMs` (a real-size model on a CPU takes seconds a batch), the process ends by
+ * SIGINT instead, as an interrupted program does: the kernel stops every thread at once, nothing is torn down, so
+ * nothing aborts, and a shell reports the same status 130.
  */
 export function exitSoon(code: number, waitMs = 2_000): void {
   const running = [...openPools].flatMap((p) => p.stopTaking());
-  void Promise.race([Promise.allSettled(running), delay(waitMs, undefined, { ref: false })]).finally(() => process.exit(code));
+  void Promise.race([Promise.allSettled(running).then(() => false), delay(waitMs, true, { ref: false })]).then((late) => {
+    if (!late) return process.exit(code);
+    process.removeAllListeners('SIGINT');
+    process.kill(process.pid, 'SIGINT');
+    // Still here: SIGINT is ignored (a job started in the background by a non-interactive shell). Exit as before.
+    setTimeout(() => process.exit(code), 200);
+  });
 }
 
 /** A few threads running the named exports of one worker module (see depth-thread.ts). Idle threads never keep the process alive. */

@@ -137,7 +137,9 @@ async function interrupt(
       if (/progress/.test(stderr)) resolve();
     });
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // The status a shell reports: a CLI whose forced exit had to end by SIGINT (a batch still inside onnxruntime when
+  // the wait ran out, see exitSoon) reads 130 there as well.
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code, sig) => resolve(code ?? (sig ? 128 + os.constants.signals[sig] : null))));
   await Promise.race([started, exited]);
   await new Promise((r) => setTimeout(r, afterMs));
   sentAt = Date.now();

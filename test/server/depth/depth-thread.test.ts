@@ -130,6 +130,17 @@ describe('closing the depth threads while they infer', () => {
       expect(r.status).toBe(130);
     }
   });
+
+  it('an exit whose wait runs out while a batch still runs (seconds a batch on a CPU) ends by SIGINT, never an abort', () => {
+    // Exiting then would terminate the thread inside onnxruntime's run (exit 134, "terminate called", one run in two
+    // on the previous code); a signal's default action stops every thread at once, and shells report 130 for it.
+    const child = path.join(PROJECT_ROOT, 'test', 'server', 'depth', 'exit-while-closing-child.ts');
+    for (let i = 0; i < 3; i++) {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', child, '5'], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 60_000 });
+      expect(r.stderr).not.toContain('terminate called');
+      expect(r.signal === 'SIGINT' || r.status === 130, `status ${r.status}, signal ${r.signal}`).toBe(true);
+    }
+  });
 });
 
 const modelsDir = [...modelSearchDirs(), sharedPath('models')].find((d) => existsSync(path.join(d, 'fastdepth-nyu-224-f32.onnx')));

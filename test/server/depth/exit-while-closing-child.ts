@@ -2,7 +2,8 @@
  * Run by depth-thread.test.ts in a process of its own: starts a batch on each depth thread, then does what a CLI
  * does on Ctrl-C pressed twice — the first stops the run (and the service starts to close), the second exits at once
  * (exitSoon) — and exits with 130. Exiting must wait for the batches inside onnxruntime's native run, even though
- * the service's close had already begun: a thread terminated there aborts the process ("terminate called").
+ * the service's close had already begun: a thread terminated there aborts the process ("terminate called"). Given a
+ * wait shorter than a batch (argv[2], ms), the process must end by SIGINT instead, still without that abort.
  */
 import { rmSync } from 'node:fs';
 import { readRegistry } from '../../../server/depth/model-registry.ts';
@@ -11,6 +12,8 @@ import { ThreadedDepthService } from '../../../server/depth/depth-thread.ts';
 import { exitSoon } from '../../../server/engine/pool/node-pool.ts';
 import { gradientFrame, tempModelDir, writeSlowDepthModel } from '../../helpers/test-models.ts';
 
+/** How long the exit waits for the running batches (exitSoon's default unless given). */
+const waitMs = process.argv[2] ? Number(process.argv[2]) : undefined;
 const dir = tempModelDir();
 writeSlowDepthModel(dir);
 const store = new ModelStore({ dirs: [dir], registry: readRegistry(), hashCacheFile: null });
@@ -27,4 +30,4 @@ for (const p of pending) p.catch(() => undefined);
 await new Promise((r) => setTimeout(r, Math.max(10, batchMs * 0.2)));
 void service.close();
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-exitSoon(130);
+exitSoon(130, waitMs);
