@@ -29,5 +29,6 @@ const pending = [service.infer({ model: 'test-slow' }, frames, size.w, size.h), 
 for (const p of pending) p.catch(() => undefined);
 await new Promise((r) => setTimeout(r, Math.max(10, batchMs * 0.2)));
 void service.close();
+// An exit by SIGINT runs no 'exit' handler: the folder then goes with the test run's temp root (temp-root.ts).
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 exitSoon(130, waitMs);
