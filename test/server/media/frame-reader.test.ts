@@ -12,10 +12,19 @@ import { hasShared, sharedPath } from '../../helpers/shared-data.ts';
 const clip = sharedPath('media/carphone-176x144.mp4');
 const at = (startFrame: number, frameCount: number, signal?: AbortSignal) => ({ fps: 29.97, width: 176, height: 144, startFrame, frameCount, startTime: 0, signal });
 
-async function digests(pool: FrameReaderPool, start: number, count: number, signal?: AbortSignal): Promise<string[]> {
+async function hashesOf(frames: AsyncIterable<Uint8Array>): Promise<string[]> {
   const out: string[] = [];
-  for await (const f of pool.read(clip, at(start, count, signal))) out.push(createHash('sha1').update(f).digest('hex'));
+  for await (const f of frames) out.push(createHash('sha1').update(f).digest('hex'));
   return out;
+}
+
+const digests = (pool: FrameReaderPool, start: number, count: number, signal?: AbortSignal): Promise<string[]> => hashesOf(pool.read(clip, at(start, count, signal)));
+
+/** What the probe would say of the clip, held back until `answer()`: a slow stat. */
+function heldProbe(): { settle: Promise<{ deinterlace: boolean; preRollS: number }>; answer: () => void } {
+  let answer!: () => void;
+  const settle = new Promise<{ deinterlace: boolean; preRollS: number }>((r) => (answer = () => r({ deinterlace: false, preRollS: 0 })));
+  return { settle, answer };
 }
 
 let pools: FrameReaderPool[] = [];
@@ -42,17 +51,11 @@ describe.skipIf(!hasShared('media'))('FrameReaderPool', () => {
     const whole = await digests(newPool(), 0, 48);
     const pool = newPool();
     // The first read's probe answer comes last (a slow stat): the later reads still continue its decoder.
-    let answer!: (v: { deinterlace: boolean; preRollS: number }) => void;
-    const slow = new Promise<{ deinterlace: boolean; preRollS: number }>((r) => (answer = r));
+    const slow = heldProbe();
     const fast = Promise.resolve({ deinterlace: false, preRollS: 0 });
-    const collect = async (it: AsyncGenerator<Uint8Array>): Promise<string[]> => {
-      const out: string[] = [];
-      for await (const f of it) out.push(createHash('sha1').update(f).digest('hex'));
-      return out;
-    };
-    const reads = [collect(pool.read(clip, at(0, 16), slow)), collect(pool.read(clip, at(16, 16), fast)), collect(pool.read(clip, at(32, 16), fast))];
+    const reads = [hashesOf(pool.read(clip, at(0, 16), slow.settle)), hashesOf(pool.read(clip, at(16, 16), fast)), hashesOf(pool.read(clip, at(32, 16), fast))];
     await new Promise((r) => setTimeout(r, 50));
-    answer({ deinterlace: false, preRollS: 0 });
+    slow.answer();
     expect((await Promise.all(reads)).flat()).toEqual(whole);
     expect(pool.decodersStarted).toBe(1);
   });
@@ -60,18 +63,14 @@ describe.skipIf(!hasShared('media'))('FrameReaderPool', () => {
   it('a read whose probe answers after the read before it has ended still takes over its decoder, without waiting', async () => {
     const whole = await digests(newPool(), 0, 32);
     const pool = newPool();
-    let answer!: (v: { deinterlace: boolean; preRollS: number }) => void;
-    const slow = new Promise<{ deinterlace: boolean; preRollS: number }>((r) => (answer = r));
+    const slow = heldProbe();
     const first = digests(pool, 0, 16);
-    const out: string[] = [];
-    const second = (async () => {
-      for await (const f of pool.read(clip, at(16, 16), slow)) out.push(createHash('sha1').update(f).digest('hex'));
-    })();
+    const second = hashesOf(pool.read(clip, at(16, 16), slow.settle));
     // The first read ends (and hands its decoder on) while the second still waits for its probe.
     expect(await first).toEqual(whole.slice(0, 16));
     const t0 = performance.now();
-    answer({ deinterlace: false, preRollS: 0 });
-    await second;
+    slow.answer();
+    const out = await second;
     expect(performance.now() - t0).toBeLessThan(5_000);
     expect(out).toEqual(whole.slice(16));
     expect(pool.decodersStarted).toBe(1);
@@ -80,9 +79,7 @@ describe.skipIf(!hasShared('media'))('FrameReaderPool', () => {
   it('a read whose probe fails stops with that error and lets the reads after it seek for themselves', async () => {
     const pool = newPool();
     const failing = Promise.reject(new Error('probe failed: no such file'));
-    const first = (async () => {
-      for await (const _ of pool.read(clip, at(0, 16), failing)) void _;
-    })();
+    const first = hashesOf(pool.read(clip, at(0, 16), failing));
     const second = digests(pool, 16, 4);
     await expect(first).rejects.toThrow('probe failed');
     expect(await second).toEqual((await digests(newPool(), 0, 20)).slice(16));
