@@ -175,10 +175,10 @@ describe('node-editor basics', () => {
     const { page } = e;
     await page.getByTestId('media-select').selectOption(CLIP);
     await openPreset(page, 'e2e-decode-encode', 'decode');
-    await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
     // The shortcut does what the Render button does, and is ignored while a dialog is open: wait for the state a
-    // user would see before pressing it (the preset's confirm dialog closing, the button enabled), not a fixed time.
+    // user would see before pressing it (the preset's confirm dialog gone, the button enabled), not a fixed time.
     await page.getByTestId('dialog').waitFor({ state: 'detached' });
+    await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
     await page.locator('[data-testid="run"]:not([disabled])').waitFor();
     const [res] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/runs') && r.request().method() === 'POST'), page.keyboard.press('Control+Enter')]);
     expect(res.status()).toBe(202);
