@@ -12,5 +12,9 @@ export default defineConfig({
     // In CI a failed test runs once more, as Playwright's own CI default does: browser drags and timings on a shared
     // 2-core machine fail now and then (a real defect fails twice; both attempts are in the log).
     retry: process.env.CI ? 1 : 0,
+    // expect.poll's own default (1 s) is shorter than one browser click takes on this machine under load (a poll
+    // that clicks a node title and reads its class failed that way: 1 run in 5 beside two busy loops). Polls that
+    // pass return as soon as they do; only a failing one waits the whole 10 s.
+    expect: { poll: { timeout: 10_000 } },
   },
 });
