@@ -9,6 +9,25 @@ import { NodePool, TASK_PRIORITY } from '../../../../server/engine/pool/node-poo
 import { THREAD_NICE_STEP } from '../../../../server/engine/pool/thread-priority.mjs';
 import { NODE_DEFINITIONS, POOL_TEST_MODULE } from './pool-test-nodes.ts';
 
+/** The test module's 'pfail' node in its busy mode (its thread busy for `ms`) over one 1x1 frame, at `priority`. */
+function busyTask(pool: NodePool, nodeId: string, ms: number, priority: number, signal = new AbortController().signal): ReturnType<NodePool['runNode']> {
+  const chunk: FramesChunk = { type: 'frames', start: 0, width: 1, height: 1, frames: [new Uint8Array(3)] };
+  return pool.runNode({
+    definitionsModule: POOL_TEST_MODULE,
+    type: 'pfail',
+    nodeId,
+    params: { mode: 'busy', at: ms },
+    start: 0,
+    end: 1,
+    info: { frames: { type: 'frames', width: 1, height: 1, fps: 25, frameCount: 1 } },
+    inputInfo: {},
+    inputs: { frames: chunk },
+    signal,
+    onProgress: () => {},
+    priority,
+  });
+}
+
 const at = { x: 0, y: 0 };
 
 function graph(fail?: { mode: string; at: number }): GraphDocument {
@@ -154,24 +173,7 @@ describe('worker pool', () => {
   it('a free thread takes the waiting task ranked first (previews before runs, earlier frames first), not the oldest', async () => {
     const pool = new NodePool(1);
     const finished: string[] = [];
-    const chunk: FramesChunk = { type: 'frames', start: 0, width: 1, height: 1, frames: [new Uint8Array(3)] };
-    const task = (name: string, priority: number, signal = new AbortController().signal): Promise<unknown> =>
-      pool
-        .runNode({
-          definitionsModule: POOL_TEST_MODULE,
-          type: 'pfail',
-          nodeId: name,
-          params: { mode: 'busy', at: 50 },
-          start: 0,
-          end: 1,
-          info: { frames: { type: 'frames', width: 1, height: 1, fps: 25, frameCount: 1 } },
-          inputInfo: {},
-          inputs: { frames: chunk },
-          signal,
-          onProgress: () => {},
-          priority,
-        })
-        .then(() => finished.push(name));
+    const task = (name: string, priority: number, signal?: AbortSignal): Promise<unknown> => busyTask(pool, name, 50, priority, signal).then(() => finished.push(name));
     try {
       const cancel = new AbortController();
       const all = [
@@ -217,21 +219,7 @@ describe('worker pool', () => {
       }
       expect(warnings.map((w) => w.message)).toEqual(['worker pool: Close timed out']);
       // The pool still runs tasks.
-      const chunk: FramesChunk = { type: 'frames', start: 0, width: 1, height: 1, frames: [new Uint8Array(3)] };
-      const out = await pool.runNode({
-        definitionsModule: POOL_TEST_MODULE,
-        type: 'pfail',
-        nodeId: 'after',
-        params: { mode: 'busy', at: 1 },
-        start: 0,
-        end: 1,
-        info: { frames: { type: 'frames', width: 1, height: 1, fps: 25, frameCount: 1 } },
-        inputInfo: {},
-        inputs: { frames: chunk },
-        signal: new AbortController().signal,
-        onProgress: () => {},
-        priority: TASK_PRIORITY.run(0),
-      });
+      const out = await busyTask(pool, 'after', 1, TASK_PRIORITY.run(0));
       expect((out.outputs.frames as FramesChunk).frames).toHaveLength(1);
     } finally {
       await pool.close();
