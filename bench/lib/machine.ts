@@ -1,5 +1,6 @@
 /** What the numbers were measured on: they only compare within one run on one machine. */
 import os from 'node:os';
+import { hugePages } from '../../server/engine/huge-pages.ts';
 
 export interface MachineInfo {
   cores: number;
@@ -8,6 +9,8 @@ export interface MachineInfo {
   platform: string;
   totalMemMB: number;
   loadAvg1m: number;
+  /** Whether big buffers sat on transparent huge pages (`npm run bench` asks for them; `anelo doctor` explains). */
+  hugePages: string;
 }
 
 export function machineInfo(): MachineInfo {
@@ -19,5 +22,6 @@ export function machineInfo(): MachineInfo {
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     totalMemMB: Math.round(os.totalmem() / 2 ** 20),
     loadAvg1m: Number(os.loadavg()[0].toFixed(2)),
+    hugePages: (({ active, why }) => `${active ? 'on' : 'off'}: ${why}`)(hugePages()),
   };
 }

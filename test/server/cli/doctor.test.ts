@@ -21,5 +21,19 @@ describe('anelo doctor', () => {
     const text = await run(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'anelo.mjs'), 'doctor'], { cwd: PROJECT_ROOT, env });
     expect(text.stdout).toMatch(/^ffmpeg\s+\//m);
     expect(text.stdout).toMatch(/^onnxruntime\s+.*cpu/m);
+    expect(text.stdout).toMatch(/^huge pages\s+(on|off): /m);
+  }, 30_000);
+
+  it('says when big buffers go without huge pages, and how to get them', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.GLIBC_TUNABLES;
+    const { stdout } = await run(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'anelo.mjs'), 'doctor', '--json'], { cwd: PROJECT_ROOT, env });
+    const r = JSON.parse(stdout);
+    expect(r.hugePages.requested).toBe(false);
+    if (r.hugePages.kernel === 'madvise') {
+      expect(r.hugePages.active).toBe(false);
+      expect(r.hugePages.why).toMatch(/bin\/with-huge-pages/);
+      expect(r.advice.join('\n')).toMatch(/npx anelo.*npm start/);
+    }
   }, 30_000);
 });

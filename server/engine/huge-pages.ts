@@ -1,0 +1,58 @@
+/**
+ * Whether this process's big buffers sit on transparent huge pages (see bin/with-huge-pages): a render at 1080p
+ * allocates hundreds of megabytes of new frames, and each 4 KiB of it costs a page fault on first write otherwise.
+ * `anelo doctor` and the bench report it, so a figure measured without them says so.
+ */
+import { readFileSync } from 'node:fs';
+
+export type ThpMode = 'always' | 'madvise' | 'never' | 'unavailable';
+
+export interface HugePages {
+  /** The kernel's transparent-huge-page mode (/sys/kernel/mm/transparent_hugepage/enabled). */
+  kernel: ThpMode;
+  /** glibc's version at run time, when this process runs on glibc. */
+  glibc?: string;
+  /** GLIBC_TUNABLES asks malloc for huge pages (glibc.malloc.hugetlb=1 or 2). */
+  requested: boolean;
+  /** Big allocations get huge pages: the kernel gives them to everyone, or glibc asks for them and can. */
+  active: boolean;
+  /** One line on why, for people. */
+  why: string;
+}
+
+function kernelMode(): ThpMode {
+  try {
+    const text = readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8');
+    const chosen = /\[(\w+)\]/.exec(text)?.[1];
+    return chosen === 'always' || chosen === 'madvise' || chosen === 'never' ? chosen : 'unavailable';
+  } catch {
+    return 'unavailable';
+  }
+}
+
+function glibcVersion(): string | undefined {
+  const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header;
+  return header?.glibcVersionRuntime;
+}
+
+/** glibc.malloc.hugetlb exists from glibc 2.35; older versions ignore the tunable. */
+function glibcHasTunable(version: string | undefined): boolean {
+  const m = /^(\d+)\.(\d+)/.exec(version ?? '');
+  return !!m && (Number(m[1]) > 2 || (Number(m[1]) === 2 && Number(m[2]) >= 35));
+}
+
+export function hugePages(env: NodeJS.ProcessEnv = process.env): HugePages {
+  const kernel = kernelMode();
+  const glibc = process.platform === 'linux' ? glibcVersion() : undefined;
+  const setting = /(?:^|:)glibc\.malloc\.hugetlb=(\d+)/.exec(env.GLIBC_TUNABLES ?? '')?.[1];
+  const requested = setting === '1' || setting === '2';
+  if (kernel === 'unavailable' || kernel === 'never') {
+    return { kernel, glibc, requested, active: false, why: kernel === 'never' ? 'the kernel has transparent huge pages turned off' : 'this system has no transparent huge pages' };
+  }
+  if (kernel === 'always') return { kernel, glibc, requested, active: true, why: 'the kernel gives transparent huge pages to every process' };
+  if (!requested) {
+    return { kernel, glibc, requested, active: false, why: 'started without bin/with-huge-pages (npx anelo and npm start use it), or with ANELO_HUGE_PAGES=0' };
+  }
+  if (!glibcHasTunable(glibc)) return { kernel, glibc, requested, active: false, why: `glibc.malloc.hugetlb needs glibc 2.35 or later (this is ${glibc ?? 'not glibc'})` };
+  return { kernel, glibc, requested, active: true, why: 'glibc asks the kernel for them (GLIBC_TUNABLES glibc.malloc.hugetlb)' };
+}
