@@ -1,4 +1,5 @@
 /** What a depth thread does (see depth-thread.ts): one batch of frames through a model resolved by the main thread. */
+import { frameCollector, framesBytes } from '../engine/pool/frame-collector.ts';
 import { toTaskError, type TaskError } from '../engine/pool/task-error.ts';
 import type { AnalysisView, DepthResult } from '../../nodes/core/types.ts';
 import type { DepthParams } from './depth-params.ts';
@@ -25,6 +26,9 @@ export type InferTaskResult =
 // Sessions live in this thread's own pool, created on first use and reused by every later task.
 const service = new OnnxDepthService();
 
+/** Every 32 MiB of frames handed to this thread, it collects: the frames are the decoder's, shared (see frame-collector.ts). */
+const collector = frameCollector(32 * 2 ** 20);
+
 export type PrepareTaskResult = { ok: true } | { ok: false; error: TaskError };
 
 /** Loads the session a later `infer` of the same model and params uses (see ThreadedDepthService.prepare). */
@@ -38,6 +42,7 @@ export async function prepare(task: Pick<InferTask, 'model' | 'params'>): Promis
 }
 
 export async function infer(task: InferTask): Promise<InferTaskResult> {
+  collector.saw(framesBytes(task.frames));
   try {
     return { ok: true, result: await service.inferResolved(task.model, task.params, task.frames, task.width, task.height, undefined, task.at, task.view) };
   } catch (e) {

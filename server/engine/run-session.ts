@@ -16,6 +16,7 @@ import type { ActionEntry } from './disk-tier.ts';
 import { canonicalJson, sha256 } from './hash.ts';
 import { NodeTally } from './node-tally.ts';
 import type { Plan, PlannedNode } from './plan.ts';
+import { frameCollector, framesBytes } from './pool/frame-collector.ts';
 import { TASK_PRIORITY, type NodePool } from './pool/node-pool.ts';
 import { toShared } from './pool/shared-chunk.ts';
 
@@ -24,6 +25,13 @@ import { toShared } from './pool/shared-chunk.ts';
  * when there is one, else a slice at a time with the loop turning in between. (Pool nodes' outputs and decoded frames
  * come with their frames' hashes, see chunk-codec.ts.)
  */
+/**
+ * The main thread holds every chunk of a run at some point (decoded frames it made, outputs the pool's threads send
+ * back), and its heap can go a minute without a full collection: it collects every 256 MiB of frames its pieces made
+ * (see frame-collector.ts; a collection takes 20–35 ms here, one per ~10 frames of a 1080p render).
+ */
+const mainThreadFrames = frameCollector(256 * 2 ** 20);
+
 const BIG_DIGEST_BYTES = 4 * 2 ** 20;
 
 /**
@@ -499,6 +507,7 @@ export class RunSession {
       const id = pieceId(p);
       if (this.wanted(id)) this.held.set(id, outputs);
       this.finishInputs(id);
+      mainThreadFrames.saw(Object.values(outputs).reduce((n, c) => n + (c.type === 'cuts' ? 0 : framesBytes(c.frames)), 0));
       return outputs;
     } catch (e) {
       throw this.fail(nodeError(e, node), node.id);

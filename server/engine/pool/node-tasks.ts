@@ -2,10 +2,9 @@
  * What a pool worker does: run one node's pure `run` over a frame range, or hash a chunk. Results come back in
  * SharedArrayBuffers, so the main thread and later tasks read them without a copy.
  */
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import type { MessagePort } from 'node:worker_threads';
 import type { AnyNodeDefinition, Chunk, StreamInfo } from '../../../nodes/core/types.ts';
+import { frameCollector, framesBytes } from './frame-collector.ts';
 import { toShared } from './shared-chunk.ts';
 import { toTaskError, type TaskError } from './task-error.ts';
 import { previewRgb, type PreviewPngTask } from '../../http/render/preview-png.ts';
@@ -38,24 +37,13 @@ export type RunNodeResult =
     }
   | { ok: false; error: TaskError };
 
-/**
- * A SharedArrayBuffer's memory is freed only when every thread that saw it has collected its handle, and a worker
- * that only hashes or warps allocates too little on its own heap for V8 to collect often: without help, shared
- * frames pile up (1.1 GB after a minute of 640x360). So a worker collects once it has been handed 32 MiB since its
- * last collection — at the start of its next task, when the earlier tasks' chunks are no longer referenced (between
- * tasks piscina parks the thread in Atomics.wait, so nothing scheduled for "later" would run).
- */
-v8.setFlagsFromString('--expose-gc');
-const collect = vm.runInNewContext('gc') as () => void;
-const COLLECT_EVERY = 32 * 2 ** 20;
-let seenBytes = 0;
+/** Every 32 MiB of frames handed to this thread, it collects (see frame-collector.ts). */
+const collector = frameCollector(32 * 2 ** 20);
 
 function sawBytes(chunks: (Chunk | undefined)[]): void {
-  if (seenBytes >= COLLECT_EVERY) {
-    seenBytes = 0;
-    collect();
-  }
-  for (const c of chunks) if (c && c.type !== 'cuts') for (const f of c.frames) seenBytes += f.byteLength;
+  let bytes = 0;
+  for (const c of chunks) if (c && c.type !== 'cuts') bytes += framesBytes(c.frames);
+  collector.saw(bytes);
 }
 
 const modules = new Map<string, Promise<readonly AnyNodeDefinition[]>>();
