@@ -6,6 +6,7 @@ import type { MediaService, ProbeResult } from '../../nodes/core/types.ts';
 import { openEncoder } from './encoder.ts';
 import { FrameReaderPool } from './frame-reader.ts';
 import { probeMedia } from './probe.ts';
+import { prestartBroker } from './spawn-broker.ts';
 
 export interface LocalMediaService extends MediaService {
   /** Stops every open decoder (call when a process or server shuts down). */
@@ -30,6 +31,8 @@ export function createMediaService(): LocalMediaService {
     fingerprint(file).then((fp) => {
       let p = probes.get(fp);
       if (!p) {
+        // Frames of the file are usually read next: the helper that starts decoders gets going meanwhile.
+        prestartBroker();
         p = probeMedia(file);
         probes.set(fp, p);
         p.catch(() => probes.delete(fp));

@@ -108,4 +108,18 @@ describe('spawn helper', () => {
     expect(stdout.trim()).toBe('done');
     expect(performance.now() - t0).toBeLessThan(15_000);
   });
+
+  it('started ahead (a probe does so), the helper is there for the first decoder and still keeps no process alive', async () => {
+    const broker = fileURLToPath(new URL('../../../server/media/spawn-broker.ts', import.meta.url));
+    const code = `const { prestartBroker } = await import(${JSON.stringify(broker)});
+      const { execFileSync } = await import('node:child_process');
+      prestartBroker();
+      prestartBroker();
+      await new Promise((r) => setTimeout(r, 500));
+      const children = execFileSync('ps', ['-o', 'args=', '--ppid', String(process.pid)]).toString();
+      console.log(children.split('\\n').filter((l) => l.includes('spawn-broker-process')).length);`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { timeout: 20_000 });
+    // One helper however often it is asked for, and the process ended by itself with it running.
+    expect(stdout.trim()).toBe('1');
+  });
 });
