@@ -16,7 +16,7 @@ import type { ActionEntry } from './disk-tier.ts';
 import { canonicalJson, sha256 } from './hash.ts';
 import { NodeTally } from './node-tally.ts';
 import type { Plan, PlannedNode } from './plan.ts';
-import { frameCollector, framesBytes } from './pool/frame-collector.ts';
+import { frameCollector } from './pool/frame-collector.ts';
 import { TASK_PRIORITY, type NodePool } from './pool/node-pool.ts';
 import { toShared } from './pool/shared-chunk.ts';
 
@@ -507,7 +507,7 @@ export class RunSession {
       const id = pieceId(p);
       if (this.wanted(id)) this.held.set(id, outputs);
       this.finishInputs(id);
-      mainThreadFrames.saw(Object.values(outputs).reduce((n, c) => n + (c.type === 'cuts' ? 0 : framesBytes(c.frames)), 0));
+      mainThreadFrames.saw(Object.values(outputs).reduce((n, c) => n + chunkBytes(c), 0));
       return outputs;
     } catch (e) {
       throw this.fail(nodeError(e, node), node.id);

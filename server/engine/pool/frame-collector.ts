@@ -44,7 +44,7 @@ export function frameCollector(everyBytes: number): FrameCollector {
   };
 }
 
-/** Bytes of frames in a list of frame arrays (the cuts list of a scene node has none). */
+/** Bytes of a list of frames (a depth task's; chunks are counted with chunk-codec's chunkBytes). */
 export function framesBytes(frames: readonly { byteLength: number }[]): number {
   let n = 0;
   for (const f of frames) n += f.byteLength;

@@ -4,12 +4,12 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { AnyNodeDefinition, Chunk, StreamInfo } from '../../../nodes/core/types.ts';
-import { frameCollector, framesBytes } from './frame-collector.ts';
+import { frameCollector } from './frame-collector.ts';
 import { toShared } from './shared-chunk.ts';
 import { toTaskError, type TaskError } from './task-error.ts';
 import { previewRgb, type PreviewPngTask } from '../../http/render/preview-png.ts';
 import type { RgbImage } from '../../http/render/chunk-to-png.ts';
-import { chunkDigest, hashFrames } from '../chunk-codec.ts';
+import { chunkBytes, chunkDigest, hashFrames } from '../chunk-codec.ts';
 
 export interface RunNodeTask {
   /** Module whose `NODE_DEFINITIONS` holds the node type (the shipped nodes unless a test says otherwise). */
@@ -41,9 +41,7 @@ export type RunNodeResult =
 const collector = frameCollector(32 * 2 ** 20);
 
 function sawBytes(chunks: (Chunk | undefined)[]): void {
-  let bytes = 0;
-  for (const c of chunks) if (c && c.type !== 'cuts') bytes += framesBytes(c.frames);
-  collector.saw(bytes);
+  collector.saw(chunks.reduce((n, c) => n + (c ? chunkBytes(c) : 0), 0));
 }
 
 const modules = new Map<string, Promise<readonly AnyNodeDefinition[]>>();
