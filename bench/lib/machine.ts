@@ -1,6 +1,6 @@
 /** What the numbers were measured on: they only compare within one run on one machine. */
 import os from 'node:os';
-import { hugePages } from '../../server/engine/huge-pages.ts';
+import { hugePages, mallocArenas } from '../../server/engine/huge-pages.ts';
 
 export interface MachineInfo {
   cores: number;
@@ -11,6 +11,8 @@ export interface MachineInfo {
   loadAvg1m: number;
   /** Whether big buffers sat on transparent huge pages (`npm run bench` asks for them; `anelo doctor` explains). */
   hugePages: string;
+  /** How many malloc arenas the threads shared (`npm run bench` asks for one; `anelo doctor` explains). */
+  mallocArenas: string;
 }
 
 export function machineInfo(): MachineInfo {
@@ -23,5 +25,6 @@ export function machineInfo(): MachineInfo {
     totalMemMB: Math.round(os.totalmem() / 2 ** 20),
     loadAvg1m: Number(os.loadavg()[0].toFixed(2)),
     hugePages: (({ active, why }) => `${active ? 'on' : 'off'}: ${why}`)(hugePages()),
+    mallocArenas: mallocArenas().why,
   };
 }

@@ -20,7 +20,7 @@ export function renderMarkdown(r: BenchResults): string {
   const lines = [
     `# anelo bench — ${r.startedAt} (${r.scale})`,
     '',
-    `Machine: ${m.cores} cores, ${m.cpuModel}, ${m.totalMemMB} MB, Node ${m.node}, ${m.platform}; load ${m.loadAvg1m} at start; huge pages ${m.hugePages ?? 'not recorded'}. Threads: ${r.threads}. Total ${(r.totalMs / 1000).toFixed(0)} s.`,
+    `Machine: ${m.cores} cores, ${m.cpuModel}, ${m.totalMemMB} MB, Node ${m.node}, ${m.platform}; load ${m.loadAvg1m} at start; huge pages ${m.hugePages ?? 'not recorded'}; malloc: ${m.mallocArenas ?? 'not recorded'}. Threads: ${r.threads}. Total ${(r.totalMs / 1000).toFixed(0)} s.`,
     `Graph model: ${r.models.graph}.${r.models.real ? ' Real-size model figures use FastDepth, the only real weights available here.' : ''}`,
     `Peer model: ${r.models.peer}.`,
     '',

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { modelSearchDirs } from '../depth/model-dirs.ts';
-import { hugePages, type HugePages } from '../engine/huge-pages.ts';
+import { hugePages, mallocArenas, type HugePages, type MallocArenas } from '../engine/huge-pages.ts';
 import { resolveServerOptions } from '../http/server-options.ts';
 import { ffmpegChoice, ffprobeChoice, MIN_SYSTEM_MAJOR, versionLine, type BinaryChoice } from '../media/ffmpeg-paths.ts';
 import { maxPixels } from '../media/max-pixels.ts';
@@ -16,6 +16,7 @@ export interface DoctorReport {
   dataDir: { path: string; exists: boolean };
   maxPixels: number;
   hugePages: HugePages;
+  mallocArenas: MallocArenas;
   advice: string[];
 }
 
@@ -41,7 +42,11 @@ export async function doctorReport(cacheDir: string): Promise<DoctorReport> {
   }
   const pages = hugePages();
   if (!pages.active && !pages.requested && pages.kernel === 'madvise') {
-    advice.push('big frames cost a page fault per 4 KiB here: start anelo as `npx anelo` or `npm start` (bin/with-huge-pages), which asks glibc for transparent huge pages (a 1080p render ran ~20 % faster so)');
+    advice.push('big frames cost a page fault per 4 KiB here: start anelo as `npx anelo` or `npm start` (bin/with-malloc-tunables), which asks glibc for transparent huge pages (a 1080p render ran ~20 % faster so)');
+  }
+  const arenas = mallocArenas();
+  if (arenas.why.startsWith("glibc's default")) {
+    advice.push('each thread has a malloc arena of its own, and frames the pool makes fault in page by page: `npx anelo` or `npm start` (bin/with-malloc-tunables) give all threads one (a 640x272 render took about a third of the page faults so)');
   }
   const dataDir = resolveServerOptions({}).dataDir;
   return {
@@ -53,6 +58,7 @@ export async function doctorReport(cacheDir: string): Promise<DoctorReport> {
     dataDir: { path: dataDir, exists: existsSync(dataDir) },
     maxPixels: maxPixels(),
     hugePages: pages,
+    mallocArenas: arenas,
     advice,
   };
 }
@@ -75,6 +81,7 @@ export async function doctorCommand(argv: string[], cacheDir: string): Promise<n
     `editor data  ${r.dataDir.path}${mark(r.dataDir.exists)}`,
     `max pixels   ${r.maxPixels} per frame (ANELO_MAX_PIXELS)`,
     `huge pages   ${r.hugePages.active ? 'on' : 'off'}: ${r.hugePages.why}`,
+    `malloc       ${r.mallocArenas.why}`,
     ...r.advice.map((a) => `advice: ${a}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

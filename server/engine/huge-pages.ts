@@ -1,7 +1,8 @@
 /**
- * Whether this process's big buffers sit on transparent huge pages (see bin/with-huge-pages): a render at 1080p
- * allocates hundreds of megabytes of new frames, and each 4 KiB of it costs a page fault on first write otherwise.
- * `anelo doctor` and the bench report it, so a figure measured without them says so.
+ * The allocator settings bin/with-malloc-tunables starts Node with, as this process has them: whether its big buffers
+ * sit on transparent huge pages (a render at 1080p allocates hundreds of megabytes of new frames, and each 4 KiB of it
+ * costs a page fault on first write otherwise), and how many malloc arenas its threads share. `anelo doctor` and the
+ * bench report both, so a figure measured without them says so.
  */
 import { readFileSync } from 'node:fs';
 
@@ -51,8 +52,30 @@ export function hugePages(env: NodeJS.ProcessEnv = process.env): HugePages {
   }
   if (kernel === 'always') return { kernel, glibc, requested, active: true, why: 'the kernel gives transparent huge pages to every process' };
   if (!requested) {
-    return { kernel, glibc, requested, active: false, why: 'started without bin/with-huge-pages (npx anelo and npm start use it), or with ANELO_HUGE_PAGES=0' };
+    return { kernel, glibc, requested, active: false, why: 'started without bin/with-malloc-tunables (npx anelo and npm start use it), or with ANELO_HUGE_PAGES=0' };
   }
   if (!glibcHasTunable(glibc)) return { kernel, glibc, requested, active: false, why: `glibc.malloc.hugetlb needs glibc 2.35 or later (this is ${glibc ?? 'not glibc'})` };
   return { kernel, glibc, requested, active: true, why: 'glibc asks the kernel for them (GLIBC_TUNABLES glibc.malloc.hugetlb)' };
+}
+
+export interface MallocArenas {
+  /** glibc.malloc.arena_max from GLIBC_TUNABLES; undefined: glibc's default (an arena per thread, up to 8 per core). */
+  arenaMax?: number;
+  /** One line on what that means here, for people. */
+  why: string;
+}
+
+/**
+ * How many malloc arenas this process's threads share. With one (bin/with-malloc-tunables), the pool's frames come
+ * from the main heap, which keeps freed memory for the next frame and gets huge pages; with an arena per thread,
+ * frames a collection freed in a batch went back to the system and the next ones faulted page by page again.
+ */
+export function mallocArenas(env: NodeJS.ProcessEnv = process.env): MallocArenas {
+  const setting = /(?:^|:)glibc\.malloc\.arena_max=(\d+)/.exec(env.GLIBC_TUNABLES ?? '')?.[1];
+  if (process.platform !== 'linux' || !glibcVersion()) return { why: 'not glibc: its own allocator' };
+  if (setting === undefined || Number(setting) === 0) {
+    return { why: "glibc's default, an arena per thread (started without bin/with-malloc-tunables, or with ANELO_MALLOC_ARENAS=0)" };
+  }
+  const arenaMax = Number(setting);
+  return { arenaMax, why: arenaMax === 1 ? 'one arena for all threads (GLIBC_TUNABLES glibc.malloc.arena_max=1)' : `${arenaMax} arenas (GLIBC_TUNABLES glibc.malloc.arena_max)` };
 }

@@ -22,9 +22,10 @@ describe('anelo doctor', () => {
     expect(text.stdout).toMatch(/^ffmpeg\s+\//m);
     expect(text.stdout).toMatch(/^onnxruntime\s+.*cpu/m);
     expect(text.stdout).toMatch(/^huge pages\s+(on|off): /m);
+    expect(text.stdout).toMatch(/^malloc\s+\S/m);
   }, 30_000);
 
-  it('says when big buffers go without huge pages, and how to get them', async () => {
+  it('says when big buffers go without huge pages or share no arena, and how to get them', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env };
     delete env.GLIBC_TUNABLES;
     const { stdout } = await run(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'anelo.mjs'), 'doctor', '--json'], { cwd: PROJECT_ROOT, env });
@@ -32,8 +33,12 @@ describe('anelo doctor', () => {
     expect(r.hugePages.requested).toBe(false);
     if (r.hugePages.kernel === 'madvise') {
       expect(r.hugePages.active).toBe(false);
-      expect(r.hugePages.why).toMatch(/bin\/with-huge-pages/);
+      expect(r.hugePages.why).toMatch(/bin\/with-malloc-tunables/);
       expect(r.advice.join('\n')).toMatch(/npx anelo.*npm start/);
+    }
+    if (r.mallocArenas.why !== 'not glibc: its own allocator') {
+      expect(r.mallocArenas.arenaMax).toBeUndefined();
+      expect(r.advice.join('\n')).toMatch(/malloc arena of its own.*bin\/with-malloc-tunables/);
     }
   }, 30_000);
 });
