@@ -45,7 +45,7 @@ export async function doctorReport(cacheDir: string): Promise<DoctorReport> {
     advice.push('big frames cost a page fault per 4 KiB here: start anelo as `npx anelo` or `npm start` (bin/with-malloc-tunables), which asks glibc for transparent huge pages (a 1080p render ran ~20 % faster so)');
   }
   const arenas = mallocArenas();
-  if (arenas.why.startsWith("glibc's default")) {
+  if (arenas.glibc && arenas.arenaMax === undefined) {
     advice.push('each thread has a malloc arena of its own, and frames the pool makes fault in page by page: `npx anelo` or `npm start` (bin/with-malloc-tunables) give all threads one (a 640x272 render took about a third of the page faults so)');
   }
   const dataDir = resolveServerOptions({}).dataDir;

@@ -59,6 +59,8 @@ export function hugePages(env: NodeJS.ProcessEnv = process.env): HugePages {
 }
 
 export interface MallocArenas {
+  /** Whether this process allocates with glibc (the tunable means nothing elsewhere). */
+  glibc: boolean;
   /** glibc.malloc.arena_max from GLIBC_TUNABLES; undefined: glibc's default (an arena per thread, up to 8 per core). */
   arenaMax?: number;
   /** One line on what that means here, for people. */
@@ -72,10 +74,10 @@ export interface MallocArenas {
  */
 export function mallocArenas(env: NodeJS.ProcessEnv = process.env): MallocArenas {
   const setting = /(?:^|:)glibc\.malloc\.arena_max=(\d+)/.exec(env.GLIBC_TUNABLES ?? '')?.[1];
-  if (process.platform !== 'linux' || !glibcVersion()) return { why: 'not glibc: its own allocator' };
+  if (process.platform !== 'linux' || !glibcVersion()) return { glibc: false, why: 'not glibc: its own allocator' };
   if (setting === undefined || Number(setting) === 0) {
-    return { why: "glibc's default, an arena per thread (started without bin/with-malloc-tunables, or with ANELO_MALLOC_ARENAS=0)" };
+    return { glibc: true, why: "glibc's default, an arena per thread (started without bin/with-malloc-tunables, or with ANELO_MALLOC_ARENAS=0)" };
   }
   const arenaMax = Number(setting);
-  return { arenaMax, why: arenaMax === 1 ? 'one arena for all threads (GLIBC_TUNABLES glibc.malloc.arena_max=1)' : `${arenaMax} arenas (GLIBC_TUNABLES glibc.malloc.arena_max)` };
+  return { glibc: true, arenaMax, why: arenaMax === 1 ? 'one arena for all threads (GLIBC_TUNABLES glibc.malloc.arena_max=1)' : `${arenaMax} arenas (GLIBC_TUNABLES glibc.malloc.arena_max)` };
 }
