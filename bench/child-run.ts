@@ -1,4 +1,4 @@
-/** Runs bench/run-graph-child.ts in a fresh Node process and returns what it measured. */
+/** Runs bench/run-graph-child.ts in a fresh Node process (through run-graph-child.mjs) and returns what it measured. */
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -21,7 +21,7 @@ export async function runInChild(req: ChildRequest): Promise<ChildResult> {
   const file = path.join(dir, 'request.json');
   await fs.writeFile(file, JSON.stringify(req));
   try {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(here, 'run-graph-child.ts'), file], {
+    const { stdout } = await promisify(execFile)(process.execPath, [path.join(here, 'run-graph-child.mjs'), file], {
       maxBuffer: 64 * 2 ** 20,
       env: process.env,
     });

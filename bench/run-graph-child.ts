@@ -1,6 +1,6 @@
 /**
  * Runs one graph in a fresh process and prints {ms, maxRssMB, report} as JSON on stdout, so peak memory of a run
- * is measured without the harness's own allocations. Usage: tsx bench/run-graph-child.ts <request.json>
+ * is measured without the harness's own allocations. Usage: node bench/run-graph-child.mjs <request.json>
  */
 import { promises as fs, readFileSync } from 'node:fs';
 import { ChunkCache } from '../server/engine/chunk-cache.ts';
