@@ -27,12 +27,13 @@ import { toShared } from './pool/shared-chunk.ts';
  */
 /**
  * The main thread holds every chunk of a run at some point (decoded frames it made, outputs the pool's threads send
- * back), and its heap can go a minute without a full collection: it collects every 128 MiB of frames its pieces made
+ * back), and its heap can go a minute without a full collection: it collects every 64 MiB of frames its pieces made
  * (see frame-collector.ts). Frames waiting for that collection are most of what a long clip adds to a short one's
- * peak: a minute of 640x360 decode → encode peaked at 345–348 MB against 295–297 MB for 10 s with 128 MiB, at 351–397
- * against 296–305 MB with 256. A 48-frame 1080p render makes 5 collections of at most ~20 ms here (3 with 256).
+ * peak: a minute of 640x360 decode → encode peaked at 332–337 MB against 300–303 MB for 10 s with 64 MiB, 345–352
+ * against 290–297 with 128, 351–397 against 296–305 with 256. A 48-frame 1080p render makes 8 collections on this
+ * thread, 159 ms in all, at most 26 ms each (3 and 51 ms with 256).
  */
-const mainThreadFrames = frameCollector(128 * 2 ** 20);
+const mainThreadFrames = frameCollector(64 * 2 ** 20);
 
 const BIG_DIGEST_BYTES = 4 * 2 ** 20;
 
