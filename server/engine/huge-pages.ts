@@ -42,10 +42,15 @@ function glibcHasTunable(version: string | undefined): boolean {
   return !!m && (Number(m[1]) > 2 || (Number(m[1]) === 2 && Number(m[2]) >= 35));
 }
 
+/** The value GLIBC_TUNABLES gives a numeric malloc tunable (`glibc.malloc.<name>=N`), if it names it. */
+function mallocTunable(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  return new RegExp(`(?:^|:)glibc\\.malloc\\.${name}=(\\d+)`).exec(env.GLIBC_TUNABLES ?? '')?.[1];
+}
+
 export function hugePages(env: NodeJS.ProcessEnv = process.env): HugePages {
   const kernel = kernelMode();
   const glibc = process.platform === 'linux' ? glibcVersion() : undefined;
-  const setting = /(?:^|:)glibc\.malloc\.hugetlb=(\d+)/.exec(env.GLIBC_TUNABLES ?? '')?.[1];
+  const setting = mallocTunable(env, 'hugetlb');
   const requested = setting === '1' || setting === '2';
   if (kernel === 'unavailable' || kernel === 'never') {
     return { kernel, glibc, requested, active: false, why: kernel === 'never' ? 'the kernel has transparent huge pages turned off' : 'this system has no transparent huge pages' };
@@ -73,7 +78,7 @@ export interface MallocArenas {
  * frames a collection freed in a batch went back to the system and the next ones faulted page by page again.
  */
 export function mallocArenas(env: NodeJS.ProcessEnv = process.env): MallocArenas {
-  const setting = /(?:^|:)glibc\.malloc\.arena_max=(\d+)/.exec(env.GLIBC_TUNABLES ?? '')?.[1];
+  const setting = mallocTunable(env, 'arena_max');
   if (process.platform !== 'linux' || !glibcVersion()) return { glibc: false, why: 'not glibc: its own allocator' };
   if (setting === undefined || Number(setting) === 0) {
     return { glibc: true, why: "glibc's default, an arena per thread (started without bin/with-malloc-tunables, or with ANELO_MALLOC_ARENAS=0)" };
