@@ -67,6 +67,23 @@ function* chunkPieces(chunk: Chunk): Generator<Uint8Array> {
   }
 }
 
+/** Bytes of a stored chunk that say what it holds (magic, type code): enough for evictionRank. */
+export const CHUNK_HEAD_BYTES = 8;
+
+/**
+ * Which stored chunks the disk tier lets go first (lower first; least recently used first within a rank): decoded
+ * frames (0), then depth, flow and cuts (1), and anything that is not a chunk (1). Frames are the cheapest bytes to
+ * have again: in a 1080p render ffmpeg decoded them for ~24 ms of CPU per 6.2 MB frame (4 ms per MB), where FastDepth
+ * took ~28 ms per 0.2 MB of depth (140 ms per MB; bigger models far more). A decoded chunk is 31 times a depth chunk's
+ * bytes at 1080p, so by age alone a long render's frames pushed its depth out of the budget and a retune ran the
+ * model again.
+ */
+export function evictionRank(head: Uint8Array): number {
+  if (head.length < CHUNK_HEAD_BYTES) return 1;
+  const b = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
+  return b.readUInt32LE(0) === MAGIC && b.readUInt32LE(4) === TYPE_CODE.frames ? 0 : 1;
+}
+
 /** Parses bytes made by encodeChunk; throws on anything malformed. */
 export function decodeChunk(bytes: Uint8Array): Chunk {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

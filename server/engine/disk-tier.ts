@@ -19,6 +19,12 @@ export interface ActionEntry {
 
 export type DiskTierWarning = { kind: 'corrupt' | 'write-failed'; file: string; message: string };
 
+/** What pruning lets go first: a blob's first `bytes` bytes → its rank (lower first). */
+export interface EvictionRank {
+  bytes: number;
+  rank: (head: Uint8Array) => number;
+}
+
 export class DiskTier {
   /** Set after a failed write, so a full or unwritable cache warns once rather than once per chunk. */
   private failing = false;
@@ -26,11 +32,13 @@ export class DiskTier {
   /**
    * @param digestOf what a blob's name is the digest of, for checking a blob read back (default: sha256 of its bytes;
    *   chunk blobs are named by their chunk digest, see chunk-codec.ts). A blob it throws on is corrupt.
+   * @param eviction which blobs pruning lets go first, read from their first bytes (default: by last use alone).
    */
   constructor(
     readonly dir: string,
     private readonly onWarning: (w: DiskTierWarning) => void = () => {},
     private readonly digestOf: (bytes: Uint8Array) => string = (bytes) => sha256(bytes),
+    private readonly eviction?: EvictionRank,
   ) {}
 
   private blobPath(digest: string): string {
@@ -62,12 +70,13 @@ export class DiskTier {
   }
 
   /**
-   * Deletes least recently used blobs until the store holds at most `maxBytes`, and temp files a crash left behind.
-   * Action entries stay: one whose blob is gone just makes that chunk compute again.
+   * Deletes blobs until the store holds at most `maxBytes`, the lowest eviction rank first and within a rank the least
+   * recently used, and temp files a crash left behind. Action entries stay: one whose blob is gone just makes that
+   * chunk compute again.
    */
   async prune(maxBytes: number): Promise<{ removed: number; freedBytes: number; totalBytes: number }> {
     const root = path.join(this.dir, 'cas');
-    const blobs: { file: string; size: number; used: number }[] = [];
+    const blobs: { file: string; size: number; used: number; rank: number }[] = [];
     let total = 0;
     let removed = 0;
     let freed = 0;
@@ -81,11 +90,13 @@ export class DiskTier {
           if (st.mtimeMs < staleTemp) await fs.rm(file, { force: true });
           continue;
         }
-        blobs.push({ file, size: st.size, used: st.mtimeMs });
+        blobs.push({ file, size: st.size, used: st.mtimeMs, rank: 0 });
         total += st.size;
       }
     }
-    blobs.sort((a, b) => a.used - b.used);
+    if (total <= maxBytes) return { removed: 0, freedBytes: 0, totalBytes: total };
+    if (this.eviction) for (const b of blobs) b.rank = this.eviction.rank(await readHead(b.file, this.eviction.bytes));
+    blobs.sort((a, b) => a.rank - b.rank || a.used - b.used);
     for (const b of blobs) {
       if (total <= maxBytes) break;
       await fs.rm(b.file, { force: true });
@@ -96,11 +107,14 @@ export class DiskTier {
     return { removed, freedBytes: freed, totalBytes: total };
   }
 
-  /** Stores a blob given whole or as consecutive pieces (written in order, never concatenated in memory). */
-  async putBlob(digest: string, bytes: Uint8Array | readonly Uint8Array[]): Promise<void> {
+  /**
+   * Stores a blob given whole or as consecutive pieces (written in order, never concatenated in memory). True when it
+   * wrote the blob; false when the blob was there already or the write failed (reported, see writeAtomic).
+   */
+  async putBlob(digest: string, bytes: Uint8Array | readonly Uint8Array[]): Promise<boolean> {
     const file = this.blobPath(digest);
-    if (await exists(file)) return;
-    await this.writeAtomic(file, bytes);
+    if (await exists(file)) return false;
+    return this.writeAtomic(file, bytes);
   }
 
   async getAction(key: string): Promise<ActionEntry | undefined> {
@@ -127,24 +141,44 @@ export class DiskTier {
     await fs.rm(file, { force: true });
   }
 
-  /** Temp file + rename; a failed write (full disk) is reported and skipped: caching is never worth failing a run. */
-  private async writeAtomic(file: string, bytes: Uint8Array | readonly Uint8Array[]): Promise<void> {
+  /**
+   * Temp file + rename; a failed write (full disk) is reported and skipped: caching is never worth failing a run.
+   * True when the file was written.
+   */
+  private async writeAtomic(file: string, bytes: Uint8Array | readonly Uint8Array[]): Promise<boolean> {
     const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       await ensureDir(path.dirname(file));
       await fs.writeFile(tmp, bytes instanceof Uint8Array ? bytes : (bytes as Iterable<Uint8Array>));
       await fs.rename(tmp, file);
       this.failing = false;
+      return true;
     } catch (e) {
       await fs.rm(tmp, { force: true }).catch(() => {});
       if (!this.failing) this.onWarning({ kind: 'write-failed', file, message: `cache writes fail, the run goes on without them (${(e as Error).message})` });
       this.failing = true;
+      return false;
     }
   }
 }
 
 /** fs.readFile stops at 2 GiB; a chunk of big frames can be larger, so read in pieces into one buffer. */
 const READ_PIECE = 2 ** 30;
+
+/** A file's first `n` bytes (fewer when it is shorter or cannot be read). */
+async function readHead(file: string, n: number): Promise<Uint8Array> {
+  const handle = await fs.open(file, 'r').catch(() => undefined);
+  if (!handle) return new Uint8Array(0);
+  try {
+    const head = new Uint8Array(n);
+    const { bytesRead } = await handle.read(head, 0, n, 0);
+    return head.subarray(0, bytesRead);
+  } catch {
+    return new Uint8Array(0);
+  } finally {
+    await handle.close().catch(() => {});
+  }
+}
 
 async function readIfExists(file: string): Promise<Buffer | undefined> {
   let fh: fs.FileHandle;

@@ -21,14 +21,18 @@ const exec = promisify(execFile);
 let dir: string;
 let model: string;
 
-/** The default graph through the CLI on `frames` of bikes-cuts (null: the whole clip), one cache for all. */
-async function anelo(name: string, set: string[] = [], frames: string | null = '20:52'): Promise<RunReport> {
+/**
+ * The default graph through the CLI on `frames` of bikes-cuts (null: the whole clip), one cache for all unless `cache`
+ * names another (a folder in `dir`), with `diskMb` as the disk tier's budget when given.
+ */
+async function anelo(name: string, set: string[] = [], frames: string | null = '20:52', cache = 'cache', diskMb?: number): Promise<RunReport> {
   const report = path.join(dir, `${name}.json`);
   const args = ['run', path.join(PROJECT_ROOT, 'graphs', 'default.json'), '--input', sharedPath('media/bikes-cuts.mp4'), '--output', path.join(dir, `${name}.mp4`)];
   if (frames) args.push('--frames', frames);
-  args.push('--cache-dir', path.join(dir, 'cache'), '--report', report, '-q');
+  args.push('--cache-dir', path.join(dir, cache), '--report', report, '-q');
   for (const s of ['decode.maxHeight=136', `depth.model=${model}`, 'encode.preset="ultrafast"', ...set]) args.push('--set', s);
-  await exec(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'anelo.mjs'), ...args], { cwd: PROJECT_ROOT });
+  const env = diskMb === undefined ? process.env : { ...process.env, ANELO_CACHE_DISK_MB: String(diskMb) };
+  await exec(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'anelo.mjs'), ...args], { cwd: PROJECT_ROOT, env });
   return JSON.parse(await fs.readFile(report, 'utf8')) as RunReport;
 }
 
@@ -59,6 +63,15 @@ describe.skipIf(!hasShared('media/bikes-cuts.mp4'))('retuning the default graph'
 
     const retune = await anelo('smooth', ['smooth.strength=0.3']);
     expect(status(retune)).toEqual(SMOOTH_AND_AFTER);
+  });
+
+  it('with a disk budget too small for the decoded frames, a retune decodes again and still never reruns depth or flow', async () => {
+    // At this size the run stores 10.7 MB of frames and 15.2 MB of depth, flow and smoothed depth: 18 MB holds the
+    // latter. By age alone, pruning let the first chunks of every node go, and the retune ran the model again.
+    await anelo('tight-cold', [], '20:52', 'tight-cache', 18);
+    const retune = await anelo('tight-smooth', ['smooth.strength=0.3'], '20:52', 'tight-cache', 18);
+    expect(status(retune)).toMatchObject({ depth: 'cached:0', scenes: 'cached:0', flow: 'cached:0', smooth: 'ran:computed' });
+    expect(retune.nodes.decode.computedFrames).toBeGreaterThan(0);
   });
 
   it('changing smooth.radius after a render of the whole clip reruns smooth and what follows, never depth or flow', async () => {
