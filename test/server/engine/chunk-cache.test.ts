@@ -5,7 +5,7 @@
 import { mkdtempSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Chunk } from '../../../nodes/core/types.ts';
 import { ChunkCache } from '../../../server/engine/chunk-cache.ts';
 import { chunkBytes, chunkDigest } from '../../../server/engine/chunk-codec.ts';
@@ -27,6 +27,16 @@ const depth = (start: number, fill: number): Chunk => ({
   stats: Array.from({ length: 4 }, () => ({ min: fill, max: fill, p02: fill, p50: fill, p98: fill })),
 });
 
+const dirs: string[] = [];
+const tempDir = (): string => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'anelo-evict-'));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(async () => {
+  for (const dir of dirs) await fs.rm(dir, { recursive: true, force: true });
+});
+
 async function storedBytes(dir: string): Promise<number> {
   let total = 0;
   for (const sub of await fs.readdir(path.join(dir, 'cas')).catch(() => [] as string[])) {
@@ -46,7 +56,7 @@ const fromDisk = async (dir: string, digest: string): Promise<boolean> => (await
 
 describe('disk tier budget', () => {
   it('lets decoded frames go before depth, even depth that is older', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'anelo-evict-'));
+    const dir = tempDir();
     const writer = new ChunkCache({ diskDir: dir });
     const oldDepth = await put(writer, depth(0, 0.25));
     const d = depth(0, 0.25);
@@ -64,7 +74,7 @@ describe('disk tier budget', () => {
   });
 
   it('within a rank, the least recently used goes first', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'anelo-evict-'));
+    const dir = tempDir();
     const writer = new ChunkCache({ diskDir: dir });
     const older = await put(writer, frames(0, 1));
     const hour = new Date(Date.now() - 3600_000);
@@ -77,7 +87,7 @@ describe('disk tier budget', () => {
   });
 
   it('a run writing ten times its budget keeps the store within it as it goes, not only when it ends', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'anelo-evict-'));
+    const dir = tempDir();
     const one = chunkBytes(frames(0, 0));
     const budget = 4 * one;
     const cache = new ChunkCache({ diskDir: dir, diskBudgetBytes: budget });
