@@ -150,6 +150,14 @@ function perFrame<T>(make: (j: number) => T): (j: number) => T {
   };
 }
 
+/**
+ * Clamps the first n values to 0..1. A function of its own, not a loop in run: compiled on the stack inside run, the
+ * loop left its compiled code at the figures after it on every chunk and compiled run again (see trajectory-smooth.ts).
+ */
+function clampUnit(f: Float32Array, n: number): void {
+  for (let x = 0; x < n; x++) f[x] = f[x] < 0 ? 0 : f[x] > 1 ? 1 : f[x];
+}
+
 export const temporalSmoothNode = defineNode({
   type: 'temporal-smooth',
   version: 4,
@@ -319,7 +327,7 @@ export const temporalSmoothNode = defineNode({
     const own = (j: number): Float32Array => applyClamped(sampleAt(depthAt(j), grid!, w, wm, hm), ownMap(j));
     for (let i = ctx.start; i < ctx.end; i++) {
       const f = filtered[i - ctx.start];
-      for (let x = 0; x < n; x++) f[x] = f[x] < 0 ? 0 : f[x] > 1 ? 1 : f[x];
+      clampUnit(f, n);
       roundToFloat16(f);
       out.push(f);
       outStats.push(depthStats(f));

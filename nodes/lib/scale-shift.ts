@@ -76,12 +76,11 @@ export function invert(f: Affine): Affine {
 }
 
 /**
- * The affine map that best carries `cur` onto `prev` warped along `flow` (cur's pixels → prev's, read on `grid`),
- * fitted on a 1-in-16 grid of pixels whose `mismatch` (on the grid too) is at most `maxMismatch`: two numbers need
- * no more. Where `still` (the colour change in place) matches better, the pixel is compared in place. Without
- * flow, pixels are compared in place and `mismatch` is per pixel (or absent: all pixels).
+ * fitToPrevious's samples: (cur, prev along the flow) pairs into xs and ys, one per 4x4 block whose mismatch passes;
+ * returns how many. A function of its own so the loop's compiled code ends where the loop does (compiled on the stack
+ * inside fitToPrevious, it left at the fit after it on every call: 70–90 deopts a 640x272 render).
  */
-export function fitToPrevious(
+function gatherSamples(
   cur: Float32Array,
   prev: Float32Array,
   w: number,
@@ -91,18 +90,14 @@ export function fitToPrevious(
   mismatch: Float32Array | undefined,
   still: Float32Array | undefined,
   maxMismatch: number,
-): Affine {
-  // At most one sample per 4x4 block: typed arrays of that size, filled up to `count`.
-  const cap = (((h - 1 + 3) >> 2) * ((w - 1 + 3) >> 2)) | 0;
-  const xs = new Float32Array(cap);
-  const ys = new Float32Array(cap);
+  xs: Float32Array,
+  ys: Float32Array,
+): number {
   let count = 0;
   const sx = grid?.sx ?? 1;
   const sy = grid?.sy ?? 1;
-  let sampled = 0;
   for (let y = 1; y < h; y += 4) {
     for (let x = 1; x < w; x += 4) {
-      sampled++;
       const i = y * w + x;
       const mi = grid ? grid.index[i] : i;
       const m = mismatch ? mismatch[mi] : 0;
@@ -126,6 +121,32 @@ export function fitToPrevious(
       count++;
     }
   }
-  if (count < MIN_SHARE * sampled) return IDENTITY;
+  return count;
+}
+
+/**
+ * The affine map that best carries `cur` onto `prev` warped along `flow` (cur's pixels → prev's, read on `grid`),
+ * fitted on a 1-in-16 grid of pixels whose `mismatch` (on the grid too) is at most `maxMismatch`: two numbers need
+ * no more. Where `still` (the colour change in place) matches better, the pixel is compared in place. Without
+ * flow, pixels are compared in place and `mismatch` is per pixel (or absent: all pixels).
+ */
+export function fitToPrevious(
+  cur: Float32Array,
+  prev: Float32Array,
+  w: number,
+  h: number,
+  flow: Flow | undefined,
+  grid: MotionGrid | undefined,
+  mismatch: Float32Array | undefined,
+  still: Float32Array | undefined,
+  maxMismatch: number,
+): Affine {
+  // At most one sample per 4x4 block: typed arrays of that size, filled up to `count`.
+  const cap = (((h - 1 + 3) >> 2) * ((w - 1 + 3) >> 2)) | 0;
+  const xs = new Float32Array(cap);
+  const ys = new Float32Array(cap);
+  const count = gatherSamples(cur, prev, w, h, flow, grid, mismatch, still, maxMismatch, xs, ys);
+  // Every block is visited once: `cap` samples were looked at.
+  if (count < MIN_SHARE * cap) return IDENTITY;
   return fitAffineRobust(xs.subarray(0, count), ys.subarray(0, count), new Uint8Array(count).fill(1));
 }

@@ -39,11 +39,30 @@ export function figureMotion(prev: Uint8Array, cur: Uint8Array, w: number, h: nu
  * `m` holds the colour motion between the frames (figureMotion, or the optical-flow node's planes).
  */
 export function pairFigures(prev: Float32Array, cur: Float32Array, w: number, h: number, m: MotionPlanes): TemporalFigures {
-  const n = w * h;
   const warped = warpBilinear(prev, w, h, m.back.u, m.back.v);
+  const t = pairSums(prev, cur, warped, w * h, m);
+  let aligned = NaN;
+  if (t.wn > 0) {
+    const vx = t.sxx - (t.sx * t.sx) / t.wn;
+    const a = vx > 1e-12 ? (t.sxy - (t.sx * t.sy) / t.wn) / vx : 0;
+    const b = (t.sy - a * t.sx) / t.wn;
+    aligned = alignedErrorSum(cur, warped, w * h, m.backMismatch, a, b) / t.wn;
+  }
+  return {
+    warpError: t.wn > 0 ? t.we / t.wn : NaN,
+    warpErrorAligned: aligned,
+    flicker: t.fn > 0 ? t.fl / t.fn : NaN,
+    motion: t.mn > 0 ? t.mo / t.mn : NaN,
+  };
+}
+
+// pairFigures' two loops are functions of their own, so each loop's compiled code ends where the loop does (compiled
+// on the stack inside pairFigures, it left at the fit after the loop on every call; see trajectory-smooth.ts).
+
+/** The sums pairFigures needs: changes in still and moving places, and the least-squares sums a·cur + b ≈ warped. */
+function pairSums(prev: Float32Array, cur: Float32Array, warped: Float32Array, n: number, m: MotionPlanes) {
   let we = 0;
   let wn = 0;
-  // Sums for the least-squares fit a·cur + b ≈ warped over the same pixels.
   let sx = 0;
   let sy = 0;
   let sxx = 0;
@@ -71,21 +90,14 @@ export function pairFigures(prev: Float32Array, cur: Float32Array, w: number, h:
     sxx += x * x;
     sxy += x * y;
   }
-  let aligned = NaN;
-  if (wn > 0) {
-    const vx = sxx - (sx * sx) / wn;
-    const a = vx > 1e-12 ? (sxy - (sx * sy) / wn) / vx : 0;
-    const b = (sy - a * sx) / wn;
-    let e = 0;
-    for (let i = 0; i < n; i++) if (m.backMismatch[i] <= WARP_COLOUR_MATCH) e += Math.abs(a * cur[i] + b - warped[i]);
-    aligned = e / wn;
-  }
-  return {
-    warpError: wn > 0 ? we / wn : NaN,
-    warpErrorAligned: aligned,
-    flicker: fn > 0 ? fl / fn : NaN,
-    motion: mn > 0 ? mo / mn : NaN,
-  };
+  return { we, wn, sx, sy, sxx, sxy, fl, fn, mo, mn };
+}
+
+/** Σ |a·cur + b − warped| over the pixels whose colour matches along the flow. */
+function alignedErrorSum(cur: Float32Array, warped: Float32Array, n: number, mismatch: Float32Array, a: number, b: number): number {
+  let e = 0;
+  for (let i = 0; i < n; i++) if (mismatch[i] <= WARP_COLOUR_MATCH) e += Math.abs(a * cur[i] + b - warped[i]);
+  return e;
 }
 
 /** Running means of the figures over pairs; a figure that is NaN for a pair is left out of that figure's mean. */
