@@ -15,9 +15,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import type { Plugin } from 'esbuild';
 import { BUNDLE_DIR as CACHE_DIR, currentManifest, ROOT, type BundleManifest as Manifest } from './current-bundle.mjs';
 
 const CURRENT = path.join(CACHE_DIR, 'current.json');
@@ -90,6 +91,9 @@ const packagesExternal: Plugin = {
 async function make(): Promise<Manifest> {
   const id = randomUUID();
   const outdir = path.join(CACHE_DIR, id);
+  // Loaded only to build, and required, not imported: every command loads this module, and an ES import of esbuild
+  // (CommonJS) had Node lex its 100 KB of source for export names at each start (~90 ms, TurboFan compiling the lexer).
+  const { build } = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
   const result = await build({
     absWorkingDir: ROOT,
     entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([out, src]) => [out, path.join(ROOT, src)])),
