@@ -54,8 +54,8 @@ export class ChunkCache {
    */
   async prune(force = false): Promise<void> {
     if (!this.disk) return;
-    if (!force && this.writtenSincePrune === 0 && Date.now() - this.lastPrune < PRUNE_INTERVAL_MS) return;
     while (this.pruning) await this.pruning;
+    if (!force && this.writtenSincePrune === 0 && Date.now() - this.lastPrune < PRUNE_INTERVAL_MS) return;
     const disk = this.disk;
     this.lastPrune = Date.now();
     this.writtenSincePrune = 0;
