@@ -5,12 +5,14 @@
  * the event loop's delay while a render and 20 previews share one executor.
  */
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { GraphDocument } from '../../nodes/core/graph-document.ts';
 import type { RunReport } from '../../nodes/core/events.ts';
 import { ChunkCache } from '../../server/engine/chunk-cache.ts';
 import { Executor } from '../../server/engine/executor.ts';
+import { brokeredRunning, endedChildrenCpuSeconds } from '../../server/media/spawn-broker.ts';
 import { createServices } from '../../server/services.ts';
 import type { BenchContext } from '../lib/context.ts';
 import { makeScaledClip } from '../lib/ffmpeg-tools.ts';
@@ -35,10 +37,55 @@ async function executor(ctx: BenchContext, workers?: number, disk = true): Promi
 /** The depth node as a user leaves it: the model, and the engine's own share of cores (threads 0). */
 const depthDefaults = (ctx: BenchContext): Record<string, unknown> => ({ ...ctx.depthParams(), threads: 0 });
 
-async function timedRun(ctx: BenchContext, ex: Executor, graph: GraphDocument): Promise<{ report: RunReport; ms: number }> {
+interface TimedRun {
+  report: RunReport;
+  ms: number;
+  /** CPU seconds, user + system: this process's (every thread: pool, depth, onnxruntime) and its ffmpeg and ffprobe processes'. */
+  cpu: { anelo: number; ffmpeg: number | undefined };
+}
+
+/** One run on `ex`, timed to its end, then closed; the CPU is read once its decoders and encoder have ended. */
+async function timedRun(ctx: BenchContext, ex: Executor, graph: GraphDocument): Promise<TimedRun> {
+  const c0 = process.cpuUsage();
+  const f0 = endedChildrenCpuSeconds();
   const t0 = performance.now();
-  const report = await ex.run(graph, { outputs: { encode: path.join(ctx.newDir('out'), 'out.mp4') } });
-  return { report, ms: performance.now() - t0 };
+  let report: RunReport;
+  let ms: number;
+  try {
+    report = await ex.run(graph, { outputs: { encode: path.join(ctx.newDir('out'), 'out.mp4') } });
+    ms = performance.now() - t0;
+  } finally {
+    await ex.close();
+  }
+  // A decoder left open for a next read would end (and be counted) only after its idle time: end it now.
+  ctx.services.media.close();
+  for (let waited = 0; brokeredRunning() > 0 && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+  const c = process.cpuUsage(c0);
+  const f1 = endedChildrenCpuSeconds();
+  return { report, ms, cpu: { anelo: (c.user + c.system) / 1e6, ffmpeg: f0 === undefined || f1 === undefined ? undefined : f1 - f0 } };
+}
+
+/** CPU seconds of a side's runs, anelo's and ffmpeg's together (null where ffmpeg's could not be read). */
+function cpuSeconds(runs: TimedRun[]): number | null {
+  let n = 0;
+  for (const r of runs) {
+    if (r.cpu.ffmpeg === undefined) return null;
+    n += r.cpu.anelo + r.cpu.ffmpeg;
+  }
+  return n;
+}
+
+const cpuDetails = (runs: TimedRun[]): { anelo: number; ffmpeg: number | null }[] => runs.map((r) => ({ anelo: Number(r.cpu.anelo.toFixed(2)), ffmpeg: r.cpu.ffmpeg === undefined ? null : Number(r.cpu.ffmpeg.toFixed(2)) }));
+
+/**
+ * What the cores allow: no schedule runs a side faster than its CPU time spread over every core. `other` over that
+ * is the most a ratio against `other`'s wall time can be on this machine, whatever the engine does.
+ */
+function coresAllow(runs: TimedRun[], otherMs: number): { busy: number | null; ceiling: number | null } {
+  const cpu = cpuSeconds(runs);
+  const cores = os.availableParallelism();
+  const wall = runs.reduce((n, r) => n + r.ms, 0) / 1000;
+  return { busy: cpu === null ? null : cpu / (wall * cores), ceiling: cpu === null ? null : otherMs / 1000 / (cpu / cores) };
 }
 
 async function hdClip(ctx: BenchContext): Promise<string> {
@@ -66,24 +113,15 @@ async function workAndSpeedup(ctx: BenchContext): Promise<{ figures: Figure[]; d
   const clip = await hdClip(ctx);
   const graph = defaultGraph({ decode: { path: clip }, depth: depthDefaults(ctx), encode: { preset: 'ultrafast' } });
   let workers = 0;
-  const pooledRun = async (): Promise<{ report: RunReport; ms: number }> => {
+  const pooledRun = async (): Promise<TimedRun> => {
     ctx.log(`engine: 1080p x ${ctx.sizes.hdFrames}, default workers`);
     const ex = await executor(ctx);
     workers = ex.workers;
-    try {
-      return await timedRun(ctx, ex, graph);
-    } finally {
-      await ex.close();
-    }
+    return timedRun(ctx, ex, graph);
   };
-  const serialRun = async (): Promise<{ report: RunReport; ms: number }> => {
+  const serialRun = async (): Promise<TimedRun> => {
     ctx.log('engine: 1080p, --workers 0');
-    const ex = await executor(ctx, 0);
-    try {
-      return await timedRun(ctx, ex, graph);
-    } finally {
-      await ex.close();
-    }
+    return timedRun(ctx, await executor(ctx, 0), graph);
   };
   const r = await mirrored(pooledRun, serialRun);
   const frames = ctx.sizes.hdFrames;
@@ -100,9 +138,28 @@ async function workAndSpeedup(ctx: BenchContext): Promise<{ figures: Figure[]; d
       note: `${workers} workers; encoder preset ultrafast; two runs a side in the order pooled, serial, serial, pooled (pairs ${(r.b[0].ms / r.a[0].ms).toFixed(2)} and ${(r.b[1].ms / r.a[1].ms).toFixed(2)})`,
     }),
   );
+  // The serial side runs ffmpeg's decode and x264 beside its main thread on the other cores, so the pool can only
+  // win back what the main thread's share of the CPU leaves: these say how close the pooled runs come to that.
+  const allow = coresAllow(r.a, r.bMs);
+  figures.push(
+    figure('pooled runs: CPU used / (wall × cores)', allow.busy, { digits: 2, note: 'anelo and the ffmpeg and ffprobe processes it starts, together' }),
+    figure('speedup the cores allow (serial wall / (pooled CPU ÷ cores))', allow.ceiling, {
+      digits: 2,
+      note: 'the parallel speedup if the pooled runs kept every core busy from start to end with the CPU they used',
+    }),
+  );
   return {
     figures,
-    details: { hdFrames: frames, workers, pooledMs: r.a.map((x) => Math.round(x.ms)), serialMs: r.b.map((x) => Math.round(x.ms)), pooled: nodeSummary(r.a[0].report), serial: nodeSummary(r.b[0].report) },
+    details: {
+      hdFrames: frames,
+      workers,
+      pooledMs: r.a.map((x) => Math.round(x.ms)),
+      serialMs: r.b.map((x) => Math.round(x.ms)),
+      pooledCpuS: cpuDetails(r.a),
+      serialCpuS: cpuDetails(r.b),
+      pooled: nodeSummary(r.a[0].report),
+      serial: nodeSummary(r.b[0].report),
+    },
   };
 }
 
@@ -120,14 +177,7 @@ async function codecFloor(ctx: BenchContext): Promise<{ figures: Figure[]; detai
     ],
     edges: [{ source: 'decode', sourcePort: 'frames', target: 'encode', targetPort: 'video' }],
   };
-  const fresh = async (graph: GraphDocument): Promise<{ report: RunReport; ms: number }> => {
-    const ex = await executor(ctx);
-    try {
-      return await timedRun(ctx, ex, graph);
-    } finally {
-      await ex.close();
-    }
-  };
+  const fresh = async (graph: GraphDocument): Promise<TimedRun> => timedRun(ctx, await executor(ctx), graph);
   const r = await mirrored(
     () => {
       ctx.log(`engine: codec floor, default graph on bikes-cuts x ${frames}`);
@@ -140,6 +190,7 @@ async function codecFloor(ctx: BenchContext): Promise<{ figures: Figure[]; detai
   );
   const wholeFps = (2 * frames * 1000) / r.aMs;
   const floorFps = (2 * frames * 1000) / r.bMs;
+  const allow = coresAllow(r.a, r.bMs);
   return {
     figures: [
       figure('whole graph fps, 640x272 → sbs 1280x272', wholeFps, { unit: 'fps', digits: 1 }),
@@ -149,8 +200,20 @@ async function codecFloor(ctx: BenchContext): Promise<{ figures: Figure[]; detai
         digits: 3,
         note: `two runs a side in the order whole, floor, floor, whole (pairs ${(r.b[0].ms / r.a[0].ms).toFixed(2)} and ${(r.b[1].ms / r.a[1].ms).toFixed(2)})`,
       }),
+      figure('whole graph runs: CPU used / (wall × cores)', allow.busy, { digits: 2, note: 'anelo and the ffmpeg and ffprobe processes it starts, together' }),
+      figure('codec-floor ratio the cores allow (floor wall / (whole graph CPU ÷ cores))', allow.ceiling, {
+        digits: 3,
+        note: 'the ratio if the whole graph kept every core busy from start to end with the CPU it used',
+      }),
     ],
-    details: { codecFloorFrames: frames, wholeMs: r.a.map((x) => Math.round(x.ms)), floorMs: r.b.map((x) => Math.round(x.ms)), whole: nodeSummary(r.a[0].report) },
+    details: {
+      codecFloorFrames: frames,
+      wholeMs: r.a.map((x) => Math.round(x.ms)),
+      floorMs: r.b.map((x) => Math.round(x.ms)),
+      wholeCpuS: cpuDetails(r.a),
+      floorCpuS: cpuDetails(r.b),
+      whole: nodeSummary(r.a[0].report),
+    },
   };
 }
 

@@ -11,6 +11,7 @@
  * failed and the next start forks a new helper.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -150,3 +151,29 @@ export function stopBroker(): void {
   helper?.kill('SIGKILL');
 }
 
+
+/** Processes started through the helper that have not ended yet. */
+export function brokeredRunning(): number {
+  return entries.size;
+}
+
+/** A process's ended children's CPU seconds from /proc (cutime + cstime, in USER_HZ ticks: 100 on Linux). */
+function endedChildrenOf(pid: number | 'self'): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name start at field 3 (state); cutime and cstime are fields 16 and 17.
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[13]) + Number(f[14])) / 100;
+}
+
+/**
+ * CPU seconds (user + system) used by the processes anelo started that have ended: those it started itself (the
+ * encoders) and those the helper started (the decoders); the kernel adds a process's time to its parent's when the
+ * parent collects it. For the bench: ffmpeg's share of a run. Undefined where there is no /proc (not Linux).
+ */
+export function endedChildrenCpuSeconds(): number | undefined {
+  try {
+    return endedChildrenOf('self') + (helper?.pid ? endedChildrenOf(helper.pid) : 0);
+  } catch {
+    return undefined;
+  }
+}

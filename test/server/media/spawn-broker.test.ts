@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { brokeredSpawn, stopBroker } from '../../../server/media/spawn-broker.ts';
+import { brokeredRunning, brokeredSpawn, endedChildrenCpuSeconds, stopBroker } from '../../../server/media/spawn-broker.ts';
 
 async function text(s: NodeJS.ReadableStream): Promise<string> {
   let out = '';
@@ -122,4 +122,21 @@ describe('spawn helper', () => {
     // One helper however often it is asked for, and the process ended by itself with it running.
     expect(stdout.trim()).toBe('1');
   });
+
+  it.runIf(process.platform === 'linux')('counts the CPU of the processes it and this process started, once they end (the bench\'s ffmpeg share)', async () => {
+    // About 0.3 s of CPU each, through the helper (a decoder's way) and started directly (an encoder's).
+    const burn = 'const t = process.cpuUsage(); while (process.cpuUsage(t).user < 300_000);';
+    const before = endedChildrenCpuSeconds()!;
+    const running = brokeredSpawn(process.execPath, ['-e', burn]);
+    expect(brokeredRunning()).toBeGreaterThan(0);
+    await running.exited;
+    expect(brokeredRunning()).toBe(0);
+    const viaHelper = endedChildrenCpuSeconds()! - before;
+    await promisify(execFile)(process.execPath, ['-e', burn]);
+    const both = endedChildrenCpuSeconds()! - before;
+    expect(viaHelper).toBeGreaterThanOrEqual(0.3);
+    expect(both - viaHelper).toBeGreaterThanOrEqual(0.3);
+    // Nothing counted twice, nor anything but those two (and Node's start in each: well under a second here).
+    expect(both).toBeLessThan(0.6 + 2);
+  }, 30_000);
 });
