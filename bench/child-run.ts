@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { RunReport } from '../nodes/core/events.ts';
-import type { ChildRequest } from './run-graph-child.ts';
+import type { ChildCpu, ChildRequest } from './run-graph-child.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -14,6 +14,7 @@ export interface ChildResult {
   ms: number;
   maxRssMB: number;
   report: RunReport;
+  cpu: ChildCpu;
 }
 
 export async function runInChild(req: ChildRequest): Promise<ChildResult> {

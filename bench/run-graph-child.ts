@@ -6,6 +6,7 @@ import { promises as fs, readFileSync } from 'node:fs';
 import { ChunkCache } from '../server/engine/chunk-cache.ts';
 import { Executor } from '../server/engine/executor.ts';
 import { loadGraph } from '../server/engine/load-graph.ts';
+import { brokeredRunning, endedChildrenCpuSeconds } from '../server/media/spawn-broker.ts';
 import { createServices } from '../server/services.ts';
 
 export interface ChildRequest {
@@ -14,6 +15,15 @@ export interface ChildRequest {
   frames?: { start: number; end?: number };
   cacheDir?: string | null;
   memoryBudgetMB?: number;
+  /** Pool threads, as `anelo run --workers` sets them (default: one per core); 0 runs all on the main thread, depth too. */
+  workers?: number;
+}
+
+export interface ChildCpu {
+  /** CPU seconds (user + system) of this process, every thread, from the run's start until it was closed. */
+  anelo: number;
+  /** CPU seconds of the ffmpeg and ffprobe processes it started meanwhile; undefined where /proc cannot say. */
+  ffmpeg: number | undefined;
 }
 
 /**
@@ -33,11 +43,19 @@ function peakRssMB(): number {
 }
 
 const req = JSON.parse(await fs.readFile(process.argv[2], 'utf8')) as ChildRequest;
-const services = await createServices();
+const services = await createServices({}, req.workers === undefined ? {} : { workers: req.workers });
 const cache = new ChunkCache({ diskDir: req.cacheDir ?? null, memoryBudgetBytes: req.memoryBudgetMB ? req.memoryBudgetMB * 2 ** 20 : undefined });
-const executor = new Executor({ services, cache });
+const executor = new Executor({ services, cache, workers: req.workers });
+const c0 = process.cpuUsage();
+const f0 = endedChildrenCpuSeconds();
 const t0 = performance.now();
 const report = await executor.run(loadGraph(req.graph), { outputs: req.outputs, frames: req.frames });
 const ms = performance.now() - t0;
+await executor.close();
 await services.close();
-process.stdout.write(`${JSON.stringify({ ms, maxRssMB: peakRssMB(), report })}\n`);
+// The run's decoders are closed with the services; their CPU counts once the spawn helper has collected them.
+for (let waited = 0; brokeredRunning() > 0 && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+const c = process.cpuUsage(c0);
+const f1 = endedChildrenCpuSeconds();
+const cpu: ChildCpu = { anelo: (c.user + c.system) / 1e6, ffmpeg: f0 === undefined || f1 === undefined ? undefined : f1 - f0 };
+process.stdout.write(`${JSON.stringify({ ms, maxRssMB: peakRssMB(), report, cpu })}\n`);

@@ -1,7 +1,8 @@
 /**
  * The engine's own figures (issue 13): work ratio per node at 1080p (each frame computed once, counted exactly),
  * parallel speedup of the worker pool against `--workers 0` in one run, the codec floor (whole graph vs
- * decode → encode alone at the same output size and encoder settings), preview latency at a new 720p frame, and
+ * decode → encode alone at the same output size and encoder settings), each of those runs in a fresh process as
+ * `anelo run` does it, with the CPU each used and what the cores allow; preview latency at a new 720p frame, and
  * the event loop's delay while a render and 20 previews share one executor.
  */
 import { existsSync } from 'node:fs';
@@ -12,26 +13,18 @@ import type { GraphDocument } from '../../nodes/core/graph-document.ts';
 import type { RunReport } from '../../nodes/core/events.ts';
 import { ChunkCache } from '../../server/engine/chunk-cache.ts';
 import { Executor } from '../../server/engine/executor.ts';
-import { brokeredRunning, endedChildrenCpuSeconds } from '../../server/media/spawn-broker.ts';
-import { createServices } from '../../server/services.ts';
+import { defaultWorkerCount } from '../../server/engine/pool/node-pool.ts';
+import { runInChild } from '../child-run.ts';
+import type { ChildCpu } from '../run-graph-child.ts';
 import type { BenchContext } from '../lib/context.ts';
 import { makeScaledClip } from '../lib/ffmpeg-tools.ts';
 import { figure, ratio, type CaseResult, type Figure } from '../lib/figures.ts';
 import { defaultGraph } from '../lib/graphs.ts';
 import { nodeSummary, warmDepth } from '../lib/run-graph.ts';
 
-/** `--workers 0` runs everything on the main thread, depth inference included, as the CLI does. */
-async function executor(ctx: BenchContext, workers?: number, disk = true): Promise<Executor> {
-  const own = workers === 0 ? await createServices({}, { workers: 0 }) : undefined;
-  const ex = new Executor({ services: own ?? ctx.services, workers, cache: new ChunkCache({ diskDir: disk ? ctx.newDir('cache') : null }) });
-  if (own) {
-    const close = ex.close.bind(ex);
-    ex.close = async () => {
-      await own.close();
-      await close();
-    };
-  }
-  return ex;
+/** An executor in this process over the bench's services (previews and the event loop share one, as the server does). */
+function executor(ctx: BenchContext): Executor {
+  return new Executor({ services: ctx.services, cache: new ChunkCache({ diskDir: null }) });
 }
 
 /** The depth node as a user leaves it: the model, and the engine's own share of cores (threads 0). */
@@ -40,29 +33,18 @@ const depthDefaults = (ctx: BenchContext): Record<string, unknown> => ({ ...ctx.
 interface TimedRun {
   report: RunReport;
   ms: number;
-  /** CPU seconds, user + system: this process's (every thread: pool, depth, onnxruntime) and its ffmpeg and ffprobe processes'. */
-  cpu: { anelo: number; ffmpeg: number | undefined };
+  cpu: ChildCpu;
 }
 
-/** One run on `ex`, timed to its end, then closed; the CPU is read once its decoders and encoder have ended. */
-async function timedRun(ctx: BenchContext, ex: Executor, graph: GraphDocument): Promise<TimedRun> {
-  const c0 = process.cpuUsage();
-  const f0 = endedChildrenCpuSeconds();
-  const t0 = performance.now();
-  let report: RunReport;
-  let ms: number;
-  try {
-    report = await ex.run(graph, { outputs: { encode: path.join(ctx.newDir('out'), 'out.mp4') } });
-    ms = performance.now() - t0;
-  } finally {
-    await ex.close();
-  }
-  // A decoder left open for a next read would end (and be counted) only after its idle time: end it now.
-  ctx.services.media.close();
-  for (let waited = 0; brokeredRunning() > 0 && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
-  const c = process.cpuUsage(c0);
-  const f1 = endedChildrenCpuSeconds();
-  return { report, ms, cpu: { anelo: (c.user + c.system) / 1e6, ffmpeg: f0 === undefined || f1 === undefined ? undefined : f1 - f0 } };
+/**
+ * One run in a fresh process, timed from the run's start to its end, as `anelo run` does it: every run starts its
+ * own threads and compiles its own code. Run here instead, in the bench's one process, a serial run reused a main
+ * thread whose code the runs before it had compiled and optimised (its CPU 13.2 s in one run, 9.0 s in the next),
+ * which no `--workers 0` run of the CLI does, while each pooled run started cold threads.
+ */
+async function childRun(ctx: BenchContext, graph: GraphDocument, workers?: number): Promise<TimedRun> {
+  const r = await runInChild({ graph, outputs: { encode: path.join(ctx.newDir('out'), 'out.mp4') }, cacheDir: ctx.newDir('cache'), workers });
+  return { report: r.report, ms: r.ms, cpu: r.cpu };
 }
 
 /** CPU seconds of a side's runs, anelo's and ffmpeg's together (null where ffmpeg's could not be read). */
@@ -112,16 +94,14 @@ async function mirrored<T extends { ms: number }>(a: () => Promise<T>, b: () => 
 async function workAndSpeedup(ctx: BenchContext): Promise<{ figures: Figure[]; details: Record<string, unknown> }> {
   const clip = await hdClip(ctx);
   const graph = defaultGraph({ decode: { path: clip }, depth: depthDefaults(ctx), encode: { preset: 'ultrafast' } });
-  let workers = 0;
+  const workers = defaultWorkerCount();
   const pooledRun = async (): Promise<TimedRun> => {
-    ctx.log(`engine: 1080p x ${ctx.sizes.hdFrames}, default workers`);
-    const ex = await executor(ctx);
-    workers = ex.workers;
-    return timedRun(ctx, ex, graph);
+    ctx.log(`engine: 1080p x ${ctx.sizes.hdFrames}, default workers, in a fresh process`);
+    return childRun(ctx, graph);
   };
   const serialRun = async (): Promise<TimedRun> => {
-    ctx.log('engine: 1080p, --workers 0');
-    return timedRun(ctx, await executor(ctx, 0), graph);
+    ctx.log('engine: 1080p, --workers 0, in a fresh process');
+    return childRun(ctx, graph, 0);
   };
   const r = await mirrored(pooledRun, serialRun);
   const frames = ctx.sizes.hdFrames;
@@ -177,7 +157,7 @@ async function codecFloor(ctx: BenchContext): Promise<{ figures: Figure[]; detai
     ],
     edges: [{ source: 'decode', sourcePort: 'frames', target: 'encode', targetPort: 'video' }],
   };
-  const fresh = async (graph: GraphDocument): Promise<TimedRun> => timedRun(ctx, await executor(ctx), graph);
+  const fresh = (graph: GraphDocument): Promise<TimedRun> => childRun(ctx, graph);
   const r = await mirrored(
     () => {
       ctx.log(`engine: codec floor, default graph on bikes-cuts x ${frames}`);
@@ -219,7 +199,7 @@ async function codecFloor(ctx: BenchContext): Promise<{ figures: Figure[]; detai
 
 /** warp at frames no chunk holds yet, FastDepth loaded and the pool started: the median of three. */
 async function previewLatency(ctx: BenchContext): Promise<{ figures: Figure[]; details: Record<string, unknown> }> {
-  const ex = await executor(ctx, undefined, false);
+  const ex = executor(ctx);
   const graph = defaultGraph({ decode: { path: ctx.media('bbb-5s-720p.mp4') }, depth: depthDefaults(ctx) });
   await ex.previewPng(await ex.preview(graph, { nodeId: 'decode', frame: 0 }), 64);
   const times: number[] = [];
@@ -250,7 +230,7 @@ async function previewLatency(ctx: BenchContext): Promise<{ figures: Figure[]; d
 
 /** p99 of the event loop's delay while one render and 20 previews run on one executor, as in the editor's server. */
 async function eventLoopDelay(ctx: BenchContext): Promise<{ figures: Figure[]; details: Record<string, unknown> }> {
-  const ex = await executor(ctx, undefined, false);
+  const ex = executor(ctx);
   const src = ctx.media('bikes-cuts.mp4');
   const frames = Math.min(ctx.sizes.clipFrames || 250, 160);
   const graph = defaultGraph({ decode: { path: src }, depth: depthDefaults(ctx) });
