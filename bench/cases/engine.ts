@@ -61,7 +61,8 @@ const cpuDetails = (runs: TimedRun[]): { anelo: number; ffmpeg: number | null }[
 
 /**
  * What the cores allow: no schedule runs a side faster than its CPU time spread over every core. `other` over that
- * is the most a ratio against `other`'s wall time can be on this machine, whatever the engine does.
+ * is the most a ratio against `other`'s wall time can be on this machine for as long as the side needs that much
+ * CPU: only less work, not better overlap, takes a ratio past it.
  */
 function coresAllow(runs: TimedRun[], otherMs: number): { busy: number | null; ceiling: number | null } {
   const cpu = cpuSeconds(runs);
