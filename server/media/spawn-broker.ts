@@ -151,7 +151,6 @@ export function stopBroker(): void {
   helper?.kill('SIGKILL');
 }
 
-
 /** Processes started through the helper that have not ended yet. */
 export function brokeredRunning(): number {
   return entries.size;
