@@ -331,6 +331,8 @@ export class Executor {
     const t0 = performance.now();
     // A sink's own time excludes what it waited for upstream (stages overlap, so upstream ms cannot be subtracted).
     let waited = 0;
+    const ownMs = (): number => Math.max(0, performance.now() - t0 - waited);
+    let counted = false;
     const ranges = this.sinkRanges(frames);
     const readAhead = this.readAhead;
     try {
@@ -369,6 +371,10 @@ export class Executor {
       for (const w of result.warnings ?? []) session.warn('ANELO_E038_NODE_WARNING', w, id);
       tally.computedFrames += result.frames;
       tally.ran = true;
+      // Counted before node-done, which carries it (the editor's "ran N ms" badge read 0 for every sink while this
+      // was added only once the sink had finished).
+      tally.ms += ownMs();
+      counted = true;
       tally.provide(result.frames, 'sink');
       tally.finish();
       return result.path;
@@ -377,7 +383,7 @@ export class Executor {
       if (!err.where.nodeId) (err.where as { nodeId?: string }).nodeId = id;
       throw session.fail(err, id);
     } finally {
-      tally.ms += Math.max(0, performance.now() - t0 - waited);
+      if (!counted) tally.ms += ownMs();
     }
   }
 }

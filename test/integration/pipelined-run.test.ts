@@ -90,6 +90,10 @@ describe.skipIf(!hasShared('media/bikes-cuts.mp4'))('pipelined runs of the defau
         expect(last, id).toBe(frames);
         // node-done follows the node's last frame, not the end of the run.
         expect(events.findIndex((e) => e.type === 'node-done' && e.nodeId === id)).toBeGreaterThan(events.indexOf(steps.at(-1)!));
+        // The time the editor shows on the node ("ran N ms") is the report's (the encoder's read 0 before).
+        const done = events.find((e) => e.type === 'node-done' && e.nodeId === id) as Extract<ExecutorEvent, { type: 'node-done' }>;
+        expect(done.ms, id).toBe(report.nodes[id].ms);
+        expect(done.ms, id).toBeGreaterThan(0);
       }
       const encodeSteps = events.filter((e) => e.type === 'node-progress' && e.nodeId === 'encode');
       expect(encodeSteps.length).toBeGreaterThan(1);
