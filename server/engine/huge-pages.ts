@@ -68,6 +68,11 @@ export interface MallocArenas {
   glibc: boolean;
   /** glibc.malloc.arena_max from GLIBC_TUNABLES; undefined: glibc's default (an arena per thread, up to 8 per core). */
   arenaMax?: number;
+  /**
+   * MiB of freed memory malloc keeps for reuse (glibc.malloc.trim_threshold with glibc.malloc.mmap_threshold set
+   * beside it, as ANELO_MALLOC_KEEP_MB has bin/with-malloc-tunables set them); undefined: glibc's dynamic thresholds.
+   */
+  keepMB?: number;
   /** One line on what that means here, for people. */
   why: string;
 }
@@ -80,9 +85,16 @@ export interface MallocArenas {
 export function mallocArenas(env: NodeJS.ProcessEnv = process.env): MallocArenas {
   const setting = mallocTunable(env, 'arena_max');
   if (process.platform !== 'linux' || !glibcVersion()) return { glibc: false, why: 'not glibc: its own allocator' };
+  const trim = mallocTunable(env, 'trim_threshold');
+  const keepMB = trim !== undefined && mallocTunable(env, 'mmap_threshold') !== undefined ? Number(trim) / 2 ** 20 : undefined;
+  const keeps =
+    keepMB === undefined
+      ? "; freed memory goes back to the kernel as glibc's default thresholds have it (ANELO_MALLOC_KEEP_MB=0, or started without the launcher)"
+      : `; keeps up to ${Math.round(keepMB)} MiB of freed memory for reuse (GLIBC_TUNABLES glibc.malloc.trim_threshold, mmap_threshold)`;
   if (setting === undefined || Number(setting) === 0) {
-    return { glibc: true, why: "glibc's default, an arena per thread (started without bin/with-malloc-tunables, or with ANELO_MALLOC_ARENAS=0)" };
+    return { glibc: true, keepMB, why: `glibc's default, an arena per thread (started without bin/with-malloc-tunables, or with ANELO_MALLOC_ARENAS=0)${keeps}` };
   }
   const arenaMax = Number(setting);
-  return { glibc: true, arenaMax, why: arenaMax === 1 ? 'one arena for all threads (GLIBC_TUNABLES glibc.malloc.arena_max=1)' : `${arenaMax} arenas (GLIBC_TUNABLES glibc.malloc.arena_max)` };
+  const arenas = arenaMax === 1 ? 'one arena for all threads (GLIBC_TUNABLES glibc.malloc.arena_max=1)' : `${arenaMax} arenas (GLIBC_TUNABLES glibc.malloc.arena_max)`;
+  return { glibc: true, arenaMax, keepMB, why: arenas + keeps };
 }

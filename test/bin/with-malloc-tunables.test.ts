@@ -10,12 +10,15 @@ import { PROJECT_ROOT } from '../helpers/shared-data.ts';
 const run = promisify(execFile);
 const LAUNCHER = path.join(PROJECT_ROOT, 'bin', 'with-malloc-tunables');
 
-/** The environment without any GLIBC_TUNABLES, ANELO_HUGE_PAGES or ANELO_MALLOC_ARENAS of the machine running the tests. */
+/** The environment without any GLIBC_TUNABLES or ANELO_HUGE_PAGES, _MALLOC_ARENAS, _MALLOC_KEEP_MB of the machine running the tests. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = { ...process.env, ...extra };
-  for (const name of ['GLIBC_TUNABLES', 'ANELO_HUGE_PAGES', 'ANELO_MALLOC_ARENAS']) if (!(name in extra)) delete env[name];
+  for (const name of ['GLIBC_TUNABLES', 'ANELO_HUGE_PAGES', 'ANELO_MALLOC_ARENAS', 'ANELO_MALLOC_KEEP_MB']) if (!(name in extra)) delete env[name];
   return env;
 }
+
+/** What the launcher adds to keep freed memory (ANELO_MALLOC_KEEP_MB, 256 MiB by default). */
+const KEEP = 'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456';
 
 async function tunablesSeen(env: NodeJS.ProcessEnv): Promise<string> {
   const { stdout } = await run(LAUNCHER, [process.execPath, '-e', 'process.stdout.write(process.env.GLIBC_TUNABLES ?? "(unset)")'], { env });
@@ -26,7 +29,7 @@ async function tunablesSeen(env: NodeJS.ProcessEnv): Promise<string> {
  * Minor page faults a fresh Node takes to write 96 new frames of 1080p RGB (600 MB), each a new SharedArrayBuffer as
  * the decoder makes them, with the last 16 alive at any time (a chunk in flight) and the rest collected, as in a render.
  */
-async function faultsForFrames(viaLauncher: boolean): Promise<number> {
+async function faultsForFrames(viaLauncher: boolean, env: NodeJS.ProcessEnv = cleanEnv()): Promise<number> {
   const script = `
     const frames = [];
     const before = process.resourceUsage().minorPageFault;
@@ -39,7 +42,7 @@ async function faultsForFrames(viaLauncher: boolean): Promise<number> {
     }
     process.stdout.write(String(process.resourceUsage().minorPageFault - before));`;
   const args = [process.execPath, '--expose-gc', '-e', script];
-  const { stdout } = viaLauncher ? await run(LAUNCHER, args, { env: cleanEnv() }) : await run(args[0], args.slice(1), { env: cleanEnv() });
+  const { stdout } = viaLauncher ? await run(LAUNCHER, args, { env }) : await run(args[0], args.slice(1), { env: cleanEnv() });
   return Number(stdout);
 }
 
@@ -68,24 +71,32 @@ async function workerFaults(env: NodeJS.ProcessEnv): Promise<number> {
 }
 
 describe('bin/with-malloc-tunables', () => {
-  it('asks glibc for huge pages and one arena, and keeps the tunables already set', async () => {
-    expect(await tunablesSeen(cleanEnv())).toBe('glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1');
-    expect(await tunablesSeen(cleanEnv({ GLIBC_TUNABLES: 'glibc.malloc.tcache_count=8' }))).toBe('glibc.malloc.tcache_count=8:glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1');
+  it('asks glibc for huge pages, one arena and to keep freed memory, and keeps the tunables already set', async () => {
+    expect(await tunablesSeen(cleanEnv())).toBe(`glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1:${KEEP}`);
+    expect(await tunablesSeen(cleanEnv({ GLIBC_TUNABLES: 'glibc.malloc.tcache_count=8' }))).toBe(`glibc.malloc.tcache_count=8:glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1:${KEEP}`);
   });
 
-  it('leaves an explicit choice alone, and ANELO_HUGE_PAGES=0 or ANELO_MALLOC_ARENAS=0 leaves its setting out', async () => {
-    expect(await tunablesSeen(cleanEnv({ GLIBC_TUNABLES: 'glibc.malloc.hugetlb=0' }))).toBe('glibc.malloc.hugetlb=0:glibc.malloc.arena_max=1');
-    expect(await tunablesSeen(cleanEnv({ GLIBC_TUNABLES: 'glibc.malloc.arena_max=4' }))).toBe('glibc.malloc.arena_max=4:glibc.malloc.hugetlb=1');
-    expect(await tunablesSeen(cleanEnv({ ANELO_HUGE_PAGES: '0' }))).toBe('glibc.malloc.arena_max=1');
-    expect(await tunablesSeen(cleanEnv({ ANELO_MALLOC_ARENAS: '0' }))).toBe('glibc.malloc.hugetlb=1');
-    expect(await tunablesSeen(cleanEnv({ ANELO_MALLOC_ARENAS: '2' }))).toBe('glibc.malloc.hugetlb=1:glibc.malloc.arena_max=2');
-    expect(await tunablesSeen(cleanEnv({ ANELO_HUGE_PAGES: '0', ANELO_MALLOC_ARENAS: '0', GLIBC_TUNABLES: 'glibc.malloc.tcache_count=8' }))).toBe('glibc.malloc.tcache_count=8');
+  it('leaves an explicit choice alone, and ANELO_HUGE_PAGES=0, ANELO_MALLOC_ARENAS=0 or ANELO_MALLOC_KEEP_MB=0 leaves its setting out', async () => {
+    expect(await tunablesSeen(cleanEnv({ GLIBC_TUNABLES: 'glibc.malloc.hugetlb=0' }))).toBe(`glibc.malloc.hugetlb=0:glibc.malloc.arena_max=1:${KEEP}`);
+    expect(await tunablesSeen(cleanEnv({ GLIBC_TUNABLES: 'glibc.malloc.arena_max=4' }))).toBe(`glibc.malloc.arena_max=4:glibc.malloc.hugetlb=1:${KEEP}`);
+    expect(await tunablesSeen(cleanEnv({ ANELO_HUGE_PAGES: '0' }))).toBe(`glibc.malloc.arena_max=1:${KEEP}`);
+    expect(await tunablesSeen(cleanEnv({ ANELO_MALLOC_ARENAS: '0' }))).toBe(`glibc.malloc.hugetlb=1:${KEEP}`);
+    expect(await tunablesSeen(cleanEnv({ ANELO_MALLOC_ARENAS: '2' }))).toBe(`glibc.malloc.hugetlb=1:glibc.malloc.arena_max=2:${KEEP}`);
+    expect(await tunablesSeen(cleanEnv({ ANELO_MALLOC_KEEP_MB: '0' }))).toBe('glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1');
+    expect(await tunablesSeen(cleanEnv({ ANELO_MALLOC_KEEP_MB: '64' }))).toBe('glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=67108864');
+    // Either threshold set by hand turns glibc's dynamic ones off: the other is then not added either.
+    expect(await tunablesSeen(cleanEnv({ GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=1048576' }))).toBe('glibc.malloc.trim_threshold=1048576:glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1');
+    expect(await tunablesSeen(cleanEnv({ ANELO_HUGE_PAGES: '0', ANELO_MALLOC_ARENAS: '0', ANELO_MALLOC_KEEP_MB: '0', GLIBC_TUNABLES: 'glibc.malloc.tcache_count=8' }))).toBe('glibc.malloc.tcache_count=8');
   });
 
-  it('refuses an arena count that is not a number, with a coded error, and runs nothing', async () => {
-    const r = await run(LAUNCHER, [process.execPath, '-e', 'process.stdout.write("ran")'], { env: cleanEnv({ ANELO_MALLOC_ARENAS: 'many' }) }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+  it.each([
+    ['ANELO_MALLOC_ARENAS', 'many'],
+    ['ANELO_MALLOC_KEEP_MB', 'lots'],
+    ['ANELO_MALLOC_KEEP_MB', '0256'],
+  ])('refuses %s=%s (not a whole number), with a coded error, and runs nothing', async (name, value) => {
+    const r = await run(LAUNCHER, [process.execPath, '-e', 'process.stdout.write("ran")'], { env: cleanEnv({ [name]: value }) }).catch((e: { code: number; stdout: string; stderr: string }) => e);
     expect(r).toMatchObject({ code: 2, stdout: '' });
-    expect((r as { stderr: string }).stderr).toMatch(/ANELO_E050_BAD_ARGUMENT .*ANELO_MALLOC_ARENAS.*"many"/);
+    expect((r as { stderr: string }).stderr).toMatch(new RegExp(`ANELO_E050_BAD_ARGUMENT .*${name}.*"${value}"`));
   });
 
   const here = hugePages(cleanEnv({ GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' }));
@@ -99,10 +110,20 @@ describe('bin/with-malloc-tunables', () => {
     expect(tuned).toBeLessThan(plain / 4);
   }, 30_000);
 
+  it('keeps the memory of collected frames for the next ones: new 1080p frames after a collection take few page faults', async () => {
+    const giveBack = await faultsForFrames(true, cleanEnv({ ANELO_MALLOC_KEEP_MB: '0' }));
+    const keep = await faultsForFrames(true);
+    // 12.7k here with huge pages (glibc maps each frame on its own and unmaps it when freed), ~150k without them;
+    // 240–340 keeping freed memory, huge pages or not.
+    expect(keep).toBeLessThan(2_000);
+    expect(giveBack).toBeGreaterThan(4 * keep);
+  }, 30_000);
+
   // Where huge pages work on request: one arena puts a worker thread's frames on the main heap, which has them.
   it.runIf(here.kernel === 'madvise' && here.active)("cuts a worker thread's page faults for frames freed in batches", async () => {
-    const perThread = await workerFaults(cleanEnv({ ANELO_MALLOC_ARENAS: '0' }));
-    const shared = await workerFaults(cleanEnv());
+    // Freed memory given back as glibc does by default on both sides, so only the arenas differ.
+    const perThread = await workerFaults(cleanEnv({ ANELO_MALLOC_ARENAS: '0', ANELO_MALLOC_KEEP_MB: '0' }));
+    const shared = await workerFaults(cleanEnv({ ANELO_MALLOC_KEEP_MB: '0' }));
     // 600 MB in 4 KiB pages would be ~150k faults; an arena per thread took 46–49k here, one arena 16.5–17k.
     expect(perThread).toBeGreaterThan(25_000);
     expect(shared).toBeLessThan(perThread / 2);

@@ -39,6 +39,8 @@ describe('anelo doctor', () => {
     if (r.mallocArenas.glibc) {
       expect(r.mallocArenas.arenaMax).toBeUndefined();
       expect(r.advice.join('\n')).toMatch(/malloc arena of its own.*bin\/with-malloc-tunables/);
+      expect(r.mallocArenas.keepMB).toBeUndefined();
+      expect(r.advice.join('\n')).toMatch(/go back to the kernel.*bin\/with-malloc-tunables.*256 MiB/);
     }
   }, 30_000);
 });

@@ -13,6 +13,15 @@ describe('the allocator settings a process reports', () => {
     expect(mallocArenas({ GLIBC_TUNABLES: 'glibc.malloc.xarena_max=2' }).arenaMax).toBeUndefined();
   });
 
+  it.runIf(onGlibc)('reads how much freed memory malloc keeps only when both thresholds are set, as the launcher sets them', () => {
+    const both = mallocArenas({ GLIBC_TUNABLES: 'glibc.malloc.arena_max=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456' });
+    expect(both).toMatchObject({ arenaMax: 1, keepMB: 256 });
+    expect(both.why).toMatch(/keeps up to 256 MiB/);
+    // glibc turns its dynamic thresholds off for either one, but a trim threshold alone (mmap at 128 KiB) keeps no frames.
+    expect(mallocArenas({ GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=268435456' }).keepMB).toBeUndefined();
+    expect(mallocArenas({}).why).toMatch(/goes back to the kernel/);
+  });
+
   it('says huge pages were asked for only when glibc.malloc.hugetlb is 1 or 2', () => {
     expect(hugePages({ GLIBC_TUNABLES: 'glibc.malloc.arena_max=1:glibc.malloc.hugetlb=1' }).requested).toBe(true);
     expect(hugePages({ GLIBC_TUNABLES: 'glibc.malloc.hugetlb=0' }).requested).toBe(false);
