@@ -127,8 +127,39 @@ function upsertListing(run: RunListing): void {
   });
 }
 
+/**
+ * Per-frame progress arrives 30+ times a second during a render, and each store update re-renders the run bar and
+ * the node's badge: measured in the editor during an x264 veryslow render, long tasks of 50–800 ms on the page's
+ * main thread, and a click on Cancel that took 40–50 s to land on a loaded 2-core machine. Progress is therefore
+ * applied at most every PROGRESS_MS, all that arrived meanwhile in one update; any other message first applies
+ * what is pending, so the order of events is kept.
+ */
+const PROGRESS_MS = 100;
+let pendingProgress: { runId: string; event: Extract<ServerMessage, { kind: 'run' }>['event'] }[] = [];
+let progressTimer: ReturnType<typeof setTimeout> | undefined;
+
+function flushProgress(): void {
+  clearTimeout(progressTimer);
+  progressTimer = undefined;
+  if (!pendingProgress.length) return;
+  const batch = pendingProgress;
+  pendingProgress = [];
+  update((d) => {
+    for (const { runId, event } of batch) {
+      const prev = (d.runs[runId] as RunView | undefined) ?? newRunView(runId);
+      d.runs[runId] = applyRunEvent(prev, event) as Draft<RunView>;
+    }
+  });
+}
+
 /** Applies one message from `/api/events`. */
 export function onServerMessage(m: ServerMessage): void {
+  if (m.kind === 'run' && m.event.type === 'node-progress') {
+    pendingProgress.push({ runId: m.runId, event: m.event });
+    progressTimer ??= setTimeout(flushProgress, PROGRESS_MS);
+    return;
+  }
+  flushProgress();
   switch (m.kind) {
     case 'run': {
       withRun(m.runId, (v) => applyRunEvent(v, m.event));
