@@ -25,12 +25,29 @@ const title = (id: string) => nodeBox(e.page, id).locator('.graph-node__title').
 describe('models', () => {
   it('opens the default graph on the installed model when the preferred one is missing, and says so once', async () => {
     const { page } = e;
+    // Every toast the page shows, as it appears: the notice fades after 4 s, and on a loaded CI machine the editor's
+    // opening alone took longer than that (read after it, the toast was gone, once in each of two CI runs).
+    await page.addInitScript(() => {
+      const w = window as unknown as { toastsShown: string[] };
+      w.toastsShown = [];
+      const seen = new WeakSet<Element>();
+      new MutationObserver(() => {
+        for (const t of document.querySelectorAll('[data-testid=toast]')) {
+          if (seen.has(t)) continue;
+          seen.add(t);
+          w.toastsShown.push(t.textContent ?? '');
+        }
+      }).observe(document, { childList: true, subtree: true, characterData: true });
+    });
     await openEditor(page, e.url);
     expect(await page.getByTestId('graph-name').textContent()).toBe('default');
     expect(await page.getByTestId('param-depth-model').inputValue()).toBe(TEST_MODEL_ID);
     expect(await page.getByTestId('model-missing-depth').count()).toBe(0);
-    const notices = await page.getByTestId('toast').allTextContents();
-    expect(notices.filter((t) => t.includes('Depth Anything V2 Small → test model'))).toHaveLength(1);
+    const shown = () => page.evaluate(() => (window as unknown as { toastsShown: string[] }).toastsShown.filter((t) => t.includes('Depth Anything V2 Small → test model')).length);
+    await expect.poll(shown).toBe(1);
+    // Once: not again a moment later.
+    await page.waitForTimeout(500);
+    expect(await shown()).toBe(1);
   });
 
   it('offers Download and Use <installed> on a node whose model is missing, and Run says so in one line', async () => {
