@@ -9,6 +9,7 @@ import type { RunListing, ServerMessage } from '../api/api-types.ts';
 import { resolveBypass } from '../lib/bypass.ts';
 import { applyRunEvent, applyRunStatus, isLive, newRunView, type RunView } from '../lib/run-progress.ts';
 import { askConfirm } from './dialog-actions.ts';
+import type { EditorState } from './editor-state.ts';
 import { getState, update } from './editor-store.ts';
 import { loadGraph } from './graph-actions.ts';
 import { inputFrameCount } from './media-actions.ts';
@@ -110,11 +111,14 @@ export async function deleteRun(r: RunListing): Promise<void> {
   }
 }
 
+/** Replaces the view of run `runId` (a new one if none yet) by `f` of it, inside an update. */
+function putRun(d: Draft<EditorState>, runId: string, f: (v: RunView) => RunView): void {
+  const prev = (d.runs[runId] as RunView | undefined) ?? newRunView(runId);
+  d.runs[runId] = f(prev) as Draft<RunView>;
+}
+
 function withRun(runId: string, f: (v: RunView) => RunView): void {
-  update((d) => {
-    const prev = (d.runs[runId] as RunView | undefined) ?? newRunView(runId);
-    d.runs[runId] = f(prev) as Draft<RunView>;
-  });
+  update((d) => putRun(d, runId, f));
 }
 
 function upsertListing(run: RunListing): void {
@@ -145,10 +149,7 @@ function flushProgress(): void {
   const batch = pendingProgress;
   pendingProgress = [];
   update((d) => {
-    for (const { runId, event } of batch) {
-      const prev = (d.runs[runId] as RunView | undefined) ?? newRunView(runId);
-      d.runs[runId] = applyRunEvent(prev, event) as Draft<RunView>;
-    }
+    for (const { runId, event } of batch) putRun(d, runId, (v) => applyRunEvent(v, event));
   });
 }
 
