@@ -79,6 +79,11 @@ describe('truthful status', () => {
     await expect.poll(() => page.getByTestId('node-badge-encode').getAttribute('data-state'), { timeout: 30_000 }).toBe('running');
     // The run itself is going (not only its encode node's last event), so Cancel applies to it.
     await expect.poll(() => page.getByTestId('run-state').getAttribute('data-state'), { timeout: 30_000 }).toBe('running');
+    // The runs panel's time for a render moves on while it runs, as a clock (it once read "50 ms" throughout).
+    const facts = page.locator('[data-testid^=run-facts-]').first();
+    await expect.poll(() => facts.textContent(), { timeout: 10_000 }).toMatch(/ · \d+:\d\d$/);
+    const clock = (await facts.textContent())!;
+    await expect.poll(() => facts.textContent(), { timeout: 10_000 }).not.toBe(clock);
     // On a loaded CI machine this click once took 30 s or more to land (twice in one run, once in another): the
     // editor re-rendered on each of 30+ progress messages a second, now batched (run-actions.ts). The headroom stays.
     await page.getByTestId('cancel-run').click({ timeout: 60_000 });

@@ -22,7 +22,7 @@ export function RunBar() {
   return (
     <div className="run-bar" data-testid="run-bar">
       <button type="button" className="primary" disabled={why !== undefined} onClick={() => void startRun()} data-testid="run" title={why ?? (live ? 'Queue another render (Ctrl+Enter); it starts when this one ends' : 'Render the graph (Ctrl+Enter)')}>
-        {live ? '＋ Queue' : '▶ Run'}
+        {live ? '+ Queue' : '▶ Run'}
       </button>
       <button type="button" disabled={why !== undefined || !selected} onClick={() => void startRun(selected)} data-testid="run-to-selected" title="Run only what the selected node needs">
         Run to selected

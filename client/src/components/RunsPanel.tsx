@@ -7,14 +7,16 @@ import { useState } from 'react';
 import { api } from '../api/api-client.ts';
 import type { RunListing } from '../api/api-types.ts';
 import type { RunWorkerLine } from '../../../nodes/core/api-types.ts';
-import { formatMs } from '../lib/format.ts';
+import { useNow } from '../hooks/use-now.ts';
+import { formatElapsed, formatMs } from '../lib/format.ts';
 import { useEditor } from '../store/editor-store.ts';
 import { cancelRun, deleteRun, openRunGraph, rerun } from '../store/run-actions.ts';
 
-function duration(r: RunListing): string {
+/** How long a run took, or for one still going, how long it has been going (as a clock, ticking). */
+function duration(r: RunListing, now: number): string {
   if (!r.startedAt) return '';
-  const end = r.endedAt ? Date.parse(r.endedAt) : Date.now();
-  return formatMs(Math.max(0, end - Date.parse(r.startedAt)));
+  const start = Date.parse(r.startedAt);
+  return r.endedAt ? formatMs(Math.max(0, Date.parse(r.endedAt) - start)) : formatElapsed(now - start);
 }
 
 function frames(r: RunListing): string {
@@ -45,6 +47,8 @@ function WorkerLines({ lines, live }: { lines: RunWorkerLine[]; live: boolean })
 
 function RunItem({ r, playing, autoPlay, onPlay }: { r: RunListing; playing: string | null; autoPlay: boolean; onPlay: (name: string | null) => void }) {
   const live = r.state === 'queued' || r.state === 'running';
+  // A running render's time moves on between the server's messages about it.
+  const now = useNow(r.state === 'running' ? 1000 : null);
   const when = new Date(r.createdAt);
   return (
     <li className={`run-item run-item--${r.state}`} data-testid={`run-item-${r.id}`} data-state={r.state}>
@@ -57,8 +61,8 @@ function RunItem({ r, playing, autoPlay, onPlay }: { r: RunListing; playing: str
           {when.toLocaleTimeString()}
         </span>
       </div>
-      <div className="muted small run-item__facts">
-        {[r.input, frames(r), duration(r), r.target ? `to ${r.target}` : ''].filter(Boolean).join(' · ')}
+      <div className="muted small run-item__facts" data-testid={`run-facts-${r.id}`}>
+        {[r.input, frames(r), duration(r, now), r.target ? `to ${r.target}` : ''].filter(Boolean).join(' · ')}
       </div>
       {r.workers && r.workers.length > 0 && <WorkerLines lines={r.workers} live={live} />}
       {r.error && r.state === 'error' && (

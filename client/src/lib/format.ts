@@ -15,3 +15,12 @@ export function formatMs(ms: number): string {
 export function formatPercent(f: number): string {
   return `${Math.round(f * 100)}%`;
 }
+
+/** Time a render has been going, as a clock reads it (`0:07`, `12:30`, `1:02:05`): whole seconds, ticking. */
+export function formatElapsed(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const two = (n: number) => String(n).padStart(2, '0');
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h > 0 ? `${h}:${two(m)}:${two(s % 60)}` : `${m}:${two(s % 60)}`;
+}
