@@ -44,7 +44,7 @@ function lazyDepthService(cores: number): { depth: DepthService; close(): Promis
 
 /**
  * Cores depth inference shares out for a pool of `workers` threads: as many (no more than the machine has), so
- * worker processes sharing a machine (ANELO_WORKERS=1 each on two cores) do not each start two depth threads beside
+ * worker processes sharing a machine (ANELO_WORKERS=1 each on 4 cores) do not each start two depth threads beside
  * their pool thread; 0 keeps it on the main thread.
  */
 export function depthCores(workers: number): number {

@@ -23,19 +23,25 @@ const IDLE_MS = 10 * 60_000;
 
 export interface ThreadedDepthServiceOptions {
   store?: ModelStore;
-  /** Depth threads, each with its own onnxruntime sessions; default min(2, cores). */
+  /** Depth threads, each with its own onnxruntime sessions; default one under four cores, else two (depthThreadPlan). */
   threads?: number;
   /** Cores to share out (default: this machine's). */
   cores?: number;
 }
 
 /**
- * How the cores are shared: two depth threads (two batches in flight: near-linear, where onnxruntime's own intra-op
- * split of one small batch is not), each given cores / threads intra-op threads unless the node sets `threads`. Pool
- * threads and x264 take the same cores when they have work; no thread spins while it waits (onnx-session.ts).
+ * How the cores are shared: under four cores, one depth thread whose onnxruntime session splits each batch over
+ * the cores (intra-op); from four, two depth threads (two batches in flight), the cores split between them. A node's
+ * own `threads` param sets the intra-op threads instead. Pool threads and x264 take the same cores when they have
+ * work; no thread spins while it waits (onnx-session.ts).
+ *
+ * Why one under four: on 2 cores two single-threaded sessions used about twice the CPU a frame of one session split
+ * over both (FastDepth on 720p frames: 42–49 fps and 1.7–1.9 s of CPU for 48 frames, against 63–71 fps and 1.0–1.2
+ * s; a 3-layer 32-channel conv model at 224: 16–18 fps against 28–31 fps), and in a whole 1080p render the second
+ * thread's batches in flight and its own isolate and session cost 8–16 % of the wall time and ~20 % of the peak memory.
  */
 export function depthThreadPlan(cores: number, threads?: number): { threads: number; intraOp: number } {
-  const t = Math.max(1, threads ?? Math.min(2, cores));
+  const t = Math.max(1, threads ?? (cores >= 4 ? 2 : 1));
   return { threads: t, intraOp: Math.max(1, Math.floor(cores / t)) };
 }
 

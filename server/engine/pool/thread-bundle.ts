@@ -1,12 +1,12 @@
 /**
- * The code worker threads run, and the command line itself, bundled into plain JavaScript by esbuild (the one
- * importer of it) once per change of the sources. A thread that loads the TypeScript sources through tsx starts a
- * module-hooks thread of its own and resolves and compiles ~100 files: measured here, 1.3 s of CPU and 1.7 s before
- * its first task, against 0.2 s for the bundle. Four threads start per run (two depth, two pool), and the pool's idle
- * threads exit and start again later, so a preview after a pause paid that start again. The CLI's process pays the
- * same once per command: `anelo --help` took 1.1–1.2 s (1.8 s of CPU) through tsx and 0.4–0.5 s (0.6 s) from the
- * bundle; bin/anelo.mjs starts from it when it is current (current-bundle.mjs) and otherwise runs the sources
- * through tsx and has the bundle made for the next command.
+ * The code worker threads run, and the command line itself, bundled into plain JavaScript by esbuild (the one importer
+ * of it) once per change of the sources. A thread that loads the TypeScript sources through tsx starts a module-hooks
+ * thread of its own and resolves and compiles ~100 files: measured here, 1.3 s of CPU and 1.7 s before its first task,
+ * against 0.2 s for the bundle. Three threads start per run on 2 cores (one depth, two pool), and the pool's idle
+ * threads exit and start again later, so a preview after a pause paid that start again. The CLI's process pays the same
+ * once per command: `anelo --help` took 1.1–1.2 s (1.8 s of CPU) through tsx and 0.4–0.5 s (0.6 s) from the bundle;
+ * bin/anelo.mjs starts from it when it is current (current-bundle.mjs) and otherwise runs the sources through tsx and
+ * has the bundle made for the next command.
  *
  * The bundle lives in node_modules/.cache/anelo/threads (next to the packages it imports, which stay external) and
  * is reused while every input file keeps its size and mtime. Each module keeps its own `import.meta.url`, so paths

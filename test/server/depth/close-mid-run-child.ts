@@ -26,7 +26,7 @@ const outcome = (p: Promise<{ frames: unknown[] }>): Promise<string> =>
   );
 const out: { inference: string[]; closeMs: number }[] = [];
 for (let round = 0; round < rounds; round++) {
-  const service = new ThreadedDepthService({ store, cores: 2 });
+  const service = new ThreadedDepthService({ store, cores: 2, threads: 2 });
   // Both threads started with the session loaded: the close below lands during inference, not during start-up.
   await Promise.all([service.infer({ model: 'test-slow' }, shortFrames, short.w, short.h), service.infer({ model: 'test-slow' }, wideFrames, wide.w, wide.h)]);
   // How long a short batch takes now, threads warm: the close below comes 15–35 % of that after the batches are

@@ -19,7 +19,7 @@ writeSlowDepthModel(dir);
 const store = new ModelStore({ dirs: [dir], registry: readRegistry(), hashCacheFile: null });
 const size = { w: 1600, h: 300 };
 const frames = Array.from({ length: 4 }, (_, k) => gradientFrame(size.w, size.h, k * 10));
-const service = new ThreadedDepthService({ store, cores: 2 });
+const service = new ThreadedDepthService({ store, cores: 2, threads: 2 });
 // Both threads started with the session loaded, so the exit below lands during inference.
 await Promise.all([service.infer({ model: 'test-slow' }, frames, size.w, size.h), service.infer({ model: 'test-slow' }, frames, size.w, size.h)]);
 const t0 = performance.now();
