@@ -17,7 +17,34 @@ export interface DoctorReport {
   maxPixels: number;
   hugePages: HugePages;
   mallocArenas: MallocArenas;
+  /** How a render uses the cores (ANELO_WORKERS): the pool's threads and depth inference's threads. */
+  threads: { pool: number; depthThreads: number; intraOp: number } | { error: string };
   advice: string[];
+}
+
+/** The pool's threads and how depth inference shares the cores, as a run started now would have them. */
+async function threadPlan(): Promise<DoctorReport['threads']> {
+  try {
+    const [{ defaultWorkerCount }, { depthCores }, { depthThreadPlan }] = await Promise.all([
+      import('../engine/pool/node-pool.ts'),
+      import('../services.ts'),
+      import('../depth/depth-thread.ts'),
+    ]);
+    const pool = defaultWorkerCount();
+    const cores = depthCores(pool);
+    if (cores === 0) return { pool: 0, depthThreads: 0, intraOp: 0 };
+    const plan = depthThreadPlan(cores);
+    return { pool, depthThreads: plan.threads, intraOp: plan.intraOp };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+function threadsLine(t: DoctorReport['threads']): string {
+  if ('error' in t) return `not usable: ${t.error}`;
+  if (t.pool === 0) return 'everything on the main thread (ANELO_WORKERS=0)';
+  const depth = `${t.depthThreads} depth thread${t.depthThreads === 1 ? '' : 's'} × ${t.intraOp} onnxruntime thread${t.intraOp === 1 ? '' : 's'}`;
+  return `${t.pool} pool thread${t.pool === 1 ? '' : 's'}, ${depth} (ANELO_WORKERS; a depth node's threads param overrides the onnxruntime threads)`;
 }
 
 function binaryLine(name: string, b: BinaryChoice): string {
@@ -62,6 +89,7 @@ export async function doctorReport(cacheDir: string): Promise<DoctorReport> {
     maxPixels: maxPixels(),
     hugePages: pages,
     mallocArenas: arenas,
+    threads: await threadPlan(),
     advice,
   };
 }
@@ -85,6 +113,7 @@ export async function doctorCommand(argv: string[], cacheDir: string): Promise<n
     `max pixels   ${r.maxPixels} per frame (ANELO_MAX_PIXELS)`,
     `huge pages   ${r.hugePages.active ? 'on' : 'off'}: ${r.hugePages.why}`,
     `malloc       ${r.mallocArenas.why}`,
+    `threads      ${threadsLine(r.threads)}`,
     ...r.advice.map((a) => `advice: ${a}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

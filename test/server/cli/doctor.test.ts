@@ -23,6 +23,18 @@ describe('anelo doctor', () => {
     expect(text.stdout).toMatch(/^onnxruntime\s+.*cpu/m);
     expect(text.stdout).toMatch(/^huge pages\s+(on|off): /m);
     expect(text.stdout).toMatch(/^malloc\s+\S/m);
+    expect(text.stdout).toMatch(/^threads\s+\d+ pool threads?, \d+ depth threads? × \d+ onnxruntime threads?/m);
+  }, 30_000);
+
+  it('says how a render will use the cores, as ANELO_WORKERS sets it, and names a bad ANELO_WORKERS', async () => {
+    const doctor = async (workers: string) => {
+      const env = { ...process.env, ANELO_WORKERS: workers };
+      return JSON.parse((await run(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'anelo.mjs'), 'doctor', '--json'], { cwd: PROJECT_ROOT, env })).stdout);
+    };
+    // One pool thread: depth inference gets one core, on one thread.
+    expect((await doctor('1')).threads).toEqual({ pool: 1, depthThreads: 1, intraOp: 1 });
+    expect((await doctor('0')).threads).toEqual({ pool: 0, depthThreads: 0, intraOp: 0 });
+    expect((await doctor('lots')).threads.error).toMatch(/ANELO_WORKERS must be a whole number/);
   }, 30_000);
 
   it('says when big buffers go without huge pages or share no arena, and how to get them', async () => {
