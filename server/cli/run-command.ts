@@ -81,5 +81,7 @@ export async function runCommand(a: RunArgs): Promise<RunReport> {
 export function formatReport(r: RunReport): string {
   const rows = Object.entries(r.nodes).map(([id, n]) => `  ${id.padEnd(12)} ${n.type.padEnd(16)} ${n.status.padEnd(7)} ${String(n.computedFrames).padStart(6)} frames ${String(n.ms).padStart(8)} ms`);
   const outs = Object.values(r.outputs).map((o) => `  wrote ${o}`);
-  return [`done in ${r.totalMs} ms`, ...rows, ...outs].join('\n');
+  // Printed on stderr as they happened too; here with the outcome, and for a cluster render the only place.
+  const warnings = r.warnings.map((w) => `  warning ${w}`);
+  return [`done in ${r.totalMs} ms${r.warnings.length ? ` with ${r.warnings.length} warning${r.warnings.length === 1 ? '' : 's'}` : ''}`, ...rows, ...outs, ...warnings].join('\n');
 }

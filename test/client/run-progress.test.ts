@@ -73,4 +73,18 @@ describe('run progress from executor events', () => {
     expect(failed.nodes.depth).toMatchObject({ status: 'error', message: 'boom' });
     expect(replay([{ type: 'run-error', runId: 'r1', code: 'ANELO_E030_CANCELLED', message: 'Run cancelled' }]).state).toBe('cancelled');
   });
+
+  it('keeps the warnings a run sends, worded as its report words them, in order', () => {
+    const v = replay([
+      { type: 'run-start', runId: 'r1', nodes: ['decode', 'encode'], frames: { start: 0, end: 30 } },
+      { type: 'run-warning', runId: 'r1', code: 'ANELO_E038_NODE_WARNING', nodeId: 'decode', message: 'ffmpeg reported 2 decode error(s) in frames 0..15 of clip.mp4' },
+      { type: 'run-warning', runId: 'r1', code: 'ANELO_E037_CACHE_TROUBLE', message: 'cache write failed, the run goes on uncached: ENOSPC' },
+      { type: 'node-done', runId: 'r1', nodeId: 'decode', ms: 10, computedFrames: 30, cacheHits: 0, stats: {} },
+    ]);
+    expect(v.warnings).toEqual([
+      'ANELO_E038_NODE_WARNING (node decode): ffmpeg reported 2 decode error(s) in frames 0..15 of clip.mp4',
+      'ANELO_E037_CACHE_TROUBLE: cache write failed, the run goes on uncached: ENOSPC',
+    ]);
+    expect(replay([{ type: 'run-start', runId: 'r1', nodes: ['decode'], frames: { start: 0, end: 1 } }]).warnings).toBeUndefined();
+  });
 });

@@ -4,6 +4,10 @@
  * gone, Run is disabled and the bar says why.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import os from 'node:os';
+import path from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { writeDamagedClip } from '../helpers/bad-media.ts';
 import { CLIP, startE2E, type E2E } from './harness.ts';
 import { openEditor, openPreset } from './editor-page.ts';
 
@@ -80,6 +84,30 @@ describe('the Runs panel', () => {
     await page.getByTestId('dialog-confirm').click();
     await expect.poll(() => items().count()).toBe(2);
     expect((await page.request.get(new URL(`/api/outputs/${name}`, e.url).href)).status()).toBe(404);
+  });
+
+  it('shows what a render worked around: a damaged upload renders, and its run says which frames ffmpeg concealed', async () => {
+    const { page } = e;
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'anelo-e2e-damaged-'));
+    try {
+      const clip = writeDamagedClip(path.join(dir, 'damaged.mp4'));
+      await page.getByTestId('media-file').setInputFiles({ name: 'damaged.mp4', mimeType: 'video/mp4', buffer: readFileSync(clip) });
+      await expect.poll(() => page.getByTestId('media-select').inputValue(), { timeout: 30_000 }).toBe('damaged.mp4');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await openPreset(page, 'e2e-decode-encode', 'decode');
+    const before = await items().count();
+    await page.getByTestId('run').click();
+    await expect.poll(() => items().count()).toBe(before + 1);
+    await expect.poll(() => items().first().getAttribute('data-state'), { timeout: 60_000 }).toBe('done');
+    const id = ((await items().first().getAttribute('data-testid')) ?? '').replace('run-item-', '');
+    const warnings = page.getByTestId(`run-warnings-${id}`);
+    await expect.poll(() => warnings.textContent()).toMatch(/ANELO_E038_NODE_WARNING \(node decode\): ffmpeg reported \d+ decode error\(s\) in frames \d+\.\.\d+ of damaged\.mp4/);
+    // The server's own folders are not shown: the file is named, not where it lives.
+    expect(await warnings.textContent()).not.toContain(os.tmpdir());
+    await e.shot('run-warnings');
+    await page.getByTestId('media-select').selectOption(CLIP);
   });
 
   it('disables Run and says so while the server is unreachable, and enables it when it is back', async () => {

@@ -49,6 +49,9 @@ function RunItem({ r, playing, autoPlay, onPlay }: { r: RunListing; playing: str
   const live = r.state === 'queued' || r.state === 'running';
   // A running render's time moves on between the server's messages about it.
   const now = useNow(r.state === 'running' ? 1000 : null);
+  // The report's once it has ended; until then those that came as events (the page may have joined mid-run).
+  const liveWarnings = useEditor((s) => s.runs[r.id]?.warnings);
+  const warnings = r.report?.warnings ?? liveWarnings ?? [];
   const when = new Date(r.createdAt);
   return (
     <li className={`run-item run-item--${r.state}`} data-testid={`run-item-${r.id}`} data-state={r.state}>
@@ -65,6 +68,15 @@ function RunItem({ r, playing, autoPlay, onPlay }: { r: RunListing; playing: str
         {[r.input, frames(r), duration(r, now), r.target ? `to ${r.target}` : ''].filter(Boolean).join(' · ')}
       </div>
       {r.workers && r.workers.length > 0 && <WorkerLines lines={r.workers} live={live} />}
+      {warnings.length > 0 && (
+        <ul className="run-item__warnings small" data-testid={`run-warnings-${r.id}`}>
+          {warnings.map((w) => (
+            <li key={w} title={w}>
+              ⚠ {w}
+            </li>
+          ))}
+        </ul>
+      )}
       {r.error && r.state === 'error' && (
         <div className="run-item__error small" title={r.error.message}>
           {r.error.code}: {r.error.message}

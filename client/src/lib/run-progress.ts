@@ -26,6 +26,13 @@ export interface RunView {
   outputs: string[];
   target?: string;
   error?: { code: string; message: string; nodeId?: string };
+  /** What the run worked around (damaged input, cache trouble), as the report words them, in the order they came. */
+  warnings?: string[];
+}
+
+/** A warning event in the words the run's report uses for it (`RunReport.warnings`). */
+export function warningText(e: { code: string; message: string; nodeId?: string }): string {
+  return `${e.code}${e.nodeId ? ` (node ${e.nodeId})` : ''}: ${e.message}`;
 }
 
 export function newRunView(runId: string, target?: string): RunView {
@@ -90,6 +97,8 @@ export function applyRunEvent(v: RunView, e: ExecutorEvent): RunView {
       const outputs = outputsOf(e.report);
       return { ...stopUnfinished(v), state: 'done', outputs: outputs.length ? outputs : v.outputs };
     }
+    case 'run-warning':
+      return { ...v, warnings: [...(v.warnings ?? []), warningText(e)] };
     case 'run-error': {
       const next = { ...stopUnfinished(v), state: e.code === 'ANELO_E030_CANCELLED' ? 'cancelled' : 'error', error: { code: e.code, message: e.message, nodeId: e.nodeId } } as RunView;
       return e.nodeId ? setNode(next, e.nodeId, { status: 'error', message: e.message }) : next;

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hasShared, PROJECT_ROOT, sharedPath } from '../../helpers/shared-data.ts';
 import { writeDecodeEncodeGraph } from '../../helpers/decode-encode-graph.ts';
+import { writeDamagedClip } from '../../helpers/bad-media.ts';
 
 const run = promisify(execFile);
 const BIN = path.join(PROJECT_ROOT, 'bin', 'anelo.mjs');
@@ -41,6 +42,21 @@ describe.skipIf(!hasShared('media'))('anelo run', () => {
     expect(b.nodes.encode).toMatchObject({ status: 'ran', computedFrames: 120 });
     expect(typeof b.totalMs).toBe('number');
     expect(second.stdout).toContain('decode           cached');
+  });
+
+  it('says on stderr, as it happens, that the input is damaged: the render succeeds and the warning is not only in --report', async () => {
+    const damaged = writeDamagedClip(path.join(dir, 'damaged.mp4'));
+    const r = await anelo('run', graph, '--input', damaged, '--output', path.join(dir, 'damaged-out.mp4'), '--cache-dir', path.join(dir, 'cache-damaged'), '--report', path.join(dir, 'damaged.json'));
+    expect(r.code, r.stderr).toBe(0);
+    const warnings = r.stderr.split('\n').filter((l) => l.startsWith('warning '));
+    expect(warnings.length).toBeGreaterThan(0);
+    expect(warnings[0]).toMatch(/^warning ANELO_E038_NODE_WARNING \(node decode\): ffmpeg reported \d+ decode error\(s\) in frames \d+\.\.\d+ of .*damaged\.mp4/);
+    // The same warnings as the report's, each once.
+    const report = JSON.parse(await fs.readFile(path.join(dir, 'damaged.json'), 'utf8'));
+    expect(warnings.map((l) => l.slice('warning '.length))).toEqual(report.warnings);
+    // And with the outcome on stdout.
+    expect(r.stdout).toMatch(new RegExp(`^done in \\d+ ms with ${report.warnings.length} warnings?$`, 'm'));
+    expect(r.stdout).toContain(`  warning ${report.warnings[0]}`);
   });
 
   it('--frames limits the frames written', async () => {
