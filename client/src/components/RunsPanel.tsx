@@ -70,8 +70,8 @@ function RunItem({ r, playing, autoPlay, onPlay }: { r: RunListing; playing: str
       {r.workers && r.workers.length > 0 && <WorkerLines lines={r.workers} live={live} />}
       {warnings.length > 0 && (
         <ul className="run-item__warnings small" data-testid={`run-warnings-${r.id}`}>
-          {warnings.map((w) => (
-            <li key={w} title={w}>
+          {warnings.map((w, i) => (
+            <li key={i} title={w}>
               ⚠ {w}
             </li>
           ))}
