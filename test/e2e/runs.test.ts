@@ -104,6 +104,8 @@ describe('the Runs panel', () => {
     const id = ((await items().first().getAttribute('data-testid')) ?? '').replace('run-item-', '');
     const warnings = page.getByTestId(`run-warnings-${id}`);
     await expect.poll(() => warnings.textContent()).toMatch(/ANELO_E038_NODE_WARNING \(node decode\): ffmpeg reported \d+ decode error\(s\) in frames \d+\.\.\d+ of damaged\.mp4/);
+    // The run bar says so too, next to the run's state.
+    expect(await page.getByTestId('run-warning-count').textContent()).toMatch(/^⚠ 1 warning \(see Runs\)$/);
     // The server's own folders are not shown: the file is named, not where it lives.
     expect(await warnings.textContent()).not.toContain(os.tmpdir());
     await e.shot('run-warnings');

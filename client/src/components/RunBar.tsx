@@ -44,6 +44,11 @@ export function RunBar() {
           {run ? `${run.state}${live ? ` · ${formatPercent(progress)}` : ''}` : 'idle'}
           {run?.error && run.state !== 'cancelled' ? ` · ${run.error.code}: ${run.error.message}` : ''}
         </span>
+        {run?.warnings?.length ? (
+          <span className="run-bar__warnings" data-testid="run-warning-count" title={run.warnings.join('\n')}>
+            ⚠ {run.warnings.length} warning{run.warnings.length === 1 ? '' : 's'} (see Runs)
+          </span>
+        ) : null}
       </div>
       <div className="run-bar__nodes">
         {run?.order.map((id) => {
