@@ -23,6 +23,11 @@ export interface RunReport {
   warnings: string[];
 }
 
+/** A warning as a run's report words it (`RunReport.warnings`), and as the CLI and the editor show it. */
+export function warningText(w: { code: string; message: string; nodeId?: string }): string {
+  return `${w.code}${w.nodeId ? ` (node ${w.nodeId})` : ''}: ${w.message}`;
+}
+
 export type ExecutorEvent =
   | { type: 'run-start'; runId: string; nodes: string[]; frames: { start: number; end: number } }
   | { type: 'node-start'; runId: string; nodeId: string }

@@ -3,7 +3,7 @@
  * decoder that concealed damaged frames, cache trouble) are printed as they happen, one line each, so a render that
  * succeeds with something to know about says so where the user is looking, not only in `--report`.
  */
-import type { ExecutorEvent } from '../../nodes/core/events.ts';
+import { warningText, type ExecutorEvent } from '../../nodes/core/events.ts';
 
 export function createProgressView(stream: NodeJS.WriteStream, sinkIds: string[]): (e: ExecutorEvent) => void {
   const tty = Boolean(stream.isTTY);
@@ -26,7 +26,7 @@ export function createProgressView(stream: NodeJS.WriteStream, sinkIds: string[]
       }
     }
     if (e.type === 'run-warning') {
-      stream.write(`${barShown ? '\n' : ''}warning ${e.code}${e.nodeId ? ` (node ${e.nodeId})` : ''}: ${e.message}\n`);
+      stream.write(`${barShown ? '\n' : ''}warning ${warningText(e)}\n`);
       barShown = false;
     }
     if (e.type === 'run-done' && tty && barShown) stream.write('\n');

@@ -7,7 +7,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { AneloError, toAneloError, type ErrorCode } from '../../nodes/core/errors.ts';
-import type { ExecutorEvent, NodeReport } from '../../nodes/core/events.ts';
+import { warningText, type ExecutorEvent, type NodeReport } from '../../nodes/core/events.ts';
 import type { Chunk, Services, StreamInfo } from '../../nodes/core/types.ts';
 import type { ChunkCache } from './chunk-cache.ts';
 import { chunkBytes, chunkDigest, chunkDigestSliced, concatChunks, DIGEST_FORMAT, sliceChunk, unhashedBytes } from './chunk-codec.ts';
@@ -250,7 +250,7 @@ export class RunSession {
     const kind = code === 'ANELO_E037_CACHE_TROUBLE' ? code : `${code}/${nodeId ?? ''}/${message.replace(/\d+/g, '#')}`;
     if (this.warned.has(kind)) return;
     this.warned.add(kind);
-    this.warnings.push(`${code}${nodeId ? ` (node ${nodeId})` : ''}: ${message}`);
+    this.warnings.push(warningText({ code, message, nodeId }));
     this.o.emit({ type: 'run-warning', runId: this.runId, code, message, nodeId });
   }
 

@@ -3,6 +3,7 @@
  * be replayed in tests and events that arrive before the POST /api/runs reply are not lost.
  */
 import type { ExecutorEvent, RunReport, RunState, RunStatus } from '../api/api-types.ts';
+import { warningText } from '../../../nodes/core/events.ts';
 
 /** `stopped`: the run ended (cancelled or failed elsewhere) before this node finished. */
 export type NodeRunStatus = 'waiting' | 'running' | 'cached' | 'done' | 'error' | 'stopped';
@@ -30,10 +31,6 @@ export interface RunView {
   warnings?: string[];
 }
 
-/** A warning event in the words the run's report uses for it (`RunReport.warnings`). */
-export function warningText(e: { code: string; message: string; nodeId?: string }): string {
-  return `${e.code}${e.nodeId ? ` (node ${e.nodeId})` : ''}: ${e.message}`;
-}
 
 export function newRunView(runId: string, target?: string): RunView {
   return { runId, state: 'queued', order: [], nodes: {}, outputs: [], target };
