@@ -13,12 +13,19 @@ import { modelInputSize } from './model-input-size.ts';
 import { ModelStore, type ResolvedModel } from './model-store.ts';
 import { sharedSessionPool, type DepthSession, type SessionPool } from './onnx-session.ts';
 import { checkFiniteOutput } from './check-finite-output.ts';
+import type { ThreadClock } from './intra-op-choice.ts';
 import { postprocessOutput } from './postprocess.ts';
 import { preprocessFrames, shrinkForModel } from './preprocess.ts';
 
 /** Bump when preprocessing or postprocessing changes results: it is part of every depth cache key. */
 // 2: frames are resized by libvips (server/media/vips-image.ts) and rounded to bytes before the value scale.
 const PIPELINE_VERSION = 2;
+
+/** Collects the CPU time the model's runs took on the calling thread (the preprocessing and the rest left out). */
+export interface InferenceMeter {
+  clock: ThreadClock;
+  cpuMs?: number;
+}
 
 export interface OnnxDepthServiceOptions {
   store?: ModelStore;
@@ -72,6 +79,11 @@ export class OnnxDepthService implements DepthService {
     await this.session(r, p);
   }
 
+  /** Frees the session `inferResolved` would use for `r` and `p` (a depth thread's probe session, see intra-op-choice.ts). */
+  releaseResolved(r: ResolvedModel, p: DepthParams): Promise<void> {
+    return this.pool.release({ path: r.path, sha256: r.sha256, provider: p.provider, threads: p.threads });
+  }
+
   async infer(
     params: Record<string, unknown>,
     frames: Uint8Array[],
@@ -101,6 +113,7 @@ export class OnnxDepthService implements DepthService {
     signal?: AbortSignal,
     at = { width, height },
     view?: AnalysisView,
+    meter?: InferenceMeter,
   ): Promise<DepthResult> {
     const { session, io } = await this.session(r, p);
     const size = modelInputSize(r.manifest.input, width, height, p.inputSize);
@@ -128,7 +141,10 @@ export class OnnxDepthService implements DepthService {
       if (tensor.length < len) tensor = new Float32Array(len);
       const input = preprocessFrames(group, at.width, at.height, size.width, size.height, r.manifest.input, tensor.subarray(0, len));
       const dims = [group.length, 3, size.height, size.width];
+      const c0 = meter?.clock();
       const res = await session.run(r.manifest.input.name, input, dims, r.manifest.output.name);
+      const c1 = meter?.clock();
+      if (meter && c0 !== undefined && c1 !== undefined) meter.cpuMs = (meter.cpuMs ?? 0) + c1 - c0;
       const d = res.dims;
       const spatialOk = d[d.length - 1] === size.width && d[d.length - 2] === size.height;
       if (d[0] !== group.length || !spatialOk || res.data.length !== group.length * size.width * size.height) {

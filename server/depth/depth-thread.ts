@@ -39,6 +39,7 @@ export interface ThreadedDepthServiceOptions {
  * over both (FastDepth on 720p frames: 42–49 fps and 1.7–1.9 s of CPU for 48 frames, against 63–71 fps and 1.0–1.2
  * s; a 3-layer 32-channel conv model at 224: 16–18 fps against 28–31 fps), and in a whole 1080p render the second
  * thread's batches in flight and its own isolate and session cost 8–16 % of the wall time and ~20 % of the peak memory.
+ * The intra-op threads are an offer: a model whose inference costs little a frame runs on one (intra-op-choice.ts).
  */
 export function depthThreadPlan(cores: number, threads?: number): { threads: number; intraOp: number } {
   const t = Math.max(1, threads ?? (cores >= 4 ? 2 : 1));
@@ -74,17 +75,20 @@ export class ThreadedDepthService implements DepthService {
    * a 1080p run the first depth chunk came 2.7 s after its frames had been decoded, against 1.4 s on the main thread.
    */
   async prepare(params: Record<string, unknown>): Promise<void> {
-    const p = this.withThreads(params);
+    const { params: p, offered } = this.withThreads(params);
     const model = await this.store.resolve(p.model, p.precision);
     const pool = this.threadPool();
-    const loaded = await Promise.all(Array.from({ length: this.threads }, () => pool.run<PrepareTaskResult>({ model, params: p }, 'prepare')));
+    const loaded = await Promise.all(Array.from({ length: this.threads }, () => pool.run<PrepareTaskResult>({ model, params: p, offered }, 'prepare')));
     for (const r of loaded) if (!r.ok) throw fromTaskError(r.error);
   }
 
-  /** The params as a thread runs them: the node's intra-op threads, else this service's share of the cores. */
-  private withThreads(params: Record<string, unknown>): DepthParams {
+  /**
+   * The params as a thread runs them: the node's intra-op threads, else this service's share of the cores, offered
+   * (a thread runs a cheap model on one; see intra-op-choice.ts).
+   */
+  private withThreads(params: Record<string, unknown>): { params: DepthParams; offered: boolean } {
     const given = readDepthParams(params);
-    return given.threads > 0 ? given : { ...given, threads: this.intraOp };
+    return given.threads > 0 ? { params: given, offered: false } : { params: { ...given, threads: this.intraOp }, offered: true };
   }
 
   private threadPool(): ThreadPool {
@@ -92,7 +96,7 @@ export class ThreadedDepthService implements DepthService {
   }
 
   async infer(params: Record<string, unknown>, frames: Uint8Array[], width: number, height: number, signal?: AbortSignal, view?: AnalysisView): Promise<DepthResult> {
-    const p = this.withThreads(params);
+    const { params: p, offered } = this.withThreads(params);
     const model = await this.store.resolve(p.model, p.precision);
     const pool = this.threadPool();
     // Shrunk here: libvips works on libuv's threads, and the depth threads must not load it (see vips-image.ts).
@@ -110,7 +114,7 @@ export class ThreadedDepthService implements DepthService {
         while (next < tasks.length && !failed) {
           if (signal?.aborted) throw cancelled();
           const k = next++;
-          const task = pool.run<InferTaskResult>({ model, params: p, frames: tasks[k], width, height, at, view } satisfies InferTask, 'infer');
+          const task = pool.run<InferTaskResult>({ model, params: p, frames: tasks[k], width, height, at, view, offered } satisfies InferTask, 'infer');
           const r = await untilAborted(
             task.catch((e: unknown) => {
               throw pool.closed ? closedWhileRunning() : e;

@@ -30,6 +30,8 @@ export interface DepthSession {
   readonly outputs: readonly TensorMeta[];
   /** Runs one float32 input and returns one output as float32 (float16 outputs are widened). */
   run(input: string, data: Float32Array, dims: readonly number[], output: string): Promise<{ data: Float32Array; dims: number[] }>;
+  /** Frees the session's native memory; it must not run again. */
+  release?(): Promise<void>;
 }
 
 function metaOf(list: readonly InferenceSession.ValueMetadata[], names: readonly string[]): TensorMeta[] {
@@ -50,6 +52,7 @@ function wrap(session: InferenceSession): DepthSession {
       const out = values instanceof Float32Array ? values : values instanceof Uint16Array && t.type === 'float16' ? decodeFloat16(values) : Float32Array.from(values as ArrayLike<number>);
       return { data: out, dims: [...t.dims] };
     },
+    release: () => session.release(),
   };
 }
 
@@ -91,8 +94,12 @@ export function availableProviders(): { name: string; bundled: boolean }[] {
 export class SessionPool {
   private readonly sessions = new Map<string, Promise<DepthSession>>();
 
+  private static key(req: SessionRequest): string {
+    return `${req.sha256}|${req.provider}|${req.threads}`;
+  }
+
   get(req: SessionRequest): Promise<DepthSession> {
-    const key = `${req.sha256}|${req.provider}|${req.threads}`;
+    const key = SessionPool.key(req);
     let s = this.sessions.get(key);
     if (!s) {
       s = create(req);
@@ -100,6 +107,16 @@ export class SessionPool {
       s.catch(() => this.sessions.delete(key));
     }
     return s;
+  }
+
+  /** Forgets and frees the session for `req`, if there is one: the caller knows no run of it is in flight. */
+  async release(req: SessionRequest): Promise<void> {
+    const key = SessionPool.key(req);
+    const s = this.sessions.get(key);
+    if (!s) return;
+    this.sessions.delete(key);
+    const session = await s.catch(() => undefined);
+    await session?.release?.();
   }
 
   /** Sessions created so far (for tests and diagnostics). */

@@ -68,6 +68,19 @@ describe('OnnxDepthService on a Depth-Anything-like model (pixel_values → pred
     expect(pool.size).toBe(before + 1);
   });
 
+  it("frees a session on request (a depth thread's probe session), and makes a new one if it is asked for again", async () => {
+    const frame = [solidFrame(28, 28, [1, 2, 3])];
+    const first = await service.infer({ model: 'test-da-like', threads: 3 }, frame, 28, 28);
+    const before = pool.size;
+    const r = await service.store.resolve('test-da-like', 'auto');
+    await service.releaseResolved(r, { model: 'test-da-like', inputSize: 0, provider: 'cpu', threads: 3, precision: 'auto' });
+    expect(pool.size).toBe(before - 1);
+    // Released sessions are gone for good: asking again loads a fresh one, with the same results.
+    const again = await service.infer({ model: 'test-da-like', threads: 3 }, frame, 28, 28);
+    expect(pool.size).toBe(before);
+    expect(again.frames[0]).toEqual(first.frames[0]);
+  });
+
   it('honours inputSize', async () => {
     expect(await service.outputSize({ model: 'test-da-like', inputSize: 56 }, 100, 60)).toEqual({ width: 98, height: 56 });
   });
