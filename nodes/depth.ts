@@ -27,7 +27,7 @@ const params = Type.Object({
     description: 'cuda needs the onnxruntime CUDA provider libraries (docs/models.md)',
     ui: { widget: 'select', advanced: true },
   }),
-  threads: Type.Integer({ default: 0, minimum: 0, maximum: 256, title: 'Threads', description: 'onnxruntime CPU threads per depth thread; 0 = the cores shared between the depth threads', ui: { widget: 'number', advanced: true } }),
+  threads: Type.Integer({ default: 0, minimum: 0, maximum: 256, title: 'Threads', description: 'onnxruntime CPU threads per depth thread; 0 = the cores shared between the depth threads, or one for a model whose frames cost little on one (measured on its first frames)', ui: { widget: 'number', advanced: true } }),
   precision: Type.Union([Type.Literal('auto'), Type.Literal('fp32'), Type.Literal('int8')], {
     default: 'auto',
     title: 'Precision',

@@ -43,7 +43,9 @@ async function threadPlan(): Promise<DoctorReport['threads']> {
 function threadsLine(t: DoctorReport['threads']): string {
   if ('error' in t) return `not usable: ${t.error}`;
   if (t.pool === 0) return 'everything on the main thread (ANELO_WORKERS=0)';
-  const depth = `${t.depthThreads} depth thread${t.depthThreads === 1 ? '' : 's'} × ${t.intraOp} onnxruntime thread${t.intraOp === 1 ? '' : 's'}`;
+  // More than one is an offer: a model whose frame costs little on one thread stays on one (intra-op-choice.ts).
+  const cheap = t.intraOp > 1 ? ', 1 for a model cheap enough' : '';
+  const depth = `${t.depthThreads} depth thread${t.depthThreads === 1 ? '' : 's'} × ${t.intraOp} onnxruntime thread${t.intraOp === 1 ? '' : 's'}${cheap}`;
   return `${t.pool} pool thread${t.pool === 1 ? '' : 's'}, ${depth} (ANELO_WORKERS; a depth node's threads param overrides the onnxruntime threads)`;
 }
 
