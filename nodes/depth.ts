@@ -91,7 +91,7 @@ export const depthNode = defineNode({
     const frames = input.frames.slice(from, from + (ctx.end - ctx.start));
     let result: DepthResult;
     try {
-      result = await service(ctx.services.depth, ctx.nodeId).infer(ctx.params, frames, input.width, input.height, ctx.signal, analysisView(ctx.inputInfo.frames?.colour));
+      result = await service(ctx.services.depth, ctx.nodeId).infer(ctx.params, frames, input.width, input.height, ctx.signal, analysisView(ctx.inputInfo.frames?.colour), ctx.priority);
     } catch (e) {
       return withNode(e, ctx.nodeId);
     }

@@ -33,7 +33,7 @@ function lazyDepthService(cores: number): { depth: DepthService; close(): Promis
     depth: {
       modelKey: async (params) => (await get()).modelKey(params),
       outputSize: async (params, w, h) => (await get()).outputSize(params, w, h),
-      infer: async (params, frames, w, h, signal, view) => (await get()).infer(params, frames, w, h, signal, view),
+      infer: async (params, frames, w, h, signal, view, order) => (await get()).infer(params, frames, w, h, signal, view, order),
       prepare: async (params) => (await get()).prepare?.(params),
     },
     close: async () => {

@@ -273,7 +273,8 @@ export interface DepthService {
   outputSize(params: Record<string, unknown>, width: number, height: number): Promise<{ width: number; height: number }>;
   /**
    * Runs the model over RGB24 frames; returns raw disparity maps (near = larger) at model resolution. `view`: the
-   * frames hold an HDR signal, which the model sees mapped to SDR (nodes/lib/sdr-view.ts).
+   * frames hold an HDR signal, which the model sees mapped to SDR (nodes/lib/sdr-view.ts). `order`: where these
+   * frames stand in line for the service's threads beside other calls' (lower first; see RunContext.priority).
    */
   infer(
     params: Record<string, unknown>,
@@ -282,6 +283,7 @@ export interface DepthService {
     height: number,
     signal?: AbortSignal,
     view?: AnalysisView,
+    order?: number,
   ): Promise<DepthResult>;
   /**
    * Loads the model where `infer` will run it (onnxruntime sessions on the depth threads), so the first frames do not
@@ -316,6 +318,11 @@ export interface RunContext<P> {
   inputs: Record<string, Chunk | undefined>;
   services: Services;
   signal: AbortSignal;
+  /**
+   * Where this computation stands in line for threads shared between computations, lower first: a preview's before a
+   * run's, earlier frames first (the engine's TASK_PRIORITY). A node hands it to services that queue work (depth).
+   */
+  priority?: number;
   /** Report frames finished within this chunk (for progress bars). */
   progress(framesDone: number): void;
   /** Adds to the node's run statistics (e.g. a flicker figure); numbers are averaged per frame by the executor. */

@@ -517,6 +517,11 @@ export class RunSession {
     }
   }
 
+  /** Where a computation from frame `a` on stands in line for shared threads (the pool's, the depth threads'). */
+  private priority(a: number): number {
+    return this.o.mode === 'preview' ? TASK_PRIORITY.preview(a) : TASK_PRIORITY.run(a);
+  }
+
   private onPool(node: PlannedNode): boolean {
     return !!this.o.pool && node.def.threads === 'pool';
   }
@@ -533,6 +538,7 @@ export class RunSession {
       inputs,
       services: this.o.services,
       signal: this.signal,
+      priority: this.priority(p.a),
       progress: (done) => tally.partialProgress(`${seq}`, done),
       stat: (name, value, frames = 1) => tally.stat(name, value, frames),
       warn: (message) => this.warn('ANELO_E038_NODE_WARNING', message, node.id),
@@ -560,7 +566,7 @@ export class RunSession {
           sub[port] = c && w ? sliceChunk(c, w[0], w[1]) : c;
         }
         return pool.runNode({
-          priority: this.o.mode === 'preview' ? TASK_PRIORITY.preview(a) : TASK_PRIORITY.run(a),
+          priority: this.priority(a),
           definitionsModule: this.o.poolDefinitions,
           type: node.def.type,
           nodeId: node.id,

@@ -101,6 +101,29 @@ describe('ThreadedDepthService', () => {
     const after = await threaded.infer({ model: 'test-da-like' }, [solidFrame(28, 28, [9, 9, 9])], 28, 28);
     expect(after.frames).toHaveLength(1);
   });
+
+  it("runs the batches ranked first first, across calls: a run's first chunk is not held up by the chunks read ahead", async () => {
+    const one = new ThreadedDepthService({ store: storeFor(dir), threads: 1, cores: 1 });
+    try {
+      const frames = (n: number) => Array.from({ length: n }, (_, k) => gradientFrame(160, 100, 7 * k));
+      const done: string[] = [];
+      // Two batches ranked later and four ranked earlier, asked for together: whichever reaches the line first, the
+      // earlier-ranked call's batches all run before the later one's second (taking turns, the later call ended first).
+      const later = one.infer({ model: 'test-da-like' }, frames(8), 160, 100, undefined, undefined, 2e9 + 16).then((r) => done.push('later') && r);
+      const earlier = one.infer({ model: 'test-da-like' }, frames(16), 160, 100, undefined, undefined, 2e9).then((r) => done.push('earlier') && r);
+      const [a, b] = await Promise.all([later, earlier]);
+      expect(done).toEqual(['earlier', 'later']);
+      expect([a.frames.length, b.frames.length]).toEqual([8, 16]);
+      // A cancelled call's waiting batches leave the line: the next call is served, and every batch of it.
+      const controller = new AbortController();
+      const gone = one.infer({ model: 'test-da-like' }, frames(64), 160, 100, controller.signal, undefined, 0);
+      controller.abort();
+      expect((await gone.catch((e) => e)).code).toBe('ANELO_E030_CANCELLED');
+      expect((await one.infer({ model: 'test-da-like' }, frames(5), 160, 100)).frames).toHaveLength(5);
+    } finally {
+      await one.close();
+    }
+  });
 });
 
 describe('closing the depth threads while they infer', () => {

@@ -7,7 +7,8 @@ import type { FramesChunk, MediaService } from '../../../nodes/core/types.ts';
 import { ChunkCache } from '../../../server/engine/chunk-cache.ts';
 import type { ExecutorEvent } from '../../../nodes/core/events.ts';
 import { Executor } from '../../../server/engine/executor.ts';
-import { calls, computed, resetCounts, TEST_NODES } from './test-nodes.ts';
+import { TASK_PRIORITY } from '../../../server/engine/pool/node-pool.ts';
+import { calls, computed, priorities, resetCounts, TEST_NODES } from './test-nodes.ts';
 
 const services = { media: {} as MediaService };
 const at = (x = 0, y = 0) => ({ x, y });
@@ -93,6 +94,18 @@ describe('executor cache keys', () => {
     const report = await ex.run(chain(undefined, { gain: 16, step: 8 }), { targets: ['blur'] });
     expect(computed).toEqual({ quantize: 64 });
     expect(report.nodes.blur).toMatchObject({ status: 'cached', computedFrames: 0 });
+  });
+});
+
+describe('where computations stand in line for shared threads', () => {
+  it("hands each its rank: a preview's before any run's, earlier frames first (depth's threads serve them so)", async () => {
+    const ex = executor();
+    await ex.run(chain(), { targets: ['blur'], frames: { start: 0, end: 48 } });
+    // Frame 48 too: the blur's window reaches one frame past the range.
+    expect(priorities.ramp).toEqual([0, 16, 32, 48].map((a) => TASK_PRIORITY.run(a)));
+    await frameValue(ex, chain(['src', 'q', 'blur'], { gain: 3 }), 'src', 40);
+    expect(priorities.ramp.at(-1)).toBe(TASK_PRIORITY.preview(40));
+    expect(TASK_PRIORITY.preview(40)).toBeLessThan(TASK_PRIORITY.run(0));
   });
 });
 

@@ -9,6 +9,7 @@ export const computed: Record<string, number> = {};
 export function resetCounts(): void {
   for (const k of Object.keys(computed)) delete computed[k];
   for (const k of Object.keys(calls)) delete calls[k];
+  for (const k of Object.keys(priorities)) delete priorities[k];
 }
 function count(type: string, n: number): void {
   computed[type] = (computed[type] ?? 0) + n;
@@ -31,6 +32,7 @@ const ramp = defineNode({
   async run(ctx) {
     count('ramp', ctx.end - ctx.start);
     (calls.ramp ??= []).push([ctx.start, ctx.end]);
+    (priorities.ramp ??= []).push(ctx.priority);
     const frames: Uint8Array[] = [];
     for (let i = ctx.start; i < ctx.end; i++) frames.push(new Uint8Array(W * H * 3).fill((i * ctx.params.gain) % 256));
     return { frames: { type: 'frames', start: ctx.start, width: W, height: H, frames } };
@@ -84,6 +86,8 @@ const blur = defineNode({
 
 /** The frame ranges each run of a node type was asked for, in order. */
 export const calls: Record<string, [number, number][]> = {};
+/** The `priority` each computation was handed, by node type, in call order. */
+export const priorities: Record<string, (number | undefined)[]> = {};
 
 /** tblur computed in pieces of four chunks (as temporal-smooth asks for two), recording each call's range. */
 const longBlur = defineNode({
