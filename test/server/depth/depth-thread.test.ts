@@ -109,8 +109,14 @@ describe('ThreadedDepthService', () => {
       const done: string[] = [];
       // Two batches ranked later and four ranked earlier, asked for together: whichever reaches the line first, the
       // earlier-ranked call's batches all run before the later one's second (taking turns, the later call ended first).
-      const later = one.infer({ model: 'test-da-like' }, frames(8), 160, 100, undefined, undefined, 2e9 + 16).then((r) => done.push('later') && r);
-      const earlier = one.infer({ model: 'test-da-like' }, frames(16), 160, 100, undefined, undefined, 2e9).then((r) => done.push('earlier') && r);
+      const later = one.infer({ model: 'test-da-like' }, frames(8), 160, 100, undefined, undefined, 2e9 + 16).then((r) => {
+        done.push('later');
+        return r;
+      });
+      const earlier = one.infer({ model: 'test-da-like' }, frames(16), 160, 100, undefined, undefined, 2e9).then((r) => {
+        done.push('earlier');
+        return r;
+      });
       const [a, b] = await Promise.all([later, earlier]);
       expect(done).toEqual(['earlier', 'later']);
       expect([a.frames.length, b.frames.length]).toEqual([8, 16]);
