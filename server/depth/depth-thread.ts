@@ -142,15 +142,7 @@ export class ThreadedDepthService implements DepthService {
     while (this.running < this.threads && this.line.length > 0) this.line.shift()!.start();
   }
 
-  async infer(
-    params: Record<string, unknown>,
-    frames: Uint8Array[],
-    width: number,
-    height: number,
-    signal?: AbortSignal,
-    view?: AnalysisView,
-    order = Infinity,
-  ): Promise<DepthResult> {
+  async infer(params: Record<string, unknown>, frames: Uint8Array[], width: number, height: number, signal?: AbortSignal, view?: AnalysisView, order = Infinity): Promise<DepthResult> {
     const { params: p, offered } = this.withThreads(params);
     const model = await this.store.resolve(p.model, p.precision);
     const pool = this.threadPool();
