@@ -114,7 +114,9 @@ export class ThreadedDepthService implements DepthService {
         start: (): void => {
           gone.removeEventListener('abort', onGone);
           this.running++;
-          task()
+          // Through a promise even if `task` throws at once (a closed pool), so the line moves on either way.
+          Promise.resolve()
+            .then(task)
             .then(resolve, reject)
             .finally(() => {
               this.running--;
