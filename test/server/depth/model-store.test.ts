@@ -135,9 +135,13 @@ describe('pull', () => {
     cutNextAfter = 100_000;
     const err = await store.pull('served').catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'ANELO_E044_MODEL_DOWNLOAD' });
-    // Every byte that arrived before the cut is kept, however far behind the file writes were.
+    // What was read before the cut is kept, however far behind the file writes were: a prefix of the file, resumed
+    // from. Not always all 100,000 bytes sent: fetch's body stream drops the chunks it had queued but not yet handed
+    // over when the connection fails (65,409 kept in some runs on a loaded machine), so that is not asserted.
     const partial = statSync(path.join(d, 'served.onnx.part')).size;
-    expect(partial).toBe(100_000);
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThanOrEqual(100_000);
+    expect(sha(readFileSync(path.join(d, 'served.onnx.part')))).toBe(sha(payload.subarray(0, partial)));
     ranges.length = 0;
     await store.pull('served');
     expect(ranges).toEqual([`bytes=${partial}-`]);
