@@ -95,55 +95,6 @@ export class ThreadedDepthService implements DepthService {
     return (this.pool ??= new ThreadPool(new URL('./depth-worker.mjs', import.meta.url), this.threads, IDLE_MS));
   }
 
-  /**
-   * Batches waiting for a depth thread, lowest `order` first, then in arrival order. One line for every call: each
-   * call's batches used to take turns with every other call's, so a run's first chunk, which everything downstream
-   * waits for, finished behind the batches of the chunks read ahead of it (in a 640x272 render its last batch came
-   * back after four other chunks' first ones, ~2 s after the run started).
-   */
-  private readonly line: { order: number; seq: number; start(): void; drop(): void }[] = [];
-  private running = 0;
-  private arrivals = 0;
-
-  /** Runs `task` when a thread is free and no batch ranked before it waits; `gone` drops it while it waits. */
-  private queued<T>(order: number, task: () => Promise<T>, gone: AbortSignal): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const entry = {
-        order,
-        seq: this.arrivals++,
-        start: (): void => {
-          gone.removeEventListener('abort', onGone);
-          this.running++;
-          // Through a promise even if `task` throws at once (a closed pool), so the line moves on either way.
-          Promise.resolve()
-            .then(task)
-            .then(resolve, reject)
-            .finally(() => {
-              this.running--;
-              this.dispatch();
-            });
-        },
-        drop: (): void => reject(cancelled()),
-      };
-      const onGone = (): void => {
-        const i = this.line.indexOf(entry);
-        if (i >= 0) this.line.splice(i, 1);
-        entry.drop();
-      };
-      if (gone.aborted) return onGone();
-      gone.addEventListener('abort', onGone, { once: true });
-      let at = this.line.length;
-      while (at > 0 && (this.line[at - 1].order > order || (this.line[at - 1].order === order && this.line[at - 1].seq > entry.seq))) at--;
-      this.line.splice(at, 0, entry);
-      this.dispatch();
-    });
-  }
-
-  /** As many batches in flight as there are threads: every thread busy, and a cancel never waits behind a queue. */
-  private dispatch(): void {
-    while (this.running < this.threads && this.line.length > 0) this.line.shift()!.start();
-  }
-
   async infer(params: Record<string, unknown>, frames: Uint8Array[], width: number, height: number, signal?: AbortSignal, view?: AnalysisView, order = Infinity): Promise<DepthResult> {
     const { params: p, offered } = this.withThreads(params);
     const model = await this.store.resolve(p.model, p.precision);
@@ -156,23 +107,27 @@ export class ThreadedDepthService implements DepthService {
     for (let i = 0; i < frames.length; i += FRAMES_PER_TASK) tasks.push(shrunk.frames.slice(i, i + FRAMES_PER_TASK));
     if (tasks.length === 0) return { ...(await this.local.outputSize(params, width, height)), frames: [], stats: [] };
     if (signal?.aborted) throw cancelled();
-    // A cancel, or one batch's failure, takes this call's waiting batches out of the line.
+    // Every batch joins the threads' line at once, ranked by `order`: each call's batches used to take turns with
+    // every other call's, so a run's first chunk, which everything downstream waits for, finished behind the chunks
+    // read ahead of it (in a 640x272 render its last batch came back ~2 s after the run started, after four other
+    // chunks' first ones). A cancel, or one batch's failure, takes this call's waiting batches out of the line.
     const gone = new AbortController();
-    const onAbort = (): void => gone.abort();
+    const onAbort = (): void => gone.abort(cancelled());
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const results = await Promise.all(
         tasks.map(async (batch) => {
-          const run = (): Promise<InferTaskResult> =>
-            pool.run<InferTaskResult>({ model, params: p, frames: batch, width, height, at, view, offered } satisfies InferTask, 'infer').catch((e: unknown) => {
+          const task = pool
+            .run<InferTaskResult>({ model, params: p, frames: batch, width, height, at, view, offered } satisfies InferTask, 'infer', { priority: order, signal: gone.signal })
+            .catch((e: unknown) => {
               throw pool.closed ? closedWhileRunning() : e;
             });
-          const r = await untilAborted(this.queued(order, run, gone.signal), signal);
+          const r = await untilAborted(task, signal);
           if (!r.ok) throw fromTaskError(r.error);
           return r.result;
         }),
       ).catch((e: unknown) => {
-        gone.abort();
+        gone.abort(cancelled());
         throw e;
       });
       return { width: results[0].width, height: results[0].height, frames: results.flatMap((r) => r.frames), stats: results.flatMap((r) => r.stats!) };

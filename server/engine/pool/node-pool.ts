@@ -55,6 +55,35 @@ interface Waiting {
   fail(e: Error): void;
 }
 
+/**
+ * Waits in `line` for a thread: after everything ranked at or before `priority` (lowest first, then arrival order).
+ * Whoever frees a thread calls the entry's `start` (the first in line) or `fail` (a closing pool); `signal` takes it
+ * out of the line and calls `fail` with the signal's reason.
+ */
+function waitInLine(line: Waiting[], priority: number, signal: AbortSignal | undefined, start: () => void, fail: (e: unknown) => void): void {
+  const onAbort = (): void => {
+    const i = line.indexOf(entry);
+    if (i >= 0) line.splice(i, 1);
+    fail(signal?.reason ?? new Error('aborted'));
+  };
+  const entry: Waiting = {
+    priority,
+    start: () => {
+      signal?.removeEventListener('abort', onAbort);
+      start();
+    },
+    fail: (e) => {
+      signal?.removeEventListener('abort', onAbort);
+      fail(e);
+    },
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  // The line is short (a few chunks' parts or batches), so insertion is cheap.
+  let at = line.length;
+  while (at > 0 && line[at - 1].priority > priority) at--;
+  line.splice(at, 0, entry);
+}
+
 /** Piscina over `file`, its threads handed the bundled code when there is one (see thread-bundle.ts). */
 async function startPiscina(file: URL, threads: number, idleTimeout: number): Promise<Piscina> {
   const bundle = await threadBundle();
@@ -102,7 +131,6 @@ export class NodePool {
   private schedule<T>(priority: number, signal: AbortSignal | undefined, task: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const start = (): void => {
-        signal?.removeEventListener('abort', onAbort);
         this.running++;
         task()
           .then(resolve, reject)
@@ -111,26 +139,9 @@ export class NodePool {
             this.next();
           });
       };
-      const entry: Waiting = {
-        priority,
-        start,
-        fail: (e) => {
-          signal?.removeEventListener('abort', onAbort);
-          reject(e);
-        },
-      };
-      const onAbort = (): void => {
-        const i = this.waiting.indexOf(entry);
-        if (i >= 0) this.waiting.splice(i, 1);
-        reject(signal?.reason ?? new Error('aborted'));
-      };
       if (signal?.aborted) return reject(signal.reason);
       if (this.running < this.size && this.waiting.length === 0) return start();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      // Sorted by priority, then arrival: the line is short (a few chunks' parts), so insertion is cheap.
-      let at = this.waiting.length;
-      while (at > 0 && this.waiting[at - 1].priority > priority) at--;
-      this.waiting.splice(at, 0, entry);
+      waitInLine(this.waiting, priority, signal, start, reject);
       this.next();
     });
   }
@@ -232,7 +243,7 @@ export class ThreadPool {
   closed = false;
   /** Threads given a task (at most `threads`: a task is posted only to a free thread, never queued in piscina). */
   private busy = 0;
-  private readonly waiting: { start: () => void; fail: (e: Error) => void }[] = [];
+  private readonly waiting: Waiting[] = [];
   private readonly running = new Set<Promise<unknown>>();
 
   constructor(
@@ -243,16 +254,24 @@ export class ThreadPool {
     openPools.add(this);
   }
 
-  async run<T>(task: unknown, name: string, transferList?: Transferable[]): Promise<T> {
+  /**
+   * Runs the worker module's export `name` on `task` once a thread is free. Tasks waiting for a thread go lowest
+   * `priority` first, then in arrival order (unranked ones last); `signal` takes a waiting task out of the line,
+   * rejecting it with the signal's reason (a task already given a thread runs to its end).
+   */
+  async run<T>(task: unknown, name: string, opts: { priority?: number; signal?: AbortSignal; transferList?: Transferable[] } = {}): Promise<T> {
     if (this.closed) throw poolClosed();
     const piscina = await (this.piscinaStarted ??= startPiscina(this.file, this.threads, this.idleTimeoutMs));
-    if (this.busy < this.threads) this.busy++;
-    else await new Promise<void>((start, fail) => this.waiting.push({ start, fail })); // a finishing task hands over its thread
+    const { signal } = opts;
+    if (signal?.aborted) throw signal.reason;
+    if (this.busy < this.threads && this.waiting.length === 0) this.busy++;
+    // A finishing task hands over its thread (release).
+    else await new Promise<void>((start, fail) => waitInLine(this.waiting, opts.priority ?? Infinity, signal, start, fail));
     if (this.closed) {
       this.release();
       throw poolClosed();
     }
-    const result = piscina.run(task, { name, transferList: transferList as never }) as Promise<T>;
+    const result = piscina.run(task, { name, transferList: opts.transferList as never }) as Promise<T>;
     this.running.add(result);
     try {
       return await result;
