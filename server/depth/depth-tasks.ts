@@ -68,12 +68,12 @@ export async function infer(task: InferTask): Promise<InferTaskResult> {
   collector.saw(framesBytes(task.frames));
   try {
     const p = task.params;
-    const run = async (frames: Uint8Array[], threads: number): Promise<{ result: DepthResult; cpuMs?: number }> => {
-      const meter: InferenceMeter = { clock };
+    const run = async (frames: Uint8Array[], threads: number, measure: boolean): Promise<{ result: DepthResult; cpuMs?: number }> => {
+      const meter: InferenceMeter | undefined = measure ? { clock } : undefined;
       const result = await service.inferResolved(task.model, { ...p, threads }, frames, task.width, task.height, undefined, task.at, task.view, meter);
-      return { result, cpuMs: meter.cpuMs };
+      return { result, cpuMs: meter?.cpuMs };
     };
-    if (!mayChoose(task)) return { ok: true, result: (await run(task.frames, p.threads)).result };
+    if (!mayChoose(task)) return { ok: true, result: (await run(task.frames, p.threads, false)).result };
     const key = choiceKey(task);
     const undecided = choice.choice(key) === undefined;
     const parts = await choice.run(key, task.frames, p.threads, run);

@@ -21,8 +21,11 @@ export const PROBE_FRAMES = 4;
 /** The calling thread's CPU time in ms, or undefined where the platform does not say. */
 export type ThreadClock = () => number | undefined;
 
-/** Runs `frames` on a session of `threads` intra-op threads; `cpuMs`: the inference's CPU time on this thread. */
-export type IntraOpRun<R> = (frames: Uint8Array[], threads: number) => Promise<{ result: R; cpuMs?: number }>;
+/**
+ * Runs `frames` on a session of `threads` intra-op threads; with `measure`, says the inference's CPU time on this
+ * thread as `cpuMs` (only the measured frames need the clock read around each run).
+ */
+export type IntraOpRun<R> = (frames: Uint8Array[], threads: number, measure: boolean) => Promise<{ result: R; cpuMs?: number }>;
 
 export class IntraOpChoice {
   /** Per model and input size: true = one thread, false = the offered share. */
@@ -48,15 +51,15 @@ export class IntraOpChoice {
    */
   async run<R>(key: string, frames: Uint8Array[], offered: number, run: IntraOpRun<R>): Promise<R[]> {
     const decided = this.decided.get(key);
-    if (offered <= 1 || decided !== undefined || frames.length === 0) return [(await run(frames, decided ? 1 : offered)).result];
+    if (offered <= 1 || decided !== undefined || frames.length === 0) return [(await run(frames, decided ? 1 : offered, false)).result];
     const out: R[] = [];
     let i = 0;
     while (i < frames.length && !this.decided.has(key)) {
-      const r = await run([frames[i++]], 1);
+      const r = await run([frames[i++]], 1, true);
       out.push(r.result);
       this.measured(key, r.cpuMs);
     }
-    if (i < frames.length) out.push((await run(frames.slice(i), this.decided.get(key) ? 1 : offered)).result);
+    if (i < frames.length) out.push((await run(frames.slice(i), this.decided.get(key) ? 1 : offered, false)).result);
     return out;
   }
 

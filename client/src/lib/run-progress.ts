@@ -31,7 +31,6 @@ export interface RunView {
   warnings?: string[];
 }
 
-
 export function newRunView(runId: string, target?: string): RunView {
   return { runId, state: 'queued', order: [], nodes: {}, outputs: [], target };
 }

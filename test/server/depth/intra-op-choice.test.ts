@@ -9,13 +9,16 @@ import { CHEAP_FRAME_MS, DEAR_FRAME_MS, IntraOpChoice, linuxThreadClock, PROBE_F
 /** A runner that records its calls and says each call cost `costs[frame]` ms a frame (the call's first frame's). */
 function runner(costs: (frame: number) => number | undefined) {
   const calls: { frames: number[]; threads: number }[] = [];
-  const run = async (frames: Uint8Array[], threads: number): Promise<{ result: number[]; cpuMs?: number }> => {
+  /** The frames of the calls asked to read the clock. */
+  const measured: number[] = [];
+  const run = async (frames: Uint8Array[], threads: number, measure: boolean): Promise<{ result: number[]; cpuMs?: number }> => {
     const ids = frames.map((f) => f[0]);
     calls.push({ frames: ids, threads });
+    if (measure) measured.push(...ids);
     const c = costs(ids[0]);
     return { result: ids, cpuMs: c === undefined ? undefined : c * frames.length };
   };
-  return { calls, run };
+  return { calls, measured, run };
 }
 
 const frames = (from: number, n: number): Uint8Array[] => Array.from({ length: n }, (_, k) => Uint8Array.of(from + k));
@@ -24,8 +27,10 @@ describe('IntraOpChoice', () => {
   it('keeps a cheap model on one thread once its first frames were measured, warm-up included', async () => {
     const choice = new IntraOpChoice();
     // FastDepth on this VM: 67 and 58 ms for the first two runs of a session (warm-up), then ~11 ms.
-    const { calls, run } = runner((f) => (f === 0 ? 67 : f === 1 ? 58 : 11));
+    const { calls, measured, run } = runner((f) => (f === 0 ? 67 : f === 1 ? 58 : 11));
     const out = await choice.run('m|224x224', frames(0, 6), 2, run);
+    // Only the probe frames pay for reading the clock.
+    expect(measured).toEqual([0, 1, 2, 3].slice(0, PROBE_FRAMES));
     expect(out.flat()).toEqual([0, 1, 2, 3, 4, 5]);
     expect(calls.slice(0, PROBE_FRAMES)).toEqual([0, 1, 2, 3].slice(0, PROBE_FRAMES).map((f) => ({ frames: [f], threads: 1 })));
     expect(calls.slice(PROBE_FRAMES)).toEqual([{ frames: [4, 5], threads: 1 }]);
