@@ -77,8 +77,9 @@ export async function infer(task: InferTask): Promise<InferTaskResult> {
     const key = choiceKey(task);
     const undecided = choice.choice(key) === undefined;
     const parts = await choice.run(key, task.frames, p.threads, run);
-    // Measured dear: the one-thread session will not run again in this thread.
-    if (undecided && choice.choice(key) === false) await service.releaseResolved(task.model, { ...p, threads: 1 });
+    // Measured dear: the one-thread session will not run again in this thread. Freeing it is housekeeping: if
+    // onnxruntime refuses, the memory stays until the thread ends, and the frames (already made) are not lost.
+    if (undecided && choice.choice(key) === false) await service.releaseResolved(task.model, { ...p, threads: 1 }).catch(() => {});
     const first = parts[0];
     return { ok: true, result: { width: first.width, height: first.height, frames: parts.flatMap((r) => r.frames), stats: parts.flatMap((r) => r.stats ?? []) } };
   } catch (e) {
