@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { fullDisparityPx, renderStereoViews, renderStereoViewsInto, warpWithDisparity, type StereoViewParams } from '../../../nodes/lib/dibr.ts';
 import { readPfm, readPngRgb } from '../../helpers/image-io.ts';
@@ -139,6 +140,34 @@ describe('stereo views of a synthetic layered scene', () => {
       expect(packed.subarray(y * w * 6, y * w * 6 + w * 3)).toEqual(both.left.subarray(y * w * 3, (y + 1) * w * 3));
       expect(packed.subarray(y * w * 6 + w * 3, (y + 1) * w * 6)).toEqual(both.right.subarray(y * w * 3, (y + 1) * w * 3));
     }
+  });
+
+  it('renders the bytes stereo-warp version 2 has always rendered (new bytes need a new version: caches are keyed by it)', () => {
+    // Odd sizes, layered depth with noise (surfaces blend, hide one another, leave holes), every path of the kernel:
+    // both eyes, one eye, foreground gain, the border band, the screen plane at either end.
+    const W = 123;
+    const H = 37;
+    let seed = 7;
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const img = new Uint8Array(W * H * 3).map((_, i) => (i * 7 + (i >> 5)) & 255);
+    const d = new Float32Array(W * H).map((_, i) => {
+      const x = i % W;
+      const y = Math.floor(i / W);
+      const layer = (x - 40) ** 2 + (y - 18) ** 2 < 150 ? 0.9 : x > 80 && x < 100 ? 0.6 : 0.2 + 0.3 * (y / H);
+      return Math.min(1, layer + (rnd() - 0.5) * 0.02);
+    });
+    const cases: [StereoViewParams, 'both' | 'left' | 'right'][] = [
+      [{ divergence: 4, convergence: 0.5, foregroundScale: 0, preserveBorders: false }, 'both'],
+      [{ divergence: 6, convergence: 0.5, foregroundScale: 0.5, preserveBorders: true }, 'both'],
+      [{ divergence: 5, convergence: 0, foregroundScale: 0, preserveBorders: false }, 'left'],
+      [{ divergence: 3, convergence: 1, foregroundScale: 0.2, preserveBorders: true }, 'right'],
+    ];
+    const hash = createHash('sha256');
+    for (const [q, views] of cases) {
+      const out = renderStereoViews(img, d, W, H, q, views);
+      hash.update(out.left).update(out.right);
+    }
+    expect(hash.digest('hex')).toBe('e5435967f99c555466d6ec3cfb75986566143c00398d28b9f36bbd54ddd801ab');
   });
 
   it('renders a 1080p view in well under a second', () => {

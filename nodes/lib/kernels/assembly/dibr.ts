@@ -6,59 +6,71 @@ import { getF32, getF64, setF64, getU8, setU8 } from './memory';
 const Z_TOLERANCE_PX: f64 = 0.5;
 const MIN_WEIGHT: f64 = 1e-3;
 
-@inline function splat(acc: usize, weight: usize, z: usize, tx: i32, wt: f64, zv: f64, r: f64, g: f64, b: f64): void {
+// A row buffer holds, per target column, four float64 (red, green and blue sums, then the weight sum) followed by
+// the row's z values (one float64 a column): each splat adds (r, g, b, 1)·wt in two f64x2 operations, lane by lane
+// the same IEEE products and sums the scalar code made (1·wt is wt exactly), so the same bytes.
+
+@inline function splat(sums: usize, z: usize, tx: i32, wt: f64, zv: f64, rg: v128, b1: v128): void {
   const zb = getF64(z, tx);
-  const o = tx * 3;
+  const at = sums + (<usize>tx << 5);
   if (zv > zb + Z_TOLERANCE_PX) {
-    setF64(acc, o, r * wt);
-    setF64(acc, o + 1, g * wt);
-    setF64(acc, o + 2, b * wt);
-    setF64(weight, tx, wt);
+    const w2 = f64x2.splat(wt);
+    v128.store(at, f64x2.mul(rg, w2));
+    v128.store(at, f64x2.mul(b1, w2), 16);
     setF64(z, tx, zv);
   } else if (zv >= zb - Z_TOLERANCE_PX) {
-    setF64(acc, o, getF64(acc, o) + r * wt);
-    setF64(acc, o + 1, getF64(acc, o + 1) + g * wt);
-    setF64(acc, o + 2, getF64(acc, o + 2) + b * wt);
-    setF64(weight, tx, getF64(weight, tx) + wt);
+    const w2 = f64x2.splat(wt);
+    v128.store(at, f64x2.add(v128.load(at), f64x2.mul(rg, w2)));
+    v128.store(at, f64x2.add(v128.load(at, 16), f64x2.mul(b1, w2)), 16);
     if (zv > zb) setF64(z, tx, zv);
   }
 }
 
-@inline function splatBoth(acc: usize, weight: usize, z: usize, w: i32, t: f64, zv: f64, r: f64, g: f64, b: f64): void {
+@inline function splatBoth(sums: usize, z: usize, w: i32, t: f64, zv: f64, rg: v128, b1: v128): void {
   const xf = Math.floor(t);
   const f = t - xf;
   const x0 = <i32>xf;
-  if (xf >= 0 && xf < <f64>w && f <= 1 - MIN_WEIGHT) splat(acc, weight, z, x0, 1 - f, zv, r, g, b);
-  if (f >= MIN_WEIGHT && xf + 1 >= 0 && xf + 1 < <f64>w) splat(acc, weight, z, x0 + 1, f, zv, r, g, b);
+  if (xf >= 0 && xf < <f64>w && f <= 1 - MIN_WEIGHT) splat(sums, z, x0, 1 - f, zv, rg, b1);
+  if (f >= MIN_WEIGHT && xf + 1 >= 0 && xf + 1 < <f64>w) splat(sums, z, x0 + 1, f, zv, rg, b1);
 }
 
-function clearRow(acc: usize, weight: usize, z: usize, w: i32): void {
-  memory.fill(acc, 0, <usize>(w * 3) << 3);
-  memory.fill(weight, 0, <usize>w << 3);
+function clearRow(sums: usize, z: usize, w: i32): void {
+  memory.fill(sums, 0, <usize>w << 5);
   for (let x = 0; x < w; x++) setF64(z, x, -Infinity);
 }
 
+/** The weight sum of column x (the fourth float64 of its sums). */
+@inline function weightAt(sums: usize, x: i32): f64 {
+  return load<f64>(sums + (<usize>x << 5), 24);
+}
+
 /** One warped row into `out` at byte `o`: normalised splats, then holes filled from their farther neighbour. */
-function fillRow(acc: usize, weight: usize, z: usize, w: i32, out: usize, o: i32): void {
+function fillRow(sums: usize, z: usize, w: i32, out: usize, o: i32): void {
   for (let x = 0; x < w; x++) {
-    const wt = getF64(weight, x);
+    const at = sums + (<usize>x << 5);
+    const wt = load<f64>(at, 24);
     if (wt >= MIN_WEIGHT) {
-      const inv = 1 / wt;
-      setU8(out, o + x * 3, <i32>(getF64(acc, x * 3) * inv + 0.5));
-      setU8(out, o + x * 3 + 1, <i32>(getF64(acc, x * 3 + 1) * inv + 0.5));
-      setU8(out, o + x * 3 + 2, <i32>(getF64(acc, x * 3 + 2) * inv + 0.5));
+      // (sum · (1 / wt) + 0.5) truncated, lane by lane as the scalar code did it.
+      const inv = f64x2.splat(1 / wt);
+      const half = f64x2.splat(0.5);
+      const rg = i32x4.trunc_sat_f64x2_s_zero(f64x2.add(f64x2.mul(v128.load(at), inv), half));
+      const b = i32x4.trunc_sat_f64x2_s_zero(f64x2.add(f64x2.mul(v128.load(at, 16), inv), half));
+      const d = out + <usize>(o + x * 3);
+      store<u8>(d, <u8>i32x4.extract_lane(rg, 0));
+      store<u8>(d, <u8>i32x4.extract_lane(rg, 1), 1);
+      store<u8>(d, <u8>i32x4.extract_lane(b, 0), 2);
     } else {
-      setF64(weight, x, 0);
+      store<f64>(at, 0, 24);
     }
   }
   let x = 0;
   while (x < w) {
-    if (getF64(weight, x) !== 0) {
+    if (weightAt(sums, x) !== 0) {
       x++;
       continue;
     }
     let end = x;
-    while (end + 1 < w && getF64(weight, end + 1) === 0) end++;
+    while (end + 1 < w && weightAt(sums, end + 1) === 0) end++;
     const left = x - 1;
     const right = end + 1;
     let src = -1;
@@ -82,37 +94,50 @@ function fillRow(acc: usize, weight: usize, z: usize, w: i32, out: usize, o: i32
   }
 }
 
+/** Source pixel x of a row, splatted into each eye; `band` where it may lie in the border band. */
+@inline function splatPixel(rgb: usize, values: usize, row: i32, x: i32, w: i32, scale: f64, offset: f64, fgGain: f64, borderBand: f64, zScale: f64, eyes: i32, sums1: usize, z1: usize, sums2: usize, z2: usize, band: bool): void {
+  const v = getF32(values, row + x);
+  const fx = <f64>x;
+  let shift = scale * (v - offset);
+  if (v > offset) shift *= fgGain;
+  if (band) {
+    const fw = <f64>w;
+    if (fx < borderBand || fx >= fw - borderBand) {
+      const edge = min(fx + 0.5, fw - 0.5 - fx) / borderBand;
+      if (edge < 1) shift *= edge;
+    }
+  }
+  const zv = v * zScale;
+  const c = (row + x) * 3;
+  const rg = f64x2(getU8(rgb, c), getU8(rgb, c + 1));
+  const b1 = f64x2(getU8(rgb, c + 2), 1);
+  splatBoth(sums1, z1, w, fx + shift, zv, rg, b1);
+  if (eyes === 2) splatBoth(sums2, z2, w, fx - shift, zv, rg, b1);
+}
+
 /**
  * Warps `rgb` (w x h RGB24) by `values` (w x h float32): eye one shifted by pixelShift, eye two (when `eyes` is 2)
- * by its negation, z = v·|scale|. Each eye's rows go to its own w x h RGB24 image (out1, out2). Row buffers: acc
- * (w x 3 float64), weight and z (w float64) per eye, at rows1 and rows2 (5·w float64 each).
+ * by its negation, z = v·|scale|. Each eye's rows go to its own w x h RGB24 image (out1, out2). Row buffers of 5·w
+ * float64 per eye, at rows1 and rows2: the column sums (4·w, see above), then z (w).
  */
 export function warp(rgb: usize, w: i32, h: i32, values: usize, scale: f64, offset: f64, foreground: f64, borderBand: f64, eyes: i32, out1: usize, out2: usize, rows1: usize, rows2: usize): void {
-  const acc1 = rows1, weight1 = rows1 + (<usize>(w * 3) << 3), z1 = weight1 + (<usize>w << 3);
-  const acc2 = rows2, weight2 = rows2 + (<usize>(w * 3) << 3), z2 = weight2 + (<usize>w << 3);
+  const sums1 = rows1, z1 = rows1 + (<usize>w << 5);
+  const sums2 = rows2, z2 = rows2 + (<usize>w << 5);
   const zScale = Math.abs(scale);
   const fgGain = 1 + foreground;
   const bandEnd = <f64>w - borderBand;
   const fw = <f64>w;
+  // Columns whose shift the border band fades: x < borderBand or x >= bandEnd, integers against reals.
+  const lo = <i32>min(Math.ceil(borderBand), fw);
+  const hi = max(lo, <i32>min(Math.ceil(bandEnd), fw));
   for (let y = 0; y < h; y++) {
     const row = y * w;
-    clearRow(acc1, weight1, z1, w);
-    if (eyes === 2) clearRow(acc2, weight2, z2, w);
-    for (let x = 0, c = row * 3; x < w; x++, c += 3) {
-      const v = getF32(values, row + x);
-      const fx = <f64>x;
-      let shift = scale * (v - offset);
-      if (v > offset) shift *= fgGain;
-      if (fx < borderBand || fx >= bandEnd) {
-        const edge = min(fx + 0.5, fw - 0.5 - fx) / borderBand;
-        if (edge < 1) shift *= edge;
-      }
-      const zv = v * zScale;
-      const r = getU8(rgb, c), g = getU8(rgb, c + 1), b = getU8(rgb, c + 2);
-      splatBoth(acc1, weight1, z1, w, fx + shift, zv, r, g, b);
-      if (eyes === 2) splatBoth(acc2, weight2, z2, w, fx - shift, zv, r, g, b);
-    }
-    fillRow(acc1, weight1, z1, w, out1, row * 3);
-    if (eyes === 2) fillRow(acc2, weight2, z2, w, out2, row * 3);
+    clearRow(sums1, z1, w);
+    if (eyes === 2) clearRow(sums2, z2, w);
+    for (let x = 0; x < lo; x++) splatPixel(rgb, values, row, x, w, scale, offset, fgGain, borderBand, zScale, eyes, sums1, z1, sums2, z2, true);
+    for (let x = lo; x < hi; x++) splatPixel(rgb, values, row, x, w, scale, offset, fgGain, borderBand, zScale, eyes, sums1, z1, sums2, z2, false);
+    for (let x = hi; x < w; x++) splatPixel(rgb, values, row, x, w, scale, offset, fgGain, borderBand, zScale, eyes, sums1, z1, sums2, z2, true);
+    fillRow(sums1, z1, w, out1, row * 3);
+    if (eyes === 2) fillRow(sums2, z2, w, out2, row * 3);
   }
 }
