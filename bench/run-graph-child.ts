@@ -44,7 +44,7 @@ function peakRssMB(): number {
 
 const req = JSON.parse(await fs.readFile(process.argv[2], 'utf8')) as ChildRequest;
 const services = await createServices({}, req.workers === undefined ? {} : { workers: req.workers });
-const cache = new ChunkCache({ diskDir: req.cacheDir ?? null, memoryBudgetBytes: req.memoryBudgetMB ? req.memoryBudgetMB * 2 ** 20 : undefined });
+const cache = new ChunkCache({ diskDir: req.cacheDir ?? null, oneRun: true, memoryBudgetBytes: req.memoryBudgetMB ? req.memoryBudgetMB * 2 ** 20 : undefined });
 const executor = new Executor({ services, cache, workers: req.workers });
 const c0 = process.cpuUsage();
 const f0 = endedChildrenCpuSeconds();

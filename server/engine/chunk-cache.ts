@@ -8,8 +8,19 @@ import { DiskTier, type ActionEntry, type DiskTierWarning } from './disk-tier.ts
 import { MemoryTier } from './memory-tier.ts';
 
 export interface ChunkCacheOptions {
-  /** Memory tier budget in bytes (default 128 MiB, or ANELO_CACHE_MEMORY_MB): what a run keeps hot besides its chunks in flight. */
+  /**
+   * Memory tier budget in bytes (default ANELO_CACHE_MEMORY_MB, else 128 MiB, or none for `oneRun`): what the process
+   * keeps hot besides the chunks its runs are still using.
+   */
   memoryBudgetBytes?: number;
+  /**
+   * The process makes one run and exits (`anelo run`). Its run pins every chunk until the last of its readers has
+   * it, so a chunk kept after that could only serve a later run, preview or retune, which such a process never
+   * makes: unless ANELO_CACHE_MEMORY_MB sets a budget, the memory tier keeps nothing. What it kept was new memory
+   * at the run's peak, on a VM the costliest kind: a 640x272 render of bikes-cuts peaked 80 MB lower and a 48-frame
+   * 1080p one 140–320 MB lower, with less system time (see docs/performance-history.md).
+   */
+  oneRun?: boolean;
   /** Disk tier directory; null disables the disk tier. */
   diskDir?: string | null;
   /**
@@ -42,7 +53,7 @@ export class ChunkCache {
 
   constructor(opts: ChunkCacheOptions = {}) {
     const envMb = Number(process.env.ANELO_CACHE_MEMORY_MB);
-    this.memory = new MemoryTier(opts.memoryBudgetBytes ?? (envMb > 0 ? envMb * 2 ** 20 : 128 * 2 ** 20));
+    this.memory = new MemoryTier(opts.memoryBudgetBytes ?? (envMb > 0 ? envMb * 2 ** 20 : opts.oneRun ? 0 : 128 * 2 ** 20));
     const diskMb = Number(process.env.ANELO_CACHE_DISK_MB);
     this.diskBudgetBytes = opts.diskBudgetBytes ?? (diskMb > 0 ? diskMb * 2 ** 20 : 20 * 2 ** 30);
     if (opts.diskDir) this.disk = new DiskTier(opts.diskDir, opts.onWarning, encodedDigest, { bytes: CHUNK_HEAD_BYTES, rank: evictionRank });

@@ -5,7 +5,7 @@
 import { mkdtempSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Chunk } from '../../../nodes/core/types.ts';
 import { ChunkCache } from '../../../server/engine/chunk-cache.ts';
 import { chunkBytes, chunkDigest } from '../../../server/engine/chunk-codec.ts';
@@ -109,5 +109,40 @@ describe('disk tier budget', () => {
     // Over the budget by at most the quarter written before a prune starts, and what was written while it ran.
     expect(peak).toBeLessThanOrEqual(budget + 3 * one);
     expect(await storedBytes(dir)).toBeLessThanOrEqual(budget);
+  });
+});
+
+describe('memory tier of a one-run process (anelo run)', () => {
+  const envBefore = process.env.ANELO_CACHE_MEMORY_MB;
+  afterEach(() => {
+    if (envBefore === undefined) delete process.env.ANELO_CACHE_MEMORY_MB;
+    else process.env.ANELO_CACHE_MEMORY_MB = envBefore;
+  });
+
+  it('keeps nothing after use, while a long-lived process keeps what fits its budget', async () => {
+    delete process.env.ANELO_CACHE_MEMORY_MB;
+    const c = frames(0, 3);
+    const digest = chunkDigest(c);
+    const once = new ChunkCache({ diskDir: null, oneRun: true });
+    await once.putChunk(digest, c, 10, false);
+    expect(once.memory.usedBytes).toBe(0);
+    expect(await once.getChunk(digest, false, 10)).toBeUndefined();
+    const server = new ChunkCache({ diskDir: null });
+    await server.putChunk(digest, c, 10, false);
+    expect(await server.getChunk(digest, false, 10)).toBe(c);
+  });
+
+  it('still reads its disk tier, and keeps a budget ANELO_CACHE_MEMORY_MB sets', async () => {
+    const dir = tempDir();
+    const digest = await put(new ChunkCache({ diskDir: dir }), depth(0, 0.5));
+    delete process.env.ANELO_CACHE_MEMORY_MB;
+    const once = new ChunkCache({ diskDir: dir, oneRun: true });
+    expect(await once.getChunk(digest, true, 10)).toMatchObject({ type: 'depth', start: 0 });
+    expect(once.memory.usedBytes).toBe(0);
+    process.env.ANELO_CACHE_MEMORY_MB = '1';
+    const told = new ChunkCache({ diskDir: dir, oneRun: true });
+    expect(told.memory.budgetBytes).toBe(2 ** 20);
+    await told.getChunk(digest, true, 10);
+    expect(told.memory.usedBytes).toBeGreaterThan(0);
   });
 });
