@@ -157,7 +157,10 @@ export class NodePool {
     // The result travels on piscina's own port; waiting for `end` on ours delivers every progress step before it.
     let ended!: () => void;
     const allProgress = new Promise<void>((r) => (ended = r));
-    channel.port1.on('message', (m: { done?: number; end?: true }) => (m.end ? ended() : onProgress(m.done!)));
+    channel.port1.on('message', (m: { done?: number; end?: true }) => {
+      if (m.done !== undefined) onProgress(m.done);
+      if (m.end) ended();
+    });
     const task: RunNodeTask = { ...rest, definitionsModule: definitionsModule ?? SHIPPED_DEFINITIONS, progress: channel.port2 };
     let result: RunNodeResult;
     try {

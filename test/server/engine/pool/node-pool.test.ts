@@ -6,6 +6,7 @@ import type { FramesChunk, MediaService } from '../../../../nodes/core/types.ts'
 import { ChunkCache } from '../../../../server/engine/chunk-cache.ts';
 import { Executor } from '../../../../server/engine/executor.ts';
 import { NodePool, TASK_PRIORITY } from '../../../../server/engine/pool/node-pool.ts';
+import { PROGRESS_STEP } from '../../../../server/engine/pool/node-tasks.ts';
 import { THREAD_NICE_STEP } from '../../../../server/engine/pool/thread-priority.mjs';
 import { NODE_DEFINITIONS, POOL_TEST_MODULE } from './pool-test-nodes.ts';
 
@@ -79,6 +80,9 @@ describe('worker pool', () => {
         last = s.done;
       }
       expect(last).toBe(40);
+      // ...and not one message a frame: each wakes the main thread (a quarter of the 40 steps here, and a last one
+      // per chunk).
+      expect(steps.length).toBeLessThanOrEqual(Math.ceil(40 / PROGRESS_STEP) + 2);
     } finally {
       await pooled.close();
     }
