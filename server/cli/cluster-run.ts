@@ -53,7 +53,7 @@ export async function clusterRunCommand(a: ClusterRunArgs): Promise<ClusterRepor
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const cache = new ChunkCache({ diskDir: a.cacheDir, onWarning: (w) => process.stderr.write(`warning: ${w.message}: ${w.file}\n`) });
+    const cache = new ChunkCache({ diskDir: a.cacheDir, oneRun: true, onWarning: (w) => process.stderr.write(`warning: ${w.message}: ${w.file}\n`) });
     const plan = await planRender({ graph, outputs, frames: a.frames ? parseFrames(a.frames) : undefined, rules, services, cache, signal: controller.signal, workers: 0 });
     if (!a.quiet) process.stderr.write(`cluster render ${plan.renderId}: frames ${plan.frames.start}:${plan.frames.end}, segments start as their cuts are found\n`);
     const report = await submitRender({ redis: a.cluster, plan, signal: controller.signal, onEvent: a.quiet ? undefined : createClusterProgressView(process.stderr) });
