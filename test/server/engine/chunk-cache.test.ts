@@ -1,6 +1,6 @@
 /**
  * The disk tier's budget: what it lets go first, and that a run writing more than the budget stays within it as it
- * goes rather than only once it has ended.
+ * goes rather than only once it has ended. The memory tier of a one-run process: nothing kept after use.
  */
 import { mkdtempSync, promises as fs } from 'node:fs';
 import os from 'node:os';
