@@ -50,11 +50,13 @@ function sawBytes(chunks: (Chunk | undefined)[]): void {
 }
 
 /**
- * A pool thread tells the main thread of its progress every this many frames, and of the rest when the task ends:
- * each message wakes the main thread (an eventfd write, an interrupt to the other core, a context switch), and
+ * A pool thread tells the main thread of its progress every this many frames, or sooner once PROGRESS_MS have passed
+ * since it last did (a node that takes seconds a frame still moves its bar each frame), and of the rest when the task
+ * ends: each message wakes the main thread (an eventfd write, an interrupt to the other core, a context switch), and
  * one a frame was ~1,500 messages in a 250-frame 640x272 render. Four is the most frames a progress bar may lag.
  */
 export const PROGRESS_STEP = 4;
+export const PROGRESS_MS = 250;
 
 const modules = new Map<string, Promise<readonly AnyNodeDefinition[]>>();
 
@@ -75,6 +77,7 @@ export async function loadDefinitions(url: string): Promise<number> {
 export async function runNode(task: RunNodeTask): Promise<RunNodeResult> {
   sawBytes(Object.values(task.inputs));
   let posted = 0;
+  let postedAt = performance.now();
   let done = 0;
   const stats: [string, number, number][] = [];
   const warnings: string[] = [];
@@ -95,9 +98,12 @@ export async function runNode(task: RunNodeTask): Promise<RunNodeResult> {
       signal,
       progress: (n) => {
         done = n;
-        if (n - posted < PROGRESS_STEP) return;
+        if (n <= posted) return;
+        const now = performance.now();
+        if (n - posted < PROGRESS_STEP && now - postedAt < PROGRESS_MS) return;
         task.progress.postMessage({ done: n });
         posted = n;
+        postedAt = now;
       },
       stat: (name, value, frames = 1) => void stats.push([name, value, frames]),
       warn: (message) => void warnings.push(message),

@@ -6,7 +6,7 @@ import type { FramesChunk, MediaService } from '../../../../nodes/core/types.ts'
 import { ChunkCache } from '../../../../server/engine/chunk-cache.ts';
 import { Executor } from '../../../../server/engine/executor.ts';
 import { NodePool, TASK_PRIORITY } from '../../../../server/engine/pool/node-pool.ts';
-import { PROGRESS_STEP } from '../../../../server/engine/pool/node-tasks.ts';
+import { PROGRESS_MS, PROGRESS_STEP } from '../../../../server/engine/pool/node-tasks.ts';
 import { THREAD_NICE_STEP } from '../../../../server/engine/pool/thread-priority.mjs';
 import { NODE_DEFINITIONS, POOL_TEST_MODULE } from './pool-test-nodes.ts';
 
@@ -85,6 +85,40 @@ describe('worker pool', () => {
       expect(steps.length).toBeLessThanOrEqual(Math.ceil(40 / PROGRESS_STEP) + 2);
     } finally {
       await pooled.close();
+    }
+  });
+
+  it('a slow node still reports every frame, a fast one every 4 frames, and each its last frame', async () => {
+    const pool = new NodePool(1);
+    const mix = async (frames: number, frameMs: number): Promise<number[]> => {
+      const steps: number[] = [];
+      const chunk: FramesChunk = { type: 'frames', start: 0, width: 1, height: 1, frames: Array.from({ length: frames }, (_, i) => new Uint8Array([i, i, i])) };
+      await pool.runNode({
+        definitionsModule: POOL_TEST_MODULE,
+        type: 'pmix',
+        nodeId: 'mix',
+        params: { frameMs },
+        start: 0,
+        end: frames,
+        info: { frames: { type: 'frames', width: 1, height: 1, fps: 25, frameCount: frames } },
+        inputInfo: {},
+        inputs: { frames: chunk },
+        signal: new AbortController().signal,
+        onProgress: (done) => steps.push(done),
+      });
+      return steps;
+    };
+    try {
+      // Fast frames: a step at most every PROGRESS_STEP frames (sooner only if PROGRESS_MS passed: a cold thread's
+      // first frame), the last frame always.
+      const fast = await mix(14, 0);
+      expect(fast.at(-1)).toBe(14);
+      expect(fast.length).toBeLessThanOrEqual(5);
+      fast.forEach((d, i) => expect(d - (fast[i - 1] ?? 0)).toBeGreaterThan(0));
+      fast.forEach((d, i) => expect(d - (fast[i - 1] ?? 0)).toBeLessThanOrEqual(PROGRESS_STEP));
+      expect(await mix(4, PROGRESS_MS + 30)).toEqual([1, 2, 3, 4]);
+    } finally {
+      await pool.close();
     }
   });
 

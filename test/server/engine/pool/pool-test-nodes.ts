@@ -28,7 +28,10 @@ const pramp = defineNode({
   },
 });
 
-/** out[i] = 255 - (in[i-1] + in[i] + in[i+1]) / 3: a temporal pool node, reporting progress per frame. */
+/**
+ * out[i] = 255 - (in[i-1] + in[i] + in[i+1]) / 3: a temporal pool node, reporting progress per frame (and taking at
+ * least `frameMs` a frame, for a slow node's progress).
+ */
 const pmix = defineNode({
   type: 'pmix',
   version: 1,
@@ -37,7 +40,7 @@ const pmix = defineNode({
   description: 'inverted mean of each frame and its neighbours',
   inputs: [{ name: 'frames', types: ['frames'] }],
   outputs: [{ name: 'frames', types: ['frames'] }],
-  params: Type.Object({}),
+  params: Type.Object({ frameMs: Type.Integer({ default: 0, minimum: 0 }) }),
   cache: 'memory',
   threads: 'pool',
   window: () => ({ before: 1, after: 1 }),
@@ -53,6 +56,7 @@ const pmix = defineNode({
       for (let k = 0; k < b.length; k++) out[k] = 255 - Math.round((a[k] + b[k] + c[k]) / 3);
       frames.push(out);
       ctx.stat('mean', out[0], 1);
+      if (ctx.params.frameMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ctx.params.frameMs);
       ctx.progress(i - ctx.start + 1);
     }
     return { frames: { ...src, start: ctx.start, frames } };
