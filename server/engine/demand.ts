@@ -21,6 +21,28 @@ export function frameCountOf(node: PlannedNode): number {
   return Object.values(node.info)[0]?.frameCount ?? 0;
 }
 
+/** Frames per chunk where frames are small: the unit of caching, streaming and the pool's tasks. */
+export const MAX_CHUNK_FRAMES = 16;
+/** Pixels a chunk of a plan's largest stream may hold: 16 frames of full side-by-side 1080p (3840x1080). */
+export const CHUNK_PIXELS = MAX_CHUNK_FRAMES * 3840 * 1080;
+
+/**
+ * Frames per chunk for a plan: 16, halved until a chunk of its largest frames or depth stream holds no more than
+ * CHUNK_PIXELS: 16 frames up to 3840x1080 (full side-by-side 1080p), so 1080p renders keep theirs; a 4K source
+ * warped to full side-by-side (7680x2160) 4; 8K 1 or 2. Memory in flight is a few chunks of every stage, and with
+ * 16-frame chunks that 4K render peaked at 3.9 GB (2.2 GB in chunks of 4, as fast). The rule is a function of the
+ * plan alone, so a graph's runs and previews share their chunks in the cache.
+ */
+export function chunkFramesFor(plan: Plan): number {
+  let pixels = 0;
+  for (const node of plan.nodes.values()) {
+    for (const info of Object.values(node.info)) if (info.type !== 'cuts') pixels = Math.max(pixels, info.width * info.height);
+  }
+  let frames = MAX_CHUNK_FRAMES;
+  while (frames > 1 && frames * pixels > CHUNK_PIXELS) frames /= 2;
+  return frames;
+}
+
 /** Scene-detect node id → frames known to start a new scene there (first frames of shots). */
 export type KnownCuts = Readonly<Record<string, readonly number[]>>;
 

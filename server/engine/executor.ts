@@ -11,7 +11,7 @@ import type { AnyNodeDefinition, Chunk, Services, StreamInfo } from '../../nodes
 import { NODE_DEFINITIONS } from '../../nodes/index.ts';
 import { ChunkCache } from './chunk-cache.ts';
 import type { ExecutorEvent, RunReport } from '../../nodes/core/events.ts';
-import { alignedPieces, planDemand, segmentClip, type KnownCuts, type Piece, type SegmentClip } from './demand.ts';
+import { alignedPieces, chunkFramesFor, planDemand, segmentClip, type KnownCuts, type Piece, type SegmentClip } from './demand.ts';
 import { analysisView } from '../../nodes/lib/sdr-view.ts';
 import { buildPlan, upstreamOf, type Plan } from './plan.ts';
 import { defaultWorkerCount, NodePool } from './pool/node-pool.ts';
@@ -21,7 +21,7 @@ import { RunSession } from './run-session.ts';
 export interface ExecutorOptions {
   services: Services;
   cache?: ChunkCache;
-  /** Frames per chunk (default 16): the unit of caching and of streaming. */
+  /** Frames per chunk, the unit of caching and of streaming: default by frame size (`chunkFramesFor`), 16 up to 1080p. */
   chunkSize?: number;
   definitions?: readonly AnyNodeDefinition[];
   /** Worker threads for pure pixel nodes (default: `ANELO_WORKERS`, else one per core); 0 runs all on the main thread. */
@@ -85,7 +85,8 @@ const KEPT_IDLE_MS = 2 ** 31 - 1;
 export class Executor {
   readonly services: Services;
   readonly cache: ChunkCache;
-  readonly chunkSize: number;
+  /** Frames per chunk when fixed by the caller; otherwise each plan's own (`chunkFramesFor`). */
+  readonly chunkSize?: number;
   readonly definitions: readonly AnyNodeDefinition[];
   readonly workers: number;
   private readonly readAhead: number;
@@ -97,7 +98,7 @@ export class Executor {
   constructor(opts: ExecutorOptions) {
     this.services = opts.services;
     this.cache = opts.cache ?? new ChunkCache();
-    this.chunkSize = opts.chunkSize ?? 16;
+    this.chunkSize = opts.chunkSize;
     this.definitions = opts.definitions ?? NODE_DEFINITIONS;
     this.workers = opts.workers ?? defaultWorkerCount();
     this.readAhead = opts.readAhead ?? 2;
@@ -191,16 +192,17 @@ export class Executor {
       const involved = upstreamOf(plan, targets);
       // Pieces end where the range reaches through the windows: frames 0..120 compute no smoothing for 120..127.
       const clip = segmentClip(plan, targets, frames, opts.segment?.cuts ?? {});
-      const reads = this.directReads(plan, targets, frames, clip);
-      const demand = planDemand(plan, this.chunkSize, reads, clip);
+      const chunkSize = this.chunkFrames(plan);
+      const reads = this.directReads(plan, chunkSize, targets, frames, clip);
+      const demand = planDemand(plan, chunkSize, reads, clip);
       for (const id of targets) if (plan.nodes.get(id)!.def.sink) demand.frames.set(id, frames.end - frames.start);
       this.prepare(plan, involved);
-      session = new RunSession({ runId, plan, cache, services: this.services, chunkSize: this.chunkSize, signal, emit, mode: 'run', demand, pool: this.getPool(), poolDefinitions: this.poolDefinitions, cacheFrames: opts.cacheFrames });
+      session = new RunSession({ runId, plan, cache, services: this.services, chunkSize, signal, emit, mode: 'run', demand, pool: this.getPool(), poolDefinitions: this.poolDefinitions, cacheFrames: opts.cacheFrames });
       emit({ type: 'run-start', runId, nodes: plan.order.filter((id) => involved.has(id)), frames });
       const outputs: Record<string, string> = {};
       for (const id of plan.order.filter((x) => targets.includes(x))) {
         const node = plan.nodes.get(id)!;
-        if (node.def.sink) outputs[id] = await this.runSink(session, plan, id, frames, opts.outputs?.[id]);
+        if (node.def.sink) outputs[id] = await this.runSink(session, plan, id, this.sinkRanges(chunkSize, frames), frames, opts.outputs?.[id]);
         else await this.warm(session, id, frames, opts.onOutput);
       }
       // The run has ended when the cache holds what it made (and a write's trouble is in the report).
@@ -246,7 +248,7 @@ export class Executor {
     const release = await this.previewSlots.acquire(signal, req.nodeId);
     let session: RunSession;
     try {
-      session = new RunSession({ runId: randomUUID(), plan, cache: this.cache, services: this.services, chunkSize: this.chunkSize, signal, emit: req.onEvent ?? (() => {}), mode: 'preview', pool: this.getPool(), poolDefinitions: this.poolDefinitions });
+      session = new RunSession({ runId: randomUUID(), plan, cache: this.cache, services: this.services, chunkSize: this.chunkFrames(plan), signal, emit: req.onEvent ?? (() => {}), mode: 'preview', pool: this.getPool(), poolDefinitions: this.poolDefinitions });
     } catch (e) {
       release();
       throw e;
@@ -282,17 +284,17 @@ export class Executor {
   }
 
   /** The chunks each target reads itself: a sink its input over the range, a warmed node its own outputs. */
-  private directReads(plan: Plan, targets: string[], frames: { start: number; end: number }, clip?: SegmentClip): Piece[] {
+  private directReads(plan: Plan, chunkSize: number, targets: string[], frames: { start: number; end: number }, clip?: SegmentClip): Piece[] {
     const reads: Piece[] = [];
     for (const id of targets) {
       const node = plan.nodes.get(id)!;
       if (node.def.sink) {
         for (const src of Object.values(node.inputs)) {
           if (!src) continue;
-          for (const [lo, hi] of this.sinkRanges(frames)) reads.push(...alignedPieces(plan.nodes.get(src.nodeId)!, this.chunkSize, lo, hi, clip?.reach.get(src.nodeId)));
+          for (const [lo, hi] of this.sinkRanges(chunkSize, frames)) reads.push(...alignedPieces(plan.nodes.get(src.nodeId)!, chunkSize, lo, hi, clip?.reach.get(src.nodeId)));
         }
       } else {
-        const pieces = alignedPieces(node, this.chunkSize, frames.start, frames.end, clip?.reach.get(id));
+        const pieces = alignedPieces(node, chunkSize, frames.start, frames.end, clip?.reach.get(id));
         for (const _port of node.def.outputs) reads.push(...pieces);
       }
     }
@@ -300,12 +302,16 @@ export class Executor {
   }
 
   /** The frame ranges a sink pulls, one per chunk, clipped to the run's range. */
-  private sinkRanges(frames: { start: number; end: number }): [number, number][] {
+  private sinkRanges(chunkSize: number, frames: { start: number; end: number }): [number, number][] {
     const out: [number, number][] = [];
-    for (let i = Math.floor(frames.start / this.chunkSize); i * this.chunkSize < frames.end; i++) {
-      out.push([Math.max(frames.start, i * this.chunkSize), Math.min(frames.end, (i + 1) * this.chunkSize)]);
+    for (let i = Math.floor(frames.start / chunkSize); i * chunkSize < frames.end; i++) {
+      out.push([Math.max(frames.start, i * chunkSize), Math.min(frames.end, (i + 1) * chunkSize)]);
     }
     return out;
+  }
+
+  private chunkFrames(plan: Plan): number {
+    return this.chunkSize ?? chunkFramesFor(plan);
   }
 
   private async warm(session: RunSession, nodeId: string, frames: { start: number; end: number }, onOutput?: RunOptions['onOutput']): Promise<void> {
@@ -320,7 +326,7 @@ export class Executor {
     }
   }
 
-  private async runSink(session: RunSession, plan: Plan, id: string, frames: { start: number; end: number }, output?: string): Promise<string> {
+  private async runSink(session: RunSession, plan: Plan, id: string, ranges: [number, number][], frames: { start: number; end: number }, output?: string): Promise<string> {
     const node = plan.nodes.get(id)!;
     const outputPath = output ?? (typeof node.params.path === 'string' && node.params.path ? node.params.path : undefined);
     if (!outputPath) throw new AneloError('ANELO_E032_NO_OUTPUT_PATH', `encode node "${id}" has no output path: pass --output or set its "path" param`, { nodeId: id, param: 'path' });
@@ -333,7 +339,6 @@ export class Executor {
     let waited = 0;
     const ownMs = (): number => Math.max(0, performance.now() - t0 - waited);
     let counted = false;
-    const ranges = this.sinkRanges(frames);
     const readAhead = this.readAhead;
     try {
       const result = await node.def.sink!({

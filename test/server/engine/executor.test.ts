@@ -140,6 +140,35 @@ describe('info-only inputs', () => {
 });
 
 describe('executor streaming', () => {
+  it('cuts big frames into shorter chunks: 16 frames up to 3840x1080 (side-by-side 1080p), 8 at 4K, 4 at side-by-side 4K', async () => {
+    const ex = new Executor({ services, cache: new ChunkCache({ diskDir: null }), definitions: TEST_NODES, workers: 0 });
+    const sized = (width: number, height: number): GraphDocument => ({
+      schemaVersion: 1,
+      nodes: [
+        { id: 'src', type: 'sized', params: { frames: 24, width, height }, position: at() },
+        { id: 'blur', type: 'tblur', params: {}, position: at(200) },
+      ],
+      edges: [{ source: 'src', sourcePort: 'frames', target: 'blur', targetPort: 'frames' }],
+    });
+    const piecesAt = async (width: number, height: number): Promise<[number, number][]> => {
+      resetCounts();
+      const report = await ex.run(sized(width, height), { targets: ['blur'] });
+      expect(report.nodes.src.computedFrames).toBe(24);
+      return calls.sized;
+    };
+    expect(await piecesAt(640, 272)).toEqual([[0, 16], [16, 24]]);
+    expect(await piecesAt(3840, 1080)).toEqual([[0, 16], [16, 24]]);
+    expect(await piecesAt(3840, 2160)).toEqual([[0, 8], [8, 16], [16, 24]]);
+    expect(await piecesAt(7680, 2160)).toEqual([[0, 4], [4, 8], [8, 12], [12, 16], [16, 20], [20, 24]]);
+    expect((await piecesAt(7680, 4320)).length).toBe(12);
+    expect((await piecesAt(15360, 4320)).length).toBe(24);
+    // A preview of a big frame computes its window from the same chunks a run caches.
+    const fresh = new Executor({ services, cache: new ChunkCache({ diskDir: null }), definitions: TEST_NODES, workers: 0 });
+    await fresh.run(sized(7680, 2160), { targets: ['src'], frames: { start: 4, end: 8 } });
+    const preview = await fresh.preview(sized(7680, 2160), { nodeId: 'blur', frame: 6 });
+    expect(preview.computed).toEqual({ blur: 1 });
+  });
+
   it('a preview computes the requested frame only, and its window upstream of a temporal node', async () => {
     const ex = executor();
     const result = await ex.preview(chain(), { nodeId: 'blur', frame: 40 });

@@ -151,4 +151,28 @@ const pair = defineNode({
   },
 });
 
-export const TEST_NODES = [ramp, quantize, blur, longBlur, stamp, pair] as unknown as AnyNodeDefinition[];
+/**
+ * A source that declares frames of any size (`width` x `height`) but carries one-pixel stand-ins, so a test can see
+ * how the executor cuts a 4K or 8K stream into chunks without gigabytes of frames.
+ */
+const sized = defineNode({
+  type: 'sized',
+  version: 1,
+  label: 'Sized source',
+  category: 'input',
+  description: 'declares width x height frames; each frame is one pixel of value i mod 256',
+  inputs: [],
+  outputs: [{ name: 'frames', types: ['frames'] }],
+  params: Type.Object({ frames: Type.Integer({ default: 32, minimum: 1 }), width: Type.Integer({ default: 1920, minimum: 1 }), height: Type.Integer({ default: 1080, minimum: 1 }) }),
+  cache: 'memory',
+  info: async (ctx) => ({ frames: { type: 'frames', width: ctx.params.width, height: ctx.params.height, fps: 25, frameCount: ctx.params.frames } }),
+  async run(ctx) {
+    count('sized', ctx.end - ctx.start);
+    (calls.sized ??= []).push([ctx.start, ctx.end]);
+    const frames: Uint8Array[] = [];
+    for (let i = ctx.start; i < ctx.end; i++) frames.push(new Uint8Array(3).fill(i % 256));
+    return { frames: { type: 'frames', start: ctx.start, width: 1, height: 1, frames } };
+  },
+});
+
+export const TEST_NODES = [ramp, quantize, blur, longBlur, stamp, pair, sized] as unknown as AnyNodeDefinition[];
