@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIP, startE2E, type E2E } from './harness.ts';
-import { dragConnection, edgeCount, nodeBox, nodeIds, openEditor, openPreset, selectNode, waitForViewportStill } from './editor-page.ts';
+import { dragConnectionUntil, edgeCount, nodeBox, nodeIds, openEditor, openPreset, selectNode, waitForViewportStill } from './editor-page.ts';
 
 let e: E2E;
 beforeAll(async () => {
@@ -74,8 +74,8 @@ describe('node-editor basics', () => {
     await page.getByTestId('canvas').locator('.react-flow__controls-fitview').click();
     // A new node never lands on another one (nor on its handles).
     expect(await overlappingNodes(page)).toEqual([]);
-    await dragConnection(page, { node: 'decode-1', port: 'frames' }, { node: 'depth', port: 'frames' });
-    await expect.poll(() => edges(page)).toEqual(['decode-1.frames->depth.frames', 'decode.frames->warp.frames', 'depth.depth->warp.depth', 'warp.frames->encode.video']);
+    const replaced = ['decode-1.frames->depth.frames', 'decode.frames->warp.frames', 'depth.depth->warp.depth', 'warp.frames->encode.video'];
+    await dragConnectionUntil(page, { node: 'decode-1', port: 'frames' }, { node: 'depth', port: 'frames' }, async () => JSON.stringify(await edges(page)) === JSON.stringify(replaced));
     expect(await page.getByTestId('connection-refused').count()).toBe(0);
     await page.keyboard.press('Control+z');
     await expect.poll(() => edges(page)).toContain('decode.frames->depth.frames');

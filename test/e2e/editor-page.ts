@@ -56,19 +56,26 @@ function handle(page: Page, nodeId: string, port: string, kind: 'source' | 'targ
 
 /** Drags from an output handle to an input handle, as a user connects two ports. */
 /** Waits until the canvas stops moving (fit-view animates the viewport; handles measured mid-way miss). */
+/**
+ * The canvas viewport unchanged for 400 ms. Longer than the 150 ms the canvas waits, after it changes size, before
+ * it fits the view again (Canvas.tsx): two equal reads 60 ms apart could fall inside that wait, and the fit then moved
+ * the nodes under a drag that had just started.
+ */
 export async function waitForViewportStill(page: Page): Promise<void> {
   const transform = () => page.locator('.react-flow__viewport').evaluate((e) => getComputedStyle(e).transform);
   let last = await transform();
-  for (let i = 0; i < 50; i++) {
-    await page.waitForTimeout(60);
+  let still = 0;
+  for (let i = 0; i < 100; i++) {
+    await page.waitForTimeout(100);
     const now = await transform();
-    if (now === last) return;
+    still = now === last ? still + 1 : 0;
+    if (still >= 4) return;
     last = now;
   }
   throw new Error('the canvas viewport never settled');
 }
 
-export async function dragConnection(page: Page, from: { node: string; port: string }, to: { node: string; port: string }): Promise<void> {
+async function dragConnection(page: Page, from: { node: string; port: string }, to: { node: string; port: string }): Promise<void> {
   await waitForViewportStill(page);
   const a = await handle(page, from.node, from.port, 'source').boundingBox();
   const b = await handle(page, to.node, to.port, 'target').boundingBox();
@@ -78,6 +85,20 @@ export async function dragConnection(page: Page, from: { node: string; port: str
   await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 4 });
   await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 4 });
   await page.mouse.up();
+}
+
+/**
+ * dragConnection until `landed` holds, at most three drags. A drop that misses the handle (on a loaded machine the
+ * mouse events can trail the view) opens the node search instead: it is closed before the next drag. A connection
+ * the editor never makes still fails, after the third.
+ */
+export async function dragConnectionUntil(page: Page, from: { node: string; port: string }, to: { node: string; port: string }, landed: () => Promise<boolean>): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await dragConnection(page, from, to);
+    if (await expect.poll(landed, { timeout: 5_000 }).toBe(true).then(() => true, () => false)) return;
+    await page.keyboard.press('Escape');
+  }
+  throw new Error(`dragging ${from.node}.${from.port} to ${to.node}.${to.port} never took effect in three drags`);
 }
 
 export interface PreviewImage {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startE2E, type E2E } from './harness.ts';
-import { dragConnection, edgeCount, nodeBox, nodeIds, openEditor, openPreset, previewImage, selectNode } from './editor-page.ts';
+import { dragConnectionUntil, edgeCount, nodeBox, nodeIds, openEditor, openPreset, previewImage, selectNode } from './editor-page.ts';
 
 let e: E2E;
 beforeAll(async () => {
@@ -48,19 +48,11 @@ describe('the editor', () => {
     await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
     await page.getByTestId('canvas').locator('.react-flow__controls-fitview').click();
 
-    await dragConnection(page, { node: 'decode', port: 'frames' }, { node: 'edge-refine-1', port: 'frames' });
-    await expect.poll(() => edgeCount(page)).toBe(2);
+    await dragConnectionUntil(page, { node: 'decode', port: 'frames' }, { node: 'edge-refine-1', port: 'frames' }, async () => (await edgeCount(page)) === 2);
 
     // depth output → frames input: a depth map is not video frames.
     const refused = page.getByTestId('connection-refused');
-    // A drop that misses the handle (the view still settling on a loaded machine) opens the node search instead of
-    // refusing: close it and drag again, at most three times.
-    for (let attempt = 0; attempt < 3; attempt++) {
-      await dragConnection(page, { node: 'edge-refine-1', port: 'depth' }, { node: 'depth-1', port: 'frames' });
-      if (await refused.waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
-      await page.keyboard.press('Escape');
-    }
-    await refused.waitFor();
+    await dragConnectionUntil(page, { node: 'edge-refine-1', port: 'depth' }, { node: 'depth-1', port: 'frames' }, () => refused.isVisible());
     expect(await refused.textContent()).toMatch(/Cannot connect: .*takes frames on "frames".*gives depth/);
     expect(await edgeCount(page)).toBe(2);
     await e.shot('connection-refused');
