@@ -111,6 +111,15 @@ export class ChunkCache {
     return chunk;
   }
 
+  /**
+   * Whether the chunk is in memory or (persistent) on disk, without reading it: an action entry outlives its chunks
+   * (the memory tier evicts them, the disk budget prunes them), so a hit on the action alone says nothing of the bytes.
+   */
+  async hasChunk(digest: string, persistent: boolean): Promise<boolean> {
+    if (this.memory.has(digest)) return true;
+    return persistent && this.disk !== undefined && (await this.disk.hasBlob(digest));
+  }
+
   async putChunk(digest: string, chunk: Chunk, costMs: number, persistent: boolean): Promise<void> {
     this.memory.put(digest, chunk, costMs);
     if (!persistent || !this.disk) return;

@@ -117,6 +117,11 @@ export class DiskTier {
     return this.writeAtomic(file, bytes);
   }
 
+  /** Whether a blob is stored (a stat, not a read or a check of its bytes). */
+  hasBlob(digest: string): Promise<boolean> {
+    return exists(this.blobPath(digest));
+  }
+
   async getAction(key: string): Promise<ActionEntry | undefined> {
     const file = this.actionPath(key);
     const bytes = await readIfExists(file);

@@ -29,6 +29,11 @@ export class MemoryTier {
     return e.chunk;
   }
 
+  /** Whether the chunk is here, without counting it as used. */
+  has(digest: string): boolean {
+    return this.entries.has(digest);
+  }
+
   put(digest: string, chunk: Chunk, costMs: number): void {
     const bytes = chunkBytes(chunk);
     if (bytes > this.budgetBytes) return;

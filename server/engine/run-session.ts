@@ -89,6 +89,8 @@ export class RunSession {
   private readonly previewPieces = new Map<string, Promise<Piece[] | undefined>>();
   private readonly computing = new Map<string, Promise<Record<string, Chunk>>>();
   private readonly held = new Map<string, Record<string, Chunk>>();
+  /** Pieces of a run resolved from an action entry whose chunks are gone: their node is told when they are computed or let go. */
+  private readonly keysOnly = new Set<string>();
   /** Inputs of a piece that resolved from cache: pinned until its own data is secured or no longer wanted. */
   private readonly pendingInputs = new Map<string, Record<string, InputWindow>>();
   /**
@@ -289,6 +291,14 @@ export class RunSession {
     const id = pieceId(p);
     this.pendingInputs.set(id, inputs);
     const entry = node.def.cache === 'none' ? undefined : await this.cacheRead(() => this.o.cache.getAction(key, node.def.cache === 'disk'));
+    if (entry && this.o.mode === 'run' && !(await this.chunksKept(node, entry))) {
+      // Its chunks are gone (evicted from memory, pruned from disk; a cluster's cut search never writes decoded frames)
+      // but its digests are known, so what follows looks itself up by them. Its node hears nothing yet: the piece is
+      // computed if a reader needs its bytes (data), or counted as cached once the last reader lets it go unread
+      // (finish). Taken as a hit, the node was reported cached and done before a read computed it after all.
+      this.keysOnly.add(id);
+      return { key, entry, inputs };
+    }
     const tally = this.tally(node.id);
     if (entry) {
       tally.cacheHits++;
@@ -303,6 +313,12 @@ export class RunSession {
     await this.compute(p, resolved);
     this.pieceDone(node.id);
     return resolved;
+  }
+
+  /** Whether every chunk an action names is still in a cache tier (a chunk pruned after this check is computed when read). */
+  private async chunksKept(node: PlannedNode, entry: ActionEntry): Promise<boolean> {
+    for (const digest of Object.values(entry.digests)) if (!(await this.o.cache.hasChunk(digest, node.def.cache === 'disk'))) return false;
+    return true;
   }
 
   /** Resolution from the action cache alone (computes nothing): how a preview finds chunks a run already made. */
@@ -508,6 +524,7 @@ export class RunSession {
       tally.computedFrames += p.b - p.a;
       tally.provide(p.b - p.a, `${seq}`);
       const id = pieceId(p);
+      if (this.keysOnly.delete(id)) this.pieceDone(node.id);
       if (this.wanted(id)) this.held.set(id, outputs);
       this.finishInputs(id);
       mainThreadFrames.saw(Object.values(outputs).reduce((n, c) => n + chunkBytes(c), 0));
@@ -606,7 +623,19 @@ export class RunSession {
     }
     this.readers.delete(id);
     this.held.delete(id);
+    if (this.keysOnly.has(id) && !this.computing.has(id)) this.unread(p);
     this.finishInputs(id);
+  }
+
+  /** A piece known by its digests alone that no reader needed: it counts as cached for its node. */
+  private unread(p: Piece): void {
+    this.keysOnly.delete(pieceId(p));
+    const tally = this.tally(p.nodeId);
+    tally.cacheHits++;
+    this.o.emit({ type: 'node-cached', runId: this.runId, nodeId: p.nodeId, frames: p.b - p.a });
+    tally.start();
+    tally.provide(p.b - p.a);
+    this.pieceDone(p.nodeId);
   }
 
   /** A piece's own data is secured (computed, or found in a tier), so the inputs it pinned can go. */

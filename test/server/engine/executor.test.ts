@@ -350,6 +350,56 @@ describe('disk tier', () => {
     expect(report.nodes.src).toMatchObject({ status: 'cached', computedFrames: 0 });
   });
 
+  it('a node whose cached bytes are gone (pruned) reports done only once it has computed them again', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'anelo-cache-'));
+    await executor(new ChunkCache({ diskDir: dir })).run(chain(), { targets: ['src'] });
+    // The action entries stay; every blob goes, as the disk budget lets a long render's decoded frames go first.
+    await fs.rm(path.join(dir, 'cas'), { recursive: true });
+    resetCounts();
+    const events: ExecutorEvent[] = [];
+    const report = await executor(new ChunkCache({ diskDir: dir })).run(chain(), { targets: ['blur'], onEvent: (e) => events.push(e) });
+    expect(computed.ramp).toBe(64);
+    const src = events.filter((e) => 'nodeId' in e && e.nodeId === 'src');
+    const done = src.findIndex((e) => e.type === 'node-done');
+    expect(done).toBe(src.length - 1);
+    expect(src[done]).toMatchObject({ type: 'node-done', computedFrames: 64 });
+    expect(src.some((e) => e.type === 'node-cached')).toBe(false);
+    expect(report.nodes.src).toMatchObject({ status: 'ran', computedFrames: 64 });
+  });
+
+  it('a node whose cached bytes are gone but whose readers are all cached is not run: its digests key them', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'anelo-cache-'));
+    const quantizeOnDisk = { ...TEST_NODES.find((d) => d.type === 'quantize')!, type: 'quantize-disk', cache: 'disk' as const };
+    const defs = [...TEST_NODES, quantizeOnDisk];
+    const g: GraphDocument = {
+      schemaVersion: 1,
+      nodes: [
+        { id: 'src', type: 'ramp', params: { frames: 64, gain: 1 }, position: at() },
+        { id: 'q', type: 'quantize-disk', params: { step: 2 }, position: at(200) },
+      ],
+      edges: [{ source: 'src', sourcePort: 'frames', target: 'q', targetPort: 'frames' }],
+    };
+    const fresh = () => new Executor({ services, cache: new ChunkCache({ diskDir: dir }), chunkSize: 16, definitions: defs, workers: 0 });
+    await fresh().run(g, { targets: ['q'] });
+    // Only the source's chunks go (the cluster's cut search never writes decoded frames at all).
+    for (const sub of await fs.readdir(path.join(dir, 'actions'))) {
+      for (const f of await fs.readdir(path.join(dir, 'actions', sub))) {
+        const { entry } = JSON.parse(await fs.readFile(path.join(dir, 'actions', sub, f), 'utf8')) as { entry: { nodeType: string; digests: Record<string, string> } };
+        if (entry.nodeType === 'ramp') for (const d of Object.values(entry.digests)) await fs.rm(path.join(dir, 'cas', d.slice(0, 2), d));
+      }
+    }
+    expect((await fs.readdir(path.join(dir, 'cas'), { recursive: true })).filter((f) => f.length > 2)).toHaveLength(4);
+    resetCounts();
+    const events: ExecutorEvent[] = [];
+    const report = await fresh().run(g, { targets: ['q'], onEvent: (e) => events.push(e) });
+    expect(computed).toEqual({});
+    expect(report.nodes.src).toMatchObject({ status: 'cached', computedFrames: 0 });
+    expect(report.nodes.q).toMatchObject({ status: 'cached', computedFrames: 0 });
+    const src = events.filter((e) => 'nodeId' in e && e.nodeId === 'src').map((e) => e.type);
+    expect(src.filter((t) => t === 'node-cached')).toHaveLength(4);
+    expect(src.at(-1)).toBe('node-done');
+  });
+
   it('drops a truncated or corrupted entry and recomputes it, never returning bad bytes', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'anelo-cache-'));
     await executor(new ChunkCache({ diskDir: dir })).run(chain(), { targets: ['src'] });
