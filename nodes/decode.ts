@@ -54,7 +54,11 @@ export const decodeNode = defineNode({
   inputs: [],
   outputs: [{ name: 'frames', types: ['frames'], label: 'Frames' }],
   params,
-  cache: 'disk',
+  // The source file holds these frames, and decoding them again costs about what reading them back does (either way
+  // fresh memory for every frame), so only their digests go to disk: what follows is keyed by them in a later
+  // process without decoding. Written too, a long render wrote its whole length of raw frames (6 MB a frame at 1080p,
+  // a terabyte for a two-hour film) only for the disk budget to delete them.
+  cache: 'digests',
   // Version 2 puts frame 0 where the video starts (audio first in many broadcast and camcorder files) and seeks in
   // files without an index from a keyframe before the frame (a preview of frame 30 of an MPEG-TS showed frame 50);
   // params are unchanged. Its chunks are cached anew; what follows it reuses its cache wherever the bytes are equal.

@@ -142,6 +142,12 @@ export type CachePolicy =
   | 'memory'
   /** Kept in memory and on disk, so it survives between runs and processes. */
   | 'disk'
+  /**
+   * Kept in memory; on disk only which chunks it made (their digests), for outputs cheaper to make again than to
+   * store (decoded frames): a later process keys what follows by them without running the node, and runs it again
+   * only for a reader that needs the bytes.
+   */
+  | 'digests'
   /** Not deterministic, or a sink with side effects: never cached. */
   | 'none';
 

@@ -43,6 +43,11 @@ const BIG_DIGEST_BYTES = 4 * 2 ** 20;
  */
 const WRITE_BEHIND_BYTES = 128 * 2 ** 20;
 
+/** Whether a node's chunks are written to the disk tier. */
+const chunksOnDisk = (node: PlannedNode): boolean => node.def.cache === 'disk';
+/** Whether a node's action entries (which chunks it made) are: also for 'digests', whose chunks stay in memory. */
+const actionsOnDisk = (node: PlannedNode): boolean => node.def.cache === 'disk' || node.def.cache === 'digests';
+
 interface InputWindow {
   lo: number;
   hi: number;
@@ -290,7 +295,7 @@ export class RunSession {
     const key = await this.keyOf(node, p, inputs, async (q, port) => (await this.resolve(q)).entry.digests[port]);
     const id = pieceId(p);
     this.pendingInputs.set(id, inputs);
-    const entry = node.def.cache === 'none' ? undefined : await this.cacheRead(() => this.o.cache.getAction(key, node.def.cache === 'disk'));
+    const entry = node.def.cache === 'none' ? undefined : await this.cacheRead(() => this.o.cache.getAction(key, actionsOnDisk(node)));
     if (entry && this.o.mode === 'run' && !(await this.chunksKept(node, entry))) {
       // Its chunks are gone (evicted from memory, pruned from disk; a cluster's cut search never writes decoded frames)
       // but its digests are known, so what follows looks itself up by them. Its node hears nothing yet: the piece is
@@ -317,7 +322,7 @@ export class RunSession {
 
   /** Whether every chunk an action names is still in a cache tier (a chunk pruned after this check is computed when read). */
   private async chunksKept(node: PlannedNode, entry: ActionEntry): Promise<boolean> {
-    for (const digest of Object.values(entry.digests)) if (!(await this.o.cache.hasChunk(digest, node.def.cache === 'disk'))) return false;
+    for (const digest of Object.values(entry.digests)) if (!(await this.o.cache.hasChunk(digest, chunksOnDisk(node)))) return false;
     return true;
   }
 
@@ -339,7 +344,7 @@ export class RunSession {
           }
         }
         const key = await this.keyOf(node, p, inputs, async (q, port) => digests.get(`${pieceId(q)}/${port}`)!);
-        const entry = await this.cacheRead(() => this.o.cache.getAction(key, node.def.cache === 'disk'));
+        const entry = await this.cacheRead(() => this.o.cache.getAction(key, actionsOnDisk(node)));
         return entry ? { key, entry, inputs } : undefined;
       })();
       this.probed.set(id, r);
@@ -356,7 +361,7 @@ export class RunSession {
     const node = this.node(p.nodeId);
     const outputs: Record<string, Chunk> = {};
     for (const [port, digest] of Object.entries(r.entry.digests)) {
-      const c = await this.cacheRead(() => this.o.cache.getChunk(digest, node.def.cache === 'disk', r.entry.ms));
+      const c = await this.cacheRead(() => this.o.cache.getChunk(digest, chunksOnDisk(node), r.entry.ms));
       if (!c) return false;
       outputs[port] = c;
     }
@@ -448,7 +453,7 @@ export class RunSession {
     const digest = r.entry.digests[port];
     if (digest === undefined) throw new AneloError('ANELO_E034_UNKNOWN_NODE', `node "${p.nodeId}" has no output "${port}"`, { nodeId: p.nodeId, port });
     const node = this.node(p.nodeId);
-    const hit = await this.cacheRead(() => this.o.cache.getChunk(digest, node.def.cache === 'disk', r.entry.ms));
+    const hit = await this.cacheRead(() => this.o.cache.getChunk(digest, chunksOnDisk(node), r.entry.ms));
     if (hit) {
       if (this.o.pool) toShared(hit);
       if (this.wanted(id)) this.held.set(id, { ...this.held.get(id), [port]: hit });
@@ -501,7 +506,7 @@ export class RunSession {
       this.endTurn(node, p);
       const outputs = await running;
       const ms = performance.now() - t0;
-      const persistent = node.def.cache === 'disk';
+      const persistent = chunksOnDisk(node);
       const cached = node.def.cache !== 'none' && (this.o.cacheFrames !== false || !Object.values(outputs).some((c) => c.type === 'frames'));
       const digests: Record<string, string> = {};
       const blobs: Promise<void>[] = [];
@@ -518,7 +523,7 @@ export class RunSession {
       }
       r.entry = { digests, ms, nodeType: node.def.type };
       // The action's disk entry follows the blobs it names, so no entry ever points at a blob not yet written.
-      if (cached) this.behind(this.cacheWrite(() => this.o.cache.putAction(r.key, r.entry, persistent, Promise.all(blobs))));
+      if (cached) this.behind(this.cacheWrite(() => this.o.cache.putAction(r.key, r.entry, actionsOnDisk(node), Promise.all(blobs))));
       while (this.writingBytes > WRITE_BEHIND_BYTES && this.writes.size > 0) await Promise.race(this.writes);
       tally.ms += ms;
       tally.computedFrames += p.b - p.a;

@@ -56,6 +56,9 @@ describe.skipIf(!mounted || !hasShared('media/bbb-5s-720p.mp4'))('a full disk', 
 
   it('a cache that cannot write warns and the run still succeeds', async () => {
     const cacheDir = path.join(tiny, 'cache');
+    // Decoded frames are not written (only their digests), so the disk is filled first: even those cannot be written.
+    const filler = path.join(tiny, 'filler');
+    await fs.writeFile(filler, Buffer.alloc(2 * 2 ** 20)).catch(() => {});
     const warnings: string[] = [];
     const executor = new Executor({ services, cache: new ChunkCache({ diskDir: cacheDir, onWarning: (w) => warnings.push(w.kind) }) });
     const out = path.join(os.tmpdir(), `anelo-full-${process.pid}.mp4`);
@@ -64,5 +67,6 @@ describe.skipIf(!mounted || !hasShared('media/bbb-5s-720p.mp4'))('a full disk', 
     expect(warnings).toContain('write-failed');
     expect((await services.media.probe(out)).frameCount).toBe(120);
     await fs.rm(out, { force: true });
+    await fs.rm(filler, { force: true });
   });
 });

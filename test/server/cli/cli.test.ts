@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { hasShared, PROJECT_ROOT, sharedPath } from '../../helpers/shared-data.ts';
 import { writeDecodeEncodeGraph } from '../../helpers/decode-encode-graph.ts';
 import { writeDamagedClip } from '../../helpers/bad-media.ts';
+import { tempModelDir, writeDepthAnythingLike } from '../../helpers/test-models.ts';
 
 const run = promisify(execFile);
 const BIN = path.join(PROJECT_ROOT, 'bin', 'anelo.mjs');
@@ -29,19 +30,28 @@ beforeAll(async () => {
 });
 
 describe.skipIf(!hasShared('media'))('anelo run', () => {
-  it('a second identical run reports decode as cached with no frames computed', async () => {
-    const common = ['run', graph, '--input', sharedPath('media/carphone-176x144.mp4'), '--output', path.join(dir, 'out.mp4'), '--cache-dir', path.join(dir, 'cache')];
+  it('a second identical run takes depth from the cache and says so; it decodes again, keeping no frame on disk', async () => {
+    const model = writeDepthAnythingLike(tempModelDir(), { weights: [0.2, 0.5, 0.3], bias: 1 }, { target: 28 }).path;
+    const cache = path.join(dir, 'cache');
+    const common = ['run', path.join(PROJECT_ROOT, 'graphs', 'default.json'), '--input', sharedPath('media/carphone-176x144.mp4'), '--output', path.join(dir, 'out.mp4'), '--cache-dir', cache];
+    for (const s of [`depth.model=${model}`, 'encode.preset="ultrafast"']) common.push('--set', s);
     const first = await anelo(...common, '--report', path.join(dir, 'first.json'));
     expect(first.code, first.stderr).toBe(0);
     const second = await anelo(...common, '--report', path.join(dir, 'second.json'));
     expect(second.code, second.stderr).toBe(0);
     const a = JSON.parse(await fs.readFile(path.join(dir, 'first.json'), 'utf8'));
     const b = JSON.parse(await fs.readFile(path.join(dir, 'second.json'), 'utf8'));
-    expect(a.nodes.decode).toMatchObject({ type: 'decode', status: 'ran', computedFrames: 120 });
-    expect(b.nodes.decode).toMatchObject({ type: 'decode', status: 'cached', computedFrames: 0 });
+    expect(a.nodes.depth).toMatchObject({ type: 'depth', status: 'ran', computedFrames: 120 });
+    expect(b.nodes.depth).toMatchObject({ type: 'depth', status: 'cached', computedFrames: 0 });
+    // The source holds the frames: refine and warp read them, so they are decoded again, not read back from disk.
+    expect(b.nodes.decode).toMatchObject({ type: 'decode', status: 'ran', computedFrames: 120 });
     expect(b.nodes.encode).toMatchObject({ status: 'ran', computedFrames: 120 });
     expect(typeof b.totalMs).toBe('number');
-    expect(second.stdout).toContain('decode           cached');
+    expect(second.stdout).toMatch(/^ +depth +depth +cached +0 frames/m);
+    // 120 decoded frames of 176x144 are 9.1 MB; depth, flow, cuts, smoothed depth and the action entries far less.
+    let bytes = 0;
+    for (const e of await fs.readdir(cache, { withFileTypes: true, recursive: true })) if (e.isFile()) bytes += (await fs.stat(path.join(e.parentPath, e.name))).size;
+    expect(bytes).toBeLessThan(3_000_000);
   });
 
   it('says on stderr, as it happens, that the input is damaged: the render succeeds and the warning is not only in --report', async () => {
