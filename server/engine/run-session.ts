@@ -297,8 +297,8 @@ export class RunSession {
     this.pendingInputs.set(id, inputs);
     const entry = node.def.cache === 'none' ? undefined : await this.cacheRead(() => this.o.cache.getAction(key, actionsOnDisk(node)));
     if (entry && this.o.mode === 'run' && !(await this.chunksKept(node, entry))) {
-      // Its chunks are gone (evicted from memory, pruned from disk; a cluster's cut search never writes decoded frames)
-      // but its digests are known, so what follows looks itself up by them. Its node hears nothing yet: the piece is
+      // Its chunks are gone (evicted from memory, pruned from disk, or never written there: decoded frames keep only
+      // their digests on disk) but its digests are known, so what follows looks itself up by them. Its node hears nothing yet: the piece is
       // computed if a reader needs its bytes (data), or counted as cached once the last reader lets it go unread
       // (finish). Taken as a hit, the node was reported cached and done before a read computed it after all.
       this.keysOnly.add(id);
@@ -522,7 +522,8 @@ export class RunSession {
         }
       }
       r.entry = { digests, ms, nodeType: node.def.type };
-      // The action's disk entry follows the blobs it names, so no entry ever points at a blob not yet written.
+      // The action's disk entry follows the blobs it names, so no entry ever points at a blob not yet written (a
+      // 'digests' node's entry names chunks that stay in memory: a later process computes them if it reads them).
       if (cached) this.behind(this.cacheWrite(() => this.o.cache.putAction(r.key, r.entry, actionsOnDisk(node), Promise.all(blobs))));
       while (this.writingBytes > WRITE_BEHIND_BYTES && this.writes.size > 0) await Promise.race(this.writes);
       tally.ms += ms;
