@@ -298,20 +298,15 @@ export class RunSession {
     const entry = node.def.cache === 'none' ? undefined : await this.cacheRead(() => this.o.cache.getAction(key, actionsOnDisk(node)));
     if (entry && this.o.mode === 'run' && !(await this.chunksKept(node, entry))) {
       // Its chunks are gone (evicted from memory, pruned from disk, or never written there: decoded frames keep only
-      // their digests on disk) but its digests are known, so what follows looks itself up by them. Its node hears nothing yet: the piece is
-      // computed if a reader needs its bytes (data), or counted as cached once the last reader lets it go unread
-      // (finish). Taken as a hit, the node was reported cached and done before a read computed it after all.
+      // their digests on disk) but its digests are known, so what follows looks itself up by them. Its node hears
+      // nothing yet: the piece is computed if a reader needs its bytes (data), or counted as cached once the last
+      // reader lets it go unread (finish). Taken as a hit, the node was reported cached and done before a read
+      // computed it after all.
       this.keysOnly.add(id);
       return { key, entry, inputs };
     }
-    const tally = this.tally(node.id);
     if (entry) {
-      tally.cacheHits++;
-      // Cached before started: a client never shows a node fed from the cache as running, even for one frame.
-      this.o.emit({ type: 'node-cached', runId: this.runId, nodeId: node.id, frames: p.b - p.a });
-      tally.start();
-      tally.provide(p.b - p.a);
-      this.pieceDone(node.id);
+      this.servedFromCache(p);
       return { key, entry, inputs };
     }
     const resolved: Resolved = { key, entry: { digests: {}, ms: 0, nodeType: node.def.type }, inputs };
@@ -636,8 +631,14 @@ export class RunSession {
   /** A piece known by its digests alone that no reader needed: it counts as cached for its node. */
   private unread(p: Piece): void {
     this.keysOnly.delete(pieceId(p));
+    this.servedFromCache(p);
+  }
+
+  /** Tells a piece's node it came from the cache: a hit, its frames provided, one more piece resolved. */
+  private servedFromCache(p: Piece): void {
     const tally = this.tally(p.nodeId);
     tally.cacheHits++;
+    // Cached before started: a client never shows a node fed from the cache as running, even for one frame.
     this.o.emit({ type: 'node-cached', runId: this.runId, nodeId: p.nodeId, frames: p.b - p.a });
     tally.start();
     tally.provide(p.b - p.a);
