@@ -63,17 +63,6 @@ export interface DetectorOutput {
 }
 
 /**
- * The search's cache: the caller's, except that decoded frames stay in memory. The search reads each frame once, and
- * a re-submit finds the cuts through the action entries (still written) without reading a frame; writing the frames
- * cost 126 MB of disk for bikes-cuts' 250 frames at 640x272, and a film's every frame at its size.
- */
-function framesInMemory(cache: ChunkCache): ChunkCache {
-  const c = Object.create(cache) as ChunkCache;
-  c.putChunk = (digest, chunk, costMs, persistent) => cache.putChunk(digest, chunk, costMs, persistent && chunk.type !== 'frames');
-  return c;
-}
-
-/**
  * Cuts inside `frames` (none when the graph has no scene-detect node). `onFound` hears, after each chunk, the cuts
  * found so far and the frame before which every detector has decided (all cuts before it are among them).
  */
@@ -106,7 +95,9 @@ export async function detectCuts(
   }
   const planner = new Executor({
     services: env.services,
-    cache: framesInMemory(env.cache),
+    // Decoded frames keep only their digests on disk (decode's cache policy), so a re-submit finds the cuts through
+    // them without decoding, and the search writes none of the frames it reads.
+    cache: env.cache,
     workers: env.workers,
     definitions: [
       ...NODE_DEFINITIONS,
