@@ -40,10 +40,23 @@ async function textSizes(page: Page): Promise<TextSizes> {
 
 const fit = (page: Page) => page.getByTestId('canvas').locator('.react-flow__controls-fitview').click();
 
+/** How many toasts on screen overlap the canvas's zoom controls (a stack of notices once hid the fit button). */
+async function toastsOverControls(page: Page): Promise<{ toasts: number; over: number }> {
+  return page.evaluate(() => {
+    const controls = document.querySelector('.react-flow__controls')!.getBoundingClientRect();
+    const toasts = [...document.querySelectorAll('[data-testid="toast"]')].map((t) => t.getBoundingClientRect());
+    const meets = (r: DOMRect) => r.left < controls.right && r.right > controls.left && r.top < controls.bottom && r.bottom > controls.top;
+    return { toasts: toasts.length, over: toasts.filter(meets).length };
+  });
+}
+
 describe('readable node text at fit zoom', () => {
   it('shows the whole default graph at 1600x1000 with titles and port labels of 11 px or more', async () => {
     const { page } = e;
     await openPreset(page, 'default', 'warp');
+    // The "Opened" notice (and the model notice) stay clear of the zoom controls.
+    await expect.poll(async () => (await toastsOverControls(page)).toasts).toBeGreaterThan(0);
+    expect((await toastsOverControls(page)).over).toBe(0);
     await fit(page);
     const s = await textSizes(page);
     expect(s.inView).toEqual(['decode', 'depth', 'encode', 'flow', 'refine', 'scenes', 'smooth', 'warp']);
@@ -58,6 +71,9 @@ describe('readable node text at fit zoom', () => {
     const { page } = e;
     await page.setViewportSize({ width: 1280, height: 720 });
     await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
+    await openPreset(page, 'default', 'warp');
+    await expect.poll(async () => (await toastsOverControls(page)).toasts).toBeGreaterThan(0);
+    expect((await toastsOverControls(page)).over).toBe(0);
     await fit(page);
     const start = await textSizes(page);
     expect(start.smallestTitle).toBeGreaterThanOrEqual(11);
