@@ -22,7 +22,7 @@ export function mergeReports(
   frames: { start: number; end: number },
   segments: SegmentResult[],
   outputs: Record<string, string>,
-  extra: { totalMs: number; startedAt: number; joinStartedAt: number; planMs: number; joinMs: number; cuts: number[] },
+  extra: { totalMs: number; startedAt: number; joinStartedAt: number; planMs: number; joinMs: number; cuts: number[]; warnings?: string[] },
 ): ClusterReport {
   const nodes: Record<string, NodeReport> = {};
   const statSums: Record<string, Record<string, { sum: number; frames: number }>> = {};
@@ -45,7 +45,7 @@ export function mergeReports(
   for (const [id, sums] of Object.entries(statSums)) {
     for (const [k, { sum, frames: f }] of Object.entries(sums)) nodes[id].stats[k] = f ? sum / f : 0;
   }
-  const warnings = [...new Set(segments.flatMap((s) => s.report.warnings))];
+  const warnings = [...new Set([...(extra.warnings ?? []), ...segments.flatMap((s) => s.report.warnings)])];
   return {
     runId,
     totalMs: extra.totalMs,

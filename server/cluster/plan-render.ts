@@ -8,10 +8,12 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AneloError } from '../../nodes/core/errors.ts';
 import type { GraphDocument } from '../../nodes/core/graph-document.ts';
+import { warningText } from '../../nodes/core/events.ts';
 import type { StreamInfo } from '../../nodes/core/types.ts';
 import type { ChunkCache } from '../engine/chunk-cache.ts';
 import { segmentClip } from '../engine/demand.ts';
 import { buildPlan, type Plan } from '../engine/plan.ts';
+import { renderRange } from '../engine/render-range.ts';
 import { NODE_DEFINITIONS } from '../../nodes/index.ts';
 import { ensureDir } from '../fs/ensure-dir.ts';
 import { matroskaStereoMode } from '../media/ffmpeg-args.ts';
@@ -32,6 +34,8 @@ export interface PlannedSegments {
 export interface RenderPlan {
   renderId: string;
   frames: { start: number; end: number };
+  /** What the render's report says before any segment's (a range cut to the input's length), as warningText words it. */
+  warnings: string[];
   segmentDir: string;
   /** Wall clock (ms since 1970) when planning started. */
   startedAt: number;
@@ -112,11 +116,8 @@ export async function planRender(r: PlanRequest): Promise<RenderPlan> {
   const plan = await buildPlan(graph, NODE_DEFINITIONS, r.services);
   const info = Object.fromEntries([...plan.nodes].map(([id, n]) => [id, n.info]));
   const streams = sinks.map((s) => sinkInput(r.graph, info, s.id));
-  const total = Math.min(...streams.map((s) => s?.frameCount ?? 0));
-  const start = r.frames?.start ?? 0;
-  const end = Math.min(r.frames?.end ?? total, total);
-  if (!(start >= 0 && end > start)) throw new AneloError('ANELO_E013_EMPTY_RANGE', `frames ${start}:${r.frames?.end ?? ''} select nothing of ${total} frames`, {});
-  const frames = { start, end };
+  const range = renderRange(Math.min(...streams.map((s) => s?.frameCount ?? 0)), r.frames);
+  const frames = range.frames;
 
   // Segments live beside the first output, so they are on the shared mount the output is on.
   const first = path.resolve(Object.values(r.outputs)[0]);
@@ -148,6 +149,7 @@ export async function planRender(r: PlanRequest): Promise<RenderPlan> {
   return {
     renderId,
     frames,
+    warnings: range.warning ? [warningText(range.warning)] : [],
     segmentDir,
     startedAt,
     async findSegments(onSegment, signal) {
@@ -183,7 +185,7 @@ export async function planRender(r: PlanRequest): Promise<RenderPlan> {
           nodeId: n.id,
           output: path.resolve(r.outputs[n.id]),
           segments: segments.map((s) => segFile(s, n.id)),
-          streamsFrom: keepAudio ? { path: src.source!.path, startTime: src.source!.startTime + start / src.fps, durationS: (end - start) / src.fps } : undefined,
+          streamsFrom: keepAudio ? { path: src.source!.path, startTime: src.source!.startTime + frames.start / src.fps, durationS: (frames.end - frames.start) / src.fps } : undefined,
           stereoMode: src?.type === 'frames' ? matroskaStereoMode(src.layout) : undefined,
         };
       }),

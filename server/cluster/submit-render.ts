@@ -199,6 +199,7 @@ export async function submitRender(o: SubmitOptions): Promise<ClusterReport> {
       planMs: planned!.planMs,
       joinMs: joined.ms,
       cuts: planned!.cuts,
+      warnings: plan.warnings,
     });
   } finally {
     o.signal.removeEventListener('abort', onAbort);

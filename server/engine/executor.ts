@@ -17,6 +17,7 @@ import { buildPlan, upstreamOf, type Plan } from './plan.ts';
 import { defaultWorkerCount, NodePool } from './pool/node-pool.ts';
 import { PreviewSlots } from './preview-slots.ts';
 import { RunSession } from './run-session.ts';
+import { renderRange, type RenderRange } from './render-range.ts';
 
 export interface ExecutorOptions {
   services: Services;
@@ -188,7 +189,8 @@ export class Executor {
       const plan = await buildPlan(graph, definitions, this.services);
       const targets = opts.targets ?? plan.order.filter((id) => plan.nodes.get(id)!.def.sink);
       for (const id of targets) if (!plan.nodes.has(id)) throw new AneloError('ANELO_E034_UNKNOWN_NODE', `no node "${id}" in the graph`, { nodeId: id });
-      const frames = this.frameRange(plan, targets, opts.frames);
+      const range = this.frameRange(plan, targets, opts.frames);
+      const frames = range.frames;
       const involved = upstreamOf(plan, targets);
       // Pieces end where the range reaches through the windows: frames 0..120 compute no smoothing for 120..127.
       const clip = segmentClip(plan, targets, frames, opts.segment?.cuts ?? {});
@@ -199,6 +201,7 @@ export class Executor {
       this.prepare(plan, involved);
       session = new RunSession({ runId, plan, cache, services: this.services, chunkSize, signal, emit, mode: 'run', demand, pool: this.getPool(), poolDefinitions: this.poolDefinitions, cacheFrames: opts.cacheFrames });
       emit({ type: 'run-start', runId, nodes: plan.order.filter((id) => involved.has(id)), frames });
+      if (range.warning) session.warn(range.warning.code, range.warning.message);
       const outputs: Record<string, string> = {};
       for (const id of plan.order.filter((x) => targets.includes(x))) {
         const node = plan.nodes.get(id)!;
@@ -268,19 +271,13 @@ export class Executor {
     }
   }
 
-  private frameRange(plan: Plan, targets: string[], want?: { start: number; end?: number }): { start: number; end: number } {
+  private frameRange(plan: Plan, targets: string[], want?: { start: number; end?: number }): RenderRange {
     const counts = targets.map((id) => {
       const n = plan.nodes.get(id)!;
       const info = n.def.sink ? Object.values(n.inputs).map((s) => (s ? plan.nodes.get(s.nodeId)!.info[s.port] : undefined)).find(Boolean) : Object.values(n.info)[0];
       return info?.frameCount ?? 0;
     });
-    const total = Math.min(...counts);
-    const start = want?.start ?? 0;
-    const end = Math.min(want?.end ?? total, total);
-    if (!(start >= 0 && end > start)) {
-      throw new AneloError('ANELO_E013_EMPTY_RANGE', `frames ${start}:${want?.end ?? ''} select nothing of ${total} frames`, {});
-    }
-    return { start, end };
+    return renderRange(Math.min(...counts), want);
   }
 
   /** The chunks each target reads itself: a sink its input over the range, a warmed node its own outputs. */

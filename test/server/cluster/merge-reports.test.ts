@@ -26,4 +26,13 @@ describe('mergeReports', () => {
     ], {}, { totalMs: 1, startedAt: 0, joinStartedAt: 2, planMs: 0, joinMs: 0, cuts: [] });
     expect(merged.nodes.decode.status).toBe('cached');
   });
+
+  it("puts the planner's warnings (a range cut to the input) first, then each segment's, each once", () => {
+    const warned = (w: string[]): RunReport => ({ ...report({}), warnings: w });
+    const merged = mergeReports('r', { start: 0, end: 2 }, [
+      { index: 0, start: 0, end: 1, worker: 'a', ms: 1, startedAt: 0, endedAt: 1, firstFrameMs: 1, cpuMs: 1, report: warned(['ANELO_E037_CACHE_TROUBLE: disk full']) },
+      { index: 1, start: 1, end: 2, worker: 'b', ms: 1, startedAt: 0, endedAt: 1, firstFrameMs: 1, cpuMs: 1, report: warned(['ANELO_E037_CACHE_TROUBLE: disk full']) },
+    ], {}, { totalMs: 1, startedAt: 0, joinStartedAt: 2, planMs: 0, joinMs: 0, cuts: [], warnings: ['ANELO_E033_FRAME_OUT_OF_RANGE: frames 0:9 end past the input\'s 2 frames: rendering 0:2'] });
+    expect(merged.warnings).toEqual(["ANELO_E033_FRAME_OUT_OF_RANGE: frames 0:9 end past the input's 2 frames: rendering 0:2", 'ANELO_E037_CACHE_TROUBLE: disk full']);
+  });
 });

@@ -46,7 +46,9 @@ describe.skipIf(!hasRedisServer() || !hasShared('media', 'carphone-176x144.mp4')
     const graph = structuredClone(DECODE_ENCODE_GRAPH) as GraphDocument;
     graph.nodes[0].params.path = sharedPath('media', 'carphone-176x144.mp4');
     const out = path.join(dir, 'out.mp4');
-    const plan = await planRender({ graph, outputs: { encode: out }, rules: { maxFrames: 30, minFrames: 12 }, services, cache: new ChunkCache({ diskDir: path.join(dir, 'cache-plan') }), workers: 0 });
+    // Asked past the clip's 120 frames: the render stops at its end and its report says so.
+    const plan = await planRender({ graph, outputs: { encode: out }, frames: { start: 0, end: 500 }, rules: { maxFrames: 30, minFrames: 12 }, services, cache: new ChunkCache({ diskDir: path.join(dir, 'cache-plan') }), workers: 0 });
+    expect(plan.frames).toEqual({ start: 0, end: 120 });
     const queue = new Queue(QUEUE_NAME, { connection: bullConnection(parseRedisUrl(redis.url)) });
     const handedAt: number[] = [];
     // The planner holds every hand-over after the first until the first segment is finished on the worker.
@@ -72,6 +74,7 @@ describe.skipIf(!hasRedisServer() || !hasShared('media', 'carphone-176x144.mp4')
       expect(segments[0].endedAt).toBeLessThanOrEqual(handedAt[1]);
       expect((await videoFacts(out)).frames).toBe(120);
       expect(report.nodes.encode.computedFrames).toBe(120);
+      expect(report.warnings).toEqual(["ANELO_E033_FRAME_OUT_OF_RANGE: frames 0:500 end past the input's 120 frames: rendering 0:120"]);
     } finally {
       await queue.close();
     }

@@ -291,6 +291,19 @@ describe('executor streaming', () => {
     expect(next).toBe(41);
   });
 
+  it('renders a range that ends past the input up to its last frame, and says so in the report and the events', async () => {
+    const events: ExecutorEvent[] = [];
+    const r = await executor().run(chain(), { targets: ['blur'], frames: { start: 40, end: 100 }, onEvent: (e) => events.push(e) });
+    expect(r.frames).toEqual({ start: 40, end: 64 });
+    expect(r.nodes.blur.computedFrames).toBe(24);
+    expect(r.warnings).toEqual(["ANELO_E033_FRAME_OUT_OF_RANGE: frames 40:100 end past the input's 64 frames: rendering 40:64"]);
+    const warning = events.findIndex((e) => e.type === 'run-warning');
+    expect(events[warning]).toMatchObject({ code: 'ANELO_E033_FRAME_OUT_OF_RANGE' });
+    expect(warning).toBeGreaterThan(events.findIndex((e) => e.type === 'run-start'));
+    // A range inside the input, to its very end, says nothing.
+    expect((await executor().run(chain(), { targets: ['blur'], frames: { start: 40, end: 64 } })).warnings).toEqual([]);
+  });
+
   it('reports progress that never goes back, for every node, up to its total', async () => {
     const events: ExecutorEvent[] = [];
     await executor(new ChunkCache({ diskDir: null, memoryBudgetBytes: 0 })).run(chain(), { targets: ['blur'], onEvent: (e) => events.push(e) });
