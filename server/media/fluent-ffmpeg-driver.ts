@@ -91,6 +91,11 @@ export interface FfmpegProcess {
 }
 
 const STDERR_LINES = 20;
+/**
+ * Every decoder and encoder starts without ffmpeg's banner (version, build configuration, library versions: a dozen
+ * lines), so the stderr tail a failure carries is what ffmpeg said about the job, not how it was built.
+ */
+const QUIET_START = ['-hide_banner'];
 
 /**
  * A command's process handle, and `start`, which runs it once the shared capability check is done, or, when it was
@@ -181,7 +186,7 @@ function background(): { niceness: number } {
  */
 export function startDecoder(input: string, inputOptions: string[], outputOptions: string[], onStderrLine?: (line: string) => void): FfmpegProcess & { stream: Readable } {
   configure();
-  const cmd = ffmpeg(inputUrl(input)).inputOptions([...INPUT_SAFETY_OPTIONS, ...inputOptions]).outputOptions(outputOptions).output('pipe:1');
+  const cmd = ffmpeg(inputUrl(input)).inputOptions([...QUIET_START, ...INPUT_SAFETY_OPTIONS, ...inputOptions]).outputOptions(outputOptions).output('pipe:1');
   const args = (cmd as unknown as { _getArguments(): string[] })._getArguments();
   const [command, commandArgs] = NICE ? ['nice', ['-n', String(NICE), ffmpegPath(), ...args]] : [ffmpegPath(), args];
   // Pieces pass through as ffmpeg's pipe delivered them (up to 64 of them buffered): a byte-mode stream's reader
@@ -250,7 +255,7 @@ export interface EncoderSpec {
 /** Starts an encoder reading raw frames from `videoIn` and writing `output`. */
 export function startEncoder(spec: EncoderSpec): FfmpegProcess {
   configure();
-  const cmd = ffmpeg(background()).input(spec.videoIn).inputOptions(['-protocol_whitelist', 'pipe', ...spec.videoInputOptions]);
+  const cmd = ffmpeg(background()).input(spec.videoIn).inputOptions([...QUIET_START, '-protocol_whitelist', 'pipe', ...spec.videoInputOptions]);
   if (spec.audio) cmd.input(inputUrl(spec.audio.file)).inputOptions([...INPUT_SAFETY_OPTIONS, ...spec.audio.inputOptions]);
   cmd.outputOptions(spec.outputOptions).output(spec.output);
   const proc = track(cmd, spec.onStderrLine);

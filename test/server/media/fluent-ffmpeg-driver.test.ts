@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { startDecoder } from '../../../server/media/fluent-ffmpeg-driver.ts';
+import { startDecoder, startEncoder } from '../../../server/media/fluent-ffmpeg-driver.ts';
 import { hasShared, sharedPath } from '../../helpers/shared-data.ts';
 
 describe.skipIf(!hasShared('media/carphone-176x144.mp4'))('ffmpeg driver', () => {
@@ -62,6 +64,21 @@ describe.skipIf(!hasShared('media/carphone-176x144.mp4'))('ffmpeg driver', () =>
     const d = startDecoder(clip(), [], ['-f', 'rawvideo', '-pix_fmt', 'no-such-format']);
     for await (const piece of d.stream) void piece;
     await expect(d.done).rejects.toThrow(/ffmpeg exited with code \d+\n[\s\S]*no-such-format/);
+    // What ffmpeg said about the job, not its banner (version, build configuration).
+    await expect(d.done).rejects.not.toThrow(/configuration:|libavcodec/);
+  });
+
+  it('an encoder that cannot write its output says why, without ffmpeg\'s banner', async () => {
+    const videoIn = new PassThrough();
+    const e = startEncoder({
+      videoIn,
+      videoInputOptions: ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', '16x16', '-r', '25'],
+      outputOptions: ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-f', 'mp4'],
+      output: path.join(os.tmpdir(), `anelo-no-such-folder-${process.pid}`, 'out.mp4'),
+    });
+    videoIn.end(Buffer.alloc(16 * 16 * 3));
+    await expect(e.done).rejects.toThrow(/No such file or directory/);
+    await expect(e.done).rejects.not.toThrow(/configuration:|libavcodec/);
   });
 
   it('a decoder stopped before ffmpeg starts never starts it, and says so at once', async () => {
