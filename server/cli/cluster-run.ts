@@ -2,6 +2,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AneloError } from '../../nodes/core/errors.ts';
+import { warningText } from '../../nodes/core/events.ts';
 import { ChunkCache } from '../engine/chunk-cache.ts';
 import { parseGraph } from '../engine/load-graph.ts';
 import { writeFileAtomic } from '../fs/write-file-atomic.ts';
@@ -56,7 +57,8 @@ export async function clusterRunCommand(a: ClusterRunArgs): Promise<ClusterRepor
     const cache = new ChunkCache({ diskDir: a.cacheDir, oneRun: true, onWarning: (w) => process.stderr.write(`warning: ${w.message}: ${w.file}\n`) });
     const plan = await planRender({ graph, outputs, frames: a.frames ? parseFrames(a.frames) : undefined, rules, services, cache, signal: controller.signal, workers: 0 });
     if (!a.quiet) process.stderr.write(`cluster render ${plan.renderId}: frames ${plan.frames.start}:${plan.frames.end}, segments start as their cuts are found\n`);
-    for (const w of plan.warnings) process.stderr.write(`warning ${w}\n`);
+    // As the local progress view does; the summary lists them again either way.
+    if (!a.quiet) for (const w of plan.warnings) process.stderr.write(`warning ${warningText(w)}\n`);
     const report = await submitRender({ redis: a.cluster, plan, signal: controller.signal, onEvent: a.quiet ? undefined : createClusterProgressView(process.stderr) });
     if (a.report) await writeFileAtomic(a.report, JSON.stringify(report, null, 2));
     return report;

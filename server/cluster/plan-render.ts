@@ -8,12 +8,11 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AneloError } from '../../nodes/core/errors.ts';
 import type { GraphDocument } from '../../nodes/core/graph-document.ts';
-import { warningText } from '../../nodes/core/events.ts';
 import type { StreamInfo } from '../../nodes/core/types.ts';
 import type { ChunkCache } from '../engine/chunk-cache.ts';
 import { segmentClip } from '../engine/demand.ts';
 import { buildPlan, type Plan } from '../engine/plan.ts';
-import { renderRange } from '../engine/render-range.ts';
+import { renderRange, type RenderWarning } from '../engine/render-range.ts';
 import { NODE_DEFINITIONS } from '../../nodes/index.ts';
 import { ensureDir } from '../fs/ensure-dir.ts';
 import { matroskaStereoMode } from '../media/ffmpeg-args.ts';
@@ -34,8 +33,8 @@ export interface PlannedSegments {
 export interface RenderPlan {
   renderId: string;
   frames: { start: number; end: number };
-  /** What the render's report says before any segment's (a range cut to the input's length), as warningText words it. */
-  warnings: string[];
+  /** Warnings of the render as a whole, before any segment's (a range cut to the input's length). */
+  warnings: RenderWarning[];
   segmentDir: string;
   /** Wall clock (ms since 1970) when planning started. */
   startedAt: number;
@@ -149,7 +148,7 @@ export async function planRender(r: PlanRequest): Promise<RenderPlan> {
   return {
     renderId,
     frames,
-    warnings: range.warning ? [warningText(range.warning)] : [],
+    warnings: range.warning ? [range.warning] : [],
     segmentDir,
     startedAt,
     async findSegments(onSegment, signal) {

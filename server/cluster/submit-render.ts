@@ -9,6 +9,7 @@
 import { promises as fs } from 'node:fs';
 import { FlowProducer, Job, Queue, QueueEvents } from 'bullmq';
 import { AneloError, toAneloError, type ErrorCode } from '../../nodes/core/errors.ts';
+import { warningText } from '../../nodes/core/events.ts';
 import { CANCEL_CHANNEL, GATE_QUEUE_NAME, QUEUE_NAME, cancelKey, decodeFailure, type JoinResult, type SegmentJobData, type SegmentProgress, type SegmentResult } from './cluster-jobs.ts';
 import { bullConnection, parseRedisUrl } from './connect-redis.ts';
 import { mergeReports, type ClusterReport } from './merge-reports.ts';
@@ -199,7 +200,7 @@ export async function submitRender(o: SubmitOptions): Promise<ClusterReport> {
       planMs: planned!.planMs,
       joinMs: joined.ms,
       cuts: planned!.cuts,
-      warnings: plan.warnings,
+      warnings: plan.warnings.map(warningText),
     });
   } finally {
     o.signal.removeEventListener('abort', onAbort);

@@ -1,10 +1,16 @@
 /** The frames a render covers, from the range asked for and the length of what it renders. */
 import { AneloError } from '../../nodes/core/errors.ts';
 
+/** A warning about a render as a whole, as a run-warning event carries it. */
+export interface RenderWarning {
+  code: 'ANELO_E033_FRAME_OUT_OF_RANGE';
+  message: string;
+}
+
 export interface RenderRange {
   frames: { start: number; end: number };
   /** Said when the range asked for ends past the input: the render stops at its last frame. */
-  warning?: { code: 'ANELO_E033_FRAME_OUT_OF_RANGE'; message: string };
+  warning?: RenderWarning;
 }
 
 /**

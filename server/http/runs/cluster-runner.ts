@@ -47,6 +47,7 @@ export async function runOnCluster(c: ClusterTarget, r: ClusterRunRequest): Prom
     await checkRedis(parseRedisUrl(c.redis));
     const plan = await planRender({ graph, outputs: r.outputs, frames: r.frames, rules: c.rules ?? DEFAULT_SEGMENT_RULES, services: c.services, cache: c.cache, signal: r.signal });
     emit({ type: 'run-start', runId, nodes: encodes, frames: plan.frames });
+    for (const w of plan.warnings) emit({ type: 'run-warning', runId, code: w.code, message: w.message });
     for (const nodeId of encodes) emit({ type: 'node-start', runId, nodeId });
     let lines: RunWorkerLine[] = [];
     const report = await submitRender({
