@@ -9,7 +9,7 @@ describe('node figures', () => {
   });
 
   it('shows other statistics by name', () => {
-    expect(nodeFigures({ decodeErrors: 0.5, custom: 12.345 }).map((f) => `${f.label} ${f.value}`)).toEqual(['decode errors 0.500', 'custom 12.3']);
+    expect(nodeFigures({ decodeErrors: 0.5, custom: 12.345 }).map((f) => `${f.label} ${f.value}`)).toEqual(['decode errors per frame 0.500', 'custom 12.3']);
     // No decode errors is not worth a line.
     expect(nodeFigures({ decodeErrors: 0 })).toEqual([]);
   });

@@ -11,7 +11,7 @@ const f3 = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(
 const NAMED: Record<string, { label: string; title: string }> = {
   agreement: { label: 'AbsRel', title: 'Mean absolute relative difference of B from A after scale-and-shift alignment (lower agrees more)' },
   delta1: { label: 'δ1', title: 'Share of pixels where A and aligned B are within 25 % of each other (higher agrees more)' },
-  decodeErrors: { label: 'decode errors', title: 'Corrupt packets per frame the decoder skipped' },
+  decodeErrors: { label: 'decode errors per frame', title: 'Corrupt packets the decoder skipped or concealed, per frame of the last run (its report names the first damaged frames)' },
 };
 
 export function nodeFigures(stats: Record<string, number>): Figure[] {
