@@ -1,4 +1,4 @@
-/** The editor's layout: toolbar, palette, canvas with run bar, a resizable viewer panel, and the status area. */
+/** The editor's layout: toolbar, palette, canvas (with the status area's toasts) and run bar, a resizable viewer panel. */
 import { ReactFlowProvider } from '@xyflow/react';
 import { AppDialog } from './components/AppDialog.tsx';
 import { Canvas } from './components/Canvas.tsx';
@@ -6,7 +6,6 @@ import { Palette } from './components/Palette.tsx';
 import { PanelResizer } from './components/PanelResizer.tsx';
 import { PreviewPanel } from './components/PreviewPanel.tsx';
 import { RunBar } from './components/RunBar.tsx';
-import { StatusArea } from './components/StatusArea.tsx';
 import { Toolbar } from './components/Toolbar.tsx';
 import { useKeyboardShortcuts } from './hooks/use-keyboard-shortcuts.ts';
 import { useServerConnection } from './hooks/use-server-connection.ts';
@@ -29,7 +28,6 @@ export function App() {
           <PanelResizer />
           <PreviewPanel width={view.large ? undefined : view.panelWidth} />
         </div>
-        <StatusArea />
         <AppDialog />
       </div>
     </ReactFlowProvider>

@@ -40,13 +40,18 @@ async function textSizes(page: Page): Promise<TextSizes> {
 
 const fit = (page: Page) => page.getByTestId('canvas').locator('.react-flow__controls-fitview').click();
 
-/** How many toasts on screen overlap the canvas's zoom controls (a stack of notices once hid the fit button). */
-async function toastsOverControls(page: Page): Promise<{ toasts: number; over: number }> {
+/**
+ * How many toasts are on screen, how many overlap the canvas's zoom controls (a stack of notices once hid the fit
+ * button) and how many reach out of the canvas (over the viewer beside it, when the viewer is enlarged).
+ */
+async function toastsOverControls(page: Page): Promise<{ toasts: number; over: number; outside: number }> {
   return page.evaluate(() => {
     const controls = document.querySelector('.react-flow__controls')!.getBoundingClientRect();
+    const canvas = document.querySelector('[data-testid="canvas"]')!.getBoundingClientRect();
     const toasts = [...document.querySelectorAll('[data-testid="toast"]')].map((t) => t.getBoundingClientRect());
     const meets = (r: DOMRect) => r.left < controls.right && r.right > controls.left && r.top < controls.bottom && r.bottom > controls.top;
-    return { toasts: toasts.length, over: toasts.filter(meets).length };
+    const inside = (r: DOMRect) => r.left >= canvas.left && r.right <= canvas.right && r.top >= canvas.top && r.bottom <= canvas.bottom;
+    return { toasts: toasts.length, over: toasts.filter(meets).length, outside: toasts.filter((r) => !inside(r)).length };
   });
 }
 
@@ -56,7 +61,7 @@ describe('readable node text at fit zoom', () => {
     await openPreset(page, 'default', 'warp');
     // The "Opened" notice (and the model notice) stay clear of the zoom controls.
     await expect.poll(async () => (await toastsOverControls(page)).toasts).toBeGreaterThan(0);
-    expect((await toastsOverControls(page)).over).toBe(0);
+    expect(await toastsOverControls(page)).toMatchObject({ over: 0, outside: 0 });
     await fit(page);
     const s = await textSizes(page);
     expect(s.inView).toEqual(['decode', 'depth', 'encode', 'flow', 'refine', 'scenes', 'smooth', 'warp']);
@@ -73,7 +78,7 @@ describe('readable node text at fit zoom', () => {
     await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
     await openPreset(page, 'default', 'warp');
     await expect.poll(async () => (await toastsOverControls(page)).toasts).toBeGreaterThan(0);
-    expect((await toastsOverControls(page)).over).toBe(0);
+    expect(await toastsOverControls(page)).toMatchObject({ over: 0, outside: 0 });
     await fit(page);
     const start = await textSizes(page);
     expect(start.smallestTitle).toBeGreaterThanOrEqual(11);
@@ -89,6 +94,18 @@ describe('readable node text at fit zoom', () => {
     const sel = await textSizes(page);
     expect(sel.inView).toContain('warp');
     expect(sel.smallestPort).toBeGreaterThanOrEqual(11);
+    await page.setViewportSize({ width: 1600, height: 1000 });
+  });
+
+  it('keeps notices inside the canvas when the viewer is enlarged beside it', async () => {
+    const { page } = e;
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.getByTestId('preview-enlarge').click();
+    await openPreset(page, 'default', 'warp');
+    await expect.poll(async () => (await toastsOverControls(page)).toasts).toBeGreaterThan(0);
+    expect(await toastsOverControls(page)).toMatchObject({ over: 0, outside: 0 });
+    await e.shot('notices-enlarged-viewer-1280x720');
+    await page.getByTestId('preview-enlarge').click();
     await page.setViewportSize({ width: 1600, height: 1000 });
   });
 });

@@ -14,6 +14,7 @@ import { CanvasMenu } from './CanvasMenu.tsx';
 import { ConnectionRefused } from './ConnectionRefused.tsx';
 import { GraphNodeView } from './GraphNodeView.tsx';
 import { NodeSearch } from './NodeSearch.tsx';
+import { StatusArea } from './StatusArea.tsx';
 
 const nodeTypes: NodeTypes = { anelo: GraphNodeView };
 const deleteKeys = ['Delete', 'Backspace'];
@@ -123,6 +124,7 @@ export function Canvas() {
       <ConnectionRefused />
       <NodeSearch />
       <CanvasMenu />
+      <StatusArea />
     </div>
   );
 }
