@@ -100,8 +100,8 @@ export const decodeNode = defineNode({
       // Damage ffmpeg concealed shows in the report as decode errors per frame instead of passing silently.
       onDecodeErrors: (n) => {
         ctx.stat('decodeErrors', n / Math.max(1, ctx.end - ctx.start), ctx.end - ctx.start);
-        // A run reports a kind of warning once, so this names the first damaged frames; the node's "decode errors"
-        // figure counts them over the whole range.
+        // A run reports a kind of warning once, so this names the first damaged frames; the node's figure ("decode
+        // errors per frame") counts them over the whole range.
         if (n > 0) ctx.warn?.(`ffmpeg reported ${n} decode error(s) in frames ${ctx.start}..${ctx.end - 1} of ${ctx.params.path}, the first damaged frames found (the decode node's "decode errors per frame" figure counts them all): the file is damaged and frames may show artefacts`);
       },
     });
