@@ -47,7 +47,7 @@ export function areaResizeRgb(src: Uint8Array, sw: number, sh: number, dw: numbe
   const ys = axisWeights(sh, dh);
   const inBytes = sw * sh * 3;
   const outBytes = dw * dh * 3;
-  const [ps, xf, xc, xw, yf, yc, yw, mid, acc, po] = layout(
+  const [ps, xf, xc, xw, yf, yc, yw, mid, po] = layout(
     inBytes,
     dw * 4,
     dw * 4,
@@ -56,7 +56,6 @@ export function areaResizeRgb(src: Uint8Array, sw: number, sh: number, dw: numbe
     dh * 4,
     ys.weights.length * 4,
     dw * sh * 3 * 4,
-    dw * 3 * 8,
     outBytes,
   );
   u8(ps, inBytes).set(src.subarray(0, inBytes));
@@ -66,6 +65,6 @@ export function areaResizeRgb(src: Uint8Array, sw: number, sh: number, dw: numbe
   i32(yf, dh).set(ys.first);
   i32(yc, dh).set(ys.count);
   f32(yw, ys.weights.length).set(ys.weights);
-  kernels().areaResizeRgb(ps, sw, sh, dw, dh, xf, xc, xw, xs.taps, yf, yc, yw, ys.taps, mid, acc, po);
+  kernels().areaResizeRgb(ps, sw, sh, dw, dh, xf, xc, xw, xs.taps, yf, yc, yw, ys.taps, mid, po);
   return u8(po, outBytes).slice();
 }

@@ -39,7 +39,6 @@ export interface KernelExports {
     yWeights: number,
     yTaps: number,
     mid: number,
-    acc: number,
     out: number,
   ): void;
   lumaFromRgb(rgb: number, n: number, out: number): void;

@@ -4,6 +4,7 @@ import { boxMean } from '../../../../nodes/lib/box-mean.ts';
 import { areaResizeRgb } from '../../../../nodes/lib/area-resize-rgb.ts';
 import { KERNELS_WASM, compileKernels } from '../../../../nodes/lib/kernels/build.mjs';
 import { kernels, layout } from '../../../../nodes/lib/kernels/wasm.ts';
+import { naiveAreaResizeRgb } from '../../../helpers/naive-area-resize.ts';
 import { naiveBoxMean } from '../../../helpers/naive-box-mean.ts';
 
 describe('WebAssembly kernels', () => {
@@ -30,6 +31,21 @@ describe('WebAssembly kernels', () => {
     expect(Array.from(after)).toEqual(Array.from(before));
   });
 
+  it('shrink RGB by area to the same bytes as the definition, for every ratio and size', () => {
+    let seed = 7;
+    const random = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const sizes: [number, number, number, number][] = [[640, 272, 224, 224], [224, 224, 112, 112], [640, 272, 320, 136], [5, 3, 5, 3], [1, 1, 1, 1], [7, 9, 1, 1]];
+    for (let t = 0; t < 120; t++) {
+      const sw = 1 + Math.floor(random() * 70);
+      const sh = 1 + Math.floor(random() * 40);
+      sizes.push([sw, sh, 1 + Math.floor(random() * sw), 1 + Math.floor(random() * sh)]);
+    }
+    for (const [sw, sh, dw, dh] of sizes) {
+      // Noise with runs of 0 and 255, where rounding and clamping are decided.
+      const rgb = new Uint8Array(sw * sh * 3).map(() => (random() < 0.1 ? (random() < 0.5 ? 0 : 255) : Math.floor(random() * 256)));
+      expect(Buffer.from(areaResizeRgb(rgb, sw, sh, dw, dh)).equals(Buffer.from(naiveAreaResizeRgb(rgb, sw, sh, dw, dh))), `${sw}x${sh} → ${dw}x${dh}`).toBe(true);
+    }
+  });
 
   it('refuse a call that needs more than WebAssembly memory holds with a coded error, and work on after it', () => {
     let caught: unknown;
