@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { depthStats, smoothedRange } from '../../../nodes/lib/depth-stats.ts';
+import { depthStats, smoothedRange, valueRange } from '../../../nodes/lib/depth-stats.ts';
 import { sceneSpan } from '../../../nodes/lib/scene-span.ts';
 import { readPngGray } from '../../helpers/image-io.ts';
+import { naiveDepthStats, naiveValueRange } from '../../helpers/naive-depth-stats.ts';
 import { hasShared, sharedPath } from '../../helpers/shared-data.ts';
 
 function sortedPercentile(values: Float32Array, q: number): number {
@@ -25,6 +26,26 @@ describe('depth statistics', () => {
   it('ignores NaN and infinities and copes with flat frames', () => {
     expect(depthStats(Float32Array.from([NaN, 1, 2, 3, Infinity]))).toMatchObject({ min: 1, max: 3 });
     expect(depthStats(new Float32Array(10).fill(0.5))).toEqual({ min: 0.5, max: 0.5, p02: 0.5, p50: 0.5, p98: 0.5 });
+  });
+
+  it('equal the definition to the bit, whatever the values: smooth, noisy, repeated, signed zeros, NaN', () => {
+    let seed = 11;
+    const random = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const frames: Float32Array[] = [];
+    for (const n of [1, 2, 3, 7, 8, 9, 64, 1001, 640 * 272]) {
+      frames.push(Float32Array.from({ length: n }, (_, i) => 0.2 + 0.6 * (0.5 + 0.5 * Math.sin(i * 0.0007)) + 0.05 * Math.sin(i * 0.37)));
+      frames.push(Float32Array.from({ length: n }, () => random() * 40 - 20));
+      // Few distinct values (many in one bin, extremes repeated), and zeros of both signs at the extremes.
+      frames.push(Float32Array.from({ length: n }, () => [0, -0, 0.25, 1, 1][Math.floor(random() * 5)]));
+      frames.push(Float32Array.from({ length: n }, () => [-0, 0, -1, -0.5][Math.floor(random() * 4)]));
+      frames.push(Float32Array.from({ length: n }, (_, i) => (i % 5 === 3 ? NaN : random())));
+    }
+    for (const f of frames) {
+      const range = valueRange(f);
+      expect(range).toEqual(naiveValueRange(f));
+      expect(Object.is(range.min, naiveValueRange(f).min) && Object.is(range.max, naiveValueRange(f).max), `signs of zero, ${f.length} values`).toBe(true);
+      expect(depthStats(f)).toEqual(naiveDepthStats(f));
+    }
   });
 
   it('smooths the range over neighbours without reaching across a cut', () => {
