@@ -117,7 +117,8 @@ describe('applying the upsampled coefficients in one pass', () => {
   it('gives the bytes of resizing a and b to full size first, then clamping a·I + b', () => {
     let seed = 11;
     const rnd = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
-    for (const [lw, lh, w, h] of [[160, 68, 640, 272], [97, 55, 640, 360], [64, 64, 64, 64], [213, 120, 1280, 720]]) {
+    // Odd widths (the last column alone), a single low row, downscaling on one axis.
+    for (const [lw, lh, w, h] of [[160, 68, 640, 272], [97, 55, 640, 360], [64, 64, 64, 64], [213, 120, 1280, 720], [33, 17, 101, 45], [5, 1, 7, 3], [40, 30, 21, 90]]) {
       const a = new Float32Array(lw * lh).map(() => rnd() * 4 - 2);
       const b = new Float32Array(lw * lh).map(() => rnd() * 2 - 0.5);
       const I = new Float32Array(w * h).map(() => rnd());

@@ -1,8 +1,8 @@
 // The guided filter's coefficients and their bilinear application (nodes/lib/guided-upsample.ts), with the
 // arithmetic of the JavaScript they replaced.
 import { boxMean } from './box-mean';
-import { getF32, setF32, getF64, getI32 } from './memory';
-import { lerp2 } from './sample';
+import { getF32, setF32, getF64, setF64, getI32 } from './memory';
+import { alloc, mark, release } from './scratch';
 
 /**
  * a, b of the guided filter of p by guide I (w x h float32 each), box radius r: written to `a` and `b` (w x h
@@ -32,26 +32,88 @@ export function guidedCoefficients(I: usize, p: usize, w: i32, h: i32, r: i32, e
   boxMean(b, w, h, r, b, horiz, acc, inv);
 }
 
+/** Row r of c (lw wide) interpolated along x to w columns (float64, at `out`): lerp2's first step, for every x. */
+function alongX(c: usize, lw: i32, r: i32, w: i32, x0: usize, x1: usize, fx: usize, out: usize): void {
+  const row = r * lw;
+  for (let x = 0; x < w; x++) {
+    const s0 = getF32(c, row + getI32(x0, x));
+    setF64(out, x, s0 + getF32(fx, x) * (getF32(c, row + getI32(x1, x)) - s0));
+  }
+}
+
 /**
  * q = clamp(up(a)·I + up(b), lo, hi), up = bilinear from lw x lh to w x h on the axes given: x0, x1 (w int32), fx
- * (w float32), y0, y1 (h int32), fy (h float64).
+ * (w float32), y0, y1 (h int32), fy (h float64). q may be I.
+ *
+ * lerp2's arithmetic, in two steps: each coefficient row the output rows read is interpolated along x once, into
+ * float64 (two rows of a and two of b are kept, since consecutive output rows mostly read the same two), then
+ * every output row interpolates between its two rows, two pixels at a time, lane by lane the scalar operations.
  */
 export function applyUpsampled(a: usize, b: usize, lw: i32, I: usize, w: i32, h: i32, lo: f64, hi: f64, q: usize, x0: usize, x1: usize, fx: usize, y0: usize, y1: usize, fy: usize): void {
+  const at = mark();
+  // Two slots, each the low row it holds (-1: none) and that row of a and of b along x.
+  const slotA0 = alloc(w * 8);
+  const slotB0 = alloc(w * 8);
+  const slotA1 = alloc(w * 8);
+  const slotB1 = alloc(w * 8);
+  let held0 = -1;
+  let held1 = -1;
+  const lo2 = f64x2.splat(lo);
+  const hi2 = f64x2.splat(hi);
   for (let y = 0; y < h; y++) {
+    const r0 = getI32(y0, y);
+    const r1 = getI32(y1, y);
+    // Fill the slots so that one holds r0 and one r1, overwriting a slot holding neither.
+    if (held0 !== r0 && held1 !== r0) {
+      if (held0 !== r1) {
+        alongX(a, lw, r0, w, x0, x1, fx, slotA0);
+        alongX(b, lw, r0, w, x0, x1, fx, slotB0);
+        held0 = r0;
+      } else {
+        alongX(a, lw, r0, w, x0, x1, fx, slotA1);
+        alongX(b, lw, r0, w, x0, x1, fx, slotB1);
+        held1 = r0;
+      }
+    }
+    if (held0 !== r1 && held1 !== r1) {
+      if (held0 !== r0) {
+        alongX(a, lw, r1, w, x0, x1, fx, slotA0);
+        alongX(b, lw, r1, w, x0, x1, fx, slotB0);
+        held0 = r1;
+      } else {
+        alongX(a, lw, r1, w, x0, x1, fx, slotA1);
+        alongX(b, lw, r1, w, x0, x1, fx, slotB1);
+        held1 = r1;
+      }
+    }
+    const aTop = held0 === r0 ? slotA0 : slotA1;
+    const bTop = held0 === r0 ? slotB0 : slotB1;
+    const aBottom = held0 === r1 ? slotA0 : slotA1;
+    const bBottom = held0 === r1 ? slotB0 : slotB1;
     const f2 = getF64(fy, y);
-    const ra = getI32(y0, y) * lw;
-    const rb = getI32(y1, y) * lw;
+    const f22 = f64x2.splat(f2);
     const o = y * w;
-    for (let x = 0; x < w; x++) {
-      const i0 = getI32(x0, x);
-      const i1 = getI32(x1, x);
-      const f = getF32(fx, x);
-      // Each coefficient interpolated and rounded to float32, as resizing both to full-size arrays first stored them.
-      const av = <f64><f32>lerp2(a, ra, rb, i0, i1, f, f2);
-      const bv = <f64><f32>lerp2(b, ra, rb, i0, i1, f, f2);
+    let x = 0;
+    for (; x + 2 <= w; x += 2) {
+      const k = <usize>x << 3;
+      const at0 = v128.load(aTop + k);
+      const bt0 = v128.load(bTop + k);
+      // Each coefficient rounded to float32, as resizing both to full-size arrays first stored them.
+      const av = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.add(at0, f64x2.mul(f22, f64x2.sub(v128.load(aBottom + k), at0)))));
+      const bv = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.add(bt0, f64x2.mul(f22, f64x2.sub(v128.load(bBottom + k), bt0)))));
+      const p = q + (<usize>(o + x) << 2);
+      const iv = f64x2.promote_low_f32x4(v128.load64_zero(I + (<usize>(o + x) << 2)));
+      v128.store64_lane(p, f32x4.demote_f64x2_zero(f64x2.max(lo2, f64x2.min(hi2, f64x2.add(f64x2.mul(av, iv), bv)))), 0);
+    }
+    for (; x < w; x++) {
+      const at0 = getF64(aTop, x);
+      const bt0 = getF64(bTop, x);
+      const av = <f64><f32>(at0 + f2 * (getF64(aBottom, x) - at0));
+      const bv = <f64><f32>(bt0 + f2 * (getF64(bBottom, x) - bt0));
       setF32(q, o + x, max(lo, min(hi, av * getF32(I, o + x) + bv)));
     }
   }
+  release(at);
 }
 
 /** q = clamp(a·I + b, lo, hi) at one size. */
