@@ -39,6 +39,10 @@ describe('depth statistics', () => {
       frames.push(Float32Array.from({ length: n }, () => [0, -0, 0.25, 1, 1][Math.floor(random() * 5)]));
       frames.push(Float32Array.from({ length: n }, () => [-0, 0, -1, -0.5][Math.floor(random() * 4)]));
       frames.push(Float32Array.from({ length: n }, (_, i) => (i % 5 === 3 ? NaN : random())));
+      // Normalised depth's far end at 0; and a 0 at an odd position before a -0 at the last, even one (in the
+      // scalar tail of a length of 4k + 1), where the definition's even/odd pairs give -0.
+      frames.push(Float32Array.from({ length: n }, (_, i) => Math.max(0, Math.sin(i * 0.01))));
+      frames.push(Float32Array.from({ length: n }, (_, i) => (i === 1 ? 0 : i === n - 1 ? -0 : 0.5 + 0.4 * Math.sin(i * 0.01))));
     }
     for (const f of frames) {
       const range = valueRange(f);

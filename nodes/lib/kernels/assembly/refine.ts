@@ -84,24 +84,30 @@ export function resizeBilinear(src: usize, sw: i32, sh: i32, dw: i32, dh: i32, o
 export function valueRange(values: usize, n: i32, out: usize): void {
   // Four lanes at a time (pmin and pmax keep a lane's value unless the new one is strictly beyond it, NaN never,
   // as the scalar comparisons do), then the lanes combined. Lanes hold each extreme by value, so the result is the
-  // scalar's except between 0 and -0, which compare equal: a zero extreme is found again the scalar way.
+  // scalar's except between 0 and -0, which compare equal: with no -0 among the values a zero extreme is 0 (as
+  // normalised depth's far end is), else it is found again the scalar way.
   if (n >= 8) {
     let mn = f32x4.splat(Infinity);
     let mx = f32x4.splat(-Infinity);
+    let negativeZero = i32x4.splat(0);
+    const negativeZeroBits = i32x4.splat(0x80000000);
     let i = 0;
     for (; i + 4 <= n; i += 4) {
       const v = v128.load(values + (<usize>i << 2));
       mn = f32x4.pmin(mn, v);
       mx = f32x4.pmax(mx, v);
+      negativeZero = v128.or(negativeZero, i32x4.eq(v, negativeZeroBits));
     }
     let lo = min(min(<f64>f32x4.extract_lane(mn, 0), <f64>f32x4.extract_lane(mn, 1)), min(<f64>f32x4.extract_lane(mn, 2), <f64>f32x4.extract_lane(mn, 3)));
     let hi = max(max(<f64>f32x4.extract_lane(mx, 0), <f64>f32x4.extract_lane(mx, 1)), max(<f64>f32x4.extract_lane(mx, 2), <f64>f32x4.extract_lane(mx, 3)));
+    let tailNegativeZero = false;
     for (; i < n; i++) {
       const v = getF32(values, i);
       if (v < lo) lo = v;
       if (v > hi) hi = v;
+      if (load<u32>(values + (<usize>i << 2)) === 0x80000000) tailNegativeZero = true;
     }
-    if (lo !== 0 && hi !== 0) {
+    if ((lo !== 0 && hi !== 0) || !(tailNegativeZero || v128.any_true(negativeZero))) {
       setF64(out, 0, lo);
       setF64(out, 1, hi);
       return;
