@@ -9,7 +9,25 @@ interface AxisWeights {
   taps: number;
 }
 
+/**
+ * The weights of the last few axes asked for (a thread resizes frames of one size to one size, frame after frame:
+ * working them out again each time was a fifth of the resize's time). Only read after they are made.
+ */
+const recentAxes = new Map<string, AxisWeights>();
+const RECENT_AXES = 8;
+
 function axisWeights(src: number, dst: number): AxisWeights {
+  const key = `${src}:${dst}`;
+  let axis = recentAxes.get(key);
+  if (!axis) {
+    axis = makeAxisWeights(src, dst);
+    if (recentAxes.size >= RECENT_AXES) recentAxes.delete(recentAxes.keys().next().value!);
+    recentAxes.set(key, axis);
+  }
+  return axis;
+}
+
+function makeAxisWeights(src: number, dst: number): AxisWeights {
   const first = new Int32Array(dst);
   const count = new Int32Array(dst);
   const ratio = src / dst;
