@@ -1,7 +1,7 @@
 // The guided filter's coefficients and their bilinear application (nodes/lib/guided-upsample.ts), with the
 // arithmetic of the JavaScript they replaced.
 import { boxMean } from './box-mean';
-import { getF32, setF32, getF64, setF64, getI32 } from './memory';
+import { getF32, setF32, getF64, setF64, getI32, setI32 } from './memory';
 import { alloc, mark, release } from './scratch';
 
 /**
@@ -41,6 +41,16 @@ function alongX(c: usize, lw: i32, r: i32, w: i32, x0: usize, x1: usize, fx: usi
   }
 }
 
+/** Low row `row` of a and b along x in one of the two slots, unless one holds it already; the slot holding `keep` stays. */
+function hold(row: i32, keep: i32, held: usize, slots: usize, rowBytes: usize, a: usize, b: usize, lw: i32, w: i32, x0: usize, x1: usize, fx: usize): void {
+  if (getI32(held, 0) === row || getI32(held, 1) === row) return;
+  const k = getI32(held, 0) !== keep ? 0 : 1;
+  const slot = slots + <usize>(2 * k) * rowBytes;
+  alongX(a, lw, row, w, x0, x1, fx, slot);
+  alongX(b, lw, row, w, x0, x1, fx, slot + rowBytes);
+  setI32(held, k, row);
+}
+
 /**
  * q = clamp(up(a)·I + up(b), lo, hi), up = bilinear from lw x lh to w x h on the axes given: x0, x1 (w int32), fx
  * (w float32), y0, y1 (h int32), fy (h float64). q may be I.
@@ -51,45 +61,23 @@ function alongX(c: usize, lw: i32, r: i32, w: i32, x0: usize, x1: usize, fx: usi
  */
 export function applyUpsampled(a: usize, b: usize, lw: i32, I: usize, w: i32, h: i32, lo: f64, hi: f64, q: usize, x0: usize, x1: usize, fx: usize, y0: usize, y1: usize, fy: usize): void {
   const at = mark();
-  // Two slots, each the low row it holds (-1: none) and that row of a and of b along x.
-  const slotA0 = alloc(w * 8);
-  const slotB0 = alloc(w * 8);
-  const slotA1 = alloc(w * 8);
-  const slotB1 = alloc(w * 8);
-  let held0 = -1;
-  let held1 = -1;
+  // Two slots, each a low row along x of a then of b, and which low row each holds (-1: none).
+  const rowBytes = <usize>w << 3;
+  const slots = alloc(<i32>(4 * rowBytes));
+  const held = alloc(8);
+  setI32(held, 0, -1);
+  setI32(held, 1, -1);
   const lo2 = f64x2.splat(lo);
   const hi2 = f64x2.splat(hi);
   for (let y = 0; y < h; y++) {
     const r0 = getI32(y0, y);
     const r1 = getI32(y1, y);
-    // Fill the slots so that one holds r0 and one r1, overwriting a slot holding neither.
-    if (held0 !== r0 && held1 !== r0) {
-      if (held0 !== r1) {
-        alongX(a, lw, r0, w, x0, x1, fx, slotA0);
-        alongX(b, lw, r0, w, x0, x1, fx, slotB0);
-        held0 = r0;
-      } else {
-        alongX(a, lw, r0, w, x0, x1, fx, slotA1);
-        alongX(b, lw, r0, w, x0, x1, fx, slotB1);
-        held1 = r0;
-      }
-    }
-    if (held0 !== r1 && held1 !== r1) {
-      if (held0 !== r0) {
-        alongX(a, lw, r1, w, x0, x1, fx, slotA0);
-        alongX(b, lw, r1, w, x0, x1, fx, slotB0);
-        held0 = r1;
-      } else {
-        alongX(a, lw, r1, w, x0, x1, fx, slotA1);
-        alongX(b, lw, r1, w, x0, x1, fx, slotB1);
-        held1 = r1;
-      }
-    }
-    const aTop = held0 === r0 ? slotA0 : slotA1;
-    const bTop = held0 === r0 ? slotB0 : slotB1;
-    const aBottom = held0 === r1 ? slotA0 : slotA1;
-    const bBottom = held0 === r1 ? slotB0 : slotB1;
+    hold(r0, r1, held, slots, rowBytes, a, b, lw, w, x0, x1, fx);
+    hold(r1, r0, held, slots, rowBytes, a, b, lw, w, x0, x1, fx);
+    const aTop = slots + (getI32(held, 0) === r0 ? 0 : 2 * rowBytes);
+    const bTop = aTop + rowBytes;
+    const aBottom = slots + (getI32(held, 0) === r1 ? 0 : 2 * rowBytes);
+    const bBottom = aBottom + rowBytes;
     const f2 = getF64(fy, y);
     const f22 = f64x2.splat(f2);
     const o = y * w;
