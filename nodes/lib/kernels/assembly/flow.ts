@@ -4,7 +4,7 @@
 import { boxMean } from './box-mean';
 import { getF32, setF32, getU8, getI32, setI32 } from './memory';
 import { alloc, mark, release } from './scratch';
-import { sampleClamped } from './sample';
+import { lerp2, sampleClamped } from './sample';
 
 const MIN_LEVEL_SIDE = 12;
 const REGULARISER: f64 = 4;
@@ -75,6 +75,28 @@ function pyramid(img: usize, w: i32, h: i32, countAt: usize): usize {
 export function warpBilinear(src: usize, w: i32, h: i32, u: usize, v: usize, out: usize): void {
   for (let y = 0, i = 0; y < h; y++) {
     for (let x = 0; x < w; x++, i++) setF32(out, i, sampleClamped(src, w, h, <f64>x + getF32(u, i), <f64>y + getF32(v, i)));
+  }
+}
+
+/** warpBilinear of two planes along one flow (both samples from the same position, worked out once). */
+function warpBilinearPair(a: usize, b: usize, w: i32, h: i32, u: usize, v: usize, outA: usize, outB: usize): void {
+  const xMax = <f64>(w - 1);
+  const yMax = <f64>(h - 1);
+  for (let y = 0, i = 0; y < h; y++) {
+    for (let x = 0; x < w; x++, i++) {
+      // sampleClamped's position, once for both planes.
+      const sx = max(0.0, min(xMax, <f64>x + getF32(u, i)));
+      const sy = max(0.0, min(yMax, <f64>y + getF32(v, i)));
+      const x0 = <i32>sx;
+      const y0 = <i32>sy;
+      const x1 = x0 < w - 1 ? x0 + 1 : x0;
+      const r0 = y0 * w;
+      const r1 = (y0 < h - 1 ? y0 + 1 : y0) * w;
+      const fx = sx - <f64>x0;
+      const fy = sy - <f64>y0;
+      setF32(outA, i, lerp2(a, r0, r1, x0, x1, fx, fy));
+      setF32(outB, i, lerp2(b, r0, r1, x0, x1, fx, fy));
+    }
   }
 }
 
@@ -230,8 +252,7 @@ export function consistentFlow(fu: usize, fv: usize, gu0: usize, gv0: usize, w: 
   const at = mark();
   const gu = alloc(n * 4);
   const gv = alloc(n * 4);
-  warpBilinear(gu0, w, h, fu, fv, gu);
-  warpBilinear(gv0, w, h, fu, fv, gv);
+  warpBilinearPair(gu0, gv0, w, h, fu, fv, gu, gv);
   const xMax = <f64>(w - 1);
   const yMax = <f64>(h - 1);
   for (let y = 0, i = 0; y < h; y++) {
@@ -257,21 +278,43 @@ export function consistentFlow(fu: usize, fv: usize, gu0: usize, gv0: usize, w: 
 
 /** Max-channel difference between cur and prev warped along (u, v) (pixels of cur); NO_MATCH where ok is 0. */
 function warpedMismatch(cur: usize, prev: usize, w: i32, h: i32, u: usize, v: usize, ok: usize, out: usize): void {
-  const n = w * h;
-  const at = mark();
-  const plane = alloc(n * 4);
-  const warped = alloc(n * 4);
-  memory.fill(out, 0, <usize>(n * 4));
-  for (let ch = 0; ch < 3; ch++) {
-    for (let i = 0; i < n; i++) setF32(plane, i, getU8(prev, i * 3 + ch));
-    warpBilinear(plane, w, h, u, v, warped);
-    for (let i = 0; i < n; i++) {
-      const d = Math.abs(getU8(cur, i * 3 + ch) - getF32(warped, i));
-      if (d > getF32(out, i)) setF32(out, i, d);
+  // Each channel of prev sampled as warpBilinear samples a float32 plane of it (a byte is its float32 exactly),
+  // from one position per pixel; the sample rounded to float32 as that plane stored it; the largest difference kept
+  // as float32, channel by channel in order, as the running maximum in `out` was.
+  const xMax = <f64>(w - 1);
+  const yMax = <f64>(h - 1);
+  for (let y = 0, i = 0; y < h; y++) {
+    for (let x = 0; x < w; x++, i++) {
+      if (load<u8>(ok + <usize>i) === 0) {
+        setF32(out, i, NO_MATCH);
+        continue;
+      }
+      const sx = max(0.0, min(xMax, <f64>x + getF32(u, i)));
+      const sy = max(0.0, min(yMax, <f64>y + getF32(v, i)));
+      const x0 = <i32>sx;
+      const y0 = <i32>sy;
+      const x1 = x0 < w - 1 ? x0 + 1 : x0;
+      const r0 = y0 * w;
+      const r1 = (y0 < h - 1 ? y0 + 1 : y0) * w;
+      const fx = sx - <f64>x0;
+      const fy = sy - <f64>y0;
+      let m: f64 = 0;
+      for (let ch = 0; ch < 3; ch++) {
+        const d = Math.abs(getU8(cur, i * 3 + ch) - <f64><f32>lerpBytes(prev, r0, r1, x0, x1, fx, fy, ch));
+        if (d > m) m = <f64><f32>d;
+      }
+      setF32(out, i, m);
     }
   }
-  for (let i = 0; i < n; i++) if (load<u8>(ok + <usize>i) === 0) setF32(out, i, NO_MATCH);
-  release(at);
+}
+
+/** lerp2 over channel ch of an RGB24 image (the byte as its float32 value). */
+@inline function lerpBytes(rgb: usize, r0: i32, r1: i32, i0: i32, i1: i32, f: f64, fy: f64, ch: i32): f64 {
+  const s0 = getU8(rgb, (r0 + i0) * 3 + ch);
+  const s1 = getU8(rgb, (r1 + i0) * 3 + ch);
+  const a = s0 + f * (getU8(rgb, (r0 + i1) * 3 + ch) - s0);
+  const b = s1 + f * (getU8(rgb, (r1 + i1) * 3 + ch) - s1);
+  return a + fy * (b - a);
 }
 
 @inline function planeOf(out: usize, n: i32, k: i32): usize {

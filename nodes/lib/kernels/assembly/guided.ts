@@ -63,7 +63,7 @@ export function applyUpsampled(a: usize, b: usize, lw: i32, I: usize, w: i32, h:
   const at = mark();
   // Two slots, each a low row along x of a then of b, and which low row each holds (-1: none).
   const rowBytes = <usize>w << 3;
-  const slots = alloc(<i32>(4 * rowBytes));
+  const slots = alloc(w << 5);
   const held = alloc(8);
   setI32(held, 0, -1);
   setI32(held, 1, -1);
