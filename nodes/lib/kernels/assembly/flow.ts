@@ -78,24 +78,35 @@ export function warpBilinear(src: usize, w: i32, h: i32, u: usize, v: usize, out
   }
 }
 
+// Where locate() put its position, for the samples taken there: rows starting at atR0 and atR1, columns atX0 and
+// atX1, weights atFx (of atX1) and atFy (of atR1).
+let atR0 = 0;
+let atR1 = 0;
+let atX0 = 0;
+let atX1 = 0;
+let atFx: f64 = 0;
+let atFy: f64 = 0;
+
+/** sampleClamped's position of (px, py) in a w x h image, for several planes sampled there. */
+@inline function locate(w: i32, h: i32, px: f64, py: f64): void {
+  const sx = max(0.0, min(<f64>(w - 1), px));
+  const sy = max(0.0, min(<f64>(h - 1), py));
+  atX0 = <i32>sx;
+  const y0 = <i32>sy;
+  atX1 = atX0 < w - 1 ? atX0 + 1 : atX0;
+  atR0 = y0 * w;
+  atR1 = (y0 < h - 1 ? y0 + 1 : y0) * w;
+  atFx = sx - <f64>atX0;
+  atFy = sy - <f64>y0;
+}
+
 /** warpBilinear of two planes along one flow (both samples from the same position, worked out once). */
 function warpBilinearPair(a: usize, b: usize, w: i32, h: i32, u: usize, v: usize, outA: usize, outB: usize): void {
-  const xMax = <f64>(w - 1);
-  const yMax = <f64>(h - 1);
   for (let y = 0, i = 0; y < h; y++) {
     for (let x = 0; x < w; x++, i++) {
-      // sampleClamped's position, once for both planes.
-      const sx = max(0.0, min(xMax, <f64>x + getF32(u, i)));
-      const sy = max(0.0, min(yMax, <f64>y + getF32(v, i)));
-      const x0 = <i32>sx;
-      const y0 = <i32>sy;
-      const x1 = x0 < w - 1 ? x0 + 1 : x0;
-      const r0 = y0 * w;
-      const r1 = (y0 < h - 1 ? y0 + 1 : y0) * w;
-      const fx = sx - <f64>x0;
-      const fy = sy - <f64>y0;
-      setF32(outA, i, lerp2(a, r0, r1, x0, x1, fx, fy));
-      setF32(outB, i, lerp2(b, r0, r1, x0, x1, fx, fy));
+      locate(w, h, <f64>x + getF32(u, i), <f64>y + getF32(v, i));
+      setF32(outA, i, lerp2(a, atR0, atR1, atX0, atX1, atFx, atFy));
+      setF32(outB, i, lerp2(b, atR0, atR1, atX0, atX1, atFx, atFy));
     }
   }
 }
@@ -281,26 +292,16 @@ function warpedMismatch(cur: usize, prev: usize, w: i32, h: i32, u: usize, v: us
   // Each channel of prev sampled as warpBilinear samples a float32 plane of it (a byte is its float32 exactly),
   // from one position per pixel; the sample rounded to float32 as that plane stored it; the largest difference kept
   // as float32, channel by channel in order, as the running maximum in `out` was.
-  const xMax = <f64>(w - 1);
-  const yMax = <f64>(h - 1);
   for (let y = 0, i = 0; y < h; y++) {
     for (let x = 0; x < w; x++, i++) {
       if (load<u8>(ok + <usize>i) === 0) {
         setF32(out, i, NO_MATCH);
         continue;
       }
-      const sx = max(0.0, min(xMax, <f64>x + getF32(u, i)));
-      const sy = max(0.0, min(yMax, <f64>y + getF32(v, i)));
-      const x0 = <i32>sx;
-      const y0 = <i32>sy;
-      const x1 = x0 < w - 1 ? x0 + 1 : x0;
-      const r0 = y0 * w;
-      const r1 = (y0 < h - 1 ? y0 + 1 : y0) * w;
-      const fx = sx - <f64>x0;
-      const fy = sy - <f64>y0;
+      locate(w, h, <f64>x + getF32(u, i), <f64>y + getF32(v, i));
       let m: f64 = 0;
       for (let ch = 0; ch < 3; ch++) {
-        const d = Math.abs(getU8(cur, i * 3 + ch) - <f64><f32>lerpBytes(prev, r0, r1, x0, x1, fx, fy, ch));
+        const d = Math.abs(getU8(cur, i * 3 + ch) - <f64><f32>lerpBytes(prev, atR0, atR1, atX0, atX1, atFx, atFy, ch));
         if (d > m) m = <f64><f32>d;
       }
       setF32(out, i, m);
