@@ -5,7 +5,7 @@ import { getF32, getI32, getU8, setU8 } from './memory';
   return v < 0 ? 0 : v > 255 ? 255 : <i32>(v + 0.5);
 }
 
-/** A pixel's three bytes at `p` as float64 lanes (red, green) and (blue, the next byte: never used). */
+/** A pixel's three bytes at `p` and the byte after it (never used) as int32 lanes: red, green, blue, next. */
 @inline function pixelLanes(p: usize): v128 {
   return i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(p)));
 }
