@@ -2,12 +2,20 @@
  * Renders executor events as a one-line progress bar on a TTY, or as plain lines for logs and pipes. Warnings (a
  * decoder that concealed damaged frames, cache trouble) are printed as they happen, one line each, so a render that
  * succeeds with something to know about says so where the user is looking, not only in `--report`.
+ *
+ * A log gets a line when the first frames are out (the render is under way), at every 10 %, at the end, and at
+ * least every HEARTBEAT_MS while frames still come: 10 % of a long clip through a real-size model on a CPU (an hour
+ * at 24 fps, Depth Anything at a frame a second) is hours, which a log must not pass in silence.
  */
 import { warningText, type ExecutorEvent } from '../../nodes/core/events.ts';
 
-export function createProgressView(stream: NodeJS.WriteStream, sinkIds: string[]): (e: ExecutorEvent) => void {
+/** Longest a log goes without a progress line while frames still come. */
+export const HEARTBEAT_MS = 30_000;
+
+export function createProgressView(stream: NodeJS.WriteStream, sinkIds: string[], now: () => number = Date.now): (e: ExecutorEvent) => void {
   const tty = Boolean(stream.isTTY);
-  let lastPlain = -1;
+  /** Per sink, what its last log line said and when. */
+  const logged = new Map<string, { pct: number; done: number; at: number }>();
   let current = '';
   /** The TTY bar is on the current line (a warning first ends it). */
   let barShown = false;
@@ -20,9 +28,15 @@ export function createProgressView(stream: NodeJS.WriteStream, sinkIds: string[]
         const filled = Math.round((pct / 100) * width);
         stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(pct).padStart(3)}% ${e.done}/${e.total} frames  ${current.padEnd(12)}`);
         barShown = true;
-      } else if (pct >= lastPlain + 10 || e.done === e.total) {
-        lastPlain = pct;
-        stream.write(`progress ${pct}% (${e.done}/${e.total} frames)\n`);
+      } else {
+        const last = logged.get(e.nodeId);
+        const step = !last || pct >= last.pct + 10;
+        const due = !last ? e.done > 0 || e.done === e.total : e.done > last.done && (step || e.done === e.total || now() - last.at >= HEARTBEAT_MS);
+        if (due) {
+          logged.set(e.nodeId, { pct: step ? pct - (pct % 10) : last.pct, done: e.done, at: now() });
+          // Two outputs each say which they are.
+          stream.write(`progress ${pct}% (${e.done}/${e.total} frames)${sinkIds.length > 1 ? ` ${e.nodeId}` : ''}\n`);
+        }
       }
     }
     if (e.type === 'run-warning') {

@@ -1,7 +1,7 @@
 /** The CLI's progress output: a bar on a terminal, lines in a log, and warnings on a line of their own in both. */
 import { describe, expect, it } from 'vitest';
 import type { ExecutorEvent } from '../../../nodes/core/events.ts';
-import { createProgressView } from '../../../server/cli/progress-view.ts';
+import { createProgressView, HEARTBEAT_MS } from '../../../server/cli/progress-view.ts';
 
 function capture(isTTY: boolean): { stream: NodeJS.WriteStream; text: () => string } {
   let out = '';
@@ -30,6 +30,53 @@ describe('progress view', () => {
       'warning ANELO_E037_CACHE_TROUBLE: cache write failed, the run goes on uncached: ENOSPC',
       '',
     ]);
+  });
+
+  it('in a log: a line once the first frames are out, at every 10 %, at the end, and while frames come at least every 30 s', () => {
+    const { stream, text } = capture(false);
+    let clock = 0;
+    const view = createProgressView(stream, ['encode'], () => clock);
+    const progress = (done: number): void => view({ type: 'node-progress', runId, nodeId: 'encode', done, total: 1000 });
+    progress(0);
+    expect(text()).toBe('');
+    // A slow render: 4 frames a second for 60 s, then faster.
+    for (let done = 4; done <= 240; done += 4) {
+      clock += 1000;
+      progress(done);
+    }
+    // 50 s since the last line (at 200 frames), with frames out since: a line although no 10 % step was passed.
+    clock += 40_000;
+    progress(240);
+    // A minute more with no new frame: no line.
+    clock += 60_000;
+    progress(240);
+    for (let done = 250; done <= 1000; done += 10) progress(done);
+    progress(1000);
+    expect(text().split('\n')).toEqual([
+      'progress 0% (4/1000 frames)',
+      'progress 10% (100/1000 frames)',
+      'progress 20% (200/1000 frames)',
+      'progress 24% (240/1000 frames)',
+      // The next frames, a minute after that line.
+      'progress 25% (250/1000 frames)',
+      'progress 30% (300/1000 frames)',
+      'progress 40% (400/1000 frames)',
+      'progress 50% (500/1000 frames)',
+      'progress 60% (600/1000 frames)',
+      'progress 70% (700/1000 frames)',
+      'progress 80% (800/1000 frames)',
+      'progress 90% (900/1000 frames)',
+      'progress 100% (1000/1000 frames)',
+      '',
+    ]);
+    expect(HEARTBEAT_MS).toBe(30_000);
+  });
+
+  it('in a log with two outputs: each output\'s lines name it', () => {
+    const { stream, text } = capture(false);
+    const view = createProgressView(stream, ['left', 'right']);
+    for (const nodeId of ['left', 'right']) view({ type: 'node-progress', runId, nodeId, done: 10, total: 10 });
+    expect(text()).toBe('progress 100% (10/10 frames) left\nprogress 100% (10/10 frames) right\n');
   });
 
   it('on a terminal: a warning ends the bar\'s line first, and the bar carries on below it', () => {
