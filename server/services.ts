@@ -28,7 +28,9 @@ function lazyDepthService(cores: number): { depth: DepthService; close(): Promis
   const get = (): Promise<DepthService> =>
     (service ??= cores > 0
       ? import('./depth/depth-thread.ts').then((m) => new m.ThreadedDepthService({ cores }))
-      : import('./depth/depth-service.ts').then((m) => new m.OnnxDepthService()));
+      : // Main thread only: onnxruntime's own threads too (measured: the serial 1080p run of the bench was no slower with one
+        // intra-op thread than with a thread per core, 18.0–20.6 s against 17.8–22.6 s, with less CPU).
+        import('./depth/depth-service.ts').then((m) => new m.OnnxDepthService({ autoThreads: 1 })));
   return {
     depth: {
       modelKey: async (params) => (await get()).modelKey(params),

@@ -32,6 +32,11 @@ export interface OnnxDepthServiceOptions {
   pool?: SessionPool;
   /** Most frames per run for models with a dynamic batch dimension (memory: N x 3 x H x W floats). */
   maxBatch?: number;
+  /**
+   * onnxruntime's intra-op threads for a node whose `threads` is 0 (auto). Unset: onnxruntime's own default, a thread
+   * per core. `--workers 0` sets 1: everything on the main thread, as it says.
+   */
+  autoThreads?: number;
 }
 
 const shortHash = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 16);
@@ -40,12 +45,19 @@ export class OnnxDepthService implements DepthService {
   readonly store: ModelStore;
   private readonly pool: SessionPool;
   private readonly maxBatch: number;
+  private readonly autoThreads: number;
   private readonly checked = new WeakMap<DepthSession, Map<string, ModelIo>>();
 
   constructor(opts: OnnxDepthServiceOptions = {}) {
     this.store = opts.store ?? new ModelStore();
     this.pool = opts.pool ?? sharedSessionPool;
     this.maxBatch = Math.max(1, opts.maxBatch ?? 4);
+    this.autoThreads = Math.max(0, opts.autoThreads ?? 0);
+  }
+
+  /** The session's intra-op threads: the node's, else this service's auto choice (0: onnxruntime's default). */
+  private threadsFor(p: DepthParams): number {
+    return p.threads > 0 ? p.threads : this.autoThreads;
   }
 
   /**
@@ -81,7 +93,7 @@ export class OnnxDepthService implements DepthService {
 
   /** Frees the session `inferResolved` would use for `r` and `p` (a depth thread's probe session, see intra-op-choice.ts). */
   releaseResolved(r: ResolvedModel, p: DepthParams): Promise<void> {
-    return this.pool.release({ path: r.path, sha256: r.sha256, provider: p.provider, threads: p.threads });
+    return this.pool.release({ path: r.path, sha256: r.sha256, provider: p.provider, threads: this.threadsFor(p) });
   }
 
   async infer(
@@ -162,7 +174,7 @@ export class OnnxDepthService implements DepthService {
 
   /** The pooled session for this model, checked against its manifest once per (session, manifest). */
   private async session(r: ResolvedModel, p: DepthParams): Promise<{ session: DepthSession; io: ModelIo }> {
-    const session = await this.pool.get({ path: r.path, sha256: r.sha256, provider: p.provider, threads: p.threads });
+    const session = await this.pool.get({ path: r.path, sha256: r.sha256, provider: p.provider, threads: this.threadsFor(p) });
     let byManifest = this.checked.get(session);
     if (!byManifest) this.checked.set(session, (byManifest = new Map()));
     const key = `${r.path}|${JSON.stringify([r.manifest.input, r.manifest.output])}`;
