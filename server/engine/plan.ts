@@ -115,3 +115,17 @@ export function upstreamOf(plan: Plan, targets: string[]): Set<string> {
   }
   return seen;
 }
+
+/**
+ * Starts a node's `prepare` (the depth node loads its model on the depth threads); callers need not wait for it. It
+ * settles once the prepare has (never rejects): a failure is ignored, since the node meets the same fault where it
+ * runs and reports it there.
+ */
+export function prepareNode(plan: Plan, node: PlannedNode, services: Services): Promise<void> {
+  if (!node.def.prepare) return Promise.resolve();
+  const inputs = Object.fromEntries(Object.entries(node.inputs).map(([port, src]) => [port, src && plan.nodes.get(src.nodeId)?.info[src.port]]));
+  const prepare = node.def.prepare.bind(node.def);
+  return Promise.resolve()
+    .then(() => prepare({ nodeId: node.id, params: node.params, inputs, services }))
+    .catch(() => {});
+}

@@ -15,7 +15,7 @@ import { alignedPieces, inputWindow, pieceId, type Demand, type Piece } from './
 import type { ActionEntry } from './disk-tier.ts';
 import { canonicalJson, sha256 } from './hash.ts';
 import { NodeTally } from './node-tally.ts';
-import type { Plan, PlannedNode } from './plan.ts';
+import { prepareNode, type Plan, type PlannedNode } from './plan.ts';
 import { frameCollector } from './pool/frame-collector.ts';
 import { TASK_PRIORITY, type NodePool } from './pool/node-pool.ts';
 import { toShared } from './pool/shared-chunk.ts';
@@ -160,8 +160,23 @@ export class RunSession {
     const node = this.node(nodeId);
     const [aligned] = alignedPieces(node, this.chunkSize, frame, frame + 1);
     if (await this.available(aligned)) return sliceChunk(await this.data(aligned, port), frame, frame + 1);
+    this.prepareIfComputing(node, [{ nodeId, a: frame, b: frame + 1 }]);
     this.previewNeeds = this.needsFor(nodeId, frame);
     return this.data({ nodeId, a: frame, b: frame + 1 }, port);
+  }
+
+  /**
+   * A preview's node that will compute one of `pieces` loads what it needs (depth its model) now, beside the decode
+   * its frames wait on, as a run's nodes do once it is planned. A piece an earlier preview left in the cache is found
+   * by its key alone (no frame is decoded for it), so a preview served from the cache loads nothing.
+   */
+  private prepareIfComputing(node: PlannedNode, pieces: Piece[]): void {
+    if (!node.def.prepare || pieces.length === 0) return;
+    void (async () => {
+      for (const q of pieces) {
+        if (!(await this.probe(q, true))) return prepareNode(this.plan, node, this.o.services);
+      }
+    })().catch(() => {});
   }
 
   /**
@@ -197,13 +212,16 @@ export class RunSession {
     if (!p) {
       p = (async () => {
         const out: Piece[] = [];
+        const cut: Piece[] = [];
         for (const q of alignedPieces(node, this.chunkSize, need[0], need[1])) {
           if (await this.available(q)) {
             out.push(q);
             continue;
           }
-          out.push({ nodeId: node.id, a: Math.max(q.a, need[0]), b: Math.min(q.b, need[1]) });
+          cut.push({ nodeId: node.id, a: Math.max(q.a, need[0]), b: Math.min(q.b, need[1]) });
+          out.push(cut[cut.length - 1]);
         }
+        this.prepareIfComputing(node, cut);
         // A source's pieces are asked for in frame order, whichever consumer comes first: its reads then continue
         // one decoder. Asked for as consumers come (depth's middle piece before scene detection's earlier one), the
         // earlier piece found the decoder gone ahead and started one of its own, decoding again from the keyframe
@@ -321,19 +339,22 @@ export class RunSession {
     return true;
   }
 
-  /** Resolution from the action cache alone (computes nothing): how a preview finds chunks a run already made. */
-  private probe(p: Piece): Promise<Resolved | undefined> {
-    const id = pieceId(p);
+  /**
+   * Resolution from the action cache alone (computes nothing): how a preview finds chunks a run already made. With
+   * `exact`, a preview's own pieces are looked up through the pieces it reads (those an earlier preview made).
+   */
+  private probe(p: Piece, exact = false): Promise<Resolved | undefined> {
+    const id = `${pieceId(p)}${exact ? '/exact' : ''}`;
     let r = this.probed.get(id);
     if (!r) {
       r = (async () => {
         const node = this.node(p.nodeId);
         if (node.def.cache === 'none') return undefined;
-        const inputs = await this.inputsOf(node, p, true);
+        const inputs = await this.inputsOf(node, p, !exact);
         const digests = new Map<string, string>();
         for (const w of Object.values(inputs)) {
           for (const q of w.pieces) {
-            const got = await this.probe(q);
+            const got = await this.probe(q, exact);
             if (!got) return undefined;
             for (const [port, d] of Object.entries(got.entry.digests)) digests.set(`${pieceId(q)}/${port}`, d);
           }

@@ -9,7 +9,7 @@ import { Type } from '@sinclair/typebox';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { GraphDocument } from '../../../nodes/core/graph-document.ts';
 import { AneloError } from '../../../nodes/core/errors.ts';
-import { defineNode, type AnyNodeDefinition, type DepthService, type MediaService } from '../../../nodes/core/types.ts';
+import { defineNode, type AnyNodeDefinition, type DepthChunk, type DepthService, type MediaService } from '../../../nodes/core/types.ts';
 import { depthNode } from '../../../nodes/depth.ts';
 import { depthStats } from '../../../nodes/lib/depth-stats.ts';
 import { ChunkCache } from '../../../server/engine/chunk-cache.ts';
@@ -18,6 +18,8 @@ import { computed, resetCounts, TEST_NODES } from './test-nodes.ts';
 
 const at = { x: 0, y: 0 };
 let order: string[] = [];
+/** How long the source takes to make its frames (a decoder is never instant). */
+let sourceMs = 0;
 
 /** A 16x8 source of 32 frames that notes when it computes. */
 const source = defineNode({
@@ -32,6 +34,7 @@ const source = defineNode({
   cache: 'memory',
   info: async () => ({ frames: { type: 'frames', width: 16, height: 8, fps: 25, frameCount: 32 } }),
   async run(ctx) {
+    if (sourceMs) await new Promise((r) => setTimeout(r, sourceMs));
     order.push(`source ${ctx.start}`);
     const frames = Array.from({ length: ctx.end - ctx.start }, () => new Uint8Array(16 * 8 * 3).fill(128));
     return { frames: { type: 'frames', start: ctx.start, width: 16, height: 8, frames } };
@@ -66,6 +69,7 @@ function depthExecutor(depth: DepthService): Executor {
 
 beforeEach(() => {
   order = [];
+  sourceMs = 0;
   resetCounts();
 });
 
@@ -87,6 +91,77 @@ describe('prepare', () => {
     const broken = { ...failing, infer: failing.prepare as never };
     const err = await depthExecutor(broken).run(depthGraph, { targets: ['depth'] }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'ANELO_E041_MODEL_UNKNOWN', where: { nodeId: 'depth' } });
+  });
+});
+
+/** A depth-fed node (as temporal-smooth is): its previews reach depth through the pieces it reads. */
+const depthTap = defineNode({
+  type: 'depth-tap',
+  version: 1,
+  label: 'Depth tap',
+  category: 'analysis',
+  description: 'depth as it comes',
+  inputs: [{ name: 'depth', types: ['depth'] }],
+  outputs: [{ name: 'depth', types: ['depth'] }],
+  params: Type.Object({}),
+  cache: 'memory',
+  info: async (ctx) => ({ depth: ctx.inputs.depth! }),
+  async run(ctx) {
+    order.push(`tap ${ctx.start}`);
+    const d = ctx.inputs.depth as DepthChunk;
+    const from = ctx.start - d.start;
+    return { depth: { ...d, start: ctx.start, frames: d.frames.slice(from, from + ctx.end - ctx.start), stats: d.stats.slice(from, from + ctx.end - ctx.start) } };
+  },
+}) as unknown as AnyNodeDefinition;
+
+const tappedGraph: GraphDocument = {
+  ...depthGraph,
+  nodes: [...depthGraph.nodes, { id: 'tap', type: 'depth-tap', params: {}, position: at }],
+  edges: [...depthGraph.edges, { source: 'depth', sourcePort: 'depth', target: 'tap', targetPort: 'depth' }],
+};
+
+describe('prepare before previews', () => {
+  const executor = (prepare: DepthService['prepare']): Executor =>
+    new Executor({ services: { media: {} as MediaService, depth: fakeDepth(prepare) }, cache: new ChunkCache({ diskDir: null }), definitions: [source, depthNode as unknown as AnyNodeDefinition, depthTap], workers: 0 });
+
+  it('a preview that computes depth starts the model loading before the source has made a frame, at the node or downstream of it', async () => {
+    sourceMs = 50;
+    for (const nodeId of ['depth', 'tap']) {
+      order = [];
+      const prepare = vi.fn(async (params: Record<string, unknown>) => void order.push(`prepare ${params.model}`));
+      const r = await executor(prepare).preview(tappedGraph, { nodeId, frame: 5 });
+      expect(r.computed.depth, nodeId).toBe(1);
+      expect(prepare, nodeId).toHaveBeenCalledTimes(1);
+      expect(order.indexOf('prepare fake'), nodeId).toBeGreaterThanOrEqual(0);
+      expect(order.indexOf('prepare fake'), nodeId).toBeLessThan(order.indexOf('source 5'));
+    }
+  });
+
+  it('a preview served from the cache loads no model', async () => {
+    const prepare = vi.fn(async () => {});
+    const ex = executor(prepare);
+    await ex.preview(tappedGraph, { nodeId: 'tap', frame: 5 });
+    expect(prepare).toHaveBeenCalledTimes(1);
+    const again = await ex.preview(tappedGraph, { nodeId: 'tap', frame: 5 });
+    expect(again.cached).toBe(true);
+    expect(prepare).toHaveBeenCalledTimes(1);
+  });
+
+  it("prepareGraph loads every depth node's model with its params and computes nothing; a graph it cannot plan is refused", async () => {
+    const prepare = vi.fn(async (params: Record<string, unknown>) => void order.push(`prepare ${params.model} ${params.precision}`));
+    const ex = executor(prepare);
+    const graph: GraphDocument = { ...tappedGraph, nodes: tappedGraph.nodes.map((n) => (n.id === 'depth' ? { ...n, params: { model: 'fake', precision: 'fp32' } } : n)) };
+    const { nodes, done } = await ex.prepareGraph(graph);
+    expect(nodes).toEqual(['depth']);
+    await done;
+    expect(order).toEqual(['prepare fake fp32']);
+    // A failing load is the previews' to report: done still settles.
+    const failing = executor(async () => {
+      throw new AneloError('ANELO_E041_MODEL_UNKNOWN', 'no model "fake"', { param: 'model' });
+    });
+    await expect((await failing.prepareGraph(graph)).done).resolves.toBeUndefined();
+    const broken: GraphDocument = { ...graph, nodes: [...graph.nodes, { id: 'x', type: 'no-such-type', params: {}, position: at }] };
+    await expect(ex.prepareGraph(broken)).rejects.toMatchObject({ code: 'ANELO_E001_GRAPH_INVALID', where: { nodeId: 'x' } });
   });
 });
 
