@@ -8,12 +8,14 @@ import { PreviewPanel } from './components/PreviewPanel.tsx';
 import { RunBar } from './components/RunBar.tsx';
 import { Toolbar } from './components/Toolbar.tsx';
 import { useKeyboardShortcuts } from './hooks/use-keyboard-shortcuts.ts';
+import { usePrepareGraph } from './hooks/use-prepare-graph.ts';
 import { useServerConnection } from './hooks/use-server-connection.ts';
 import { useEditor } from './store/editor-store.ts';
 
 export function App() {
   useServerConnection();
   useKeyboardShortcuts();
+  usePrepareGraph();
   const view = useEditor((s) => s.view);
   return (
     <ReactFlowProvider>

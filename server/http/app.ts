@@ -13,12 +13,13 @@ import mediaRoutes from './routes/media.ts';
 import modelsRoutes from './routes/models.ts';
 import nodeTypesRoutes from './routes/node-types.ts';
 import outputsRoutes from './routes/outputs.ts';
+import prepareRoutes from './routes/prepare.ts';
 import previewRoutes from './routes/preview.ts';
 import runsRoutes from './routes/runs.ts';
 import sceneCutsRoutes from './routes/scene-cuts.ts';
 import type { ServerOptions } from './server-options.ts';
 
-const API_ROUTES = [nodeTypesRoutes, modelsRoutes, graphsRoutes, mediaRoutes, outputsRoutes, runsRoutes, previewRoutes, sceneCutsRoutes, infoRoutes, eventsRoutes];
+const API_ROUTES = [nodeTypesRoutes, modelsRoutes, graphsRoutes, mediaRoutes, outputsRoutes, runsRoutes, prepareRoutes, previewRoutes, sceneCutsRoutes, infoRoutes, eventsRoutes];
 
 export default async function app(fastify: FastifyInstance, opts: ServerOptions): Promise<void> {
   await fastify.register(services, opts);

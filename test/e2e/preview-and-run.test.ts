@@ -1,11 +1,20 @@
 /** Previews that follow param changes, a stereo preview through a depth model, and a run whose output downloads. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIP, startE2E, type E2E } from './harness.ts';
+import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { CLIP, startE2E, TEST_MODEL_ID, type E2E } from './harness.ts';
 import { nextPreviewImage, openEditor, openPreset, previewImage, selectNode } from './editor-page.ts';
 
 let e: E2E;
+let loads: MockInstance;
+/** The page's prepare and preview requests in order, with the node a preview is of. */
+const asked: string[] = [];
 beforeAll(async () => {
   e = await startE2E();
+  loads = vi.spyOn(e.app.services.depth!, 'prepare');
+  e.page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.pathname === '/api/prepare') asked.push('prepare');
+    if (url.pathname === '/api/preview') asked.push(`preview ${(r.postDataJSON() as { nodeId: string }).nodeId}`);
+  });
   await openEditor(e.page, e.url);
   await e.page.getByTestId('media-select').selectOption(CLIP);
   await e.page.getByTestId('media-info').filter({ hasText: '176×144' }).waitFor();
@@ -15,6 +24,14 @@ afterAll(async () => {
 });
 
 describe('previews and runs', () => {
+  it("has the server load the graph's depth model once an input is chosen, before any preview needs depth", async () => {
+    // The first graph's depth node falls back to the installed test model; nothing has been previewed through it.
+    await expect.poll(() => asked.includes('prepare')).toBe(true);
+    await expect.poll(() => loads.mock.calls.some(([p]) => (p as { model?: string }).model === TEST_MODEL_ID)).toBe(true);
+    const depthFed = ['depth', 'smooth', 'refine', 'warp', 'flow'];
+    expect(asked.slice(0, asked.indexOf('prepare')).filter((a) => depthFed.some((id) => a === `preview ${id}`))).toEqual([]);
+  });
+
   it('re-renders the preview when a param changes: a smaller decode height gives a smaller image', async () => {
     const { page } = e;
     await openPreset(page, 'e2e-decode-encode', 'decode');

@@ -103,6 +103,7 @@ export const api = {
   runGraph: (id: string) => json<GraphDocument>(`/runs/${enc(id)}/graph`),
   deleteRun: (id: string) => call(`/runs/${enc(id)}`, { method: 'DELETE' }).then(() => undefined),
   outputUrl: (name: string) => `/api/outputs/${enc(name)}`,
+  prepare: (req: { graph: GraphDocument; input: string }) => json<{ preparing: string[] }>('/prepare', body('POST', req)),
   sceneCuts: (req: { graph: GraphDocument; input: string; nodeId?: string }, signal?: AbortSignal) => json<SceneCuts>('/scene-cuts', body('POST', req, signal)),
   preview: async (req: PreviewRequest, signal: AbortSignal): Promise<PreviewResult> => {
     const res = await call('/preview', body('POST', req, signal));

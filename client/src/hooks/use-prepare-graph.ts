@@ -1,0 +1,32 @@
+/**
+ * Gets the server ready for the graph on screen: a depth node's model loads while the user looks at the graph
+ * (1.2–1.6 s for FastDepth on a 2-core machine), not inside the first preview that needs depth. Asked for when the
+ * editor opens a graph, and again for a depth node only when the input, the node or what feeds it changes (see
+ * prepare-request.ts). Best effort: a failure here is the previews' to report, on the node it concerns.
+ */
+import { useEffect, useMemo, useRef } from 'react';
+import { api } from '../api/api-client.ts';
+import { resolveBypass } from '../lib/bypass.ts';
+import { prepareRequests } from '../lib/prepare-request.ts';
+import { useEditor } from '../store/editor-store.ts';
+
+/** Edits come in bursts (typing a value, dragging a slider): ask once they settle. */
+const SETTLE_MS = 400;
+
+export function usePrepareGraph(): void {
+  const graph = useEditor((s) => s.graph);
+  const catalogue = useEditor((s) => s.catalogue);
+  const models = useEditor((s) => s.models);
+  const input = useEditor((s) => s.preview.input);
+  const requests = useMemo(() => (catalogue ? prepareRequests(resolveBypass(graph, catalogue), catalogue, models, input) : []), [graph, catalogue, models, input]);
+  const sent = useRef(new Set<string>());
+  const keys = requests.map((r) => r.key).join('\n');
+  useEffect(() => {
+    const t = setTimeout(() => {
+      for (const r of requests) if (!sent.current.has(r.key)) void api.prepare({ graph: r.graph, input: r.input }).catch(() => {});
+      sent.current = new Set(requests.map((r) => r.key));
+    }, SETTLE_MS);
+    return () => clearTimeout(t);
+    // Sent again only when a request's key changes, not for every new graph object.
+  }, [keys]);
+}
