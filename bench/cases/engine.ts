@@ -204,8 +204,10 @@ async function codecFloor(ctx: BenchContext): Promise<{ figures: Figure[]; detai
   };
 }
 
-/** warp at frames no chunk holds yet, FastDepth loaded and the pool started: the median of three. */
-/** Three previews of `warp` at new 720p frames on `ex`: wall and CPU times, frames computed per node. */
+/**
+ * Three previews of `warp` at 720p frames no chunk holds yet on `ex`, FastDepth loaded (engineCase's warmDepth, on
+ * the services every executor here shares): wall and CPU times, frames computed per node.
+ */
 async function timePreviews(ex: Executor, graph: GraphDocument): Promise<{ times: number[]; cpu: number[]; computed: Record<string, number>[] }> {
   const times: number[] = [];
   const cpu: number[] = [];
