@@ -41,6 +41,7 @@ const ROUTES: [string, string, unknown?][] = [
   ['POST', '/api/runs/abc/cancel'],
   ['POST', '/api/preview', { graph: DECODE_ENCODE, input: 'carphone-176x144.mp4', nodeId: 'dec', frame: 0 }],
   ['POST', '/api/info', { graph: DECODE_ENCODE, input: 'carphone-176x144.mp4' }],
+  ['POST', '/api/prepare', { graph: DECODE_ENCODE, input: 'carphone-176x144.mp4' }],
   ['GET', '/api/events'],
   ['GET', '/api/no-such-route'],
 ];
