@@ -160,8 +160,8 @@ export class RunSession {
     const node = this.node(nodeId);
     const [aligned] = alignedPieces(node, this.chunkSize, frame, frame + 1);
     if (await this.available(aligned)) return sliceChunk(await this.data(aligned, port), frame, frame + 1);
-    this.prepareIfComputing(node, [{ nodeId, a: frame, b: frame + 1 }]);
     this.previewNeeds = this.needsFor(nodeId, frame);
+    this.prepareIfComputing(node, [{ nodeId, a: frame, b: frame + 1 }]);
     return this.data({ nodeId, a: frame, b: frame + 1 }, port);
   }
 
