@@ -11,9 +11,13 @@ describe('ffmpeg argument lists', () => {
     expect(a.outputOptions.join(' ')).toContain('-pix_fmt rgb24');
   });
 
-  it('pads or crops odd sizes to even for yuv420p', () => {
-    expect(buildEncodeArgs({ ...base, ext: '.mp4' }).outputOptions.join(' ')).toContain('pad=ceil(iw/2)*2:ceil(ih/2)*2');
-    expect(buildEncodeArgs({ ...base, evenSize: 'crop', ext: '.mp4' }).outputOptions.join(' ')).toContain('crop=trunc(iw/2)*2:trunc(ih/2)*2');
+  it('pads or crops odd sizes to even for yuv420p, and leaves even ones as they are', () => {
+    expect(buildEncodeArgs({ ...base, ext: '.mp4' }).outputOptions.join(' ')).toContain('-vf pad=ceil(iw/2)*2:ceil(ih/2)*2:0:0:black,format=yuv420p');
+    expect(buildEncodeArgs({ ...base, evenSize: 'crop', ext: '.mp4' }).outputOptions.join(' ')).toContain('-vf crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0,format=yuv420p');
+    expect(buildEncodeArgs({ ...base, width: 640, ext: '.mp4' }).outputOptions.join(' ')).toContain('-vf pad=');
+    for (const evenSize of ['pad', 'crop'] as const) {
+      expect(buildEncodeArgs({ ...base, width: 640, height: 360, evenSize, ext: '.mp4' }).outputOptions.join(' ')).toContain('-vf format=yuv420p');
+    }
   });
 
   it('copies audio the container accepts and re-encodes the rest to AAC', () => {
