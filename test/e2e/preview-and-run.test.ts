@@ -30,6 +30,13 @@ describe('previews and runs', () => {
     await expect.poll(() => loads.mock.calls.some(([p]) => (p as { model?: string }).model === TEST_MODEL_ID)).toBe(true);
     const depthFed = ['depth', 'smooth', 'refine', 'warp', 'flow'];
     expect(asked.slice(0, asked.indexOf('prepare')).filter((a) => depthFed.some((id) => a === `preview ${id}`))).toEqual([]);
+
+    // A restarted server has no model loaded: once the page is connected again it asks again.
+    const before = asked.filter((a) => a === 'prepare').length;
+    await e.restart();
+    const reloads = vi.spyOn(e.app.services.depth!, 'prepare');
+    await expect.poll(() => asked.filter((a) => a === 'prepare').length, { timeout: 20_000 }).toBeGreaterThan(before);
+    await expect.poll(() => reloads.mock.calls.some(([p]) => (p as { model?: string }).model === TEST_MODEL_ID)).toBe(true);
   });
 
   it('re-renders the preview when a param changes: a smaller decode height gives a smaller image', async () => {

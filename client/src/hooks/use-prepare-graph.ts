@@ -1,8 +1,9 @@
 /**
  * Gets the server ready for the graph on screen: a depth node's model loads while the user looks at the graph
  * (1.2–1.6 s for FastDepth on a 2-core machine), not inside the first preview that needs depth. Asked for when the
- * editor opens a graph, and again for a depth node only when the input, the node or what feeds it changes (see
- * prepare-request.ts). Best effort: a failure here is the previews' to report, on the node it concerns.
+ * editor opens a graph, again for a depth node only when the input, the node or what feeds it changes (see
+ * prepare-request.ts), and after the server comes back from a restart. Best effort: a failure here is the previews'
+ * to report, on the node it concerns.
  */
 import { useEffect, useMemo, useRef } from 'react';
 import { api } from '../api/api-client.ts';
@@ -18,10 +19,16 @@ export function usePrepareGraph(): void {
   const catalogue = useEditor((s) => s.catalogue);
   const models = useEditor((s) => s.models);
   const input = useEditor((s) => s.preview.input);
+  const online = useEditor((s) => s.socket === 'open');
   const requests = useMemo(() => (catalogue ? prepareRequests(resolveBypass(graph, catalogue), catalogue, models, input) : []), [graph, catalogue, models, input]);
   const sent = useRef(new Set<string>());
-  const keys = requests.map((r) => r.key).join('\n');
+  const keys = online ? requests.map((r) => r.key).join('\n') : '';
   useEffect(() => {
+    // A server that went away (a restart) has no model loaded when it comes back: ask again then.
+    if (!online) {
+      sent.current = new Set();
+      return;
+    }
     const t = setTimeout(() => {
       for (const r of requests) if (!sent.current.has(r.key)) void api.prepare({ graph: r.graph, input: r.input }).catch(() => {});
       sent.current = new Set(requests.map((r) => r.key));
