@@ -107,7 +107,6 @@ const depthTap = defineNode({
   cache: 'memory',
   info: async (ctx) => ({ depth: ctx.inputs.depth! }),
   async run(ctx) {
-    order.push(`tap ${ctx.start}`);
     const d = ctx.inputs.depth as DepthChunk;
     const from = ctx.start - d.start;
     return { depth: { ...d, start: ctx.start, frames: d.frames.slice(from, from + ctx.end - ctx.start), stats: d.stats.slice(from, from + ctx.end - ctx.start) } };

@@ -1,14 +1,16 @@
 /** POST /api/prepare: the editor's graph gets its depth models loaded before the first preview asks for depth. */
+import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { tempModelDir, writeDepthAnythingLike } from '../../helpers/test-models.ts';
 import { buildTestApp, type TestApp } from './test-app.ts';
 
 let t: TestApp;
 let savedModelsDir: string | undefined;
+let modelDir: string;
 
 beforeEach(() => {
   savedModelsDir = process.env.ANELO_MODELS_DIR;
-  const dir = tempModelDir();
+  const dir = (modelDir = tempModelDir());
   writeDepthAnythingLike(dir, { weights: [0.2, 0.5, 0.3], bias: 0.1 });
   // The depth node resolves models through the services' store, which reads ANELO_MODELS_DIR.
   process.env.ANELO_MODELS_DIR = dir;
@@ -16,6 +18,7 @@ beforeEach(() => {
 
 afterEach(async () => {
   await t?.close();
+  rmSync(modelDir, { recursive: true, force: true });
   if (savedModelsDir === undefined) delete process.env.ANELO_MODELS_DIR;
   else process.env.ANELO_MODELS_DIR = savedModelsDir;
 });
