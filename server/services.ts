@@ -1,6 +1,6 @@
 /** The services nodes run with, shared by the CLI, the server and the benchmarks. */
 import os from 'node:os';
-import type { DepthService, Services } from '../nodes/core/types.ts';
+import type { DepthService, ModelLoadEvent, Services } from '../nodes/core/types.ts';
 import { defaultWorkerCount } from './engine/pool/node-pool.ts';
 import { createMediaService, type LocalMediaService } from './media/media-service.ts';
 
@@ -25,18 +25,30 @@ export interface ServicesOptions {
  */
 function lazyDepthService(cores: number): { depth: DepthService; close(): Promise<void> } {
   let service: Promise<DepthService & { close?(): Promise<void> }> | undefined;
+  // Listeners may come before the service: each hears what the service tells once it exists.
+  const loadListeners = new Set<(e: ModelLoadEvent) => void>();
+  const made = (s: DepthService & { close?(): Promise<void> }): DepthService & { close?(): Promise<void> } => {
+    s.onModelLoad?.((e) => loadListeners.forEach((fn) => fn(e)));
+    return s;
+  };
   const get = (): Promise<DepthService> =>
-    (service ??= cores > 0
-      ? import('./depth/depth-thread.ts').then((m) => new m.ThreadedDepthService({ cores }))
-      : // Main thread only: onnxruntime's own threads too (measured: the serial 1080p run of the bench was no slower with one
-        // intra-op thread than with a thread per core, 18.0–20.6 s against 17.8–22.6 s, with less CPU).
-        import('./depth/depth-service.ts').then((m) => new m.OnnxDepthService({ autoThreads: 1 })));
+    (service ??= (
+      cores > 0
+        ? import('./depth/depth-thread.ts').then((m) => new m.ThreadedDepthService({ cores }))
+        : // Main thread only: onnxruntime's own threads too (measured: the serial 1080p run of the bench was no slower with one
+          // intra-op thread than with a thread per core, 18.0–20.6 s against 17.8–22.6 s, with less CPU).
+          import('./depth/depth-service.ts').then((m) => new m.OnnxDepthService({ autoThreads: 1 }))
+    ).then(made));
   return {
     depth: {
       modelKey: async (params) => (await get()).modelKey(params),
       outputSize: async (params, w, h) => (await get()).outputSize(params, w, h),
       infer: async (params, frames, w, h, signal, view, order) => (await get()).infer(params, frames, w, h, signal, view, order),
       prepare: async (params) => (await get()).prepare?.(params),
+      onModelLoad: (fn) => {
+        loadListeners.add(fn);
+        return () => loadListeners.delete(fn);
+      },
     },
     close: async () => {
       await service?.then((s) => s.close?.()).catch(() => {});

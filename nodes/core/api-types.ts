@@ -1,7 +1,7 @@
 /** Shapes the HTTP API sends (docs/api.md), shared by the server and the editor so neither restates them. */
 import type { AneloErrorJson } from './errors.ts';
 import type { ExecutorEvent, RunReport } from './events.ts';
-import type { AnalysisView } from './types.ts';
+import type { AnalysisView, ModelLoadEvent } from './types.ts';
 
 export type RunState = 'queued' | 'running' | 'done' | 'error' | 'cancelled';
 
@@ -62,4 +62,6 @@ export type ServerMessage =
   | { kind: 'run-state'; run: RunStatus }
   | { kind: 'model-progress'; id: string; bytes: number; total: number }
   | { kind: 'model-done'; id: string }
-  | { kind: 'model-error'; id: string; error: AneloErrorJson };
+  | { kind: 'model-error'; id: string; error: AneloErrorJson }
+  /** A depth model loading for inference (not a download): 'loading' also greets a client that connects meanwhile. */
+  | { kind: 'model-load'; load: ModelLoadEvent };

@@ -3,6 +3,7 @@
  * context, and reach the outside world (ffmpeg, models, progress, cancel) only through that context.
  */
 import type { Static, TObject } from '@sinclair/typebox';
+import type { AneloErrorJson } from './errors.ts';
 
 /** What flows along an edge. `frames` are RGB24 images; `depth` is disparity (near = larger); `cuts` flags scene starts. */
 export type DataType = 'frames' | 'depth' | 'cuts';
@@ -296,7 +297,18 @@ export interface DepthService {
    * wait for it. Optional, and never required before `infer`; a model that cannot be loaded fails there as well.
    */
   prepare?(params: Record<string, unknown>): Promise<void>;
+  /**
+   * Calls `fn` when a model actually loads (not when a prepare finds it loaded), as it becomes ready, and when it
+   * fails to load; returns the unsubscribe. The editor shows "loading model" from it.
+   */
+  onModelLoad?(fn: (e: ModelLoadEvent) => void): () => void;
 }
+
+/** A depth model loading for inference, by the id the node asks for (its `model` param). */
+export type ModelLoadEvent =
+  | { model: string; state: 'loading' }
+  | { model: string; state: 'ready'; ms: number }
+  | { model: string; state: 'failed'; error: AneloErrorJson };
 
 export interface Services {
   media: MediaService;

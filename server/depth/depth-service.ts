@@ -4,14 +4,15 @@
  */
 import { createHash } from 'node:crypto';
 import { AneloError } from '../../nodes/core/errors.ts';
-import type { AnalysisView, DepthResult, DepthService } from '../../nodes/core/types.ts';
+import type { AnalysisView, DepthResult, DepthService, ModelLoadEvent } from '../../nodes/core/types.ts';
 import { depthStats } from '../../nodes/lib/depth-stats.ts';
 import { analysisLut, applyLut } from '../../nodes/lib/sdr-view.ts';
 import { checkModelIo, type ModelIo } from './check-model-io.ts';
 import { readDepthParams, type DepthParams } from './depth-params.ts';
 import { modelInputSize } from './model-input-size.ts';
 import { ModelStore, type ResolvedModel } from './model-store.ts';
-import { sharedSessionPool, type DepthSession, type SessionPool } from './onnx-session.ts';
+import { ModelLoads } from './model-loads.ts';
+import { sharedSessionPool, type DepthSession, type SessionPool, type SessionRequest } from './onnx-session.ts';
 import { checkFiniteOutput } from './check-finite-output.ts';
 import type { ThreadClock } from './intra-op-choice.ts';
 import { postprocessOutput } from './postprocess.ts';
@@ -47,6 +48,7 @@ export class OnnxDepthService implements DepthService {
   private readonly maxBatch: number;
   private readonly autoThreads: number;
   private readonly checked = new WeakMap<DepthSession, Map<string, ModelIo>>();
+  private readonly loads = new ModelLoads();
 
   constructor(opts: OnnxDepthServiceOptions = {}) {
     this.store = opts.store ?? new ModelStore();
@@ -83,7 +85,17 @@ export class OnnxDepthService implements DepthService {
 
   async prepare(params: Record<string, unknown>): Promise<void> {
     const p = readDepthParams(params);
-    await this.prepareResolved(await this.store.resolve(p.model, p.precision), p);
+    const r = await this.store.resolve(p.model, p.precision);
+    const req = this.sessionRequest(r, p);
+    await this.loads.track(p.model, JSON.stringify(req), this.pool.has(req), () => this.prepareResolved(r, p));
+  }
+
+  onModelLoad(fn: (e: ModelLoadEvent) => void): () => void {
+    return this.loads.on(fn);
+  }
+
+  private sessionRequest(r: ResolvedModel, p: DepthParams): SessionRequest {
+    return { path: r.path, sha256: r.sha256, provider: p.provider, threads: this.threadsFor(p) };
   }
 
   /** Loads the session `inferResolved` would use for `r` and `p` (a depth thread's part of prepare). */
@@ -93,7 +105,7 @@ export class OnnxDepthService implements DepthService {
 
   /** Frees the session `inferResolved` would use for `r` and `p` (a depth thread's probe session, see intra-op-choice.ts). */
   releaseResolved(r: ResolvedModel, p: DepthParams): Promise<void> {
-    return this.pool.release({ path: r.path, sha256: r.sha256, provider: p.provider, threads: this.threadsFor(p) });
+    return this.pool.release(this.sessionRequest(r, p));
   }
 
   async infer(
@@ -174,7 +186,7 @@ export class OnnxDepthService implements DepthService {
 
   /** The pooled session for this model, checked against its manifest once per (session, manifest). */
   private async session(r: ResolvedModel, p: DepthParams): Promise<{ session: DepthSession; io: ModelIo }> {
-    const session = await this.pool.get({ path: r.path, sha256: r.sha256, provider: p.provider, threads: this.threadsFor(p) });
+    const session = await this.pool.get(this.sessionRequest(r, p));
     let byManifest = this.checked.get(session);
     if (!byManifest) this.checked.set(session, (byManifest = new Map()));
     const key = `${r.path}|${JSON.stringify([r.manifest.input, r.manifest.output])}`;

@@ -7,13 +7,14 @@
  */
 import os from 'node:os';
 import { AneloError } from '../../nodes/core/errors.ts';
-import type { AnalysisView, DepthResult, DepthService } from '../../nodes/core/types.ts';
+import type { AnalysisView, DepthResult, DepthService, ModelLoadEvent } from '../../nodes/core/types.ts';
 import { ThreadPool } from '../engine/pool/node-pool.ts';
 import { fromTaskError } from '../engine/pool/task-error.ts';
 import { readDepthParams, type DepthParams } from './depth-params.ts';
 import { OnnxDepthService } from './depth-service.ts';
 import type { InferTask, InferTaskResult, PrepareTaskResult } from './depth-tasks.ts';
-import { ModelStore } from './model-store.ts';
+import { ModelLoads } from './model-loads.ts';
+import { ModelStore, type ResolvedModel } from './model-store.ts';
 import { shrinkForModel } from './preprocess.ts';
 
 /** Frames per task: a cancel waits for at most one task, and progress moves each time one returns. */
@@ -27,6 +28,8 @@ export interface ThreadedDepthServiceOptions {
   threads?: number;
   /** Cores to share out (default: this machine's). */
   cores?: number;
+  /** How long an idle depth thread stays (and the models it loaded with it); default 10 minutes. */
+  idleMs?: number;
 }
 
 /**
@@ -46,12 +49,24 @@ export function depthThreadPlan(cores: number, threads?: number): { threads: num
   return { threads: t, intraOp: Math.max(1, Math.floor(cores / t)) };
 }
 
+/** Which session a prepare or an infer of `model` with these params loads on a depth thread. */
+function sessionKey(model: ResolvedModel, p: DepthParams, offered: boolean): string {
+  return JSON.stringify([model.path, model.sha256, p.provider, p.threads, offered]);
+}
+
 export class ThreadedDepthService implements DepthService {
   readonly store: ModelStore;
   private readonly local: OnnxDepthService;
   readonly threads: number;
   private readonly intraOp: number;
+  private readonly idleMs: number;
   private pool?: ThreadPool;
+  private readonly loads = new ModelLoads();
+  /**
+   * Sessions the threads have (a prepare or an infer of them succeeded), with the pool's count of ended threads then:
+   * once a thread has ended since (the threads go after 10 minutes idle), the next prepare loads the model again.
+   */
+  private readonly loadedWhen = new Map<string, number>();
 
   constructor(opts: ThreadedDepthServiceOptions = {}) {
     this.store = opts.store ?? new ModelStore();
@@ -59,6 +74,7 @@ export class ThreadedDepthService implements DepthService {
     const plan = depthThreadPlan(opts.cores ?? os.availableParallelism(), opts.threads);
     this.threads = plan.threads;
     this.intraOp = plan.intraOp;
+    this.idleMs = opts.idleMs ?? IDLE_MS;
   }
 
   modelKey(params: Record<string, unknown>): Promise<string> {
@@ -78,8 +94,17 @@ export class ThreadedDepthService implements DepthService {
     const { params: p, offered } = this.withThreads(params);
     const model = await this.store.resolve(p.model, p.precision);
     const pool = this.threadPool();
-    const loaded = await Promise.all(Array.from({ length: this.threads }, () => pool.run<PrepareTaskResult>({ model, params: p, offered }, 'prepare')));
-    for (const r of loaded) if (!r.ok) throw fromTaskError(r.error);
+    const key = sessionKey(model, p, offered);
+    const threadsEnded = pool.threadsEnded;
+    await this.loads.track(p.model, key, this.loadedWhen.get(key) === threadsEnded, async () => {
+      const loaded = await Promise.all(Array.from({ length: this.threads }, () => pool.run<PrepareTaskResult>({ model, params: p, offered }, 'prepare')));
+      for (const r of loaded) if (!r.ok) throw fromTaskError(r.error);
+    });
+    this.loadedWhen.set(key, threadsEnded);
+  }
+
+  onModelLoad(fn: (e: ModelLoadEvent) => void): () => void {
+    return this.loads.on(fn);
   }
 
   /**
@@ -92,13 +117,14 @@ export class ThreadedDepthService implements DepthService {
   }
 
   private threadPool(): ThreadPool {
-    return (this.pool ??= new ThreadPool(new URL('./depth-worker.mjs', import.meta.url), this.threads, IDLE_MS));
+    return (this.pool ??= new ThreadPool(new URL('./depth-worker.mjs', import.meta.url), this.threads, this.idleMs));
   }
 
   async infer(params: Record<string, unknown>, frames: Uint8Array[], width: number, height: number, signal?: AbortSignal, view?: AnalysisView, order = Infinity): Promise<DepthResult> {
     const { params: p, offered } = this.withThreads(params);
     const model = await this.store.resolve(p.model, p.precision);
     const pool = this.threadPool();
+    const threadsEnded = pool.threadsEnded;
     // Shrunk here: libvips works on libuv's threads, and the depth threads must not load it (see vips-image.ts).
     const size = await this.local.outputSize(params, width, height);
     const shrunk = await shrinkForModel(frames, width, height, size.width, size.height);
@@ -130,6 +156,8 @@ export class ThreadedDepthService implements DepthService {
         gone.abort(cancelled());
         throw e;
       });
+      // The threads have the session now, however it was loaded: a later prepare finds it (no 'loading' to show).
+      this.loadedWhen.set(sessionKey(model, p, offered), threadsEnded);
       return { width: results[0].width, height: results[0].height, frames: results.flatMap((r) => r.frames), stats: results.flatMap((r) => r.stats!) };
     } finally {
       signal?.removeEventListener('abort', onAbort);

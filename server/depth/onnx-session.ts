@@ -109,6 +109,11 @@ export class SessionPool {
     return s;
   }
 
+  /** Whether a session for `req` is there or being created. */
+  has(req: SessionRequest): boolean {
+    return this.sessions.has(SessionPool.key(req));
+  }
+
   /** Forgets and frees the session for `req`, if there is one: the caller knows no run of it is in flight. */
   async release(req: SessionRequest): Promise<void> {
     const key = SessionPool.key(req);

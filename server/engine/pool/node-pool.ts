@@ -244,6 +244,8 @@ export class ThreadPool {
   private piscinaStarted?: Promise<Piscina>;
   /** Set by close(): a closed pool starts no thread again. */
   closed = false;
+  /** Threads that have ended so far (idle, failed or closed): whatever one had loaded (a model) went with it. */
+  threadsEnded = 0;
   /** Threads given a task (at most `threads`: a task is posted only to a free thread, never queued in piscina). */
   private busy = 0;
   private readonly waiting: Waiting[] = [];
@@ -264,7 +266,7 @@ export class ThreadPool {
    */
   async run<T>(task: unknown, name: string, opts: { priority?: number; signal?: AbortSignal; transferList?: Transferable[] } = {}): Promise<T> {
     if (this.closed) throw poolClosed();
-    const piscina = await (this.piscinaStarted ??= startPiscina(this.file, this.threads, this.idleTimeoutMs));
+    const piscina = await (this.piscinaStarted ??= startPiscina(this.file, this.threads, this.idleTimeoutMs).then((p) => p.on('workerDestroy', () => this.threadsEnded++)));
     const { signal } = opts;
     if (signal?.aborted) throw signal.reason;
     if (this.busy < this.threads && this.waiting.length === 0) this.busy++;

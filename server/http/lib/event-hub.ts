@@ -17,10 +17,19 @@ const MAX_BUFFERED = 8 * 2 ** 20;
 export class EventHub {
   private readonly sockets = new Set<EventSocket>();
   private readonly listeners = new Set<(m: ServerMessage) => void>();
+  private readonly greetings = new Set<() => ServerMessage[]>();
 
+  /** Adds a socket, first sending it what `greet` providers say is under way (a model loading). */
   add(socket: EventSocket): () => void {
     this.sockets.add(socket);
+    for (const greeting of this.greetings) for (const m of greeting()) if (socket.readyState === OPEN) socket.send(JSON.stringify(m));
     return () => this.sockets.delete(socket);
+  }
+
+  /** What a socket that connects now should hear at once, as it stands then. */
+  greet(fn: () => ServerMessage[]): () => void {
+    this.greetings.add(fn);
+    return () => this.greetings.delete(fn);
   }
 
   /** In-process subscribers (tests, logging). */

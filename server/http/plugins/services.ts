@@ -80,6 +80,17 @@ async function services(app: FastifyInstance, opts: ServerOptions): Promise<void
   app.decorate('runs', runs);
   app.decorate('eventHub', hub);
 
+  // Models loading for inference, as the editor shows them on the depth node and in the preview while it waits.
+  // (Counted: two nodes may load the same model with different thread settings, two sessions.)
+  const loading = new Map<string, number>();
+  const unwatchLoads = local.depth.onModelLoad?.((load) => {
+    const n = (loading.get(load.model) ?? 0) + (load.state === 'loading' ? 1 : -1);
+    if (n > 0) loading.set(load.model, n);
+    else loading.delete(load.model);
+    hub.broadcast({ kind: 'model-load', load });
+  });
+  const ungreet = hub.greet(() => [...loading].flatMap(([model, n]) => Array.from({ length: n }, () => ({ kind: 'model-load' as const, load: { model, state: 'loading' as const } }))));
+
   // After each run, temps of other anelo processes that died meanwhile (a CLI killed writing into these folders) go too.
   const unsubscribe = hub.subscribe((m) => {
     if (m.kind === 'run-state' && ['done', 'error', 'cancelled'].includes(m.run.state)) {
@@ -89,6 +100,8 @@ async function services(app: FastifyInstance, opts: ServerOptions): Promise<void
 
   app.addHook('onClose', async () => {
     unsubscribe();
+    unwatchLoads?.();
+    ungreet();
     warming.abort();
     pulls.close();
     await runs.close();

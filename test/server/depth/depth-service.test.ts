@@ -81,6 +81,19 @@ describe('OnnxDepthService on a Depth-Anything-like model (pixel_values → pred
     expect(again.frames[0]).toEqual(first.frames[0]);
   });
 
+  it('on the main thread too (--workers 0), says when a prepare really loads a model, not when the session is there', async () => {
+    const own = new OnnxDepthService({ store: new ModelStore({ dirs: [dir], registry: readRegistry(), hashCacheFile: null }), pool: new SessionPool() });
+    const heard: string[] = [];
+    own.onModelLoad((e) => heard.push(`${e.model} ${e.state}`));
+    await own.prepare({ model: 'test-da-like', threads: 2 });
+    await own.prepare({ model: 'test-da-like', threads: 2 });
+    expect(heard).toEqual(['test-da-like loading', 'test-da-like ready']);
+    // An infer made that session: a prepare after it has nothing to load.
+    await own.infer({ model: 'test-midas-like' }, [solidFrame(8, 8, [1, 2, 3])], 8, 8);
+    await own.prepare({ model: 'test-midas-like' });
+    expect(heard).toHaveLength(2);
+  });
+
   it('honours inputSize', async () => {
     expect(await service.outputSize({ model: 'test-da-like', inputSize: 56 }, 100, 60)).toEqual({ width: 98, height: 56 });
   });

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ModelLoadEvent } from '../../../nodes/core/types.ts';
 import { depthStats } from '../../../nodes/lib/depth-stats.ts';
 import { OnnxDepthService } from '../../../server/depth/depth-service.ts';
 import { depthThreadPlan, ThreadedDepthService } from '../../../server/depth/depth-thread.ts';
@@ -79,6 +80,46 @@ describe('ThreadedDepthService', () => {
       const [after, fresh] = await Promise.all([service.infer({ model: 'test-da-like' }, frames, 90, 50), threaded.infer({ model: 'test-da-like' }, frames, 90, 50)]);
       expect(Array.from(after.frames[0])).toEqual(Array.from(fresh.frames[0]));
       expect((await service.prepare({ model: 'no-such-model' }).catch((e: unknown) => e)) as object).toMatchObject({ code: 'ANELO_E041_MODEL_UNKNOWN' });
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('says when a model actually loads: once as it loads, nothing for a model loaded already, why when it cannot', async () => {
+    const bad = writeRank3Model(dir, 'test-rank3-loads');
+    // Threads that end after 300 ms idle, so that their end (and the model's with them) can be seen here.
+    const service = new ThreadedDepthService({ store: storeFor(dir), threads: 2, idleMs: 300 });
+    const heard: ModelLoadEvent[] = [];
+    service.onModelLoad((e) => heard.push(e));
+    try {
+      // Two prepares at once (two previews) are one load; one more after it finds the model there.
+      await Promise.all([service.prepare({ model: 'test-da-like' }), service.prepare({ model: 'test-da-like' })]);
+      await service.prepare({ model: 'test-da-like' });
+      expect(heard.map((e) => [e.model, e.state])).toEqual([
+        ['test-da-like', 'loading'],
+        ['test-da-like', 'ready'],
+      ]);
+      expect(heard[1]).toMatchObject({ ms: expect.any(Number) });
+      // A model an infer loaded without a prepare is there for the next prepare too.
+      heard.length = 0;
+      writeDepthAnythingLike(dir, { weights: [0.1, 0.2, 0.3], bias: 1 }, { id: 'test-da-other' });
+      await service.infer({ model: 'test-da-other' }, [gradientFrame(90, 50, 7)], 90, 50);
+      await service.prepare({ model: 'test-da-other' });
+      expect(heard).toEqual([]);
+      // A model that cannot load: 'failed', with the code and message the preview would show.
+      expect(await service.prepare({ model: bad.path }).catch((e: unknown) => e)).toMatchObject({ code: 'ANELO_E042_MODEL_MANIFEST' });
+      expect(heard).toEqual([
+        { model: bad.path, state: 'loading' },
+        { model: bad.path, state: 'failed', error: expect.objectContaining({ code: 'ANELO_E042_MODEL_MANIFEST', message: expect.stringMatching(/rank 3/) }) },
+      ]);
+      // An unknown model fails before anything loads: nothing to say.
+      heard.length = 0;
+      await service.prepare({ model: 'no-such-model' }).catch(() => {});
+      expect(heard).toEqual([]);
+      // Threads that ended took their sessions: the next prepare loads again, and says so.
+      await new Promise((r) => setTimeout(r, 1500));
+      await service.prepare({ model: 'test-da-like' });
+      expect(heard.map((e) => e.state)).toEqual(['loading', 'ready']);
     } finally {
       await service.close();
     }

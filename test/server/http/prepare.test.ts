@@ -1,6 +1,7 @@
 /** POST /api/prepare: the editor's graph gets its depth models loaded before the first preview asks for depth. */
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ServerMessage } from '../../../nodes/core/api-types.ts';
 import { tempModelDir, writeDepthAnythingLike } from '../../helpers/test-models.ts';
 import { buildTestApp, type TestApp } from './test-app.ts';
 
@@ -47,6 +48,37 @@ describe('POST /api/prepare', () => {
     await expect(loads.mock.results[0].value).resolves.toBeUndefined();
     const preview = await t.app.inject({ method: 'POST', url: '/api/preview', payload: { graph: depthGraph({ model: 'test-da-like', precision: 'fp32' }), input: 'carphone-176x144.mp4', nodeId: 'depth', frame: 3 } });
     expect([preview.statusCode, JSON.parse(String(preview.headers['x-anelo-computed']))]).toEqual([200, { dec: 1, depth: 1 }]);
+  });
+
+  it('tells the editor as the model loads: loading, then ready, on the events socket; a client connecting meanwhile hears it is loading', async () => {
+    t = await buildTestApp();
+    const loads = vi.spyOn(t.app.services.depth!, 'prepare');
+    const heard: ServerMessage[] = [];
+    const greeted: string[] = [];
+    t.app.eventHub.subscribe((m) => {
+      if (m.kind !== 'model-load') return;
+      heard.push(m);
+      // An editor that opens its socket while the model loads.
+      if (m.load.state === 'loading') t.app.eventHub.add({ readyState: 1, bufferedAmount: 0, send: (text) => greeted.push(text) });
+    });
+    const graph = depthGraph({ model: 'test-da-like' });
+    await prepare(graph);
+    await vi.waitFor(() => expect(loads).toHaveBeenCalledTimes(1));
+    await loads.mock.results[0].value;
+    expect(heard).toEqual([
+      { kind: 'model-load', load: { model: 'test-da-like', state: 'loading' } },
+      { kind: 'model-load', load: { model: 'test-da-like', state: 'ready', ms: expect.any(Number) } },
+    ]);
+    expect(JSON.parse(greeted[0])).toEqual({ kind: 'model-load', load: { model: 'test-da-like', state: 'loading' } });
+    // Asked again, the model is there: nothing to show.
+    await prepare(graph);
+    await vi.waitFor(() => expect(loads).toHaveBeenCalledTimes(2));
+    await loads.mock.results[1].value;
+    expect(heard).toHaveLength(2);
+    // A client connecting now hears of no load.
+    const later: string[] = [];
+    t.app.eventHub.add({ readyState: 1, bufferedAmount: 0, send: (text) => later.push(text) });
+    expect(later).toEqual([]);
   });
 
   it('a graph without a depth node prepares nothing; what a preview would refuse is refused with the same code', async () => {
