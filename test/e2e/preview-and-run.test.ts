@@ -80,6 +80,33 @@ describe('previews and runs', () => {
     await expect.poll(() => page.getByTestId('preview-image-meta').textContent()).toMatch(/cached/);
   });
 
+  it('says on the depth node and in the preview waiting on it that the server is loading the model', async () => {
+    const { page } = e;
+    await openPreset(page, 'e2e-stereo', 'warp');
+    await selectNode(page, 'warp');
+    const before = await previewImage(page);
+    // The server says the model loads (as a restarted server does on the first prepare, for 1–2 s with FastDepth).
+    e.app.eventHub.broadcast({ kind: 'model-load', load: { model: TEST_MODEL_ID, state: 'loading' } });
+    await expect.poll(() => page.getByTestId('node-loading-depth').textContent()).toBe('Loading test model…');
+    // A preview asked meanwhile waits for the model: its line says so instead of a bare "rendering…".
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route('**/api/preview', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.getByTestId('param-warp-divergence').fill('5');
+    await expect.poll(() => page.getByTestId('preview-image-meta').textContent()).toBe('loading test model…');
+    await e.shot('model-loading');
+    // Loaded: the node's line goes; the preview comes once its answer does.
+    e.app.eventHub.broadcast({ kind: 'model-load', load: { model: TEST_MODEL_ID, state: 'ready', ms: 1200 } });
+    await expect.poll(() => page.getByTestId('node-loading-depth').count()).toBe(0);
+    release();
+    await nextPreviewImage(page, before);
+    await page.unroute('**/api/preview');
+    await expect.poll(() => page.getByTestId('preview-image-meta').textContent()).toMatch(/\d+ ms · (computed|cached)/);
+  });
+
   it('runs a clip to the end and offers the output for download as video/mp4', async () => {
     const { page } = e;
     await openPreset(page, 'e2e-decode-encode', 'decode');

@@ -3,6 +3,7 @@ import type { NodeProps } from '@xyflow/react';
 import { memo, useMemo } from 'react';
 import type { FlowNode } from '../hooks/use-flow-elements.ts';
 import { useEditor } from '../store/editor-store.ts';
+import { modelOf } from '../lib/model-param.ts';
 import { askText } from '../store/dialog-actions.ts';
 import { renameNode } from '../store/node-actions.ts';
 import { ModelMissing } from './ModelMissing.tsx';
@@ -17,6 +18,11 @@ function GraphNodeViewInner({ id, data, selected }: NodeProps<FlowNode>) {
   const allProblems = useEditor((s) => s.problems);
   const previewError = useEditor((s) => s.nodeErrors[id]);
   const runNode = useEditor((s) => (s.activeRunId ? s.runs[s.activeRunId]?.nodes[id] : undefined));
+  // The server loading this node's model for inference: its previews and runs wait for it.
+  const loadingModel = useEditor((s) => {
+    const model = modelOf(node, s.catalogue?.[node.type]?.params);
+    return model !== undefined && s.modelLoads[model] > 0 ? (s.models.find((m) => m.id === model)?.name ?? model) : undefined;
+  });
   const problems = useMemo(() => allProblems.filter((p) => p.nodeId === id), [allProblems, id]);
   const nodeProblems = problems.filter((p) => !p.param);
   const failed = runNode?.status === 'error' || previewError !== undefined || problems.length > 0;
@@ -48,6 +54,11 @@ function GraphNodeViewInner({ id, data, selected }: NodeProps<FlowNode>) {
         </div>
       )}
       {desc && <ModelMissing node={node} schema={desc.params} />}
+      {loadingModel && !node.bypass && (
+        <div className="graph-node__loading" data-testid={`node-loading-${id}`} title="The server is loading this model; previews and runs through it start once it is ready">
+          Loading {loadingModel}…
+        </div>
+      )}
       <NodeFigures nodeId={id} />
       {desc && <ParamsForm node={node} schema={desc.params} problems={problems} />}
       {nodeProblems.map((p, i) => (

@@ -7,6 +7,7 @@ import { useElementSize } from '../hooks/use-element-size.ts';
 import { usePreview } from '../hooks/use-preview.ts';
 import { fitBox } from '../lib/fit-box.ts';
 import { formatMs } from '../lib/format.ts';
+import { modelsLoadingFor } from '../lib/model-loading.ts';
 import { useEditor } from '../store/editor-store.ts';
 import { withDefaults } from '../../../nodes/core/param-schema.ts';
 import type { StereoLayout } from '../../../nodes/core/types.ts';
@@ -37,6 +38,8 @@ export function PreviewView({ nodeId, testId, label, shareScaleWith }: { nodeId:
     const l = n && d && 'layout' in (d.params.properties ?? {}) ? withDefaults(d.params, n.params).layout : undefined;
     return typeof l === 'string' ? (l as StereoLayout) : undefined;
   });
+  // Models the server is loading that this preview waits on (named in the meta line instead of "rendering…").
+  const loadingModels = useEditor((s) => modelsLoadingFor(s.graph, nodeId, s.catalogue, s.modelLoads, s.models).join(', '));
   const p = usePreview(kind === 'sink' || kind === 'bypassed' ? null : nodeId, input, frame, shareScaleWith);
   const stageRef = useRef<HTMLDivElement>(null);
   const stage = useElementSize(stageRef);
@@ -96,7 +99,7 @@ export function PreviewView({ nodeId, testId, label, shareScaleWith }: { nodeId:
         )}
         {depth && !hint && <DepthLegend range={p.depthRange} shared={p.sharedScale} testId={`${testId}-legend`} />}
         <div className="preview__meta" data-testid={`${testId}-meta`}>
-          {p.loading && !p.url ? 'rendering…' : p.ms !== undefined ? `${formatMs(p.ms)}${p.local ? ' · cached in the page' : p.cached ? ' · cached' : ' · computed'}${p.low ? ' · low-res' : ''}` : ''}
+          {p.loading && loadingModels ? `loading ${loadingModels}…` : p.loading && !p.url ? 'rendering…' : p.ms !== undefined ? `${formatMs(p.ms)}${p.local ? ' · cached in the page' : p.cached ? ' · cached' : ' · computed'}${p.low ? ' · low-res' : ''}` : ''}
         </div>
       </div>
     </div>

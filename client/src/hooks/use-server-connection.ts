@@ -12,7 +12,11 @@ export function useServerConnection(): void {
     const stopEvents = connectEvents({
       onMessage: onServerMessage,
       onState: (socket) => {
-        update((s) => void (s.socket = socket));
+        update((s) => {
+          s.socket = socket;
+          // Loads we heard of are the old server's; a server we reach again says what it is loading as we connect.
+          if (socket !== 'open') s.modelLoads = {};
+        });
         // After a reconnect (server restarted, network back) the run list may have moved on without us.
         if (socket === 'open' && wasOpen) {
           void refreshRuns();

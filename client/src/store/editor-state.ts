@@ -85,6 +85,8 @@ export interface EditorState {
   catalogue: Catalogue | null;
   models: ModelListing[];
   modelPulls: Record<string, ModelPull>;
+  /** Depth models the server is loading for inference now (model id → loads under way), from `model-load` messages. */
+  modelLoads: Record<string, number>;
   media: MediaInfo[];
   presets: GraphListing[];
   runs: Record<string, RunView>;
@@ -126,6 +128,7 @@ export const initialState: EditorState = {
   catalogue: null,
   models: [],
   modelPulls: {},
+  modelLoads: {},
   media: [],
   presets: [],
   runs: {},

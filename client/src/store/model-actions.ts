@@ -47,9 +47,19 @@ export function downloadModel(model: ModelListing): void {
   else void pullModel(model.id);
 }
 
-/** Applies model-progress / model-done / model-error messages. */
+/**
+ * Applies model-progress / model-done / model-error messages (downloads) and model-load ones (the server loading a
+ * model for inference). A load that fails says nothing here: the preview or run that needs the model reports it.
+ */
 export function applyModelMessage(m: ServerMessage): void {
-  if (m.kind === 'model-progress') {
+  if (m.kind === 'model-load') {
+    const { model, state } = m.load;
+    update((s) => {
+      const n = (s.modelLoads[model] ?? 0) + (state === 'loading' ? 1 : -1);
+      if (n > 0) s.modelLoads[model] = n;
+      else delete s.modelLoads[model];
+    });
+  } else if (m.kind === 'model-progress') {
     update((s) => void (s.modelPulls[m.id] = { state: 'pulling', bytes: m.bytes, total: m.total }));
   } else if (m.kind === 'model-done') {
     update((s) => void delete s.modelPulls[m.id]);

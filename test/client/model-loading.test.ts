@@ -1,0 +1,63 @@
+/** What the editor shows while the server loads a depth model: which previews wait on it, and the count it keeps. */
+import { describe, expect, it } from 'vitest';
+import type { ServerMessage } from '../../client/src/api/api-types.ts';
+import { modelsLoadingFor } from '../../client/src/lib/model-loading.ts';
+import { getState } from '../../client/src/store/editor-store.ts';
+import { onServerMessage } from '../../client/src/store/run-actions.ts';
+import { describeCatalogue } from '../../nodes/core/catalogue.ts';
+import type { GraphDocument } from '../../nodes/core/graph-document.ts';
+import { NODE_DEFINITIONS } from '../../nodes/index.ts';
+
+const catalogue = describeCatalogue(NODE_DEFINITIONS);
+const at = { x: 0, y: 0 };
+/** decode → depth A (fastdepth) → smooth → warp, and depth B (midas) → compare beside it. */
+const graph: GraphDocument = {
+  schemaVersion: 1,
+  nodes: [
+    { id: 'decode', type: 'decode', params: {}, position: at },
+    { id: 'a', type: 'depth', params: { model: 'fastdepth' }, position: at },
+    { id: 'smooth', type: 'temporal-smooth', params: {}, position: at },
+    { id: 'warp', type: 'stereo-warp', params: {}, position: at },
+    { id: 'b', type: 'depth', params: { model: 'midas' }, position: at },
+  ],
+  edges: [
+    { source: 'decode', sourcePort: 'frames', target: 'a', targetPort: 'frames' },
+    { source: 'a', sourcePort: 'depth', target: 'smooth', targetPort: 'depth' },
+    { source: 'decode', sourcePort: 'frames', target: 'warp', targetPort: 'frames' },
+    { source: 'smooth', sourcePort: 'depth', target: 'warp', targetPort: 'depth' },
+    { source: 'decode', sourcePort: 'frames', target: 'b', targetPort: 'frames' },
+  ],
+};
+const models = [{ id: 'fastdepth', name: 'FastDepth' }];
+
+describe('models a preview waits on', () => {
+  it('names the loading models the node or what feeds it uses, by their listed names, and none elsewhere', () => {
+    const both = { fastdepth: 1, midas: 1 };
+    expect(modelsLoadingFor(graph, 'warp', catalogue, both, models)).toEqual(['FastDepth']);
+    expect(modelsLoadingFor(graph, 'a', catalogue, both, models)).toEqual(['FastDepth']);
+    // Not listed: its id.
+    expect(modelsLoadingFor(graph, 'b', catalogue, both, models)).toEqual(['midas']);
+    expect(modelsLoadingFor(graph, 'decode', catalogue, both, models)).toEqual([]);
+    expect(modelsLoadingFor(graph, 'warp', catalogue, { midas: 1 }, models)).toEqual([]);
+    expect(modelsLoadingFor(graph, 'warp', catalogue, {}, models)).toEqual([]);
+    expect(modelsLoadingFor(graph, null, catalogue, both, models)).toEqual([]);
+    // A bypassed depth node computes nothing, so nothing waits on its model.
+    const bypassed = { ...graph, nodes: graph.nodes.map((n) => (n.id === 'a' ? { ...n, bypass: true } : n)) };
+    expect(modelsLoadingFor(bypassed, 'warp', catalogue, both, models)).toEqual([]);
+  });
+
+  it('keeps count of the loads the server reports, so two loads of one model end with the second', () => {
+    const load = (state: 'loading' | 'ready' | 'failed'): ServerMessage =>
+      ({ kind: 'model-load', load: state === 'ready' ? { model: 'fastdepth', state, ms: 5 } : state === 'failed' ? { model: 'fastdepth', state, error: { code: 'ANELO_E042_MODEL_MANIFEST', message: 'x' } } : { model: 'fastdepth', state } }) as ServerMessage;
+    onServerMessage(load('loading'));
+    expect(getState().modelLoads).toEqual({ fastdepth: 1 });
+    onServerMessage(load('loading'));
+    onServerMessage(load('ready'));
+    expect(getState().modelLoads).toEqual({ fastdepth: 1 });
+    onServerMessage(load('failed'));
+    expect(getState().modelLoads).toEqual({});
+    // An end heard without its start (the socket opened after it) leaves nothing behind.
+    onServerMessage(load('ready'));
+    expect(getState().modelLoads).toEqual({});
+  });
+});
