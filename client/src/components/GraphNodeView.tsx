@@ -21,7 +21,7 @@ function GraphNodeViewInner({ id, data, selected }: NodeProps<FlowNode>) {
   // The server loading this node's model for inference: its previews and runs wait for it.
   const loadingModel = useEditor((s) => {
     const model = modelOf(node, s.catalogue?.[node.type]?.params);
-    return model !== undefined && s.modelLoads[model] > 0 ? (s.models.find((m) => m.id === model)?.name ?? model) : undefined;
+    return model !== undefined && s.modelLoads[model]?.shown ? (s.models.find((m) => m.id === model)?.name ?? model) : undefined;
   });
   const problems = useMemo(() => allProblems.filter((p) => p.nodeId === id), [allProblems, id]);
   const nodeProblems = problems.filter((p) => !p.param);

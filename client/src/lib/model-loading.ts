@@ -8,14 +8,15 @@ import { modelOf } from './model-param.ts';
 import { upstreamIds } from './upstream.ts';
 
 /**
- * The names of the models loading now (`loading`: model id → loads under way) that `nodeId` or a node feeding it
- * uses, each once, in graph order; bypassed nodes compute nothing and are left out. Names from `models` where listed.
+ * The names of the models loading now that `nodeId` or a node feeding it uses (`loading`: by model id, those whose
+ * `shown` is true), each once, in graph order; bypassed nodes compute nothing and are left out. Names from `models`
+ * where listed.
  */
 export function modelsLoadingFor(
   graph: GraphDocument,
   nodeId: string | null,
   catalogue: Record<string, { params: JsonSchema }> | null | undefined,
-  loading: Record<string, number>,
+  loading: Record<string, { shown: boolean }>,
   models: { id: string; name: string }[] = [],
 ): string[] {
   if (!nodeId || !catalogue || Object.keys(loading).length === 0) return [];
@@ -24,7 +25,7 @@ export function modelsLoadingFor(
   for (const n of graph.nodes) {
     if (!ids.has(n.id) || n.bypass) continue;
     const model = modelOf(n, catalogue[n.type]?.params);
-    if (model === undefined || !(loading[model] > 0)) continue;
+    if (model === undefined || !loading[model]?.shown) continue;
     const name = models.find((m) => m.id === model)?.name ?? model;
     if (!names.includes(name)) names.push(name);
   }

@@ -14,6 +14,16 @@ export interface Toast {
   message: string;
 }
 
+/**
+ * A model the server is loading: `count` loads under way (two sessions of one model), since when (ms), and whether
+ * it has lasted long enough to be shown (a load that ends within a blink is not flashed on the node).
+ */
+export interface ModelLoad {
+  count: number;
+  since: number;
+  shown: boolean;
+}
+
 export type ModelPull = { state: 'pulling'; bytes: number; total: number } | { state: 'error'; code: string; message: string };
 
 export interface PreviewSettings {
@@ -85,8 +95,8 @@ export interface EditorState {
   catalogue: Catalogue | null;
   models: ModelListing[];
   modelPulls: Record<string, ModelPull>;
-  /** Depth models the server is loading for inference now (model id → loads under way), from `model-load` messages. */
-  modelLoads: Record<string, number>;
+  /** Depth models the server is loading for inference now, by model id, from `model-load` messages. */
+  modelLoads: Record<string, ModelLoad>;
   media: MediaInfo[];
   presets: GraphListing[];
   runs: Record<string, RunView>;

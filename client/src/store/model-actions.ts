@@ -2,7 +2,7 @@
 import { api } from '../api/api-client.ts';
 import type { ModelListing, ServerMessage } from '../api/api-types.ts';
 import { askConfirm } from './dialog-actions.ts';
-import { update } from './editor-store.ts';
+import { getState, update } from './editor-store.ts';
 import { notify, reportCoded, reportError } from './status-actions.ts';
 
 export async function refreshModels(): Promise<void> {
@@ -48,17 +48,33 @@ export function downloadModel(model: ModelListing): void {
 }
 
 /**
+ * A model load is shown once it has lasted this long: FastDepth loads in ~0.25 s on a server whose threads are up, and
+ * a line that appears and goes within that only makes the node jump; a first load in a fresh process (1.2–1.6 s), or
+ * a large model's (seconds), is shown.
+ */
+export const SHOW_LOAD_AFTER_MS = 400;
+
+/**
  * Applies model-progress / model-done / model-error messages (downloads) and model-load ones (the server loading a
  * model for inference). A load that fails says nothing here: the preview or run that needs the model reports it.
  */
 export function applyModelMessage(m: ServerMessage): void {
   if (m.kind === 'model-load') {
     const { model, state } = m.load;
-    update((s) => {
-      const n = (s.modelLoads[model] ?? 0) + (state === 'loading' ? 1 : -1);
-      if (n > 0) s.modelLoads[model] = n;
-      else delete s.modelLoads[model];
-    });
+    const was = getState().modelLoads[model];
+    const count = (was?.count ?? 0) + (state === 'loading' ? 1 : -1);
+    if (count <= 0) {
+      update((s) => void delete s.modelLoads[model]);
+    } else if (was) {
+      update((s) => void (s.modelLoads[model].count = count));
+    } else {
+      const since = Date.now();
+      update((s) => void (s.modelLoads[model] = { count, since, shown: false }));
+      setTimeout(() => {
+        // Still this load (not one that ended and another that started since).
+        if (getState().modelLoads[model]?.since === since) update((s) => void (s.modelLoads[model].shown = true));
+      }, SHOW_LOAD_AFTER_MS);
+    }
   } else if (m.kind === 'model-progress') {
     update((s) => void (s.modelPulls[m.id] = { state: 'pulling', bytes: m.bytes, total: m.total }));
   } else if (m.kind === 'model-done') {
