@@ -133,6 +133,8 @@ export interface Demand {
   frames: Map<string, number>;
   /** Node id → pieces it must provide; when all have resolved the node is done. */
   pieces: Map<string, number>;
+  /** Node id → the first of its pieces (lowest frames): where a run looks whether the node will compute. */
+  first: Map<string, Piece>;
   /** Set for a segment run (see segmentClip): the session cuts pieces and windows as the plan did. */
   clip?: SegmentClip;
 }
@@ -145,6 +147,7 @@ export function planDemand(plan: Plan, chunkSize: number, reads: Piece[], clip?:
   const readers = new Map<string, number>();
   const frames = new Map<string, number>();
   const pieces = new Map<string, number>();
+  const first = new Map<string, Piece>();
   const seen = new Set<string>();
   const todo: Piece[] = [];
   const read = (p: Piece): void => {
@@ -161,11 +164,13 @@ export function planDemand(plan: Plan, chunkSize: number, reads: Piece[], clip?:
     const node = plan.nodes.get(p.nodeId)!;
     frames.set(node.id, (frames.get(node.id) ?? 0) + (p.b - p.a));
     pieces.set(node.id, (pieces.get(node.id) ?? 0) + 1);
+    const had = first.get(node.id);
+    if (!had || p.a < had.a) first.set(node.id, p);
     for (const [port, src] of Object.entries(node.inputs)) {
       const w = src && inputWindow(plan, node, port, p.a, p.b, clip?.cuts);
       if (!w) continue;
       for (const q of alignedPieces(plan.nodes.get(src.nodeId)!, chunkSize, w[0], w[1], clip?.reach.get(src.nodeId))) read(q);
     }
   }
-  return { readers, frames, pieces, clip };
+  return { readers, frames, pieces, first, clip };
 }

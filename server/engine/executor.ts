@@ -132,12 +132,13 @@ export class Executor {
   }
 
   /**
-   * What a run's first frames would otherwise wait on, started beside them: each involved node's `prepare` (the depth
-   * node loads its model on the depth threads while decode starts) and the pool's threads. Not waited for; a
-   * failure there is met again, and reported, where the node runs.
+   * What a run's first frames would otherwise wait on, started beside them: the `prepare` of each involved node that
+   * will compute (the depth node loads its model on the depth threads while decode starts; see
+   * RunSession.prepareComputing) and the pool's threads. Not waited for; a failure there is met again, and
+   * reported, where the node runs.
    */
-  private prepare(plan: Plan, involved: Set<string>): void {
-    for (const id of involved) void prepareNode(plan, plan.nodes.get(id)!, this.services);
+  private prepare(session: RunSession, involved: Set<string>): void {
+    session.prepareComputing(involved);
     this.getPool()?.start(this.poolDefinitions).catch(() => {});
   }
 
@@ -203,8 +204,8 @@ export class Executor {
       const reads = this.directReads(plan, chunkSize, targets, frames, clip);
       const demand = planDemand(plan, chunkSize, reads, clip);
       for (const id of targets) if (plan.nodes.get(id)!.def.sink) demand.frames.set(id, frames.end - frames.start);
-      this.prepare(plan, involved);
       session = new RunSession({ runId, plan, cache, services: this.services, chunkSize, signal, emit, mode: 'run', demand, pool: this.getPool(), poolDefinitions: this.poolDefinitions, cacheFrames: opts.cacheFrames });
+      this.prepare(session, involved);
       emit({ type: 'run-start', runId, nodes: plan.order.filter((id) => involved.has(id)), frames });
       if (range.warning) session.warn(range.warning.code, range.warning.message);
       const outputs: Record<string, string> = {};

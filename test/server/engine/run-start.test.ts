@@ -74,13 +74,35 @@ beforeEach(() => {
 });
 
 describe('prepare', () => {
-  it('starts the model loading once, with the node params, before the source has made a frame', async () => {
+  it('starts the model loading once, with the node params, before a 50 ms source has made a frame', async () => {
+    sourceMs = 50;
     const prepare = vi.fn(async (params: Record<string, unknown>) => void order.push(`prepare ${params.model}`));
     const report = await depthExecutor(fakeDepth(prepare)).run(depthGraph, { targets: ['depth'] });
     expect(report.nodes.depth.computedFrames).toBe(32);
     expect(prepare).toHaveBeenCalledTimes(1);
     expect(order[0]).toBe('prepare fake');
     expect(order.indexOf('prepare fake')).toBeLessThan(order.indexOf('source 0'));
+  });
+
+  it('a run whose depth all comes from the cache loads no model; one that computes a later piece loads it for that', async () => {
+    sourceMs = 50;
+    const prepare = vi.fn(async (params: Record<string, unknown>) => void order.push(`prepare ${params.model}`));
+    const executor = depthExecutor(fakeDepth(prepare));
+    await executor.run(depthGraph, { targets: ['depth'], frames: { start: 0, end: 16 } });
+    expect(prepare).toHaveBeenCalledTimes(1);
+    // The same frames again (a retune downstream of depth would be such a run): nothing to load.
+    order = [];
+    const again = await executor.run(depthGraph, { targets: ['depth'], frames: { start: 0, end: 16 } });
+    expect(again.nodes.depth).toMatchObject({ status: 'cached', computedFrames: 0 });
+    expect(prepare).toHaveBeenCalledTimes(1);
+    expect(order).not.toContain('infer');
+    // Its first piece cached, its second not: the model is asked for before that piece's inference.
+    order = [];
+    const longer = await executor.run(depthGraph, { targets: ['depth'] });
+    expect(longer.nodes.depth.computedFrames).toBe(16);
+    expect(prepare).toHaveBeenCalledTimes(2);
+    expect(order.indexOf('prepare fake')).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf('prepare fake')).toBeLessThan(order.indexOf('infer'));
   });
 
   it('a prepare that fails fails nothing: the run meets the fault where the node runs, and reports it there', async () => {
