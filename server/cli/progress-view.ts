@@ -8,18 +8,34 @@
  * at 24 fps, Depth Anything at a frame a second) is hours, which a log must not pass in silence.
  */
 import { warningText, type ExecutorEvent } from '../../nodes/core/events.ts';
+import type { ModelLoadEvent } from '../../nodes/core/types.ts';
 
 /** Longest a log goes without a progress line while frames still come. */
 export const HEARTBEAT_MS = 30_000;
 
-export function createProgressView(stream: NodeJS.WriteStream, sinkIds: string[], now: () => number = Date.now): (e: ExecutorEvent) => void {
+/** Takes executor events; `modelLoad` takes the depth service's (server/depth/model-loads.ts). */
+export interface ProgressView {
+  (e: ExecutorEvent): void;
+  /**
+   * A line as a model starts to load and one as it is ready, with the time it took: before the first frames come,
+   * a large model on a CPU loads for seconds, which a log should account for. A failed load is the run's error.
+   */
+  modelLoad(e: ModelLoadEvent): void;
+}
+
+export function createProgressView(stream: NodeJS.WriteStream, sinkIds: string[], now: () => number = Date.now): ProgressView {
   const tty = Boolean(stream.isTTY);
   /** Per sink, what its last log line said and when. */
   const logged = new Map<string, { pct: number; done: number; at: number }>();
   let current = '';
   /** The TTY bar is on the current line (a warning first ends it). */
   let barShown = false;
-  return (e) => {
+  /** A line of its own: it first ends the bar's line. */
+  const line = (text: string): void => {
+    stream.write(`${barShown ? '\n' : ''}${text}\n`);
+    barShown = false;
+  };
+  const view = (e: ExecutorEvent): void => {
     if (e.type === 'node-start') current = e.nodeId;
     if (e.type === 'node-progress' && sinkIds.includes(e.nodeId)) {
       const pct = e.total ? Math.floor((100 * e.done) / e.total) : 0;
@@ -39,10 +55,13 @@ export function createProgressView(stream: NodeJS.WriteStream, sinkIds: string[]
         }
       }
     }
-    if (e.type === 'run-warning') {
-      stream.write(`${barShown ? '\n' : ''}warning ${warningText(e)}\n`);
-      barShown = false;
-    }
+    if (e.type === 'run-warning') line(`warning ${warningText(e)}`);
     if (e.type === 'run-done' && tty && barShown) stream.write('\n');
   };
+  return Object.assign(view, {
+    modelLoad(e: ModelLoadEvent): void {
+      if (e.state === 'loading') line(`loading model ${e.model}…`);
+      else if (e.state === 'ready') line(`model ${e.model} loaded in ${e.ms} ms`);
+    },
+  });
 }

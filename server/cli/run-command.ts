@@ -62,17 +62,20 @@ export async function runCommand(a: RunArgs): Promise<RunReport> {
   const controller = new AbortController();
   const stopListening = stopOnSignal(controller);
   const sinks = outputSlots(graph, NODE_DEFINITIONS).map((s) => s.node.id);
+  const view = a.quiet ? undefined : createProgressView(process.stderr, sinks);
+  const unwatchLoads = view && services.depth.onModelLoad?.((e) => view.modelLoad(e));
   try {
     const report = await executor.run(graph, {
       frames: a.frames ? parseFrames(a.frames) : undefined,
       outputs,
       signal: controller.signal,
-      onEvent: a.quiet ? undefined : createProgressView(process.stderr, sinks),
+      onEvent: view,
     });
     if (a.report) await writeFileAtomic(a.report, JSON.stringify(report, null, 2));
     return report;
   } finally {
     stopListening();
+    unwatchLoads?.();
     await services.close();
     await executor.close();
   }

@@ -48,6 +48,11 @@ describe.skipIf(!hasShared('media'))('anelo run', () => {
     expect(b.nodes.encode).toMatchObject({ status: 'ran', computedFrames: 120 });
     expect(typeof b.totalMs).toBe('number');
     expect(second.stdout).toMatch(/^ +depth +depth +cached +0 frames/m);
+    // The first run says it loads the model and how long that took; the second, whose depth is all in the cache,
+    // loads none (it had loaded one for nothing: 0.5 s here, seconds for a large model).
+    expect(first.stderr).toContain(`loading model ${model}…\n`);
+    expect(first.stderr.split('\n').filter((l) => l.startsWith(`model ${model} loaded in `))).toEqual([expect.stringMatching(/ loaded in \d+ ms$/)]);
+    expect(second.stderr).not.toContain('loading model');
     // 120 decoded frames of 176x144 are 9.1 MB; depth, flow, cuts, smoothed depth and the action entries far less.
     let bytes = 0;
     for (const e of await fs.readdir(cache, { withFileTypes: true, recursive: true })) if (e.isFile()) bytes += (await fs.stat(path.join(e.parentPath, e.name))).size;

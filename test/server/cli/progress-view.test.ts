@@ -79,6 +79,21 @@ describe('progress view', () => {
     expect(text()).toBe('progress 100% (10/10 frames) left\nprogress 100% (10/10 frames) right\n');
   });
 
+  it('a model that loads gets a line as it starts and one with the time it took; a failed load is left to the run\'s error', () => {
+    const { stream, text } = capture(true);
+    const view = createProgressView(stream, ['encode']);
+    view.modelLoad({ model: 'fastdepth-nyu-224', state: 'loading' });
+    view({ type: 'node-progress', runId, nodeId: 'encode', done: 5, total: 10 });
+    // On a terminal the bar's line is ended first.
+    view.modelLoad({ model: 'fastdepth-nyu-224', state: 'ready', ms: 850 });
+    view.modelLoad({ model: 'broken', state: 'loading' });
+    view.modelLoad({ model: 'broken', state: 'failed', error: { code: 'ANELO_E042_MODEL_MANIFEST', title: 'Model manifest', message: 'no good' } });
+    const lines = text().split('\n');
+    expect(lines[0]).toBe('loading model fastdepth-nyu-224…');
+    expect(lines[1]).toMatch(/^\r\[#+\.+\]  50% 5\/10 frames/);
+    expect(lines.slice(2)).toEqual(['model fastdepth-nyu-224 loaded in 850 ms', 'loading model broken…', '']);
+  });
+
   it('on a terminal: a warning ends the bar\'s line first, and the bar carries on below it', () => {
     const { stream, text } = capture(true);
     const view = createProgressView(stream, ['encode']);
