@@ -88,6 +88,8 @@ async function services(app: FastifyInstance, opts: ServerOptions): Promise<void
     if (n > 0) loading.set(load.model, n);
     else loading.delete(load.model);
     hub.broadcast({ kind: 'model-load', load });
+    if (load.state === 'ready') app.log.info({ model: load.model, ms: load.ms }, 'depth model loaded');
+    else if (load.state === 'failed') app.log.warn({ model: load.model, code: load.error.code }, `depth model failed to load: ${load.error.message}`);
   });
   const ungreet = hub.greet(() => [...loading].flatMap(([model, n]) => Array.from({ length: n }, () => ({ kind: 'model-load' as const, load: { model, state: 'loading' as const } }))));
 
