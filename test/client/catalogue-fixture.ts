@@ -1,7 +1,8 @@
 /** A small catalogue shaped like GET /api/node-types, for testing client logic without a server. */
-import type { Catalogue, NodeTypeDescriptor } from '../../nodes/core/catalogue.ts';
+import { describeCatalogue, type Catalogue, type NodeTypeDescriptor } from '../../nodes/core/catalogue.ts';
 import type { GraphDocument } from '../../nodes/core/graph-document.ts';
 import type { PortSpec } from '../../nodes/core/types.ts';
+import { NODE_DEFINITIONS } from '../../nodes/index.ts';
 
 function desc(type: string, label: string, inputs: PortSpec[], outputs: PortSpec[]): NodeTypeDescriptor {
   return { type, version: 1, label, category: 'depth', description: '', inputs, outputs, params: { type: 'object', properties: {} }, cache: 'memory', temporal: false, sink: false };
@@ -25,6 +26,30 @@ export function pipeline(): GraphDocument {
       { source: 'decode', sourcePort: 'frames', target: 'depth', targetPort: 'frames' },
       { source: 'decode', sourcePort: 'frames', target: 'scene', targetPort: 'frames' },
       { source: 'depth', sourcePort: 'depth', target: 'smooth', targetPort: 'depth' },
+    ],
+  };
+}
+
+/** The shipped nodes' catalogue, as the server sends it. */
+export const shippedCatalogue: Catalogue = describeCatalogue(NODE_DEFINITIONS);
+
+/** decode → depth (model "fastdepth") → smooth → warp, and a second depth node (model "midas") not yet wired. */
+export function twoDepthGraph(): GraphDocument {
+  const at = { x: 0, y: 0 };
+  return {
+    schemaVersion: 1,
+    nodes: [
+      { id: 'decode', type: 'decode', params: {}, position: at },
+      { id: 'depth', type: 'depth', params: { model: 'fastdepth' }, position: at },
+      { id: 'smooth', type: 'temporal-smooth', params: {}, position: at },
+      { id: 'warp', type: 'stereo-warp', params: {}, position: at },
+      { id: 'other', type: 'depth', params: { model: 'midas' }, position: at },
+    ],
+    edges: [
+      { source: 'decode', sourcePort: 'frames', target: 'depth', targetPort: 'frames' },
+      { source: 'depth', sourcePort: 'depth', target: 'smooth', targetPort: 'depth' },
+      { source: 'decode', sourcePort: 'frames', target: 'warp', targetPort: 'frames' },
+      { source: 'smooth', sourcePort: 'depth', target: 'warp', targetPort: 'depth' },
     ],
   };
 }

@@ -5,30 +5,10 @@ import { modelsLoadingFor } from '../../client/src/lib/model-loading.ts';
 import { getState } from '../../client/src/store/editor-store.ts';
 import { SHOW_LOAD_AFTER_MS } from '../../client/src/store/model-actions.ts';
 import { onServerMessage } from '../../client/src/store/run-actions.ts';
-import { describeCatalogue } from '../../nodes/core/catalogue.ts';
-import type { GraphDocument } from '../../nodes/core/graph-document.ts';
-import { NODE_DEFINITIONS } from '../../nodes/index.ts';
+import { shippedCatalogue as catalogue, twoDepthGraph } from './catalogue-fixture.ts';
 
-const catalogue = describeCatalogue(NODE_DEFINITIONS);
-const at = { x: 0, y: 0 };
-/** decode → depth A (fastdepth) → smooth → warp, and depth B (midas) → compare beside it. */
-const graph: GraphDocument = {
-  schemaVersion: 1,
-  nodes: [
-    { id: 'decode', type: 'decode', params: {}, position: at },
-    { id: 'a', type: 'depth', params: { model: 'fastdepth' }, position: at },
-    { id: 'smooth', type: 'temporal-smooth', params: {}, position: at },
-    { id: 'warp', type: 'stereo-warp', params: {}, position: at },
-    { id: 'b', type: 'depth', params: { model: 'midas' }, position: at },
-  ],
-  edges: [
-    { source: 'decode', sourcePort: 'frames', target: 'a', targetPort: 'frames' },
-    { source: 'a', sourcePort: 'depth', target: 'smooth', targetPort: 'depth' },
-    { source: 'decode', sourcePort: 'frames', target: 'warp', targetPort: 'frames' },
-    { source: 'smooth', sourcePort: 'depth', target: 'warp', targetPort: 'depth' },
-    { source: 'decode', sourcePort: 'frames', target: 'b', targetPort: 'frames' },
-  ],
-};
+/** decode → depth (fastdepth) → smooth → warp, and a second depth node (midas) beside it. */
+const graph = twoDepthGraph();
 const models = [{ id: 'fastdepth', name: 'FastDepth' }];
 
 describe('models a preview waits on', () => {
@@ -36,16 +16,16 @@ describe('models a preview waits on', () => {
     const shown = { shown: true };
     const both = { fastdepth: shown, midas: shown };
     expect(modelsLoadingFor(graph, 'warp', catalogue, both, models)).toEqual(['FastDepth']);
-    expect(modelsLoadingFor(graph, 'a', catalogue, both, models)).toEqual(['FastDepth']);
+    expect(modelsLoadingFor(graph, 'depth', catalogue, both, models)).toEqual(['FastDepth']);
     // Not listed: its id.
-    expect(modelsLoadingFor(graph, 'b', catalogue, both, models)).toEqual(['midas']);
+    expect(modelsLoadingFor(graph, 'other', catalogue, both, models)).toEqual(['midas']);
     expect(modelsLoadingFor(graph, 'decode', catalogue, both, models)).toEqual([]);
     expect(modelsLoadingFor(graph, 'warp', catalogue, { midas: shown }, models)).toEqual([]);
     expect(modelsLoadingFor(graph, 'warp', catalogue, { fastdepth: { shown: false } }, models)).toEqual([]);
     expect(modelsLoadingFor(graph, 'warp', catalogue, {}, models)).toEqual([]);
     expect(modelsLoadingFor(graph, null, catalogue, both, models)).toEqual([]);
     // A bypassed depth node computes nothing, so nothing waits on its model.
-    const bypassed = { ...graph, nodes: graph.nodes.map((n) => (n.id === 'a' ? { ...n, bypass: true } : n)) };
+    const bypassed = { ...graph, nodes: graph.nodes.map((n) => (n.id === 'depth' ? { ...n, bypass: true } : n)) };
     expect(modelsLoadingFor(bypassed, 'warp', catalogue, both, models)).toEqual([]);
   });
 });

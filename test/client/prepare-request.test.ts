@@ -1,28 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { prepareRequests } from '../../client/src/lib/prepare-request.ts';
-import { describeCatalogue } from '../../nodes/core/catalogue.ts';
 import type { GraphDocument } from '../../nodes/core/graph-document.ts';
-import { NODE_DEFINITIONS } from '../../nodes/index.ts';
+import { shippedCatalogue as catalogue, twoDepthGraph } from './catalogue-fixture.ts';
 
-const catalogue = describeCatalogue(NODE_DEFINITIONS);
-const at = { x: 0, y: 0 };
 /** decode → depth → smooth → warp, and a second depth node not yet wired to anything. */
-const graph: GraphDocument = {
-  schemaVersion: 1,
-  nodes: [
-    { id: 'decode', type: 'decode', params: {}, position: at },
-    { id: 'depth', type: 'depth', params: { model: 'fastdepth' }, position: at },
-    { id: 'smooth', type: 'temporal-smooth', params: {}, position: at },
-    { id: 'warp', type: 'stereo-warp', params: {}, position: at },
-    { id: 'other', type: 'depth', params: { model: 'midas' }, position: at },
-  ],
-  edges: [
-    { source: 'decode', sourcePort: 'frames', target: 'depth', targetPort: 'frames' },
-    { source: 'depth', sourcePort: 'depth', target: 'smooth', targetPort: 'depth' },
-    { source: 'decode', sourcePort: 'frames', target: 'warp', targetPort: 'frames' },
-    { source: 'smooth', sourcePort: 'depth', target: 'warp', targetPort: 'depth' },
-  ],
-};
+const graph: GraphDocument = twoDepthGraph();
 const installed = [
   { id: 'fastdepth', installed: true },
   { id: 'midas', installed: false },
