@@ -5,11 +5,14 @@
 import path from 'node:path';
 import type { AneloErrorJson } from '../../../nodes/core/errors.ts';
 
-/** Absolute POSIX paths (at least two segments) inside a message. */
-const ABS_PATH = /(?<![\w.:])\/(?:[^\s/'"`(),:;]+\/)+[^\s/'"`(),:;]*/g;
+/** Absolute POSIX paths (at least two segments) inside a message; not the path of a URL (https://host/...). */
+const ABS_PATH = /(?<![\w.:/])\/(?:[^\s/'"`(),:;]+\/)+[^\s/'"`(),:;]*/g;
+
+/** file: URLs, whose path is a server path all the same. */
+const FILE_URL = /\bfile:\/\/(\/[^\s'"`(),:;]*)/g;
 
 export function redactPaths(text: string): string {
-  return text.replace(ABS_PATH, (p) => path.basename(p) || '/');
+  return text.replace(FILE_URL, (_m, p: string) => path.basename(p) || '/').replace(ABS_PATH, (p) => path.basename(p) || '/');
 }
 
 export function publicError(e: AneloErrorJson): AneloErrorJson {
