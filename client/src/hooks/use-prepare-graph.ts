@@ -1,8 +1,8 @@
 /**
  * Gets the server ready for the graph on screen: a depth node's model loads while the user looks at the graph
- * (1.2–1.6 s for FastDepth on a 2-core machine), not inside the first preview that needs depth. Asked for when the
- * editor opens a graph, again for a depth node only when the input, the node or what feeds it changes (see
- * prepare-request.ts), and after the server comes back from a restart. Best effort: a failure here is the previews'
+ * (0.25–0.35 s for FastDepth on a 2-core machine, seconds for a large model), not inside the first preview that
+ * needs depth. Asked for when the editor opens a graph, again for a depth node only when the input, the node or what
+ * feeds it changes (see prepare-request.ts), and after the server comes back from a restart. Best effort: a failure here is the previews'
  * to report, on the node it concerns.
  */
 import { useEffect, useMemo, useRef } from 'react';
