@@ -2,6 +2,7 @@
 import { AneloError, toAneloError } from '../../../nodes/core/errors.ts';
 import type { ModelStore } from '../../depth/model-store.ts';
 import type { EventHub } from './event-hub.ts';
+import { publicError } from './public-error.ts';
 
 /** Progress messages at most this often per model. */
 const PROGRESS_EVERY_MS = 250;
@@ -34,7 +35,8 @@ export class ModelPulls {
       })
       .then(
         () => this.hub.broadcast({ kind: 'model-done', id }),
-        (e: unknown) => this.hub.broadcast({ kind: 'model-error', id, error: toAneloError(e).toJSON() }),
+        // As every error a client sees: server paths cut to file names (the install folder is the server's business).
+        (e: unknown) => this.hub.broadcast({ kind: 'model-error', id, error: publicError(toAneloError(e).toJSON()) }),
       )
       .finally(() => this.active.delete(id));
   }

@@ -12,6 +12,7 @@ import { warmUpPool } from '../../engine/warm-up-pool.ts';
 import { sweepTemps } from '../../fs/temp-files.ts';
 import { createServices, type LocalServices } from '../../services.ts';
 import { EventHub } from '../lib/event-hub.ts';
+import { publicError } from '../lib/public-error.ts';
 import { MediaLibrary } from '../lib/media-library.ts';
 import { ModelPulls } from '../lib/model-pulls.ts';
 import { OutputFiles } from '../lib/output-files.ts';
@@ -87,7 +88,8 @@ async function services(app: FastifyInstance, opts: ServerOptions): Promise<void
     const n = (loading.get(load.model) ?? 0) + (load.state === 'loading' ? 1 : -1);
     if (n > 0) loading.set(load.model, n);
     else loading.delete(load.model);
-    hub.broadcast({ kind: 'model-load', load });
+    // As every error a client sees: server paths cut to file names.
+    hub.broadcast({ kind: 'model-load', load: load.state === 'failed' ? { ...load, error: publicError(load.error) } : load });
     if (load.state === 'ready') app.log.info({ model: load.model, ms: load.ms }, 'depth model loaded');
     else if (load.state === 'failed') app.log.warn({ model: load.model, code: load.error.code }, `depth model failed to load: ${load.error.message}`);
   });

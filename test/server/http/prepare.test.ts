@@ -2,7 +2,7 @@
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ServerMessage } from '../../../nodes/core/api-types.ts';
-import { tempModelDir, writeDepthAnythingLike } from '../../helpers/test-models.ts';
+import { tempModelDir, writeDepthAnythingLike, writeRank3Model } from '../../helpers/test-models.ts';
 import { buildTestApp, type TestApp } from './test-app.ts';
 
 let t: TestApp;
@@ -79,6 +79,12 @@ describe('POST /api/prepare', () => {
     const later: string[] = [];
     t.app.eventHub.add({ readyState: 1, bufferedAmount: 0, send: (text) => later.push(text) });
     expect(later).toEqual([]);
+    // A model that cannot load: 'failed' with the coded error a page may see (the file named, not where it lives).
+    writeRank3Model(modelDir, 'test-broken');
+    await prepare(depthGraph({ model: 'test-broken' }));
+    await vi.waitFor(() => expect(heard).toHaveLength(4));
+    expect(heard[3]).toMatchObject({ kind: 'model-load', load: { model: 'test-broken', state: 'failed', error: { code: 'ANELO_E042_MODEL_MANIFEST', message: expect.stringContaining('test-broken.onnx') } } });
+    expect(JSON.stringify(heard[3])).not.toContain(modelDir);
   });
 
   it('a graph without a depth node prepares nothing; what a preview would refuse is refused with the same code', async () => {

@@ -78,7 +78,10 @@ describe('the server', () => {
 
     const failed = new Promise<ServerMessage>((resolve) => t.app.eventHub.subscribe((m) => m.kind === 'model-error' && resolve(m)));
     expect((await t.app.inject({ method: 'POST', url: '/api/models/offline/pull' })).statusCode).toBe(202);
-    expect(await failed).toMatchObject({ kind: 'model-error', id: 'offline', error: { code: 'ANELO_E044_MODEL_DOWNLOAD' } });
+    const failure = await failed;
+    expect(failure).toMatchObject({ kind: 'model-error', id: 'offline', error: { code: 'ANELO_E044_MODEL_DOWNLOAD' } });
+    // As every error a page sees: no server path (the install folder) in it.
+    expect(JSON.stringify(failure)).not.toContain(modelDir);
 
     const unknown = await t.app.inject({ method: 'POST', url: '/api/models/nope/pull' });
     expect([unknown.statusCode, unknown.json().error.code]).toEqual([404, 'ANELO_E041_MODEL_UNKNOWN']);
