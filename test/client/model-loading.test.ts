@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ServerMessage } from '../../client/src/api/api-types.ts';
 import { modelsLoadingFor } from '../../client/src/lib/model-loading.ts';
-import { getState } from '../../client/src/store/editor-store.ts';
+import { getState, update } from '../../client/src/store/editor-store.ts';
 import { SHOW_LOAD_AFTER_MS } from '../../client/src/store/model-actions.ts';
 import { onServerMessage } from '../../client/src/store/run-actions.ts';
 import { shippedCatalogue as catalogue, twoDepthGraph } from './catalogue-fixture.ts';
@@ -63,5 +63,21 @@ describe('model loads the server reports', () => {
     expect(getState().modelLoads).toEqual({});
     onServerMessage(load('ready'));
     expect(getState().modelLoads).toEqual({});
+  });
+
+  it('a failed load pins its error on the nodes that use the model at once, and a load that works takes it off', () => {
+    update((d) => {
+      d.graph = twoDepthGraph();
+      d.catalogue = catalogue;
+      d.nodeErrors = { warp: 'ANELO_E020_NODE_FAILED: something else' };
+    });
+    onServerMessage(load('loading'));
+    onServerMessage(load('failed'));
+    // The node using fastdepth gets the coded error, as a failed preview would pin it; the one using midas does not.
+    expect(getState().nodeErrors).toEqual({ depth: 'ANELO_E042_MODEL_MANIFEST: x', warp: 'ANELO_E020_NODE_FAILED: something else' });
+    onServerMessage(load('loading'));
+    onServerMessage(load('ready'));
+    // Only what the failed load pinned goes.
+    expect(getState().nodeErrors).toEqual({ warp: 'ANELO_E020_NODE_FAILED: something else' });
   });
 });

@@ -105,6 +105,13 @@ describe('previews and runs', () => {
     await nextPreviewImage(page, before);
     await page.unroute('**/api/preview');
     await expect.poll(() => page.getByTestId('preview-image-meta').textContent()).toMatch(/\d+ ms · (computed|cached)/);
+
+    // A model that fails to load says why on its node at once, before any preview through it; loaded, that goes.
+    e.app.eventHub.broadcast({ kind: 'model-load', load: { model: TEST_MODEL_ID, state: 'failed', error: { code: 'ANELO_E042_MODEL_MANIFEST', title: 'Model manifest', message: 'e2e-depth.onnx: no good' } } });
+    await expect.poll(() => page.getByTestId('node-error-depth').textContent()).toBe('ANELO_E042_MODEL_MANIFEST: e2e-depth.onnx: no good');
+    await expect.poll(() => page.getByTestId('node-badge-depth').getAttribute('data-state')).toBe('error');
+    e.app.eventHub.broadcast({ kind: 'model-load', load: { model: TEST_MODEL_ID, state: 'ready', ms: 300 } });
+    await expect.poll(() => page.getByTestId('node-error-depth').count()).toBe(0);
   });
 
   it('runs a clip to the end and offers the output for download as video/mp4', async () => {

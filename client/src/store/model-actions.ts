@@ -1,8 +1,10 @@
 /** Depth models: the list with installed state, and downloads with progress from the WebSocket. */
 import { api } from '../api/api-client.ts';
 import type { ModelListing, ServerMessage } from '../api/api-types.ts';
+import { modelOf } from '../lib/model-param.ts';
 import { askConfirm } from './dialog-actions.ts';
 import { getState, update } from './editor-store.ts';
+import { clearNodeErrors, setNodeError } from './preview-actions.ts';
 import { notify, reportCoded, reportError } from './status-actions.ts';
 
 export async function refreshModels(): Promise<void> {
@@ -53,13 +55,33 @@ export function downloadModel(model: ModelListing): void {
  */
 export const SHOW_LOAD_AFTER_MS = 400;
 
+/** Nodes of the graph on screen that use `model` (bypassed ones compute nothing). */
+function nodesUsing(model: string): string[] {
+  const s = getState();
+  return s.graph.nodes.filter((n) => !n.bypass && modelOf(n, s.catalogue?.[n.type]?.params) === model).map((n) => n.id);
+}
+
+/** What a failed load pinned on nodes, by model: taken off again once the model loads. */
+const loadErrors = new Map<string, string>();
+
 /**
  * Applies model-progress / model-done / model-error messages (downloads) and model-load ones (the server loading a
- * model for inference). A load that fails says nothing here: the preview or run that needs the model reports it.
+ * model for inference). A load that fails pins its error on the nodes that use the model at once, as a failed preview
+ * would (the editor asks the server to load a graph's models before any preview); a later load that succeeds takes
+ * it off.
  */
 export function applyModelMessage(m: ServerMessage): void {
   if (m.kind === 'model-load') {
     const { model, state } = m.load;
+    if (m.load.state === 'failed') {
+      const text = `${m.load.error.code}: ${m.load.error.message}`;
+      loadErrors.set(model, text);
+      for (const id of nodesUsing(model)) setNodeError(id, text);
+    } else if (state === 'ready' && loadErrors.has(model)) {
+      const text = loadErrors.get(model);
+      loadErrors.delete(model);
+      clearNodeErrors(nodesUsing(model).filter((id) => getState().nodeErrors[id] === text));
+    }
     const was = getState().modelLoads[model];
     const count = (was?.count ?? 0) + (state === 'loading' ? 1 : -1);
     if (count <= 0) {
