@@ -3,6 +3,8 @@
  * a node whose model is missing says so in one line with Download / Use <installed>; Run refuses in one short
  * message without asking the server; a node title that named its model follows the new one.
  */
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIP, startE2E, TEST_MODEL_ID, type E2E } from './harness.ts';
@@ -83,5 +85,24 @@ describe('models', () => {
     await page.getByTestId('palette-item-depth').click();
     await nodeBox(page, 'depth-1').waitFor();
     expect(await page.getByTestId('param-depth-1-model').inputValue()).toBe(TEST_MODEL_ID);
+  });
+
+  it('says on the node at once, before any preview, that an installed model file is damaged', async () => {
+    const { page } = e;
+    // FastDepth's file in the models folder, the right size but not the published bytes (a broken download).
+    const damaged = path.join(process.env.ANELO_MODELS_DIR!, 'fastdepth-nyu-224-f32.onnx');
+    writeFileSync(damaged, new Uint8Array(5424524));
+    try {
+      // A reload lists the file as installed; the default graph has one depth node.
+      await openEditor(page, e.url);
+      await openPreset(page, 'default', 'depth');
+      await page.getByTestId('media-select').selectOption(CLIP);
+      await page.getByTestId('param-depth-model').selectOption('fastdepth-nyu-224');
+      await expect.poll(() => page.getByTestId('node-error-depth').textContent()).toMatch(/^ANELO_E043_MODEL_CHECKSUM: fastdepth-nyu-224-f32\.onnx has sha256 /);
+      expect(await page.getByTestId('node-badge-depth').getAttribute('data-state')).toBe('error');
+      await e.shot('model-damaged');
+    } finally {
+      rmSync(damaged, { force: true });
+    }
   });
 });
