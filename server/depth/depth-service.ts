@@ -85,7 +85,7 @@ export class OnnxDepthService implements DepthService {
 
   async prepare(params: Record<string, unknown>): Promise<void> {
     const p = readDepthParams(params);
-    const r = await this.loads.resolving(p.model, () => this.store.resolve(p.model, p.precision));
+    const r = await this.store.resolve(p.model, p.precision);
     const req = this.sessionRequest(r, p);
     await this.loads.track(p.model, JSON.stringify(req), this.pool.has(req), () => this.prepareResolved(r, p));
   }

@@ -92,7 +92,7 @@ export class ThreadedDepthService implements DepthService {
    */
   async prepare(params: Record<string, unknown>): Promise<void> {
     const { params: p, offered } = this.withThreads(params);
-    const model = await this.loads.resolving(p.model, () => this.store.resolve(p.model, p.precision));
+    const model = await this.store.resolve(p.model, p.precision);
     const pool = this.threadPool();
     const key = sessionKey(model, p, offered);
     const threadsEnded = pool.threadsEnded;

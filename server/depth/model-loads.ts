@@ -57,21 +57,6 @@ export class ModelLoads {
     }
   }
 
-  /**
-   * Resolves `model` for a prepare, telling listeners 'failed' when it cannot be (a file whose sha256 is not the
-   * manifest's, a manifest that cannot be read): the editor pins that on the node before any preview, as a load that
-   * fails. A model not installed is the editor's own message (it offers the download), so it is not repeated here.
-   */
-  async resolving<T>(model: string, resolve: () => Promise<T>): Promise<T> {
-    try {
-      return await resolve();
-    } catch (e) {
-      const error = toAneloError(e);
-      if (error.code !== 'ANELO_E040_MODEL_MISSING' && error.code !== 'ANELO_E041_MODEL_UNKNOWN') this.emit({ model, state: 'failed', error: error.toJSON() });
-      throw e;
-    }
-  }
-
   private finish(key: string, e: ModelLoadEvent): void {
     this.inFlight.delete(key);
     this.emit(e);
