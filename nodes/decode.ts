@@ -1,7 +1,7 @@
 /** decode: any file ffmpeg reads → RGB frames at a constant rate, rotation applied, optionally range-cut and scaled. */
 import { Type } from '@sinclair/typebox';
 import { AneloError } from './core/errors.ts';
-import { defineNode, type FramesChunk, type ProbeResult } from './core/types.ts';
+import { defineNode, type FramesChunk, type ProbeResult, type VideoStopsDetails } from './core/types.ts';
 
 const params = Type.Object({
   path: Type.String({ default: '', title: 'File', description: "Video to read; empty takes the run's input", ui: { widget: 'file' } }),
@@ -24,6 +24,22 @@ interface Geometry {
   height: number;
   first: number;
   count: number;
+}
+
+/**
+ * How to convert only the frames a video that stops early has: the clip's end there, so nothing reads past it (a
+ * range alone does not do it: temporal nodes read frames after the range). `orLess` where only a bound is known.
+ */
+function endAdvice(nodeId: string, endsAt: number, orLess = false): string {
+  return `set node "${nodeId}"'s End frame to ${endsAt}${orLess ? ' or less' : ''} (anelo run: --set ${nodeId}.end=${endsAt})`;
+}
+
+/** A read past where the video stops (E012 with VideoStopsDetails) gains the advice that converts what the file has. */
+function withEndAdvice(e: unknown, nodeId: string): unknown {
+  if (!(e instanceof AneloError) || e.code !== 'ANELO_E012_DECODE_FAILED' || !(e.details && typeof e.details === 'object' && 'videoEndsAt' in e.details)) return e;
+  const endsAt = (e.details as VideoStopsDetails).videoEndsAt;
+  const advice = endsAt !== undefined ? endAdvice(nodeId, endsAt) : e.where.frame !== undefined ? endAdvice(nodeId, e.where.frame, true) : undefined;
+  return advice ? new AneloError(e.code, `${e.message} To convert the frames it has, ${advice}.`, { ...e.where, nodeId }, e.details, e) : e;
 }
 
 async function geometry(p: { path: string; start: number; end: number; maxFps: number; maxHeight: number }, media: { probe(path: string): Promise<ProbeResult> }, nodeId: string): Promise<Geometry> {
@@ -104,10 +120,22 @@ export const decodeNode = defineNode({
         // errors per frame") counts them over the whole range.
         if (n > 0) ctx.warn?.(`ffmpeg reported ${n} decode error(s) in frames ${ctx.start}..${ctx.end - 1} of ${ctx.params.path}, the first damaged frames found (the decode node's "decode errors per frame" figure counts them all): the file is damaged and frames may show artefacts`);
       },
+      // One frame short is a probe's rounding; more is a video that stops early, shown frozen unless said.
+      onShortEnd: (endsAt, repeated) => {
+        if (repeated > 1)
+          ctx.warn?.(
+            `the video in ${ctx.params.path} stops at frame ${endsAt}, though its header says it goes on: frames ${endsAt}..${endsAt + repeated - 1} repeat frame ${endsAt - 1}. ` +
+              `The file is probably cut short; ${endAdvice(ctx.nodeId, endsAt)} to leave them out.`,
+          );
+      },
     });
-    for await (const f of reader) {
-      frames.push(f);
-      ctx.progress(frames.length);
+    try {
+      for await (const f of reader) {
+        frames.push(f);
+        ctx.progress(frames.length);
+      }
+    } catch (e) {
+      throw withEndAdvice(e, ctx.nodeId);
     }
     const chunk: FramesChunk = { type: 'frames', start: ctx.start, width: info.width, height: info.height, frames };
     return { frames: chunk };

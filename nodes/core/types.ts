@@ -222,8 +222,19 @@ export interface ReadFramesOptions {
   deinterlace?: boolean;
   /** Called with the number of decoder errors (damaged data concealed or skipped) met while reading these frames. */
   onDecodeErrors?: (count: number) => void;
+  /**
+   * Called when the video ends inside this read, before the frames it asked for: the first frame it does not have and
+   * how many frames at the end of the read repeat the last one it had (frame counts from a probe can be one off).
+   */
+  onShortEnd?: (endsAt: number, repeated: number) => void;
   /** The file's ProbeResult.seekPreRollS; the media service sets it. */
   preRollS?: number;
+}
+
+/** The details of E012 when a read finds no frame where the file's header says there are more (a file cut short). */
+export interface VideoStopsDetails {
+  /** Where the video stops (the first frame it does not have), when a read met that end; else undefined. */
+  videoEndsAt?: number;
 }
 
 export interface EncodeOptions {

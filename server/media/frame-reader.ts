@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { AneloError } from '../../nodes/core/errors.ts';
-import type { ReadFramesOptions } from '../../nodes/core/types.ts';
+import type { ReadFramesOptions, VideoStopsDetails } from '../../nodes/core/types.ts';
 import { noteFrameHash } from '../engine/chunk-codec.ts';
 import { buildDecodeArgs } from './ffmpeg-args.ts';
 import { startDecoder, type FfmpegProcess } from './fluent-ffmpeg-driver.ts';
@@ -91,9 +91,21 @@ export function seekPlan(o: Pick<ReadFramesOptions, 'startTime' | 'startFrame' |
   return { seekS: Math.max(0, target - preRoll / o.fps), preRoll };
 }
 
+/**
+ * A read that found no frame at all where the header counted some: the video stops at `endsAt` (where a reader met
+ * its end) or somewhere before `frame` (a seek past its end). Most often a download or copy that did not finish: the
+ * header still lists every frame.
+ */
+export function shortVideoMessage(file: string, frame: number, endsAt: number | undefined): string {
+  const where = endsAt !== undefined && endsAt <= frame ? `its video stops at frame ${endsAt}` : 'its video stops before that frame';
+  return `${file} has no frame ${frame}: ${where}, though the file's header says it goes on. The file is probably cut short (a download or copy that did not finish).`;
+}
+
 export class FrameReaderPool {
   private readonly readers: OpenReader[] = [];
   private readonly claims = new Set<Claim>();
+  /** Per read key (file and frame grid), the frame a reader found its video to stop at. */
+  private readonly ends = new Map<string, number>();
   /** Decoders started so far (each a seek): for tests and diagnostics. */
   decodersStarted = 0;
 
@@ -118,6 +130,7 @@ export class FrameReaderPool {
     let failed = false;
     let errorsBefore = 0;
     let last: Uint8Array | undefined;
+    let shortEnd: { endsAt: number; repeated: number } | undefined;
     // A cancel while ffmpeg produces nothing (a stalled read) must not wait for the next frame: stop the reader.
     const onAbort = (): void => void (reader && this.close(reader));
     try {
@@ -147,13 +160,16 @@ export class FrameReaderPool {
         }
         const r = r0.ended ? { done: true as const, value: undefined } : await r0.frames.next();
         if (r.done) {
-          r0.ended = true;
+          if (!r0.ended) this.ended(r0);
           if (!last) {
             await r0.proc.done.catch((e: Error) => {
-              throw new AneloError('ANELO_E012_DECODE_FAILED', `decoding ${file} failed at frame ${o.startFrame + i}: ${e.message}`, { file, frame: o.startFrame + i });
+              throw new AneloError('ANELO_E012_DECODE_FAILED', `decoding ${file} failed at frame ${f}: ${e.message}`, { file, frame: f });
             });
-            throw new AneloError('ANELO_E012_DECODE_FAILED', `no frame ${o.startFrame + i} in ${file}`, { file, frame: o.startFrame + i });
+            const endsAt = this.ends.get(key);
+            throw new AneloError('ANELO_E012_DECODE_FAILED', shortVideoMessage(file, f, endsAt), { file, frame: f }, { videoEndsAt: endsAt !== undefined && endsAt <= f ? endsAt : undefined } satisfies VideoStopsDetails);
           }
+          if (!shortEnd) shortEnd = { endsAt: f, repeated: 0 };
+          shortEnd.repeated++;
           yield last;
           continue;
         }
@@ -174,6 +190,7 @@ export class FrameReaderPool {
       o.signal?.removeEventListener('abort', onAbort);
       this.claims.delete(claim);
       if (reader) o.onDecodeErrors?.(reader.decodeErrors - errorsBefore);
+      if (shortEnd && !failed) o.onShortEnd?.(shortEnd.endsAt, shortEnd.repeated);
       const stopped = failed || Boolean(o.signal?.aborted);
       // A consumer that stops early leaves the reader positioned correctly: keep it for the next chunk.
       const usable = reader && !stopped && !reader.ended && reader.next === claim.until ? reader : undefined;
@@ -213,7 +230,7 @@ export class FrameReaderPool {
     while (r.next < frame) {
       const got = await r.frames.next();
       if (got.done) {
-        r.ended = true;
+        this.ended(r);
         return false;
       }
       r.next++;
@@ -222,6 +239,15 @@ export class FrameReaderPool {
       if (r.recent.length > 1) r.recent.shift();
     }
     return true;
+  }
+
+  /**
+   * A reader met the end of its video. One that gave out frames knows exactly where the video stops on its frame
+   * grid (frame `next`): kept, so a later read past it can say so. One that seeked past the end knows nothing.
+   */
+  private ended(r: OpenReader): void {
+    r.ended = true;
+    if (r.recent.length > 0) this.ends.set(r.key, Math.min(r.next, this.ends.get(r.key) ?? Infinity));
   }
 
   closeAll(): void {

@@ -4,7 +4,7 @@
  * audio tracks and a subtitle track.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, truncateSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ffmpegPath } from '../../server/media/ffmpeg-paths.ts';
@@ -76,5 +76,15 @@ export function writeDamagedClip(file: string): string {
   const rand = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 256;
   for (let off = 150_000; off < Math.min(d.length - 300, 400_000); off += 20_000) for (let i = 0; i < 300; i++) d[off + i] = rand();
   writeFileSync(file, d);
+  return file;
+}
+
+/**
+ * `VICTIM` re-encoded with its index first (faststart) and a keyframe every 10 frames, then cut to `keep` of its bytes:
+ * a download that did not finish. Its header still lists all 120 frames; its video stops about that far in.
+ */
+export async function writeCutShortClip(file: string, keep = 0.5): Promise<string> {
+  await ffmpeg(['-i', VICTIM, '-an', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '10', '-movflags', '+faststart', file]);
+  truncateSync(file, Math.floor(statSync(file).size * keep));
   return file;
 }

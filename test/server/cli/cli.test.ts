@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hasShared, PROJECT_ROOT, sharedPath } from '../../helpers/shared-data.ts';
 import { writeDecodeEncodeGraph } from '../../helpers/decode-encode-graph.ts';
-import { writeDamagedClip } from '../../helpers/bad-media.ts';
+import { writeCutShortClip, writeDamagedClip } from '../../helpers/bad-media.ts';
 import { tempModelDir, writeDepthAnythingLike } from '../../helpers/test-models.ts';
 
 const run = promisify(execFile);
@@ -72,6 +72,26 @@ describe.skipIf(!hasShared('media'))('anelo run', () => {
     // And with the outcome on stdout.
     expect(r.stdout).toMatch(new RegExp(`^done in \\d+ ms with ${report.warnings.length} warnings?$`, 'm'));
     expect(r.stdout).toContain(`  warning ${report.warnings[0]}`);
+  });
+
+  it('a file cut short fails naming the frame its video stops at and how to convert what it has; that works', async () => {
+    const cut = await writeCutShortClip(path.join(dir, 'cut.mp4'));
+    const out = path.join(dir, 'cut-out.mp4');
+    const r = await anelo('run', graph, '--input', cut, '--output', out, '--cache-dir', path.join(dir, 'cache-cut'));
+    expect(r.code).toBe(1);
+    const m = /^error ANELO_E012_DECODE_FAILED \(node decode\): .*cut\.mp4 has no frame (\d+): its video stops at frame (\d+), though the file's header says it goes on\. The file is probably cut short .* To convert the frames it has, set node "decode"'s End frame to (\d+) \(anelo run: --set decode\.end=(\d+)\)\.$/m.exec(r.stderr);
+    expect(m, r.stderr).not.toBeNull();
+    const endsAt = Number(m![2]);
+    expect(endsAt).toBeGreaterThan(20);
+    expect(endsAt).toBeLessThan(120);
+    expect(Number(m![3])).toBe(endsAt);
+    await expect(fs.stat(out)).rejects.toThrow();
+    // Frames the last chunk lacked were filled with its last frame, and said so (unless the video stopped on a chunk's edge).
+    if (endsAt % 16 !== 0) expect(r.stderr).toContain(`warning ANELO_E038_NODE_WARNING (node decode): the video in ${cut} stops at frame ${endsAt}, though its header says it goes on: frames ${endsAt}..`);
+    const ok = await anelo('run', graph, '--input', cut, '--output', out, '--cache-dir', path.join(dir, 'cache-cut'), '--set', `decode.end=${endsAt}`, '--report', path.join(dir, 'cut.json'));
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).not.toContain('stops at frame');
+    expect(JSON.parse(await fs.readFile(path.join(dir, 'cut.json'), 'utf8')).nodes.encode.computedFrames).toBe(endsAt);
   });
 
   it('--frames limits the frames written', async () => {

@@ -145,6 +145,40 @@ describe.skipIf(!hasShared('media'))('FrameReaderPool', () => {
   });
 });
 
+describe.skipIf(!hasShared('media'))('a video that stops before the frames asked for', () => {
+  const readAll = async (pool: FrameReaderPool, start: number, count: number, onShortEnd?: (endsAt: number, repeated: number) => void): Promise<Uint8Array[]> => {
+    const out: Uint8Array[] = [];
+    for await (const f of pool.read(clip, { ...at(start, count), onShortEnd })) out.push(f);
+    return out;
+  };
+
+  it('fills a read it ends inside with its last frame and says where it stopped and how many frames repeat', async () => {
+    const ends: [number, number][] = [];
+    const frames = await readAll(newPool(), 116, 8, (e, n) => ends.push([e, n]));
+    expect(frames).toHaveLength(8);
+    expect(ends).toEqual([[120, 4]]);
+    expect(frames.slice(4).every((f) => f === frames[3])).toBe(true);
+    // A read the video covers says nothing.
+    const none: number[] = [];
+    await readAll(newPool(), 100, 8, (e) => none.push(e));
+    expect(none).toEqual([]);
+  });
+
+  it('a read past the end fails with E012 naming the frame it stops at once a read has met it, else only that it stops before', async () => {
+    const pool = newPool();
+    // Frames 112..123: the video stops at 120, and the read meets that end.
+    await readAll(pool, 112, 12);
+    const known = await readAll(pool, 136, 4).catch((e) => e);
+    expect(known.code).toBe('ANELO_E012_DECODE_FAILED');
+    expect(known.details).toEqual({ videoEndsAt: 120 });
+    expect(known.message).toBe(`${clip} has no frame 136: its video stops at frame 120, though the file's header says it goes on. The file is probably cut short (a download or copy that did not finish).`);
+    const unknown = await readAll(newPool(), 136, 4).catch((e) => e);
+    expect(unknown.code).toBe('ANELO_E012_DECODE_FAILED');
+    expect(unknown.details).toEqual({ videoEndsAt: undefined });
+    expect(unknown.message).toContain('has no frame 136: its video stops before that frame,');
+  });
+});
+
 describe('seekPlan', () => {
   it('reads from the start without seeking, and seeks half a frame early in an indexed file', () => {
     expect(seekPlan({ startTime: 0, startFrame: 0, fps: 25 })).toEqual({ seekS: 0, preRoll: 0 });
