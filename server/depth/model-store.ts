@@ -83,12 +83,15 @@ const looksLikePath = (s: string): boolean => s.endsWith('.onnx') || s.includes(
 export class ModelStore {
   readonly dirs: string[];
   readonly installDir: string;
+  /** The search folders ANELO_MODELS_DIR named (none when the folders were given). */
+  private readonly envDirs: string[];
   private readonly registry: ModelManifest[];
   readonly hashes: FileHashCache;
 
   constructor(opts: ModelStoreOptions = {}) {
     this.installDir = path.resolve(opts.installDir ?? PROJECT_MODELS_DIR);
     this.dirs = opts.dirs?.map((d) => path.resolve(d)) ?? modelSearchDirs(process.env, this.installDir);
+    this.envDirs = opts.dirs ? [] : modelSearchDirs(process.env, this.installDir).filter((d) => d !== this.installDir);
     this.registry = opts.registry ?? readRegistry();
     const cacheFile = opts.hashCacheFile === undefined ? path.join(process.env.ANELO_CACHE_DIR || path.join(os.homedir(), '.cache', 'anelo'), 'model-hashes.json') : opts.hashCacheFile;
     this.hashes = new FileHashCache(cacheFile);
@@ -113,7 +116,7 @@ export class ModelStore {
     if (!found) {
       throw new AneloError(
         'ANELO_E040_MODEL_MISSING',
-        `Model "${manifest.id}" (${file.precision}) is not installed. ${manualPlacementText(manifest, file, this.dirs, this.installDir)}`,
+        `Model "${manifest.id}" (${file.precision}) is not installed. ${manualPlacementText(manifest, file, this.dirs, this.installDir, this.envDirs)}`,
         { param: 'model', file: file.file },
       );
     }
@@ -140,7 +143,7 @@ export class ModelStore {
       }
     }
     if (!file.url) {
-      throw new AneloError('ANELO_E044_MODEL_DOWNLOAD', `Model "${id}" has no download URL. ${manualPlacementText(manifest, file, this.dirs, this.installDir)}`, { param: 'model', file: file.file });
+      throw new AneloError('ANELO_E044_MODEL_DOWNLOAD', `Model "${id}" has no download URL. ${manualPlacementText(manifest, file, this.dirs, this.installDir, this.envDirs)}`, { param: 'model', file: file.file });
     }
     const dest = path.join(this.installDir, file.file);
     await ensureDir(this.installDir);
@@ -152,7 +155,7 @@ export class ModelStore {
       if (!(e instanceof DownloadTransportError)) throw e;
       throw new AneloError(
         'ANELO_E044_MODEL_DOWNLOAD',
-        `Could not download ${file.url} (${e.message}). ${manualPlacementText(manifest, file, this.dirs, this.installDir)}`,
+        `Could not download ${file.url} (${e.message}). ${manualPlacementText(manifest, file, this.dirs, this.installDir, this.envDirs)}`,
         { param: 'model', file: dest },
         undefined,
         e,

@@ -9,6 +9,8 @@ import { modelSearchDirs } from '../../../server/depth/model-dirs.ts';
 import type { ModelManifest } from '../../../server/depth/model-manifest.ts';
 import { readRegistry } from '../../../server/depth/model-registry.ts';
 import { ModelStore } from '../../../server/depth/model-store.ts';
+import { redactPaths } from '../../../server/http/lib/public-error.ts';
+import type { AneloError } from '../../../nodes/core/errors.ts';
 
 const tmp = (p: string): string => mkdtempSync(path.join(os.tmpdir(), `anelo-${p}-`));
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
@@ -93,6 +95,26 @@ describe('search folders', () => {
     const store = new ModelStore({ dirs: [d], registry: [entry()], hashCacheFile: null });
     await expect(store.resolve('served')).rejects.toMatchObject({ code: 'ANELO_E043_MODEL_CHECKSUM' });
     expect((await store.verify())[0]).toMatchObject({ ok: false, expected: sha(payload) });
+  });
+
+  it('a missing model names each folder it searched for what it is, so the short form the editor shows still tells them apart', async () => {
+    const fromEnv = path.join(tmp('env'), 'models');
+    const own = path.join(tmp('own'), 'models');
+    const before = process.env.ANELO_MODELS_DIR;
+    process.env.ANELO_MODELS_DIR = fromEnv;
+    let store: ModelStore;
+    try {
+      store = new ModelStore({ installDir: own, registry: [entry()], hashCacheFile: null });
+    } finally {
+      if (before === undefined) delete process.env.ANELO_MODELS_DIR;
+      else process.env.ANELO_MODELS_DIR = before;
+    }
+    const err = (await store.resolve('served').catch((e: unknown) => e)) as AneloError;
+    expect(err).toMatchObject({ code: 'ANELO_E040_MODEL_MISSING' });
+    expect(err.message).toContain(`in: ${fromEnv} (from ANELO_MODELS_DIR), ${own} (anelo's models folder).`);
+    const shown = redactPaths(err.message);
+    expect(shown).toContain("in: models (from ANELO_MODELS_DIR), models (anelo's models folder).");
+    expect(shown).toContain(`save it as served.onnx (in anelo's models folder, or in any folder listed in ANELO_MODELS_DIR`);
   });
 
   it('says which ids exist for an unknown one (ANELO_E041)', async () => {
