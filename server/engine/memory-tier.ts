@@ -34,6 +34,11 @@ export class MemoryTier {
     return this.entries.has(digest);
   }
 
+  /** Whether `put` would keep a chunk of this many bytes (for a while): not one larger than the whole budget. */
+  wouldKeep(bytes: number): boolean {
+    return bytes <= this.budgetBytes;
+  }
+
   put(digest: string, chunk: Chunk, costMs: number): void {
     const bytes = chunkBytes(chunk);
     if (bytes > this.budgetBytes) return;

@@ -45,6 +45,13 @@ const WRITE_BEHIND_BYTES = 128 * 2 ** 20;
 
 /** Whether a node's chunks are written to the disk tier. */
 const chunksOnDisk = (node: PlannedNode): boolean => node.def.cache === 'disk';
+
+/**
+ * The identity of an output no cache tier keeps (see computeUncached): its action's key and port. Never a sha256 of
+ * content (those are 64 hex digits), so no tier ever finds a chunk under it, and nothing reads it as a file name
+ * (only 'memory' nodes, whose entries stay in memory, use it).
+ */
+const actionOutputId = (key: string, port: string): string => `out:${key}:${port}`;
 /** Whether a node's action entries (which chunks it made) are: also for 'digests', whose chunks stay in memory. */
 const actionsOnDisk = (node: PlannedNode): boolean => node.def.cache === 'disk' || node.def.cache === 'digests';
 
@@ -552,6 +559,14 @@ export class RunSession {
       const digests: Record<string, string> = {};
       const blobs: Promise<void>[] = [];
       for (const [port, chunk] of Object.entries(outputs)) {
+        // A chunk no tier will keep is never looked up by its content: what reads it is keyed by this action's key
+        // instead, which names the same bytes (pixel nodes give the same bytes for the same key). `anelo run` keeps
+        // no such chunk (see ChunkCache's oneRun) and 1080p warp chunks outgrow the memory tier: hashing them cost
+        // ~1 GB of sha256 per 48 frames of 1080p for nothing.
+        if (node.def.cache === 'memory' && !(cached && this.o.cache.memory.wouldKeep(chunkBytes(chunk)))) {
+          digests[port] = actionOutputId(r.key, port);
+          continue;
+        }
         // Hashing a chunk of big frames in one go would stall the event loop for tens of ms.
         const big = unhashedBytes(chunk) >= BIG_DIGEST_BYTES;
         digests[port] = !big ? chunkDigest(chunk) : this.o.pool ? await this.o.pool.digest(chunk, this.signal) : await chunkDigestSliced(chunk);
@@ -584,6 +599,14 @@ export class RunSession {
   /** Where a computation from frame `a` on stands in line for shared threads (the pool's, the depth threads'). */
   private priority(a: number): number {
     return this.o.mode === 'preview' ? TASK_PRIORITY.preview(a) : TASK_PRIORITY.run(a);
+  }
+
+  /**
+   * Whether a cache tier may keep this node's chunks, so their content digests may be wanted: not a 'memory' node's
+   * with no memory tier (`anelo run`), whose outputs are then named by their action (see computeUncached).
+   */
+  private mayKeep(node: PlannedNode): boolean {
+    return node.def.cache !== 'memory' || this.o.cache.memory.budgetBytes > 0;
   }
 
   private onPool(node: PlannedNode): boolean {
@@ -640,6 +663,7 @@ export class RunSession {
           info: node.info,
           inputInfo,
           inputs: sub,
+          hashOutputs: this.mayKeep(node),
           signal: this.signal,
           onProgress: (done) => tally.partialProgress(`${seq}/${k}`, done),
         });

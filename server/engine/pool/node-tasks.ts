@@ -22,6 +22,8 @@ export interface RunNodeTask {
   info: Record<string, StreamInfo>;
   inputInfo: Record<string, StreamInfo | undefined>;
   inputs: Record<string, Chunk | undefined>;
+  /** false: the outputs' frames are not hashed (no cache tier will keep them: see RunSession.computeUncached). */
+  hashOutputs?: boolean;
   /** Receives `{ done }` as frames finish (see PROGRESS_STEP), for progress bars, and `{ end: true }` last. */
   progress: MessagePort;
 }
@@ -112,7 +114,7 @@ export async function runNode(task: RunNodeTask): Promise<RunNodeResult> {
     const hashes: Record<string, Uint8Array> = {};
     for (const [port, chunk] of Object.entries(outputs)) {
       shared[port] = toShared(chunk);
-      hashes[port] = hashFrames(chunk);
+      hashes[port] = task.hashOutputs === false ? new Uint8Array(0) : hashFrames(chunk);
     }
     sawBytes(Object.values(shared));
     return { ok: true, outputs: shared, hashes, stats, warnings };

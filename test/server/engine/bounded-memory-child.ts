@@ -13,6 +13,11 @@ const frames = Number(process.argv[2]);
 const workers = Number(process.argv[3] ?? 0);
 /** Side of the square frames: 512 makes chunks big enough that the pool hashes them (shared memory). */
 const side = Number(process.argv[4] ?? 128);
+/**
+ * Memory tier budget in MiB: with one that keeps a chunk, chunks are hashed (on the pool for big ones); with none (as
+ * in `anelo run`) a 'memory' node's chunks are not hashed at all.
+ */
+const budgetMB = Number(process.argv[5] ?? 0);
 const alive: WeakRef<Uint8Array>[] = [];
 
 const bigRamp = defineNode({
@@ -61,7 +66,7 @@ const probe = defineNode({
 
 const ex = new Executor({
   services: { media: {} as never },
-  cache: new ChunkCache({ diskDir: null, memoryBudgetBytes: 0 }),
+  cache: new ChunkCache({ diskDir: null, memoryBudgetBytes: budgetMB * 2 ** 20 }),
   definitions: [...TEST_NODES, bigRamp, probe] as unknown as AnyNodeDefinition[],
   workers,
 });

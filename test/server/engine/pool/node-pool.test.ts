@@ -4,6 +4,7 @@ import type { GraphDocument } from '../../../../nodes/core/graph-document.ts';
 import type { ExecutorEvent } from '../../../../nodes/core/events.ts';
 import type { FramesChunk, MediaService } from '../../../../nodes/core/types.ts';
 import { ChunkCache } from '../../../../server/engine/chunk-cache.ts';
+import { unhashedBytes } from '../../../../server/engine/chunk-codec.ts';
 import { Executor } from '../../../../server/engine/executor.ts';
 import { NodePool, TASK_PRIORITY } from '../../../../server/engine/pool/node-pool.ts';
 import { PROGRESS_MS, PROGRESS_STEP } from '../../../../server/engine/pool/node-tasks.ts';
@@ -44,10 +45,10 @@ function graph(fail?: { mode: string; at: number }): GraphDocument {
   return { schemaVersion: 1, nodes, edges };
 }
 
-function executor(workers: number): Executor {
+function executor(workers: number, memoryBudgetBytes = 0): Executor {
   return new Executor({
     services: { media: {} as MediaService },
-    cache: new ChunkCache({ diskDir: null, memoryBudgetBytes: 0 }),
+    cache: new ChunkCache({ diskDir: null, memoryBudgetBytes }),
     definitions: NODE_DEFINITIONS,
     poolDefinitions: POOL_TEST_MODULE,
     workers,
@@ -141,7 +142,8 @@ describe('worker pool', () => {
   it("a pool node's big outputs come with their frames' hashes: no digest task waits in line for them", async () => {
     // Frames of 32768x4 (384 KiB): a 16-frame chunk is 6 MiB, past what the main thread hashes itself (4 MiB).
     const wide: GraphDocument = { ...graph(), nodes: graph().nodes.map((n) => (n.id === 'src' ? { ...n, params: { frames: 40, width: 32768 } } : n)) };
-    const pooled = executor(2);
+    // A memory tier that keeps them: a chunk no tier keeps is not hashed at all (next test).
+    const pooled = executor(2, 256 * 2 ** 20);
     const digested: string[] = [];
     const digest = NodePool.prototype.digest;
     NodePool.prototype.digest = function (this: NodePool, chunk, signal) {
@@ -160,6 +162,45 @@ describe('worker pool', () => {
       NodePool.prototype.digest = digest;
       await pooled.close();
     }
+  });
+
+  it('hashes nothing a cache tier will not keep, and gives the same bytes', async () => {
+    const wide: GraphDocument = { ...graph(), nodes: graph().nodes.map((n) => (n.id === 'src' ? { ...n, params: { frames: 40, width: 32768 } } : n)) };
+    const hashed = (budget: number) => async (): Promise<{ digests: number; mix: number[]; unhashed: number }> => {
+      const ex = executor(2, budget);
+      let digests = 0;
+      const digest = NodePool.prototype.digest;
+      NodePool.prototype.digest = function (this: NodePool, chunk, signal) {
+        digests++;
+        return digest.call(this, chunk, signal);
+      };
+      try {
+        const report = await ex.run(wide, { targets: ['mix'] });
+        expect(report.nodes.mix.computedFrames).toBe(40);
+        expect(report.nodes.src.computedFrames).toBe(40);
+        const mix: number[] = [];
+        let unhashed = 0;
+        for (const f of [3, 21, 39]) {
+          const chunk = (await ex.preview(wide, { nodeId: 'mix', frame: f })).chunk as FramesChunk;
+          mix.push(...chunk.frames[0].subarray(0, 8));
+          // What the pool's threads did not hash as they made the frames (the mix is a pool node).
+          unhashed += unhashedBytes(chunk) / chunk.frames.reduce((n, fr) => n + fr.byteLength, 0);
+        }
+        return { digests, mix, unhashed };
+      } finally {
+        NodePool.prototype.digest = digest;
+        await ex.close();
+      }
+    };
+    // No memory tier (as in anelo run): the source's 6 MiB chunks (a 'memory' node) are never hashed, the same bytes come out.
+    const none = await hashed(0)();
+    const kept = await hashed(256 * 2 ** 20)();
+    expect(none.digests).toBe(0);
+    expect(kept.digests).toBeGreaterThan(0);
+    // Nor do the pool's threads hash the mix's frames as they make them, where they would for a tier that keeps them.
+    expect(none.unhashed).toBe(3);
+    expect(kept.unhashed).toBe(0);
+    expect(none.mix).toEqual(kept.mix);
   });
 
   it('a node that throws in a worker fails the run with a coded error naming the node', async () => {
