@@ -31,7 +31,7 @@ interface Geometry {
  * range alone does not do it: temporal nodes read frames after the range). `orLess` where only a bound is known.
  */
 function endAdvice(nodeId: string, endsAt: number, orLess = false): string {
-  return `set node "${nodeId}"'s End frame to ${endsAt}${orLess ? ' or less' : ''} (anelo run: --set ${nodeId}.end=${endsAt})`;
+  return `set the End frame of node "${nodeId}" to ${endsAt}${orLess ? ' or less' : ''} (anelo run: --set ${nodeId}.end=${endsAt})`;
 }
 
 /** A read past where the video stops (E012 with VideoStopsDetails) gains the advice that converts what the file has. */

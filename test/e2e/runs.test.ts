@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import os from 'node:os';
 import path from 'node:path';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { writeDamagedClip } from '../helpers/bad-media.ts';
+import { writeCutShortClip, writeDamagedClip } from '../helpers/bad-media.ts';
 import { CLIP, startE2E, type E2E } from './harness.ts';
 import { openEditor, openPreset } from './editor-page.ts';
 
@@ -109,6 +109,45 @@ describe('the Runs panel', () => {
     // The server's own folders are not shown: the file is named, not where it lives.
     expect(await warnings.textContent()).not.toContain(os.tmpdir());
     await e.shot('run-warnings');
+    await page.getByTestId('media-select').selectOption(CLIP);
+  });
+
+  it('a render of a file cut short fails on the decode node with where the video stops and what to set; set, it renders', async () => {
+    const { page } = e;
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'anelo-e2e-cut-'));
+    try {
+      const clip = await writeCutShortClip(path.join(dir, 'cut.mp4'));
+      await page.getByTestId('media-file').setInputFiles({ name: 'cut.mp4', mimeType: 'video/mp4', buffer: readFileSync(clip) });
+      await expect.poll(() => page.getByTestId('media-select').inputValue(), { timeout: 30_000 }).toBe('cut.mp4');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await openPreset(page, 'e2e-decode-encode', 'decode');
+    const before = await items().count();
+    await page.getByTestId('run').click();
+    await expect.poll(() => items().count()).toBe(before + 1);
+    await expect.poll(() => items().first().getAttribute('data-state'), { timeout: 60_000 }).toBe('error');
+    // On the node, whole, in the words a failed preview's error is shown in.
+    const onNode = (await page.getByTestId('node-run-error-decode').textContent()) ?? '';
+    const m = /^ANELO_E012_DECODE_FAILED: cut\.mp4 has no frame \d+: its video stops at frame (\d+), .* set the End frame of node "decode" to (\d+) /.exec(onNode);
+    expect(m, onNode).not.toBeNull();
+    expect(m![2]).toBe(m![1]);
+    // And in the Runs panel, all of it (it used to be cut to one line, the advice lost).
+    const id = ((await items().first().getAttribute('data-testid')) ?? '').replace('run-item-', '');
+    const inPanel = page.getByTestId(`run-error-${id}`);
+    expect(await inPanel.textContent()).toBe(onNode);
+    const box = await inPanel.boundingBox();
+    expect(box!.height).toBeGreaterThan(30);
+    await e.shot('run-cut-short');
+    await page.getByTestId('param-decode-end').fill(m![1]);
+    await page.getByTestId('param-decode-end').press('Enter');
+    await page.getByTestId('run').click();
+    await expect.poll(() => items().count()).toBe(before + 2);
+    await expect.poll(() => items().first().getAttribute('data-state'), { timeout: 60_000 }).toBe('done');
+    expect(await items().first().textContent()).toContain(`(${m![1]})`);
+    expect(await page.getByTestId('node-run-error-decode').count()).toBe(0);
+    await page.getByTestId('param-decode-end').fill('0');
+    await page.getByTestId('param-decode-end').press('Enter');
     await page.getByTestId('media-select').selectOption(CLIP);
   });
 

@@ -18,6 +18,11 @@ function GraphNodeViewInner({ id, data, selected }: NodeProps<FlowNode>) {
   const allProblems = useEditor((s) => s.problems);
   const previewError = useEditor((s) => s.nodeErrors[id]);
   const runNode = useEditor((s) => (s.activeRunId ? s.runs[s.activeRunId]?.nodes[id] : undefined));
+  // The active run failed here: its error, in the words a failed preview's is shown in (a string: no new object per render).
+  const runError = useEditor((s) => {
+    const e = s.activeRunId ? s.runs[s.activeRunId]?.error : undefined;
+    return e && e.nodeId === id && e.code !== 'ANELO_E030_CANCELLED' ? `${e.code}: ${e.message}` : undefined;
+  });
   // The server loading this node's model for inference: its previews and runs wait for it.
   const loadingModel = useEditor((s) => {
     const model = modelOf(node, s.catalogue?.[node.type]?.params);
@@ -69,6 +74,11 @@ function GraphNodeViewInner({ id, data, selected }: NodeProps<FlowNode>) {
       {previewError && (
         <div className="graph-node__problem" data-testid={`node-error-${id}`}>
           {previewError}
+        </div>
+      )}
+      {runError && runError !== previewError && (
+        <div className="graph-node__problem" data-testid={`node-run-error-${id}`}>
+          {runError}
         </div>
       )}
     </div>

@@ -78,7 +78,7 @@ function RunItem({ r, playing, autoPlay, onPlay }: { r: RunListing; playing: str
         </ul>
       )}
       {r.error && r.state === 'error' && (
-        <div className="run-item__error small" title={r.error.message}>
+        <div className="run-item__error small" data-testid={`run-error-${r.id}`}>
           {r.error.code}: {r.error.message}
         </div>
       )}

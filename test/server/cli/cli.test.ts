@@ -79,7 +79,7 @@ describe.skipIf(!hasShared('media'))('anelo run', () => {
     const out = path.join(dir, 'cut-out.mp4');
     const r = await anelo('run', graph, '--input', cut, '--output', out, '--cache-dir', path.join(dir, 'cache-cut'));
     expect(r.code).toBe(1);
-    const m = /^error ANELO_E012_DECODE_FAILED \(node decode\): .*cut\.mp4 has no frame (\d+): its video stops at frame (\d+), though the file's header says it goes on\. The file is probably cut short .* To convert the frames it has, set node "decode"'s End frame to (\d+) \(anelo run: --set decode\.end=(\d+)\)\.$/m.exec(r.stderr);
+    const m = /^error ANELO_E012_DECODE_FAILED \(node decode\): .*cut\.mp4 has no frame (\d+): its video stops at frame (\d+), though the file's header says it goes on\. The file is probably cut short .* To convert the frames it has, set the End frame of node "decode" to (\d+) \(anelo run: --set decode\.end=(\d+)\)\.$/m.exec(r.stderr);
     expect(m, r.stderr).not.toBeNull();
     const endsAt = Number(m![2]);
     expect(endsAt).toBeGreaterThan(20);
