@@ -26,6 +26,20 @@ const items = () => e.page.locator('[data-testid^="run-item-"]');
 const states = () => items().evaluateAll((els) => els.map((el) => el.getAttribute('data-state')));
 const api = async (path: string) => (await e.page.request.get(new URL(path, e.url).href)).json();
 
+/** Uploads a file `make` writes (under `name`), selects it and opens the decode → encode preset. */
+async function uploadMade(name: string, make: (file: string) => Promise<string>): Promise<void> {
+  const { page } = e;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'anelo-e2e-upload-'));
+  try {
+    const clip = await make(path.join(dir, name));
+    await page.getByTestId('media-file').setInputFiles({ name, mimeType: 'video/mp4', buffer: readFileSync(clip) });
+    await expect.poll(() => page.getByTestId('media-select').inputValue(), { timeout: 30_000 }).toBe(name);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  await openPreset(page, 'e2e-decode-encode', 'decode');
+}
+
 describe('the Runs panel', () => {
   it('queues a second render while the first runs; both finish in turn and are listed with frames, duration and outputs', async () => {
     const { page } = e;
@@ -88,15 +102,7 @@ describe('the Runs panel', () => {
 
   it('shows what a render worked around: a damaged upload renders, and its run says which frames ffmpeg concealed', async () => {
     const { page } = e;
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'anelo-e2e-damaged-'));
-    try {
-      const clip = writeDamagedClip(path.join(dir, 'damaged.mp4'));
-      await page.getByTestId('media-file').setInputFiles({ name: 'damaged.mp4', mimeType: 'video/mp4', buffer: readFileSync(clip) });
-      await expect.poll(() => page.getByTestId('media-select').inputValue(), { timeout: 30_000 }).toBe('damaged.mp4');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-    await openPreset(page, 'e2e-decode-encode', 'decode');
+    await uploadMade('damaged.mp4', async (file) => writeDamagedClip(file));
     const before = await items().count();
     await page.getByTestId('run').click();
     await expect.poll(() => items().count()).toBe(before + 1);
@@ -114,15 +120,7 @@ describe('the Runs panel', () => {
 
   it('a render of a file cut short fails on the decode node with where the video stops and what to set; set, it renders', async () => {
     const { page } = e;
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'anelo-e2e-cut-'));
-    try {
-      const clip = await writeCutShortClip(path.join(dir, 'cut.mp4'));
-      await page.getByTestId('media-file').setInputFiles({ name: 'cut.mp4', mimeType: 'video/mp4', buffer: readFileSync(clip) });
-      await expect.poll(() => page.getByTestId('media-select').inputValue(), { timeout: 30_000 }).toBe('cut.mp4');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-    await openPreset(page, 'e2e-decode-encode', 'decode');
+    await uploadMade('cut.mp4', (file) => writeCutShortClip(file));
     const before = await items().count();
     await page.getByTestId('run').click();
     await expect.poll(() => items().count()).toBe(before + 1);
