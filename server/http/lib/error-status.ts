@@ -23,6 +23,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   ANELO_E070_MEDIA_NOT_FOUND: 404,
   ANELO_E080_RUN_NOT_FOUND: 404,
   ANELO_E011_NOT_A_VIDEO: 415,
+  // The file's video cannot be decoded where asked (a file cut short, a broken stream): the input's fault, not the server's.
+  ANELO_E012_DECODE_FAILED: 422,
   ANELO_E030_CANCELLED: 409,
   ANELO_E062_PRESET_EXISTS: 409,
   ANELO_E063_PRESET_READ_ONLY: 409,

@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { VICTIM, writeHugeFrameClip, writeReferenceFiles } from '../../helpers/bad-media.ts';
+import { VICTIM, writeCutShortClip, writeHugeFrameClip, writeReferenceFiles } from '../../helpers/bad-media.ts';
 import { hasShared } from '../../helpers/shared-data.ts';
 import { buildTestApp, DECODE_ENCODE, multipart, waitForRun, type TestApp } from './test-app.ts';
 
@@ -49,6 +49,20 @@ describe.skipIf(!hasShared('media'))('reference files (manifests, playlists, lis
       expect([preview.statusCode, preview.json().error.code]).toEqual([415, 'ANELO_E102_MEDIA_FORMAT_REFUSED']);
     });
   }
+});
+
+describe.skipIf(!hasShared('media'))('a video cut short', () => {
+  it('a preview past where it stops: 422 E012 naming the file, the frame and the End frame that converts the rest', async () => {
+    t = await buildTestApp();
+    const cut = await writeCutShortClip(path.join(fixtures, 'cut.mp4'));
+    const up = await t.app.inject({ method: 'POST', url: '/api/media', ...multipart('file', 'cut.mp4', readFileSync(cut)) });
+    expect(up.statusCode).toBeLessThan(300);
+    const preview = await t.app.inject({ method: 'POST', url: '/api/preview', payload: { graph: DECODE_ENCODE, input: 'cut.mp4', nodeId: 'dec', frame: 110 } });
+    expect([preview.statusCode, preview.json().error.code]).toEqual([422, 'ANELO_E012_DECODE_FAILED']);
+    expect(preview.json().error).toMatchObject({ nodeId: 'dec', frame: 110, file: 'cut.mp4' });
+    expect(preview.json().error.message).toMatch(/^cut\.mp4 has no frame 110: its video stops before that frame, .* set the End frame of node "dec" to 110 or less /);
+    expect(preview.json().error.message).not.toContain(t.dataDir);
+  }, 30_000);
 });
 
 describe('limits and malformed requests get coded answers, never E099', () => {
