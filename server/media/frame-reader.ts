@@ -6,6 +6,7 @@
  * keyframe (6 decoders for 144 frames of a default-graph run before).
  */
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { AneloError } from '../../nodes/core/errors.ts';
 import type { ReadFramesOptions, VideoStopsDetails } from '../../nodes/core/types.ts';
@@ -15,6 +16,7 @@ import { startDecoder, type FfmpegProcess } from './fluent-ffmpeg-driver.ts';
 
 interface OpenReader {
   key: string;
+  file: string;
   next: number;
   /** Decoder error lines ffmpeg printed so far (damaged data it concealed or skipped). */
   decodeErrors: number;
@@ -101,11 +103,24 @@ export function shortVideoMessage(file: string, frame: number, endsAt: number | 
   return `${file} has no frame ${frame}: ${where}, though the file's header says it goes on. The file is probably cut short (a download or copy that did not finish).`;
 }
 
+/** Where videos were found to stop: kept for this many read keys, the latest. */
+const MAX_ENDS = 256;
+
+/** A file's size and modification time: where one version of a file stops says nothing of the next. */
+function fileVersion(file: string): string | undefined {
+  try {
+    const st = statSync(file);
+    return `${st.size}:${st.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
+
 export class FrameReaderPool {
   private readonly readers: OpenReader[] = [];
   private readonly claims = new Set<Claim>();
-  /** Per read key (file and frame grid), the frame a reader found its video to stop at. */
-  private readonly ends = new Map<string, number>();
+  /** Per read key (file and frame grid), the frame a reader found its video to stop at, in that version of the file. */
+  private readonly ends = new Map<string, { at: number; version: string | undefined }>();
   /** Decoders started so far (each a seek): for tests and diagnostics. */
   decodersStarted = 0;
 
@@ -165,7 +180,8 @@ export class FrameReaderPool {
             await r0.proc.done.catch((e: Error) => {
               throw new AneloError('ANELO_E012_DECODE_FAILED', `decoding ${file} failed at frame ${f}: ${e.message}`, { file, frame: f });
             });
-            const endsAt = this.ends.get(key);
+            const end = this.ends.get(key);
+            const endsAt = end && end.version === fileVersion(file) ? end.at : undefined;
             throw new AneloError('ANELO_E012_DECODE_FAILED', shortVideoMessage(file, f, endsAt), { file, frame: f }, { videoEndsAt: endsAt !== undefined && endsAt <= f ? endsAt : undefined } satisfies VideoStopsDetails);
           }
           if (!shortEnd) shortEnd = { endsAt: f, repeated: 0 };
@@ -247,7 +263,11 @@ export class FrameReaderPool {
    */
   private ended(r: OpenReader): void {
     r.ended = true;
-    if (r.recent.length > 0) this.ends.set(r.key, Math.min(r.next, this.ends.get(r.key) ?? Infinity));
+    if (r.recent.length === 0) return;
+    this.ends.delete(r.key);
+    this.ends.set(r.key, { at: r.next, version: fileVersion(r.file) });
+    // A few numbers per file read to its end; a server reading thousands of files keeps the latest.
+    if (this.ends.size > MAX_ENDS) this.ends.delete(this.ends.keys().next().value!);
   }
 
   closeAll(): void {
@@ -276,7 +296,7 @@ export class FrameReaderPool {
     // the one asked for.
     const preRolled = Boolean(o.preRollS);
     const { inputOptions, outputOptions } = buildDecodeArgs({ input: file, seekS, fps: o.fps, width: o.width, height: o.height, deinterlace: o.deinterlace, preRoll: preRolled ? { dropFrames: preRoll } : undefined });
-    const reader: OpenReader = { key, next: o.startFrame, decodeErrors: 0, proc: undefined!, frames: undefined!, ended: false, recent: [] };
+    const reader: OpenReader = { key, file, next: o.startFrame, decodeErrors: 0, proc: undefined!, frames: undefined!, ended: false, recent: [] };
     // Where a pre-rolled seek lands, frames up to the next keyframe cannot decode, and ffmpeg says so: that is no
     // damage, and it all comes before the first frame out.
     let counting = !preRolled;

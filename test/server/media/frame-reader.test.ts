@@ -3,7 +3,11 @@
  * the decoder that is already running instead of starting one that seeks and decodes again from a keyframe.
  */
 import { createHash } from 'node:crypto';
+import { copyFileSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { AneloError } from '../../../nodes/core/errors.ts';
 import type { FramesChunk } from '../../../nodes/core/types.ts';
 import { chunkDigest, unhashedBytes } from '../../../server/engine/chunk-codec.ts';
 import { FrameReaderPool, seekPlan } from '../../../server/media/frame-reader.ts';
@@ -176,6 +180,25 @@ describe.skipIf(!hasShared('media'))('a video that stops before the frames asked
     expect(unknown.code).toBe('ANELO_E012_DECODE_FAILED');
     expect(unknown.details).toEqual({ videoEndsAt: undefined });
     expect(unknown.message).toContain('has no frame 136: its video stops before that frame,');
+  });
+
+  it('does not cite where an earlier version of the file stopped', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'anelo-ends-'));
+    try {
+      const copy = path.join(dir, 'clip.mp4');
+      copyFileSync(clip, copy);
+      const pool = newPool();
+      const read = async (start: number, count: number): Promise<void> => {
+        for await (const _ of pool.read(copy, at(start, count))) void _;
+      };
+      await read(112, 12);
+      expect(((await read(136, 4).catch((e) => e)) as AneloError).details).toEqual({ videoEndsAt: 120 });
+      // Written again (an upload replacing it): what the pool knew of the old one no longer holds.
+      utimesSync(copy, new Date(), new Date(Date.now() + 5_000));
+      expect(((await read(136, 4).catch((e) => e)) as AneloError).details).toEqual({ videoEndsAt: undefined });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
