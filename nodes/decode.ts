@@ -36,10 +36,11 @@ function endAdvice(nodeId: string, endsAt: number, orLess = false): string {
 
 /** A read past where the video stops (E012 with VideoStopsDetails) gains the advice that converts what the file has. */
 function withEndAdvice(e: unknown, nodeId: string): unknown {
-  if (!(e instanceof AneloError) || e.code !== 'ANELO_E012_DECODE_FAILED' || !(e.details && typeof e.details === 'object' && 'videoEndsAt' in e.details)) return e;
+  // Only the "no frame here" failure carries these details; a decoder that crashed does not.
+  if (!(e instanceof AneloError) || e.code !== 'ANELO_E012_DECODE_FAILED' || !(e.details instanceof Object && 'videoEndsAt' in e.details) || e.where.frame === undefined) return e;
   const endsAt = (e.details as VideoStopsDetails).videoEndsAt;
-  const advice = endsAt !== undefined ? endAdvice(nodeId, endsAt) : e.where.frame !== undefined ? endAdvice(nodeId, e.where.frame, true) : undefined;
-  return advice ? new AneloError(e.code, `${e.message} To convert the frames it has, ${advice}.`, { ...e.where, nodeId }, e.details, e) : e;
+  const advice = endsAt !== undefined ? endAdvice(nodeId, endsAt) : endAdvice(nodeId, e.where.frame, true);
+  return new AneloError(e.code, `${e.message} To convert the frames it has, ${advice}.`, { ...e.where, nodeId }, e.details, e);
 }
 
 async function geometry(p: { path: string; start: number; end: number; maxFps: number; maxHeight: number }, media: { probe(path: string): Promise<ProbeResult> }, nodeId: string): Promise<Geometry> {

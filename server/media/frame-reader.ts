@@ -98,8 +98,8 @@ export function seekPlan(o: Pick<ReadFramesOptions, 'startTime' | 'startFrame' |
  * its end) or somewhere before `frame` (a seek past its end). Most often a download or copy that did not finish: the
  * header still lists every frame.
  */
-export function shortVideoMessage(file: string, frame: number, endsAt: number | undefined): string {
-  const where = endsAt !== undefined && endsAt <= frame ? `its video stops at frame ${endsAt}` : 'its video stops before that frame';
+function shortVideoMessage(file: string, frame: number, endsAt: number | undefined): string {
+  const where = endsAt !== undefined ? `its video stops at frame ${endsAt}` : 'its video stops before that frame';
   return `${file} has no frame ${frame}: ${where}, though the file's header says it goes on. The file is probably cut short (a download or copy that did not finish).`;
 }
 
@@ -180,9 +180,8 @@ export class FrameReaderPool {
             await r0.proc.done.catch((e: Error) => {
               throw new AneloError('ANELO_E012_DECODE_FAILED', `decoding ${file} failed at frame ${f}: ${e.message}`, { file, frame: f });
             });
-            const end = this.ends.get(key);
-            const endsAt = end && end.version === fileVersion(file) ? end.at : undefined;
-            throw new AneloError('ANELO_E012_DECODE_FAILED', shortVideoMessage(file, f, endsAt), { file, frame: f }, { videoEndsAt: endsAt !== undefined && endsAt <= f ? endsAt : undefined } satisfies VideoStopsDetails);
+            const endsAt = this.knownEnd(key, file, f);
+            throw new AneloError('ANELO_E012_DECODE_FAILED', shortVideoMessage(file, f, endsAt), { file, frame: f }, { videoEndsAt: endsAt } satisfies VideoStopsDetails);
           }
           if (!shortEnd) shortEnd = { endsAt: f, repeated: 0 };
           shortEnd.repeated++;
@@ -255,6 +254,12 @@ export class FrameReaderPool {
       if (r.recent.length > 1) r.recent.shift();
     }
     return true;
+  }
+
+  /** Where a reader found this version of the file to stop, if that is at or before `frame` (else nothing known). */
+  private knownEnd(key: string, file: string, frame: number): number | undefined {
+    const end = this.ends.get(key);
+    return end && end.at <= frame && end.version === fileVersion(file) ? end.at : undefined;
   }
 
   /**
