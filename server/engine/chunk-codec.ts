@@ -3,7 +3,7 @@
  * (values are already rounded to float16 precision when computed, so this is lossless).
  */
 import { createHash, type Hash } from 'node:crypto';
-import type { Chunk, DepthChunk, DepthStats, FramesChunk } from '../../nodes/core/types.ts';
+import type { Chunk, DepthChunk, DepthStats, FramesChunk, StreamInfo } from '../../nodes/core/types.ts';
 import { decodeFloat16, encodeFloat16, withFloat16 } from '../../nodes/lib/float16.ts';
 
 const MAGIC = 0x414e4c31; // "ANL1"
@@ -240,6 +240,15 @@ export function encodedDigest(bytes: Uint8Array): string {
 }
 
 /** Approximate in-memory size of a decoded chunk, for the memory budget. */
+/**
+ * The fewest bytes (as chunkBytes counts them) a chunk of `frames` frames of this stream can take: RGB24 frames,
+ * float32 depth. Cuts chunks are small; they count as none.
+ */
+export function leastChunkBytes(info: Pick<StreamInfo, 'type' | 'width' | 'height'>, frames: number): number {
+  if (info.type === 'cuts') return 0;
+  return 64 + frames * info.width * info.height * (info.type === 'frames' ? 3 : 4);
+}
+
 export function chunkBytes(chunk: Chunk): number {
   if (chunk.type === 'cuts') return chunk.flags.length * 5 + 64;
   let n = 64;

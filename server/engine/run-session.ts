@@ -10,7 +10,7 @@ import { AneloError, toAneloError, type ErrorCode } from '../../nodes/core/error
 import { warningText, type ExecutorEvent, type NodeReport } from '../../nodes/core/events.ts';
 import type { Chunk, Services, StreamInfo } from '../../nodes/core/types.ts';
 import type { ChunkCache } from './chunk-cache.ts';
-import { chunkBytes, chunkDigest, chunkDigestSliced, concatChunks, DIGEST_FORMAT, sliceChunk, unhashedBytes } from './chunk-codec.ts';
+import { chunkBytes, chunkDigest, chunkDigestSliced, concatChunks, DIGEST_FORMAT, leastChunkBytes, sliceChunk, unhashedBytes } from './chunk-codec.ts';
 import { alignedPieces, inputWindow, pieceId, type Demand, type Piece } from './demand.ts';
 import type { ActionEntry } from './disk-tier.ts';
 import { canonicalJson, sha256 } from './hash.ts';
@@ -602,11 +602,15 @@ export class RunSession {
   }
 
   /**
-   * Whether a cache tier may keep this node's chunks, so their content digests may be wanted: not a 'memory' node's
-   * with no memory tier (`anelo run`), whose outputs are then named by their action (see computeUncached).
+   * Whether a cache tier may keep this node's chunks of `frames` frames, so their content digests may be wanted: not
+   * a 'memory' node's whose every output is larger than the whole memory tier (any of them with no memory tier, as in
+   * `anelo run`; a 1080p warp or refine chunk in the server's 128 MiB), whose outputs are then named by their action
+   * (see computeUncached). The sizes are those the chunks cannot be smaller than, so nothing a tier keeps goes unhashed.
    */
-  private mayKeep(node: PlannedNode): boolean {
-    return node.def.cache !== 'memory' || this.o.cache.memory.budgetBytes > 0;
+  private mayKeep(node: PlannedNode, frames: number): boolean {
+    if (node.def.cache !== 'memory') return true;
+    const memory = this.o.cache.memory;
+    return Object.values(node.info).some((info) => memory.wouldKeep(leastChunkBytes(info, frames)));
   }
 
   private onPool(node: PlannedNode): boolean {
@@ -663,7 +667,7 @@ export class RunSession {
           info: node.info,
           inputInfo,
           inputs: sub,
-          hashOutputs: this.mayKeep(node),
+          hashOutputs: this.mayKeep(node, n),
           signal: this.signal,
           onProgress: (done) => tally.partialProgress(`${seq}/${k}`, done),
         });

@@ -167,7 +167,7 @@ describe('worker pool', () => {
 
   it('hashes nothing a cache tier will not keep, and gives the same bytes', async () => {
     const wide: GraphDocument = { ...graph(), nodes: graph().nodes.map((n) => (n.id === 'src' ? { ...n, params: { frames: 40, width: 32768 } } : n)) };
-    const hashed = async (budget: number): Promise<{ digests: number; mix: string[]; unhashed: number }> => {
+    const hashed = async (budget: number): Promise<{ digests: number; mix: string[]; unhashed: number; runTasks: string[] }> => {
       const ex = executor(2, budget);
       let digests = 0;
       const digest = NodePool.prototype.digest;
@@ -175,8 +175,16 @@ describe('worker pool', () => {
         digests++;
         return digest.call(this, chunk, signal);
       };
+      // The run's tasks for the pool's threads: "<node> <frames> hashed|unhashed".
+      const runTasks: string[] = [];
+      const runNode = NodePool.prototype.runNode;
+      NodePool.prototype.runNode = function (this: NodePool, req) {
+        runTasks.push(`${req.nodeId} ${req.end - req.start} ${req.hashOutputs === false ? 'unhashed' : 'hashed'}`);
+        return runNode.call(this, req);
+      };
       try {
         const report = await ex.run(wide, { targets: ['mix'] });
+        NodePool.prototype.runNode = runNode;
         expect(report.nodes.mix.computedFrames).toBe(40);
         expect(report.nodes.src.computedFrames).toBe(40);
         const mix: string[] = [];
@@ -187,9 +195,10 @@ describe('worker pool', () => {
           // What the pool's threads did not hash as they made the frames (the mix is a pool node).
           unhashed += unhashedBytes(chunk) / chunk.frames.reduce((n, fr) => n + fr.byteLength, 0);
         }
-        return { digests, mix, unhashed };
+        return { digests, mix, unhashed, runTasks };
       } finally {
         NodePool.prototype.digest = digest;
+        NodePool.prototype.runNode = runNode;
         await ex.close();
       }
     };
@@ -203,6 +212,15 @@ describe('worker pool', () => {
     expect(kept.unhashed).toBe(0);
     expect(none.mix.length).toBeGreaterThan(0);
     expect(none.mix).toEqual(kept.mix);
+    // A memory tier smaller than any chunk of the run (8 or 16 frames of 384 KiB), as the server's 128 MiB is for a
+    // 1080p warp chunk: the run's chunks are not hashed as they are made, the preview's one-frame chunks are (the
+    // tier may keep those), and the bytes are the same.
+    const small = await hashed(2 * 2 ** 20);
+    expect(kept.runTasks.filter((t) => t.startsWith('mix ')).every((t) => t.endsWith(' hashed'))).toBe(true);
+    expect(small.runTasks.filter((t) => t.startsWith('mix '))).toEqual(kept.runTasks.filter((t) => t.startsWith('mix ')).map((t) => t.replace(/ hashed$/, ' unhashed')));
+    expect(small.digests).toBe(0);
+    expect(small.unhashed).toBe(0);
+    expect(small.mix).toEqual(kept.mix);
   });
 
   it('a node that throws in a worker fails the run with a coded error naming the node', async () => {
