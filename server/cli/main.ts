@@ -4,26 +4,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AneloError, toAneloError } from '../../nodes/core/errors.ts';
 import { shippedCatalogue } from '../engine/load-graph.ts';
+import { asksForHelp, commandHelp, USAGE } from './help.ts';
 import { formatReport, runCommand } from './run-command.ts';
 
-const USAGE = `anelo — convert 2D video to stereo 3D with node graphs
-
-  anelo run <graph.json> --input <video> --output <file> [--set <node>.<param>=<value> ...]
-            [--frames <start>:<end>] [--report <report.json>] [--cache-dir <dir>] [--workers N] [--verbose]
-            [--cluster redis://host:port [--segment-frames 300] [--min-segment-frames 12]]
-  anelo worker --redis redis://host:port [--workers N] [--cache-dir <dir>] [--preload <model>]
-                                       render cluster segments (--preload: load a model and start threads first)
-  anelo nodes [--json]                 node types, ports and params
-  anelo models list [--json]           depth models: licence, size, installed or not
-  anelo models pull <id>               download a model (resumable, sha256-verified)
-  anelo models verify                  re-check installed model files
-  anelo serve [--host 127.0.0.1] [--port 7878] [--redis redis://host:port]   the editor (npm start); renders go
-                                       to the cluster's workers when --redis is given
-  anelo doctor [--json]                which ffmpeg, ffprobe, onnxruntime providers, cache and model folders
-
-Example:
-  npx anelo run graphs/default.json --input clip.mp4 --output clip_LRF_Full_SBS.mp4 --set smooth.strength=0.5
-`;
 
 export function defaultCacheDir(): string {
   return process.env.ANELO_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'anelo');
@@ -57,6 +40,14 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const verbose = rest.includes('--verbose');
   try {
+    // `anelo run --help`, `anelo help run`: the command's own options, whatever else the line says.
+    const helpFor = command === 'help' || command === '--help' || command === '-h' ? rest[0] : command !== undefined && asksForHelp(rest) ? command : undefined;
+    if (helpFor !== undefined) {
+      const text = commandHelp(helpFor);
+      if (!text) throw new AneloError('ANELO_E050_BAD_ARGUMENT', `unknown command "${helpFor}" (try: anelo help)`, {});
+      process.stdout.write(text);
+      return 0;
+    }
     switch (command) {
       case 'run': {
         const { values, positionals } = parseArgs({

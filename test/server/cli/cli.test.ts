@@ -137,3 +137,28 @@ describe('anelo nodes', () => {
     expect(text.stdout).toMatch(/encode \(v1\)/);
   });
 });
+
+describe('anelo help', () => {
+  it('`anelo run --help` exits 0 with every option run takes, and runs nothing', async () => {
+    const r = await anelo('run', graph, '--input', '/no/such/clip.mp4', '--help');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^anelo run <graph\.json> --input <video> --output <file> \[options\]\n/);
+    for (const option of ['-i, --input', '-o, --output', '--set', '--frames', '--report', '--cache-dir', '--workers', '-q, --quiet', '--verbose', '--cluster', '--segment-frames', '--min-segment-frames']) {
+      expect(r.stdout).toMatch(new RegExp(`^  ${option} `, 'm'));
+    }
+    // The same as `anelo help run`.
+    expect((await anelo('help', 'run')).stdout).toBe(r.stdout);
+  });
+
+  it('each command has its own help; an unknown one is a coded error', async () => {
+    for (const command of ['worker', 'nodes', 'models', 'serve', 'doctor']) {
+      const r = await anelo(command, '-h');
+      expect(r.code, `${command}: ${r.stderr}`).toBe(0);
+      expect(r.stdout.startsWith(`anelo ${command}`)).toBe(true);
+    }
+    const bad = await anelo('help', 'convert');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^error ANELO_E050_BAD_ARGUMENT: unknown command "convert" \(try: anelo help\)$/m);
+  });
+});
