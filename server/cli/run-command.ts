@@ -58,7 +58,8 @@ export async function runCommand(a: RunArgs): Promise<RunReport> {
   // Partials a killed run left beside the outputs go now (only files of processes that are gone).
   for (const out of new Set(Object.values(outputs).map((o) => path.dirname(o)))) await sweepTemps(out);
   const services = await createServices({}, { workers: a.workers });
-  const executor = new Executor({ services, workers: a.workers, cache: new ChunkCache({ diskDir: a.cacheDir, oneRun: true, onWarning: (w) => process.stderr.write(`warning: ${w.message}: ${w.file}\n`) }) });
+  // Cache trouble (a disk that fills, a corrupt entry) is one of the run's warnings (E037), printed as it happens.
+  const executor = new Executor({ services, workers: a.workers, cache: new ChunkCache({ diskDir: a.cacheDir, oneRun: true }) });
   const controller = new AbortController();
   const stopListening = stopOnSignal(controller);
   const sinks = outputSlots(graph, NODE_DEFINITIONS).map((s) => s.node.id);

@@ -1,7 +1,9 @@
 /**
  * The disk tier: content-addressed blobs (file name = digest of the content) and action entries (cache key →
  * output digests). Writes go to a temp file and are renamed into place; reads re-hash the bytes, so a truncated
- * or corrupt entry is detected, deleted and reported as a miss — never returned.
+ * or corrupt entry is detected and deleted — never returned. Either trouble (a corrupt entry read, a write that
+ * fails) throws after it is reported to `onWarning` (the process's log, once while writes keep failing), so the run
+ * that met it warns too (RunSession's cacheRead and cacheWrite: a miss, or a chunk left uncached, and one warning).
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -59,10 +61,7 @@ export class DiskTier {
     } catch {
       // Malformed: corrupt like a mismatch.
     }
-    if (!matches) {
-      await this.drop(file, 'content does not match its digest');
-      return undefined;
-    }
+    if (!matches) await this.drop(file, 'content does not match its digest');
     // The modification time doubles as "last used", which is what pruning evicts by.
     const now = new Date();
     fs.utimes(file, now, now).catch(() => {});
@@ -109,7 +108,7 @@ export class DiskTier {
 
   /**
    * Stores a blob given whole or as consecutive pieces (written in order, never concatenated in memory). True when it
-   * wrote the blob; false when the blob was there already or the write failed (reported, see writeAtomic).
+   * wrote the blob; false when the blob was there already. Throws when the write fails (see writeAtomic).
    */
   async putBlob(digest: string, bytes: Uint8Array | readonly Uint8Array[]): Promise<boolean> {
     const file = this.blobPath(digest);
@@ -131,8 +130,7 @@ export class DiskTier {
       if (sha256(JSON.stringify(parsed.entry)) !== parsed.check) throw new Error('checksum mismatch');
       return parsed.entry;
     } catch (e) {
-      await this.drop(file, (e as Error).message);
-      return undefined;
+      return this.drop(file, (e as Error).message);
     }
   }
 
@@ -141,16 +139,19 @@ export class DiskTier {
     await this.writeAtomic(this.actionPath(key), Buffer.from(body));
   }
 
-  private async drop(file: string, why: string): Promise<void> {
-    this.onWarning({ kind: 'corrupt', file, message: `dropped corrupt cache entry (${why})` });
+  /** Deletes a corrupt entry, reports it, and throws: the reader computes what it held instead. */
+  private async drop(file: string, why: string): Promise<never> {
+    const message = `dropped corrupt cache entry (${why})`;
+    this.onWarning({ kind: 'corrupt', file, message });
     await fs.rm(file, { force: true });
+    throw new Error(`${message}: ${file}`);
   }
 
   /**
-   * Temp file + rename; a failed write (full disk) is reported and skipped: caching is never worth failing a run.
-   * True when the file was written.
+   * Temp file + rename. A failed write (full disk) leaves nothing behind, is reported (once until a write succeeds
+   * again) and throws: the caller goes on uncached, as caching is never worth failing a run.
    */
-  private async writeAtomic(file: string, bytes: Uint8Array | readonly Uint8Array[]): Promise<boolean> {
+  private async writeAtomic(file: string, bytes: Uint8Array | readonly Uint8Array[]): Promise<true> {
     const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       await ensureDir(path.dirname(file));
@@ -162,7 +163,8 @@ export class DiskTier {
       await fs.rm(tmp, { force: true }).catch(() => {});
       if (!this.failing) this.onWarning({ kind: 'write-failed', file, message: `cache writes fail, the run goes on without them (${(e as Error).message})` });
       this.failing = true;
-      return false;
+      const message = (e as Error).message;
+      throw new Error(message.includes(file) ? message : `${message} (writing ${file})`);
     }
   }
 }

@@ -65,6 +65,8 @@ describe.skipIf(!mounted || !hasShared('media/bbb-5s-720p.mp4'))('a full disk', 
     const report = await executor.run(graph(sharedPath('media/carphone-176x144.mp4')), { outputs: { encode: out } });
     expect(report.nodes.encode.computedFrames).toBe(120);
     expect(warnings).toContain('write-failed');
+    // The run says so too, once (the editor's Runs panel and the CLI show a run's warnings, not the server's log).
+    expect(report.warnings.filter((w) => w.startsWith('ANELO_E037_CACHE_TROUBLE'))).toEqual([expect.stringMatching(/^ANELO_E037_CACHE_TROUBLE: cache write failed, the run goes on uncached: .*ENOSPC/)]);
     expect((await services.media.probe(out)).frameCount).toBe(120);
     await fs.rm(out, { force: true });
     await fs.rm(filler, { force: true });

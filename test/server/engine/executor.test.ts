@@ -426,10 +426,17 @@ describe('disk tier', () => {
     const warnings: string[] = [];
     const ex = executor(new ChunkCache({ diskDir: dir, onWarning: (w) => warnings.push(w.kind) }));
     resetCounts();
-    for (let f = 0; f < 64; f += 9) expect(await frameValue(ex, chain(), 'src', f)).toBe(f);
-    // Frames 0, 9, 18 and 27 lie in the two damaged chunks: each preview computes its one frame again.
+    const told: string[] = [];
+    for (let f = 0; f < 64; f += 9) {
+      const { chunk } = await ex.preview(chain(), { nodeId: 'src', frame: f, onEvent: (e) => e.type === 'run-warning' && told.push(`${f} ${e.code}: ${e.message}`) });
+      expect((chunk as FramesChunk).frames[0][0]).toBe(f);
+    }
+    // Four of the frames lie in the two damaged 16-frame chunks: each of those previews computes its one frame again.
     expect(computed.ramp).toBe(4);
     expect(warnings).toEqual(['corrupt', 'corrupt']);
+    // The previews that met them say so, naming the file (the first in each damaged chunk: the entry is gone after).
+    const dropped = /^\d+ ANELO_E037_CACHE_TROUBLE: cache read failed, computing instead: dropped corrupt cache entry \(content does not match its digest\): .*cas\/[0-9a-f]{2}\/[0-9a-f]{64}$/;
+    expect(told).toEqual([expect.stringMatching(dropped), expect.stringMatching(dropped)]);
   });
 });
 
