@@ -45,8 +45,17 @@ export function describeNode(def: AnyNodeDefinition): NodeTypeDescriptor {
   };
 }
 
+/**
+ * The catalogue by type name, without a prototype: a graph's type is untrusted text, and `catalogue["toString"]` or
+ * `catalogue["__proto__"]` must be no type at all rather than Object.prototype's members (see catalogueFromJson).
+ */
 export function describeCatalogue(defs: readonly AnyNodeDefinition[]): Catalogue {
-  const out: Catalogue = {};
+  const out: Catalogue = Object.create(null);
   for (const d of defs) out[d.type] = describeNode(d);
   return out;
+}
+
+/** A catalogue received as JSON (the editor's GET /api/node-types), without a prototype as describeCatalogue makes it. */
+export function catalogueFromJson(json: Catalogue): Catalogue {
+  return Object.assign(Object.create(null) as Catalogue, json);
 }

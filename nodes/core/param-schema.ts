@@ -79,7 +79,8 @@ export function checkParams(schema: JsonSchema, params: Record<string, unknown>)
   const props = schema.properties ?? {};
   const problems: ParamProblem[] = [];
   for (const [name, value] of Object.entries(params)) {
-    const s = props[name];
+    // Own properties only: a param named "constructor" or "__proto__" is unknown, not Object.prototype's.
+    const s = Object.hasOwn(props, name) ? props[name] : undefined;
     if (!s) {
       problems.push({ param: name, message: `unknown param "${name}"` });
       continue;

@@ -28,6 +28,11 @@ export interface GraphProblem {
 }
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/**
+ * Ids the pattern allows that every JavaScript object already has ("__proto__", "constructor", "toString", …): node
+ * ids key reports, outputs and params objects, where such a key would set a prototype or read an inherited member.
+ */
+const RESERVED_IDS = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -46,6 +51,8 @@ export function checkDocumentShape(doc: unknown): GraphProblem[] {
     const where = typeof n.id === 'string' ? `node "${n.id}"` : `nodes[${i}]`;
     if (typeof n.id !== 'string' || !ID_PATTERN.test(n.id)) {
       p.push({ kind: 'document', message: `${where}: "id" must be 1-64 letters, digits, "_" or "-"` });
+    } else if (RESERVED_IDS.has(n.id)) {
+      p.push({ kind: 'document', nodeId: n.id, message: `${where}: "${n.id}" is reserved (a name every JavaScript object has); choose another id` });
     }
     if (typeof n.type !== 'string') p.push({ kind: 'document', nodeId: n.id as string, message: `${where}: "type" must be a string` });
     if (n.params !== undefined && !isRecord(n.params)) p.push({ kind: 'document', nodeId: n.id as string, message: `${where}: "params" must be an object` });
@@ -69,6 +76,8 @@ export function validateGraph(doc: GraphDocument, catalogue: Catalogue): GraphPr
   if (shape.length) return shape;
   const problems: GraphProblem[] = [];
   const byId = new Map<string, GraphDocument['nodes'][number]>();
+  // A type is untrusted text: "toString" names no node type, whatever the catalogue's prototype has.
+  const typeOf = (type: string) => (Object.hasOwn(catalogue, type) ? catalogue[type] : undefined);
 
   for (const n of doc.nodes) {
     if (byId.has(n.id)) {
@@ -76,7 +85,7 @@ export function validateGraph(doc: GraphDocument, catalogue: Catalogue): GraphPr
       continue;
     }
     byId.set(n.id, n);
-    const t = catalogue[n.type];
+    const t = typeOf(n.type);
     if (!t) {
       problems.push({ kind: 'unknown-node-type', nodeId: n.id, message: `node "${n.id}": unknown node type "${n.type}"` });
       continue;
@@ -94,12 +103,12 @@ export function validateGraph(doc: GraphDocument, catalogue: Catalogue): GraphPr
     if (!src) problems.push({ kind: 'unknown-node', nodeId: e.source, message: `edge from unknown node "${e.source}"` });
     if (!dst) problems.push({ kind: 'unknown-node', nodeId: e.target, message: `edge to unknown node "${e.target}"` });
     if (!src || !dst) continue;
-    const out = catalogue[src.type]?.outputs.find((p) => p.name === e.sourcePort);
-    const inp = catalogue[dst.type]?.inputs.find((p) => p.name === e.targetPort);
-    if (catalogue[src.type] && !out) {
+    const out = typeOf(src.type)?.outputs.find((p) => p.name === e.sourcePort);
+    const inp = typeOf(dst.type)?.inputs.find((p) => p.name === e.targetPort);
+    if (typeOf(src.type) && !out) {
       problems.push({ kind: 'unknown-port', nodeId: src.id, port: e.sourcePort, message: `node "${src.id}" has no output port "${e.sourcePort}"` });
     }
-    if (catalogue[dst.type] && !inp) {
+    if (typeOf(dst.type) && !inp) {
       problems.push({ kind: 'unknown-port', nodeId: dst.id, port: e.targetPort, message: `node "${dst.id}" has no input port "${e.targetPort}"` });
     }
     if (out && inp && !out.types.some((t) => inp.types.includes(t))) {
@@ -118,7 +127,7 @@ export function validateGraph(doc: GraphDocument, catalogue: Catalogue): GraphPr
   }
 
   for (const n of byId.values()) {
-    const t = catalogue[n.type];
+    const t = typeOf(n.type);
     if (!t) continue;
     for (const port of t.inputs) {
       if (!port.optional && !connected.has(`${n.id}\u0000${port.name}`)) {

@@ -1,5 +1,5 @@
 /** Typed calls to the anelo server (docs/api.md). Every failure is thrown as an ApiError. */
-import type { Catalogue } from '../../../nodes/core/catalogue.ts';
+import { catalogueFromJson, type Catalogue } from '../../../nodes/core/catalogue.ts';
 import type { GraphDocument } from '../../../nodes/core/graph-document.ts';
 import type { GraphProblem } from '../../../nodes/core/validate-graph.ts';
 import { errorFromResponse, networkError } from './api-error.ts';
@@ -79,7 +79,7 @@ function rangeHeader(v: string | null): [number, number] | undefined {
 }
 
 export const api = {
-  nodeTypes: () => json<{ nodeTypes: Catalogue }>('/node-types').then((r) => r.nodeTypes),
+  nodeTypes: () => json<{ nodeTypes: Catalogue }>('/node-types').then((r) => catalogueFromJson(r.nodeTypes)),
   models: () => json<{ models: ModelListing[] }>('/models').then((r) => r.models),
   /** `acceptLicense` is needed only for models whose licence is not permissive (the server answers E047 without it). */
   pullModel: (id: string, acceptLicense = false) =>

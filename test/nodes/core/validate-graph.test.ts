@@ -81,6 +81,26 @@ describe('graph validation', () => {
     expect(wouldCreateCycle(graph(g.nodes, []), 'q', 'p')).toBe(false);
   });
 
+  it('a type, param or id named like a member every JavaScript object has is a problem, not Object.prototype\'s', () => {
+    const parse = (g: GraphDocument): GraphDocument => JSON.parse(JSON.stringify(g));
+    // Types: unknown, on the catalogue the server makes and on one received as JSON (the editor's).
+    for (const c of [cat, JSON.parse(JSON.stringify(cat))]) {
+      for (const type of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+        const problems = validateGraph(graph([decode(), { id: 'x', type, params: {}, position: at }], []), c);
+        expect(problems.map((p) => p.message)).toEqual([`node "x": unknown node type "${type}"`]);
+      }
+    }
+    // Params: unknown (a JSON document keeps "__proto__" as a key of its own).
+    const params = parse(graph([decode('d', { constructor: 1 }), encode()], [wire('d', 'frames', 'encode', 'video')]));
+    (params.nodes[1].params as Record<string, unknown>) = JSON.parse('{"__proto__": {"crf": 51}}');
+    expect(validateGraph(params, cat).map((p) => p.message)).toEqual(['node "d": unknown param "constructor"', 'node "encode": unknown param "__proto__"']);
+    // Ids: reserved, as they key reports and outputs (a report's "__proto__" row would set its prototype instead).
+    for (const id of ['__proto__', 'constructor', 'valueOf']) {
+      const g = parse(graph([decode(id), encode()], [wire(id, 'frames', 'encode', 'video')]));
+      expect(validateGraph(g, cat).map((p) => p.message)).toEqual([`node "${id}": "${id}" is reserved (a name every JavaScript object has); choose another id`]);
+    }
+  });
+
   it('rejects documents that are not graphs with a readable message', () => {
     expect(validateGraph({ nodes: 3 } as unknown as GraphDocument, cat).map((p) => p.message)).toEqual([
       'graph needs a numeric "schemaVersion"',

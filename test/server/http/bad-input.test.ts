@@ -102,6 +102,26 @@ describe('limits and malformed requests get coded answers, never E099', () => {
     expect([res.statusCode, res.json().error.code]).toEqual([400, 'ANELO_E052_BAD_REQUEST']);
   });
 
+  it.skipIf(!hasShared('media'))('a node type, param or id named like an Object.prototype member: 400 E001 naming it, on every route', async () => {
+    t = await buildTestApp();
+    const input = path.basename(VICTIM);
+    const withDec = (change: (n: Record<string, unknown>) => Record<string, unknown>) => ({ ...DECODE_ENCODE, nodes: DECODE_ENCODE.nodes.map((n) => (n.id === 'dec' ? change({ ...n }) : n)) });
+    const cases: [unknown, RegExp][] = [
+      [withDec((n) => ({ ...n, type: '__proto__' })), /node "dec": unknown node type "__proto__"/],
+      [withDec((n) => ({ ...n, type: 'toString' })), /node "dec": unknown node type "toString"/],
+      [withDec((n) => ({ ...n, params: { constructor: 1 } })), /node "dec": unknown param "constructor"/],
+      [{ ...DECODE_ENCODE, nodes: DECODE_ENCODE.nodes.map((n) => (n.id === 'enc' ? { ...n, id: '__proto__' } : n)), edges: DECODE_ENCODE.edges.map((e) => ({ ...e, target: '__proto__' })) }, /node "__proto__": "__proto__" is reserved/],
+    ];
+    for (const [graph, message] of cases) {
+      for (const [url, extra] of [['/api/preview', { nodeId: 'dec', frame: 0 }], ['/api/runs', {}], ['/api/info', {}], ['/api/prepare', {}]] as const) {
+        // A JSON body, as the editor sends it ("__proto__" stays a key of its own).
+        const res = await t.app.inject({ method: 'POST', url, payload: JSON.stringify({ graph, input, ...extra }), headers: { 'content-type': 'application/json' } });
+        expect([url, res.statusCode, res.json().error.code], res.body).toEqual([url, 400, 'ANELO_E001_GRAPH_INVALID']);
+        expect(res.json().error.message).toMatch(message);
+      }
+    }
+  });
+
   it.skipIf(!hasShared('media'))('a run error names files, never server folders', async () => {
     t = await buildTestApp();
     const res = await t.app.inject({ method: 'POST', url: '/api/info', payload: { graph: { ...DECODE_ENCODE, nodes: DECODE_ENCODE.nodes.map((n) => (n.id === 'dec' ? { ...n, params: { start: 100000 } } : n)) }, input: path.basename(VICTIM) } });
