@@ -33,9 +33,20 @@ export function resolveInside(dir: string, name: string, code: ErrorCode = 'ANEL
   return full;
 }
 
-/** Turns an uploaded file's name into a safe media name: path stripped, odd characters replaced, extension kept. */
+/** Latin letters NFKD does not take apart into a letter and an accent. */
+const LATIN_LETTERS: Record<string, string> = { ß: 'ss', æ: 'ae', Æ: 'AE', œ: 'oe', Œ: 'OE', ø: 'o', Ø: 'O', ł: 'l', Ł: 'L', đ: 'd', Đ: 'D', þ: 'th', Þ: 'TH', ð: 'd', Ð: 'D' };
+
+/**
+ * Turns an uploaded file's name into a safe media name: path stripped, accents dropped from letters ("Café" is
+ * "Cafe", not "Caf_"), other odd characters replaced, extension kept.
+ */
 export function sanitiseUploadName(original: string | undefined): string {
-  const base = (original ?? '').split(/[\\/]/).pop() ?? '';
+  const base = (original ?? '')
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[ßæÆœŒøØłŁđĐþÞðÐ]/g, (c) => LATIN_LETTERS[c])
+    .split(/[\\/]/)
+    .pop() ?? '';
   const ext = (path.extname(base).toLowerCase().match(/^\.[a-z0-9]{1,8}$/) ?? [''])[0];
   let stem = base.slice(0, base.length - path.extname(base).length);
   stem = stem.replace(/[^A-Za-z0-9 _()+-]+/g, '_').replace(/_+/g, '_').replace(/^[^A-Za-z0-9]+/, '').trim().slice(0, 100);
