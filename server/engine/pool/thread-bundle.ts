@@ -62,6 +62,14 @@ function urls(m: Manifest): ThreadBundle {
   return { nodeTasks: at('node-tasks'), depthTasks: at('depth-tasks'), nodes: at('nodes'), nodesSource: pathToFileURL(path.join(ROOT, ENTRIES.nodes)).href };
 }
 
+/**
+ * The expression keepModuleUrls rewrites, spelled so that this file's own text never holds it: this file is bundled
+ * too, and a quoted `import.meta.url` here became the file's URL in the bundle, so a bundle made by a process started
+ * from the bundle (sources changed while it ran) rewrote nothing, and every command after it failed to find
+ * spawn-broker-process.mjs beside the bundle.
+ */
+export const META_URL = ['import', 'meta', 'url'].join('.');
+
 /** Replaces `import.meta.url` in each project source by that file's own URL before esbuild merges the modules. */
 const keepModuleUrls: Plugin = {
   name: 'anelo-module-urls',
@@ -69,7 +77,7 @@ const keepModuleUrls: Plugin = {
     b.onLoad({ filter: /\.(ts|mjs)$/ }, async (args) => {
       if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
       const text = await fs.readFile(args.path, 'utf8');
-      return { contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)), loader: args.path.endsWith('.ts') ? 'ts' : 'js' };
+      return { contents: text.replaceAll(META_URL, JSON.stringify(pathToFileURL(args.path).href)), loader: args.path.endsWith('.ts') ? 'ts' : 'js' };
     });
   },
 };
@@ -108,6 +116,13 @@ async function make(): Promise<Manifest> {
     logLevel: 'silent',
     plugins: [packagesExternal, keepModuleUrls],
   });
+  // Every module's own URL was written in: one left would resolve its files beside the bundle, where they are not.
+  for (const out of Object.keys(result.metafile.outputs)) {
+    if ((await fs.readFile(path.join(ROOT, out), 'utf8')).includes(META_URL)) {
+      await fs.rm(outdir, { recursive: true, force: true });
+      throw new Error(`${out} still reads ${META_URL}`);
+    }
+  }
   const inputs: Manifest['inputs'] = await Promise.all(
     Object.keys(result.metafile.inputs).map(async (file) => {
       const s = await fs.stat(path.join(ROOT, file));
