@@ -33,6 +33,15 @@ const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
  * ids key reports, outputs and params objects, where such a key would set a prototype or read an inherited member.
  */
 const RESERVED_IDS = new Set(Object.getOwnPropertyNames(Object.prototype));
+/**
+ * The most nodes and edges a graph may have: far beyond any conversion graph (tens of nodes), and a bound on what
+ * validating an untrusted document costs (a 16 MB body of 70,000 nodes each closing a cycle took minutes and GBs).
+ */
+export const MAX_GRAPH_NODES = 1000;
+export const MAX_GRAPH_EDGES = 4 * MAX_GRAPH_NODES;
+/** Cycles reported at most, and node ids shown of each: enough to find and break them, bounded for any graph. */
+const MAX_CYCLES = 10;
+const CYCLE_IDS_SHOWN = 12;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -45,6 +54,10 @@ export function checkDocumentShape(doc: unknown): GraphProblem[] {
   if (typeof doc.schemaVersion !== 'number') p.push({ kind: 'document', message: 'graph needs a numeric "schemaVersion"' });
   if (!Array.isArray(doc.nodes)) p.push({ kind: 'document', message: 'graph needs a "nodes" array' });
   if (!Array.isArray(doc.edges)) p.push({ kind: 'document', message: 'graph needs an "edges" array' });
+  if (p.length) return p;
+  const [nodes, edges] = [(doc.nodes as unknown[]).length, (doc.edges as unknown[]).length];
+  if (nodes > MAX_GRAPH_NODES) p.push({ kind: 'document', message: `graph has ${nodes} nodes; anelo takes at most ${MAX_GRAPH_NODES}` });
+  if (edges > MAX_GRAPH_EDGES) p.push({ kind: 'document', message: `graph has ${edges} edges; anelo takes at most ${MAX_GRAPH_EDGES}` });
   if (p.length) return p;
   (doc.nodes as unknown[]).forEach((n, i) => {
     if (!isRecord(n)) return p.push({ kind: 'document', message: `nodes[${i}] must be an object` });
@@ -136,16 +149,22 @@ export function validateGraph(doc: GraphDocument, catalogue: Catalogue): GraphPr
     }
   }
 
-  for (const cycle of findCycles(doc)) {
-    problems.push({ kind: 'cycle', nodeId: cycle[0], message: `cycle: ${[...cycle, cycle[0]].join(' -> ')}` });
+  for (const cycle of findCycles(doc, MAX_CYCLES)) {
+    const ids = [...cycle, cycle[0]];
+    const shown = ids.length <= CYCLE_IDS_SHOWN ? ids : [...ids.slice(0, CYCLE_IDS_SHOWN - 2), `… (${cycle.length} nodes in all)`, ...ids.slice(-1)];
+    problems.push({ kind: 'cycle', nodeId: cycle[0], message: `cycle: ${shown.join(' -> ')}` });
   }
   return problems;
 }
 
-/** Each cycle once, as the list of node ids along it. */
-export function findCycles(doc: Pick<GraphDocument, 'nodes' | 'edges'>): string[][] {
+/** Each cycle once (at most `limit` of them), as the list of node ids along it. */
+export function findCycles(doc: Pick<GraphDocument, 'nodes' | 'edges'>, limit = Infinity): string[][] {
   const next = new Map<string, string[]>();
-  for (const e of doc.edges) next.set(e.source, [...(next.get(e.source) ?? []), e.target]);
+  for (const e of doc.edges) {
+    const targets = next.get(e.source);
+    if (targets) targets.push(e.target);
+    else next.set(e.source, [e.target]);
+  }
   const state = new Map<string, 1 | 2>();
   const stack: string[] = [];
   const cycles: string[][] = [];
@@ -159,7 +178,10 @@ export function findCycles(doc: Pick<GraphDocument, 'nodes' | 'edges'>): string[
       const targets = next.get(top.id) ?? [];
       if (top.i < targets.length) {
         const t = targets[top.i++];
-        if (state.get(t) === 1) cycles.push(stack.slice(stack.indexOf(t)));
+        if (state.get(t) === 1) {
+          cycles.push(stack.slice(stack.indexOf(t)));
+          if (cycles.length >= limit) return;
+        }
         else if (!state.has(t)) {
           state.set(t, 1);
           stack.push(t);
@@ -172,7 +194,7 @@ export function findCycles(doc: Pick<GraphDocument, 'nodes' | 'edges'>): string[
       }
     }
   };
-  for (const n of doc.nodes) if (!state.has(n.id)) visit(n.id);
+  for (const n of doc.nodes) if (!state.has(n.id) && cycles.length < limit) visit(n.id);
   return cycles;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphDocument } from '../../../nodes/core/graph-document.ts';
-import { validateGraph, wouldCreateCycle } from '../../../nodes/core/validate-graph.ts';
+import { MAX_GRAPH_NODES, validateGraph, wouldCreateCycle } from '../../../nodes/core/validate-graph.ts';
 import { shippedCatalogue } from '../../../server/engine/load-graph.ts';
 
 const cat = shippedCatalogue();
@@ -99,6 +99,22 @@ describe('graph validation', () => {
       const g = parse(graph([decode(id), encode()], [wire(id, 'frames', 'encode', 'video')]));
       expect(validateGraph(g, cat).map((p) => p.message)).toEqual([`node "${id}": "${id}" is reserved (a name every JavaScript object has); choose another id`]);
     }
+  });
+
+  it('bounds what an untrusted document costs: a size limit, and at most ten cycles, each shown short', () => {
+    const smooth = (i: number) => ({ id: `n${i}`, type: 'temporal-smooth', params: {}, position: at });
+    const big = graph(Array.from({ length: MAX_GRAPH_NODES + 1 }, (_, i) => smooth(i)), []);
+    expect(validateGraph(big, cat).map((p) => p.message)).toEqual([`graph has ${MAX_GRAPH_NODES + 1} nodes; anelo takes at most ${MAX_GRAPH_NODES}`]);
+    // A chain of the most nodes allowed, each node also feeding the first: 999 cycles, up to 1000 nodes long (their
+    // full list was 38 MB of messages for 3000 nodes).
+    const n = MAX_GRAPH_NODES;
+    const edges = [];
+    for (let i = 1; i < n; i++) edges.push(wire(`n${i - 1}`, 'depth', `n${i}`, 'depth'));
+    for (let i = 1; i < n; i++) edges.push(wire(`n${i}`, 'depth', 'n0', 'motion'));
+    const cycles = validateGraph(graph(Array.from({ length: n }, (_, i) => smooth(i)), edges), cat).filter((p) => p.kind === 'cycle');
+    expect(cycles).toHaveLength(10);
+    expect(cycles[0].message).toBe('cycle: n0 -> n1 -> n2 -> n3 -> n4 -> n5 -> n6 -> n7 -> n8 -> n9 -> … (1000 nodes in all) -> n0');
+    expect(cycles.at(-1)!.message).toBe('cycle: n0 -> n1 -> n2 -> n3 -> n4 -> n5 -> n6 -> n7 -> n8 -> n9 -> … (991 nodes in all) -> n0');
   });
 
   it('rejects documents that are not graphs with a readable message', () => {
