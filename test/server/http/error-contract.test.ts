@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { hasShared, sharedPath } from '../../helpers/shared-data.ts';
 import { buildTestApp, DECODE_ENCODE, multipart, type TestApp } from './test-app.ts';
+import { MAX_GRAPH_NODES } from '../../../nodes/core/validate-graph.ts';
 
 let t: TestApp | undefined;
 afterEach(async () => {
@@ -38,15 +39,20 @@ describe('error contract', () => {
     expect(JSON.parse(long.slice(long.indexOf('\r\n\r\n') + 4)).error.code).toBe('ANELO_E109_URL_TOO_LONG');
   });
 
-  it('a 20 000-node chain is validated (no stack overflow, no E099), and a cycle through it is found', async () => {
+  it('a chain of the most nodes a graph may have is validated and a cycle through it found; a 20 000-node one is refused at once', async () => {
     t = await buildTestApp();
-    const N = 20_000;
-    const nodes = [{ id: 'd', type: 'decode', params: {}, position: { x: 0, y: 0 } }, ...Array.from({ length: N }, (_, i) => ({ id: `e${i}`, type: 'edge-refine', params: {}, position: { x: 0, y: 0 } }))];
-    const edges = Array.from({ length: N - 1 }, (_, i) => ({ source: `e${i}`, sourcePort: 'depth', target: `e${i + 1}`, targetPort: 'depth' }));
-    const res = await t.app.inject({ method: 'POST', url: '/api/graphs/validate', payload: { schemaVersion: 1, nodes, edges: [...edges, { source: `e${N - 1}`, sourcePort: 'depth', target: 'e0', targetPort: 'depth' }] } });
+    const chain = (n: number) => {
+      const nodes = [{ id: 'd', type: 'decode', params: {}, position: { x: 0, y: 0 } }, ...Array.from({ length: n }, (_, i) => ({ id: `e${i}`, type: 'edge-refine', params: {}, position: { x: 0, y: 0 } }))];
+      const edges = Array.from({ length: n - 1 }, (_, i) => ({ source: `e${i}`, sourcePort: 'depth', target: `e${i + 1}`, targetPort: 'depth' }));
+      return { schemaVersion: 1, nodes, edges: [...edges, { source: `e${n - 1}`, sourcePort: 'depth', target: 'e0', targetPort: 'depth' }] };
+    };
+    const res = await t.app.inject({ method: 'POST', url: '/api/graphs/validate', payload: chain(MAX_GRAPH_NODES - 1) });
     expect(res.statusCode).toBe(200);
-    const problems = res.json().problems as { kind: string }[];
-    expect(problems.some((p) => p.kind === 'cycle')).toBe(true);
+    const problems = res.json().problems as { kind: string; message: string }[];
+    expect(problems.filter((p) => p.kind === 'cycle').map((p) => p.message)).toEqual([`cycle: e0 -> e1 -> e2 -> e3 -> e4 -> e5 -> e6 -> e7 -> e8 -> e9 -> … (${MAX_GRAPH_NODES - 1} nodes in all) -> e0`]);
+    const big = await t.app.inject({ method: 'POST', url: '/api/graphs/validate', payload: chain(20_000) });
+    expect([big.statusCode, big.json().error.code]).toEqual([400, 'ANELO_E001_GRAPH_INVALID']);
+    expect(big.json().error.message).toBe(`graph has 20001 nodes; anelo takes at most ${MAX_GRAPH_NODES}; graph has 20000 edges; anelo takes at most ${4 * MAX_GRAPH_NODES}`);
   }, 60_000);
 
   it.skipIf(!hasShared('media'))('/api/info names the source by media name, never by server path', async () => {
