@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AneloError, toAneloError } from '../../nodes/core/errors.ts';
 import { shippedCatalogue } from '../engine/load-graph.ts';
+import { exitSoon } from '../engine/pool/node-pool.ts';
 import { asksForHelp, commandHelp, USAGE } from './help.ts';
 import { formatReport, runCommand } from './run-command.ts';
 
@@ -134,3 +135,9 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 process.exitCode = await main(process.argv.slice(2));
+// A signal while the process winds down (threads and ffmpeg ending after the command returned): exit with the
+// command's status once the threads' running work allows. With no listener left, a SIGTERM there ended the process
+// with 143, before anything it still had to remove was removed.
+const windDown = (): void => exitSoon(Number(process.exitCode ?? 0));
+process.on('SIGINT', windDown);
+process.on('SIGTERM', windDown);

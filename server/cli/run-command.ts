@@ -75,10 +75,16 @@ export async function runCommand(a: RunArgs): Promise<RunReport> {
     if (a.report) await writeFileAtomic(a.report, JSON.stringify(report, null, 2));
     return report;
   } finally {
-    stopListening();
     unwatchLoads?.();
-    await services.close();
-    await executor.close();
+    // Listening on until the threads are closed: a second Ctrl-C (or SIGTERM) during that wait still removes the
+    // temp files and exits 130, where with no handler left it killed the process outright (exit 143 on SIGTERM,
+    // seen when the run had already stopped 10 ms after the first signal).
+    try {
+      await services.close();
+      await executor.close();
+    } finally {
+      stopListening();
+    }
   }
 }
 
