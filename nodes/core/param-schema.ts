@@ -62,7 +62,9 @@ export function checkValue(s: JsonSchema, value: unknown): string | undefined {
     }
     case 'number':
     case 'integer': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) return `must be a number, got ${describe(value)}`;
+      // A number too large for a double (--set x=1e309) parses as Infinity, which JSON would show as null.
+      if (typeof value === 'number' && !Number.isFinite(value)) return `must be a finite number, got ${value}`;
+      if (typeof value !== 'number') return `must be a number, got ${describe(value)}`;
       if (s.type === 'integer' && !Number.isInteger(value)) return `must be a whole number, got ${value}`;
       if (s.minimum !== undefined && value < s.minimum) return `must be at least ${s.minimum}, got ${value}`;
       if (s.maximum !== undefined && value > s.maximum) return `must be at most ${s.maximum}, got ${value}`;

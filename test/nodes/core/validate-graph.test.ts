@@ -101,6 +101,11 @@ describe('graph validation', () => {
     }
   });
 
+  it('a number too large for a double (--set warp.divergence=1e309 parses as Infinity) is named as such, not as null', () => {
+    const g = graph([decode('d', { maxHeight: Number('1e309') }), encode()], [wire('d', 'frames', 'encode', 'video')]);
+    expect(validateGraph(g, cat).map((p) => p.message)).toEqual(['node "d": param "maxHeight" must be a finite number, got Infinity']);
+  });
+
   it('bounds what an untrusted document costs: a size limit, and at most ten cycles, each shown short', () => {
     const smooth = (i: number) => ({ id: `n${i}`, type: 'temporal-smooth', params: {}, position: at });
     const big = graph(Array.from({ length: MAX_GRAPH_NODES + 1 }, (_, i) => smooth(i)), []);
