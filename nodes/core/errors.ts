@@ -41,6 +41,7 @@ export const ERROR_CATALOGUE = {
   ANELO_E071_MEDIA_TOO_LARGE: 'Upload too large',
   ANELO_E072_MEDIA_NAME: 'Invalid media name',
   ANELO_E073_MEDIA_READ_ONLY: 'Sample clips cannot be deleted',
+  ANELO_E074_MEDIA_IN_USE: 'The media file is being rendered',
   ANELO_E080_RUN_NOT_FOUND: 'Run not found',
   ANELO_E090_DISK_FULL: 'Disk full',
   // Hardening (issue 9): E100-E139.

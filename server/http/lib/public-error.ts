@@ -8,8 +8,8 @@ import type { AneloErrorJson } from '../../../nodes/core/errors.ts';
 /** Absolute POSIX paths (at least two segments) inside a message; not the path of a URL (https://host/...). */
 const ABS_PATH = /(?<![\w.:/])\/(?:[^\s/'"`(),:;]+\/)+[^\s/'"`(),:;]*/g;
 
-/** file: URLs, whose path is a server path all the same. */
-const FILE_URL = /\bfile:\/\/(\/[^\s'"`(),:;]*)/g;
+/** file: URLs (file:///a/b) and ffmpeg's file: protocol prefix (file:/a/b), whose path is a server path all the same. */
+const FILE_URL = /\bfile:(\/[^\s'"`(),:;]*)/g;
 
 export function redactPaths(text: string): string {
   return text.replace(FILE_URL, (_m, p: string) => path.basename(p) || '/').replace(ABS_PATH, (p) => path.basename(p) || '/');

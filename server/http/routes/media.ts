@@ -19,6 +19,11 @@ const mediaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.delete('/media/:name', { schema: { params: NameParam } }, async (req, reply) => {
+    // A render still reading the file would fail half-way (the encoder opens it again for the audio).
+    const reading = app.runs.readingInput(req.params.name);
+    if (reading.length > 0) {
+      throw new AneloError('ANELO_E074_MEDIA_IN_USE', `"${req.params.name}" is being rendered (run ${reading[0]}${reading.length > 1 ? ` and ${reading.length - 1} more` : ''}): cancel the run, or delete the file once it has finished`, { param: 'name' });
+    }
     await app.mediaLibrary.remove(req.params.name);
     return reply.code(204).send();
   });

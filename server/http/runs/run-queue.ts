@@ -82,6 +82,11 @@ export class RunQueue {
     return { ...status };
   }
 
+  /** Runs that will still read this media file (queued or running), oldest first. */
+  readingInput(input: string): string[] {
+    return [...this.jobs.values()].filter((j) => j.status.input === input && (j.status.state === 'queued' || j.status.state === 'running')).map((j) => j.status.id);
+  }
+
   get(id: string): RunStatus {
     const job = this.jobs.get(id);
     if (!job) throw new AneloError('ANELO_E080_RUN_NOT_FOUND', `no run "${id}"`, { param: 'id' });

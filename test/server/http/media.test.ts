@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ffmpegPath } from '../../../server/media/ffmpeg-paths.ts';
 import { sharedPath } from '../../helpers/shared-data.ts';
-import { buildTestApp, multipart, type TestApp } from './test-app.ts';
+import { buildTestApp, DECODE_ENCODE, multipart, waitForRun, type TestApp } from './test-app.ts';
 
 let t: TestApp | undefined;
 afterEach(() => t?.close());
@@ -42,6 +42,23 @@ describe('media', () => {
     expect(media.slice(0, 2).map((m: { name: string }) => m.name)).toEqual(['my clip_-2.mp4', 'my clip_.mp4']);
     expect((await t.app.inject({ method: 'DELETE', url: '/api/media/my%20clip_.mp4' })).statusCode).toBe(204);
     expect(uploads()).toEqual(['my clip_-2.mp4']);
+  });
+
+  it('refuses to delete a file a run still reads (409 E074 naming the run), and deletes it once the run has finished', async () => {
+    t = await buildTestApp();
+    const clip = readFileSync(sharedPath('media', 'carphone-176x144.mp4'));
+    expect((await t.app.inject({ method: 'POST', url: '/api/media', ...multipart('file', 'mine.mp4', clip) })).statusCode).toBe(201);
+    const run = await t.app.inject({ method: 'POST', url: '/api/runs', payload: { graph: DECODE_ENCODE, input: 'mine.mp4' } });
+    const { runId } = run.json() as { runId: string };
+    // Deleted under it, the run failed at its encoder (which opens the source again for the audio), its error
+    // quoting the server path of the upload.
+    const del = await t.app.inject({ method: 'DELETE', url: '/api/media/mine.mp4' });
+    expect([del.statusCode, del.json().error.code]).toEqual([409, 'ANELO_E074_MEDIA_IN_USE']);
+    expect(del.json().error.message).toBe(`"mine.mp4" is being rendered (run ${runId}): cancel the run, or delete the file once it has finished`);
+    expect(uploads()).toEqual(['mine.mp4']);
+    expect(await waitForRun(t.app, runId)).toMatchObject({ state: 'done' });
+    expect((await t.app.inject({ method: 'DELETE', url: '/api/media/mine.mp4' })).statusCode).toBe(204);
+    expect(uploads()).toEqual([]);
   });
 
   it('names an HDR clip\'s transfer, so the editor can say its previews are tone-mapped', async () => {

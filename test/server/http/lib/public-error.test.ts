@@ -12,6 +12,8 @@ describe('public errors', () => {
     expect(redactPaths('see http://127.0.0.1:7878/api/runs/abc')).toBe('see http://127.0.0.1:7878/api/runs/abc');
     // A file: address is a server path all the same.
     expect(redactPaths('failed to load file:///home/ann/anelo/nodes/depth.ts: boom')).toBe('failed to load depth.ts: boom');
+    // So is ffmpeg's file: protocol prefix, which an encoder's error quotes (it ran with "file:<path>").
+    expect(redactPaths('ffmpeg exited with code 1: file:/srv/anelo/data/uploads/mine.mp4: No such file or directory')).toBe('ffmpeg exited with code 1: mine.mp4: No such file or directory');
     expect(redactPaths('cannot read "/home/ann/My Videos/clip.mp4" (/tmp/x/y)')).toBe('cannot read "My Videos/clip.mp4" (y)');
     expect(publicError({ code: 'ANELO_E040_MODEL_MISSING', title: 't', message: `at ${url}`, file: '/home/ann/anelo/models/model.onnx' })).toMatchObject({ message: `at ${url}`, file: 'model.onnx' });
   });
