@@ -86,7 +86,14 @@ describe('readable node text at fit zoom', () => {
     // From its start: the input is on screen.
     expect(start.inView).toContain('decode');
     expect(start.inView.length).toBeLessThan(8);
-    await expect.poll(() => page.locator('.react-flow__minimap').count()).toBe(1);
+    // The minimap shows where the rest is: visible (a stylesheet rule once hid it below 1500 px while the DOM had it),
+    // and no notice lies over it.
+    await expect.poll(() => page.locator('.react-flow__minimap').isVisible()).toBe(true);
+    const overMap = await page.evaluate(() => {
+      const m = document.querySelector('.react-flow__minimap')!.getBoundingClientRect();
+      return [...document.querySelectorAll('[data-testid="toast"]')].map((t) => t.getBoundingClientRect()).filter((r) => r.left < m.right && r.right > m.left && r.top < m.bottom && r.bottom > m.top).length;
+    });
+    expect(overMap).toBe(0);
     await e.shot('default-graph-fit-1280x720');
 
     await selectNode(page, 'warp');

@@ -18,6 +18,8 @@ import { StatusArea } from './StatusArea.tsx';
 
 const nodeTypes: NodeTypes = { anelo: GraphNodeView };
 const deleteKeys = ['Delete', 'Backspace'];
+/** Small enough to leave a 1280x720 window's canvas (554 px) most of its width; notices keep clear of it (styles.css). */
+const MINIMAP_SIZE = { width: 140, height: 96 };
 /** Fits the view whenever a whole graph is loaded (after React Flow has measured the new nodes). */
 function useFitOnLoad(fitView: () => void): void {
   const loads = useEditor((s) => s.graphLoads);
@@ -83,7 +85,7 @@ export function Canvas() {
   }, []);
 
   return (
-    <div ref={ref} className="canvas" data-testid="canvas" onDragOver={drop.onDragOver} onDrop={drop.onDrop}>
+    <div ref={ref} className={`canvas${inView ? '' : ' canvas--overview'}`} data-testid="canvas" onDragOver={drop.onDragOver} onDrop={drop.onDrop}>
       <ReactFlow<FlowNode>
         nodes={nodes}
         edges={edges}
@@ -114,7 +116,7 @@ export function Canvas() {
             </svg>
           </ControlButton>
         </Controls>
-        {!inView && <MiniMap pannable zoomable nodeColor="#3a3f4a" maskColor="rgba(10,12,16,0.7)" />}
+        {!inView && <MiniMap pannable zoomable nodeColor="#3a3f4a" maskColor="rgba(10,12,16,0.7)" style={MINIMAP_SIZE} />}
       </ReactFlow>
       {message && graph.nodes.length === 0 && (
         <div className="canvas-message" data-testid="canvas-message">
