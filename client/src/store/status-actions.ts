@@ -13,6 +13,8 @@ let refusedTimer: ReturnType<typeof setTimeout> | undefined;
 export function notify(message: string): void {
   const id = nextId++;
   update((s) => {
+    // The same notice again (a graph opened twice) replaces the one still shown, as errors do, and stays its time.
+    s.toasts = s.toasts.filter((x) => !(x.kind === 'info' && x.message === message));
     s.toasts.push({ id, kind: 'info', message });
   });
   setTimeout(() => dismissToast(id), INFO_MS);
