@@ -1,13 +1,13 @@
 /**
  * Everything a CLI run is about to write, checked before any work: no output or report may land on a source of
  * the run (the input video, the graph file, a model file named in a param), on another output, or on something
- * that is not a regular file; the cache folder must be a folder.
+ * that is not a regular file, and each must land in a folder anelo can write in; the cache folder must be a folder.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AneloError } from '../../nodes/core/errors.ts';
 import type { GraphDocument } from '../../nodes/core/graph-document.ts';
-import { checkOutputPath } from '../fs/check-output-path.ts';
+import { checkOutputPath, checkWritableFolder } from '../fs/check-output-path.ts';
 
 /** Every string param that names an existing file, except the encode nodes' own output paths. */
 async function graphSources(graph: GraphDocument): Promise<string[]> {
@@ -38,9 +38,13 @@ export async function checkRunPaths(p: RunPaths): Promise<void> {
     const out = p.outputs[n.id] ?? (typeof n.params?.path === 'string' && n.params.path ? n.params.path : undefined);
     if (!out) continue;
     await checkOutputPath(out, [...sources, ...written], '--output');
+    await checkWritableFolder(out, '--output');
     written.push(path.resolve(out));
   }
-  if (p.report) await checkOutputPath(p.report, [...sources, ...written], '--report');
+  if (p.report) {
+    await checkOutputPath(p.report, [...sources, ...written], '--report');
+    await checkWritableFolder(p.report, '--report');
+  }
   if (p.cacheDir) {
     const st = await fs.stat(p.cacheDir).catch(() => undefined);
     if (st && !st.isDirectory()) {

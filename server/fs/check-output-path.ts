@@ -4,9 +4,11 @@
  * or an existing thing that is not a regular file (a directory, /dev/full, a FIFO): renaming over those replaces
  * a device node or fails only after the whole encode.
  */
+import { randomBytes } from 'node:crypto';
 import { promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
 import { AneloError } from '../../nodes/core/errors.ts';
+import { ensureDir } from './ensure-dir.ts';
 
 const statOrUndefined = (p: string): Promise<Stats | undefined> => fs.stat(p).catch(() => undefined);
 
@@ -40,6 +42,25 @@ export async function checkOutputPath(file: string, sources: readonly string[], 
     if (same) {
       throw new AneloError('ANELO_E100_OUTPUT_IS_SOURCE', `${what} ${abs} is the source ${src}: writing it would destroy the source; choose another file`, { file: abs, param: what.replace(/^-+/, '') });
     }
+  }
+}
+
+/**
+ * Throws E021 unless a file can be written in the folder `file` will land in (created when missing, as the run would
+ * create it): found before any work, not after a whole render as the encoder's rename or ffmpeg's open fails. A
+ * hidden probe file is written there and removed.
+ */
+export async function checkWritableFolder(file: string, what = 'output'): Promise<void> {
+  const dir = path.dirname(path.resolve(file));
+  const probe = path.join(dir, `.anelo-write-check-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    await ensureDir(dir);
+    await fs.writeFile(probe, '');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new AneloError('ANELO_E021_OUTPUT_NOT_WRITABLE', `${what} ${path.resolve(file)}: cannot write in ${dir} (${err.code ?? err.message}); choose a folder you can write to`, { file: path.resolve(file), param: what.replace(/^-+/, '') });
+  } finally {
+    await fs.rm(probe, { force: true }).catch(() => {});
   }
 }
 

@@ -108,6 +108,8 @@ describe('anelo errors', () => {
     ['bad --set syntax', ['--set', 'decode:maxHeight'], /^error ANELO_E051_BAD_SET: --set "decode:maxHeight"/m],
     ['--set on an unknown node', ['--set', 'smooth.strength=0.5'], /^error ANELO_E051_BAD_SET \(node smooth, param strength\): --set smooth.strength: no node "smooth"/m],
     ['--set out of range', ['--set', 'encode.crf=99'], /^error ANELO_E001_GRAPH_INVALID \(node encode, param crf.*\): .*param "crf" must be at most 51, got 99/m],
+    // Found before the render, not when ffmpeg opens the file at the end of it.
+    ['an output folder it cannot write in', ['--output', '/proc/anelo/out.mp4'], /^error ANELO_E021_OUTPUT_NOT_WRITABLE \(param output\): --output \/proc\/anelo\/out\.mp4: cannot write in \/proc\/anelo \(E[A-Z]+\); choose a folder you can write to$/m],
   ];
   for (const [name, extra, pattern] of cases) {
     it(`${name}: exits non-zero with one line saying what and where, no stack trace`, async () => {
