@@ -1,6 +1,4 @@
 /** `anelo run … --cluster redis://host:port`: plans here, renders segments on `anelo worker` processes, joins them. */
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import { AneloError } from '../../nodes/core/errors.ts';
 import { warningText } from '../../nodes/core/events.ts';
 import { ChunkCache } from '../engine/chunk-cache.ts';
@@ -15,7 +13,7 @@ import { DEFAULT_SEGMENT_RULES } from '../cluster/plan-segments.ts';
 import { submitRender } from '../cluster/submit-render.ts';
 import { checkRunPaths } from './check-run-paths.ts';
 import { applyOverrides, parseSet } from './parse-set.ts';
-import { bindFiles, parseFrames, type RunArgs } from './run-command.ts';
+import { bindFiles, parseFrames, readGraphFile, type RunArgs } from './run-command.ts';
 
 export interface ClusterRunArgs extends RunArgs {
   cluster: string;
@@ -38,13 +36,7 @@ export async function clusterRunCommand(a: ClusterRunArgs): Promise<ClusterRepor
   };
   // Redis first: when it is unreachable nothing is planned, created or written.
   await checkRedis(parseRedisUrl(a.cluster));
-  let text: string;
-  try {
-    text = await fs.readFile(a.graph, 'utf8');
-  } catch {
-    throw new AneloError('ANELO_E010_INPUT_MISSING', `graph file not found: ${path.resolve(a.graph)}`, { file: a.graph });
-  }
-  const overridden = applyOverrides(parseGraph(text, a.graph), a.set.map(parseSet));
+  const overridden = applyOverrides(parseGraph(await readGraphFile(a.graph), a.graph), a.set.map(parseSet));
   const { graph, outputs } = bindFiles(parseGraph(JSON.stringify(overridden), a.graph), a.input, a.output);
   // The same refusals as a local run: no output over a source or a non-regular file.
   await checkRunPaths({ graphFile: a.graph, graph, outputs, report: a.report, cacheDir: a.cacheDir });

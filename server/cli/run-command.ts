@@ -43,14 +43,19 @@ export function bindFiles(graph: GraphDocument, input?: string, output?: string)
   return { graph: g, outputs: output ? outputPaths(g, NODE_DEFINITIONS, path.resolve(output)) : {} };
 }
 
-export async function runCommand(a: RunArgs): Promise<RunReport> {
-  let text: string;
+/** The graph file's text; E010 says whether it is missing, a folder or unreadable. */
+export async function readGraphFile(file: string): Promise<string> {
   try {
-    text = await fs.readFile(a.graph, 'utf8');
-  } catch {
-    throw new AneloError('ANELO_E010_INPUT_MISSING', `graph file not found: ${path.resolve(a.graph)}`, { file: a.graph });
+    return await fs.readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a folder, not a graph file' : code === 'EACCES' || code === 'EPERM' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? (e as Error).message})`;
+    throw new AneloError('ANELO_E010_INPUT_MISSING', `graph file ${why}: ${path.resolve(file)}`, { file });
   }
-  const loaded = parseGraph(text, a.graph);
+}
+
+export async function runCommand(a: RunArgs): Promise<RunReport> {
+  const loaded = parseGraph(await readGraphFile(a.graph), a.graph);
   const overridden = applyOverrides(loaded, a.set.map(parseSet));
   // Validate again: an override can name an unknown param or a value out of range.
   const { graph, outputs } = bindFiles(parseGraph(JSON.stringify(overridden), a.graph), a.input, a.output);

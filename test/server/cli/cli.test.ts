@@ -120,6 +120,12 @@ describe('anelo errors', () => {
     });
   }
 
+  it('a graph file that is a folder says so, not "not found"', async () => {
+    const r = await anelo('run', dir, '--input', 'x.mp4', '--output', 'y.mp4');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^error ANELO_E010_INPUT_MISSING.*: graph file is a folder, not a graph file: ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+  });
+
   it('an invalid graph file names the file', async () => {
     const bad = path.join(dir, 'bad.json');
     await fs.writeFile(bad, '{"schemaVersion": 1, "nodes": [');
