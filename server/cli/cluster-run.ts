@@ -37,7 +37,7 @@ export async function clusterRunCommand(a: ClusterRunArgs): Promise<ClusterRepor
   // Redis first: when it is unreachable nothing is planned, created or written.
   await checkRedis(parseRedisUrl(a.cluster));
   const overridden = applyOverrides(parseGraph(await readGraphFile(a.graph), a.graph), a.set.map(parseSet));
-  const { graph, outputs } = bindFiles(parseGraph(JSON.stringify(overridden), a.graph), a.input, a.output);
+  const { graph, outputs } = bindFiles(parseGraph(JSON.stringify(overridden), a.graph), a.input, a.output, a.graph);
   // The same refusals as a local run: no output over a source or a non-regular file.
   await checkRunPaths({ graphFile: a.graph, graph, outputs, report: a.report, cacheDir: a.cacheDir });
   const services = await createServices();

@@ -36,8 +36,14 @@ export function parseFrames(text: string): { start: number; end?: number } {
   return { start: m[1] ? Number(m[1]) : 0, end: m[2] ? Number(m[2]) : undefined };
 }
 
-/** Points source nodes without a file at --input and maps --output onto sink nodes (nodes/core/run-files.ts). */
-export function bindFiles(graph: GraphDocument, input?: string, output?: string): { graph: GraphDocument; outputs: Record<string, string> } {
+/**
+ * Points source nodes without a file at --input and maps --output onto sink nodes (nodes/core/run-files.ts). A graph
+ * with no sink renders nothing: that is E001, not a run that "succeeds" without writing the file asked for.
+ */
+export function bindFiles(graph: GraphDocument, input?: string, output?: string, graphFile = 'the graph'): { graph: GraphDocument; outputs: Record<string, string> } {
+  if (outputSlots(graph, NODE_DEFINITIONS).length === 0) {
+    throw new AneloError('ANELO_E001_GRAPH_INVALID', `${graphFile} has no node that writes a file (an "Encode video" node), so there is nothing to render${output ? ` to ${path.resolve(output)}` : ''}: add one and connect it`, { file: graphFile === 'the graph' ? undefined : graphFile });
+  }
   const g = structuredClone(graph);
   if (input) bindInput(g, NODE_DEFINITIONS, path.resolve(input), 'unset');
   return { graph: g, outputs: output ? outputPaths(g, NODE_DEFINITIONS, path.resolve(output)) : {} };
@@ -58,7 +64,7 @@ export async function runCommand(a: RunArgs): Promise<RunReport> {
   const loaded = parseGraph(await readGraphFile(a.graph), a.graph);
   const overridden = applyOverrides(loaded, a.set.map(parseSet));
   // Validate again: an override can name an unknown param or a value out of range.
-  const { graph, outputs } = bindFiles(parseGraph(JSON.stringify(overridden), a.graph), a.input, a.output);
+  const { graph, outputs } = bindFiles(parseGraph(JSON.stringify(overridden), a.graph), a.input, a.output, a.graph);
   await checkRunPaths({ graphFile: a.graph, graph, outputs, report: a.report, cacheDir: a.cacheDir });
   // Partials a killed run left beside the outputs go now (only files of processes that are gone).
   for (const out of new Set(Object.values(outputs).map((o) => path.dirname(o)))) await sweepTemps(out);

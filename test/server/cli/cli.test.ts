@@ -120,6 +120,15 @@ describe('anelo errors', () => {
     });
   }
 
+  it('a graph with no node that writes a file is refused, not a run that "succeeds" writing nothing', async () => {
+    const noSink = path.join(dir, 'no-sink.json');
+    await fs.writeFile(noSink, JSON.stringify({ schemaVersion: 1, nodes: [{ id: 'decode', type: 'decode', params: {}, position: { x: 0, y: 0 } }], edges: [] }));
+    const out = path.join(dir, 'no-sink.mp4');
+    const r = await anelo('run', noSink, '--input', 'x.mp4', '--output', out);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`error ANELO_E001_GRAPH_INVALID: ${noSink} has no node that writes a file (an "Encode video" node), so there is nothing to render to ${out}: add one and connect it`);
+  });
+
   it('a graph file that is a folder says so, not "not found"', async () => {
     const r = await anelo('run', dir, '--input', 'x.mp4', '--output', 'y.mp4');
     expect(r.code).toBe(1);
