@@ -38,11 +38,11 @@ export function parseFrames(text: string): { start: number; end?: number } {
 
 /**
  * Points source nodes without a file at --input and maps --output onto sink nodes (nodes/core/run-files.ts). A graph
- * with no sink renders nothing: that is E001, not a run that "succeeds" without writing the file asked for.
+ * with no sink renders nothing: that is E032 (as the server answers it), not a run that "succeeds" without writing the file asked for.
  */
 export function bindFiles(graph: GraphDocument, input?: string, output?: string, graphFile = 'the graph'): { graph: GraphDocument; outputs: Record<string, string> } {
   if (outputSlots(graph, NODE_DEFINITIONS).length === 0) {
-    throw new AneloError('ANELO_E001_GRAPH_INVALID', `${graphFile} has no node that writes a file (an "Encode video" node), so there is nothing to render${output ? ` to ${path.resolve(output)}` : ''}: add one and connect it`, { file: graphFile === 'the graph' ? undefined : graphFile });
+    throw new AneloError('ANELO_E032_NO_OUTPUT_PATH', `${graphFile} has no node that writes a file (an "Encode video" node), so there is nothing to render${output ? ` to ${path.resolve(output)}` : ''}: add one and connect it`, { file: graphFile === 'the graph' ? undefined : graphFile });
   }
   const g = structuredClone(graph);
   if (input) bindInput(g, NODE_DEFINITIONS, path.resolve(input), 'unset');

@@ -126,7 +126,7 @@ describe('anelo errors', () => {
     const out = path.join(dir, 'no-sink.mp4');
     const r = await anelo('run', noSink, '--input', 'x.mp4', '--output', out);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`error ANELO_E001_GRAPH_INVALID: ${noSink} has no node that writes a file (an "Encode video" node), so there is nothing to render to ${out}: add one and connect it`);
+    expect(r.stderr).toContain(`error ANELO_E032_NO_OUTPUT_PATH: ${noSink} has no node that writes a file (an "Encode video" node), so there is nothing to render to ${out}: add one and connect it`);
   });
 
   it('a graph file that is a folder says so, not "not found"', async () => {
