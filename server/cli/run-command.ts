@@ -38,7 +38,8 @@ export function parseFrames(text: string): { start: number; end?: number } {
 
 /**
  * Points source nodes without a file at --input and maps --output onto sink nodes (nodes/core/run-files.ts). A graph
- * with no sink renders nothing: that is E032 (as the server answers it), not a run that "succeeds" without writing the file asked for.
+ * with no sink renders nothing: that is E032 (as the server answers it), not a run that "succeeds" without writing
+ * the file asked for.
  */
 export function bindFiles(graph: GraphDocument, input?: string, output?: string, graphFile = 'the graph'): { graph: GraphDocument; outputs: Record<string, string> } {
   if (outputSlots(graph, NODE_DEFINITIONS).length === 0) {
