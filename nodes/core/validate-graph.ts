@@ -181,8 +181,7 @@ export function findCycles(doc: Pick<GraphDocument, 'nodes' | 'edges'>, limit = 
         if (state.get(t) === 1) {
           cycles.push(stack.slice(stack.indexOf(t)));
           if (cycles.length >= limit) return;
-        }
-        else if (!state.has(t)) {
+        } else if (!state.has(t)) {
           state.set(t, 1);
           stack.push(t);
           work.push({ id: t, i: 0 });
