@@ -4,11 +4,11 @@
  * or an existing thing that is not a regular file (a directory, /dev/full, a FIFO): renaming over those replaces
  * a device node or fails only after the whole encode.
  */
-import { randomBytes } from 'node:crypto';
 import { promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
 import { AneloError } from '../../nodes/core/errors.ts';
 import { ensureDir } from './ensure-dir.ts';
+import { tempPathFor } from './temp-files.ts';
 
 const statOrUndefined = (p: string): Promise<Stats | undefined> => fs.stat(p).catch(() => undefined);
 
@@ -48,11 +48,12 @@ export async function checkOutputPath(file: string, sources: readonly string[], 
 /**
  * Throws E021 unless a file can be written in the folder `file` will land in (created when missing, as the run would
  * create it): found before any work, not after a whole render as the encoder's rename or ffmpeg's open fails. A
- * hidden probe file is written there and removed.
+ * probe is written there and removed, named as anelo's temp files are (tempPathFor), so one a killed process left is
+ * swept like them.
  */
 export async function checkWritableFolder(file: string, what = 'output'): Promise<void> {
   const dir = path.dirname(path.resolve(file));
-  const probe = path.join(dir, `.anelo-write-check-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const probe = tempPathFor(file, '.check');
   try {
     await ensureDir(dir);
     await fs.writeFile(probe, '');
