@@ -39,6 +39,12 @@ const RESERVED_IDS = new Set(Object.getOwnPropertyNames(Object.prototype));
  */
 export const MAX_GRAPH_NODES = 1000;
 export const MAX_GRAPH_EDGES = 4 * MAX_GRAPH_NODES;
+/**
+ * The deepest a graph document may nest (the document itself is level 1; a param's value sits at level 5). Copying
+ * or saving a document recurses once a level, so a body of a few MB nested 100,000 deep overflowed the stack there:
+ * every graph route answered 500 E099 instead of saying what was wrong.
+ */
+export const MAX_GRAPH_DEPTH = 32;
 /** Cycles reported at most, and node ids shown of each: enough to find and break them, bounded for any graph. */
 const MAX_CYCLES = 10;
 const CYCLE_IDS_SHOWN = 12;
@@ -47,10 +53,34 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * Where `v` (at `depth`) holds a value nested deeper than MAX_GRAPH_DEPTH, as a path ("nodes[0].params.a.a…"), or
+ * undefined. Recurses at most MAX_GRAPH_DEPTH levels, whatever the value.
+ */
+function tooDeep(v: object, depth: number, path: string): string | undefined {
+  if (depth > MAX_GRAPH_DEPTH) return path;
+  const keys = Array.isArray(v) ? undefined : Object.keys(v);
+  const count = keys ? keys.length : (v as unknown[]).length;
+  for (let i = 0; i < count; i++) {
+    const x = keys ? (v as Record<string, unknown>)[keys[i]] : (v as unknown[])[i];
+    if (typeof x !== 'object' || x === null) continue;
+    const step = keys ? `.${keys[i].length > 40 ? `${keys[i].slice(0, 40)}…` : keys[i]}` : `[${i}]`;
+    const at = tooDeep(x, depth + 1, path + step);
+    if (at !== undefined) return at;
+  }
+  return undefined;
+}
+
 /** Structural checks of an untrusted value; returns problems instead of throwing. */
 export function checkDocumentShape(doc: unknown): GraphProblem[] {
   const p: GraphProblem[] = [];
   if (!isRecord(doc)) return [{ kind: 'document', message: 'graph must be a JSON object' }];
+  const deep = tooDeep(doc, 1, '');
+  if (deep !== undefined) {
+    const where = deep.replace(/^\./, '');
+    const shown = where.length > 120 ? `${where.slice(0, 120)}…` : where;
+    return [{ kind: 'document', message: `graph nests deeper than ${MAX_GRAPH_DEPTH} levels at ${shown}; anelo takes at most ${MAX_GRAPH_DEPTH}` }];
+  }
   if (typeof doc.schemaVersion !== 'number') p.push({ kind: 'document', message: 'graph needs a numeric "schemaVersion"' });
   if (!Array.isArray(doc.nodes)) p.push({ kind: 'document', message: 'graph needs a "nodes" array' });
   if (!Array.isArray(doc.edges)) p.push({ kind: 'document', message: 'graph needs an "edges" array' });

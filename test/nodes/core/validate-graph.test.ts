@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphDocument } from '../../../nodes/core/graph-document.ts';
-import { MAX_GRAPH_NODES, validateGraph, wouldCreateCycle } from '../../../nodes/core/validate-graph.ts';
-import { shippedCatalogue } from '../../../server/engine/load-graph.ts';
+import { MAX_GRAPH_DEPTH, MAX_GRAPH_NODES, validateGraph, wouldCreateCycle } from '../../../nodes/core/validate-graph.ts';
+import { migrateGraph, shippedCatalogue } from '../../../server/engine/load-graph.ts';
 
 const cat = shippedCatalogue();
 
@@ -99,6 +99,37 @@ describe('graph validation', () => {
       const g = parse(graph([decode(id), encode()], [wire(id, 'frames', 'encode', 'video')]));
       expect(validateGraph(g, cat).map((p) => p.message)).toEqual([`node "${id}": "${id}" is reserved (a name every JavaScript object has); choose another id`]);
     }
+  });
+
+  it('a document nested deeper than anelo takes is one problem naming where, not a stack overflow', () => {
+    // As JSON parses it: 100,000 levels in a param value, in a node's extra field, in an edge.
+    const deep = (open: string, inner: string, close: string, n = 100_000) => JSON.parse(open.repeat(n) + inner + close.repeat(n)) as unknown;
+    const base = () => JSON.parse(JSON.stringify(graph([decode('d'), encode()], [wire('d', 'frames', 'encode', 'video')]))) as GraphDocument & Record<string, unknown>;
+    const inParam = base();
+    (inParam.nodes[0].params as Record<string, unknown>).maxHeight = deep('[', '', ']');
+    const inExtra = base();
+    (inExtra.nodes[1] as unknown as Record<string, unknown>).ui = deep('{"a":', '1', '}');
+    const inEdge = base();
+    (inEdge.edges[0] as unknown as Record<string, unknown>).style = deep('[', '{}', ']');
+    const cases: [GraphDocument, string][] = [
+      [inParam, 'nodes[0].params.maxHeight[0][0]'],
+      [inExtra, 'nodes[1].ui.a.a.a'],
+      [inEdge, 'edges[0].style[0][0][0]'],
+    ];
+    for (const [g, where] of cases) {
+      const problems = validateGraph(g, cat);
+      expect(problems).toHaveLength(1);
+      expect(problems[0].message).toMatch(new RegExp(`^graph nests deeper than ${MAX_GRAPH_DEPTH} levels at ${where.replace(/[[\].]/g, '\\$&')}`));
+      expect(problems[0].message.length).toBeLessThan(220);
+      // Loading it (a file, a request's body) says the same, as ANELO_E001; structuredClone overflowed the stack.
+      expect(() => migrateGraph(g)).toThrow(expect.objectContaining({ code: 'ANELO_E001_GRAPH_INVALID', message: expect.stringContaining('nests deeper than') }));
+    }
+    // Up to the limit is a document like any other: a param value nested to the last level passes this check.
+    const atLimit = base();
+    (atLimit.nodes[0].params as Record<string, unknown>).note = deep('[', '', ']', MAX_GRAPH_DEPTH - 4);
+    expect(validateGraph(atLimit, cat).map((p) => p.message)).toEqual(['node "d": unknown param "note"']);
+    (atLimit.nodes[0].params as Record<string, unknown>).note = deep('[', '', ']', MAX_GRAPH_DEPTH - 3);
+    expect(validateGraph(atLimit, cat).map((p) => p.message)).toEqual([expect.stringMatching(/^graph nests deeper than 32 levels at nodes\[0\]\.params\.note(\[0\]){28}; /)]);
   });
 
   it('a number too large for a double (--set warp.divergence=1e309 parses as Infinity) is named as such, not as null', () => {

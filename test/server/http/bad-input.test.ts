@@ -65,6 +65,9 @@ describe.skipIf(!hasShared('media'))('a video cut short', () => {
   }, 30_000);
 });
 
+/** DECODE_ENCODE with its decode node ('dec') changed. */
+const withDec = (change: (n: Record<string, unknown>) => Record<string, unknown>) => ({ ...DECODE_ENCODE, nodes: DECODE_ENCODE.nodes.map((n) => (n.id === 'dec' ? change({ ...n }) : n)) });
+
 describe('limits and malformed requests get coded answers, never E099', () => {
   it('an upload declaring 16000x8000 frames: 413 E103, nothing kept', async () => {
     t = await buildTestApp();
@@ -105,7 +108,6 @@ describe('limits and malformed requests get coded answers, never E099', () => {
   it.skipIf(!hasShared('media'))('a node type, param or id named like an Object.prototype member: 400 E001 naming it, on every route', async () => {
     t = await buildTestApp();
     const input = path.basename(VICTIM);
-    const withDec = (change: (n: Record<string, unknown>) => Record<string, unknown>) => ({ ...DECODE_ENCODE, nodes: DECODE_ENCODE.nodes.map((n) => (n.id === 'dec' ? change({ ...n }) : n)) });
     const cases: [unknown, RegExp][] = [
       [withDec((n) => ({ ...n, type: '__proto__' })), /node "dec": unknown node type "__proto__"/],
       [withDec((n) => ({ ...n, type: 'toString' })), /node "dec": unknown node type "toString"/],
@@ -120,6 +122,27 @@ describe('limits and malformed requests get coded answers, never E099', () => {
         expect(res.json().error.message).toMatch(message);
       }
     }
+  });
+
+  it.skipIf(!hasShared('media'))('a graph nested 100,000 levels deep: 400 E001 saying where, on every route (was 500 E099, a stack overflow)', async () => {
+    t = await buildTestApp();
+    const input = path.basename(VICTIM);
+    // Built as text: a few hundred KB of brackets inside the decode node's params.
+    const deep = '[[]]';
+    const graph = JSON.stringify(withDec((n) => ({ ...n, params: { start: deep } }))).replace(`"${deep}"`, `${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+    expect(graph).not.toBe(JSON.stringify(DECODE_ENCODE));
+    const posts = [['/api/preview', ',"nodeId":"dec","frame":0'], ['/api/runs', ''], ['/api/info', ''], ['/api/prepare', '']] as const;
+    const requests = [
+      ...posts.map(([url, extra]) => ({ method: 'POST' as const, url, payload: `{"graph":${graph},"input":${JSON.stringify(input)}${extra}}` })),
+      { method: 'PUT' as const, url: '/api/graphs/deep', payload: graph },
+    ];
+    for (const r of requests) {
+      const res = await t.app.inject({ ...r, headers: { 'content-type': 'application/json' } });
+      expect([r.url, res.statusCode, res.json().error.code], res.body.slice(0, 300)).toEqual([r.url, 400, 'ANELO_E001_GRAPH_INVALID']);
+      expect(res.json().error.message).toMatch(/^graph nests deeper than 32 levels at nodes\[\d\]\.params\.start\[0\]/);
+    }
+    // Nothing was saved, and the server answers as before.
+    expect((await t.app.inject({ method: 'GET', url: '/api/graphs/deep' })).statusCode).toBe(404);
   });
 
   it.skipIf(!hasShared('media'))('a run error names files, never server folders', async () => {
