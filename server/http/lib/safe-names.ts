@@ -8,21 +8,23 @@ import { AneloError, type ErrorCode } from '../../../nodes/core/errors.ts';
 const PRESET_NAME = /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/;
 const MEDIA_NAME = /^[A-Za-z0-9][A-Za-z0-9 _.()+-]{0,159}$/;
 
-function check(name: string, pattern: RegExp, code: ErrorCode, what: string): string {
+function check(name: string, pattern: RegExp, code: ErrorCode, what: string, most: number): string {
   // Route params arrive decoded once; a name that still holds an escape was encoded twice, which no name needs.
   const bad = !pattern.test(name) || name.includes('..') || /[. ]$/.test(name) || path.isAbsolute(name);
-  if (bad) throw new AneloError(code, `invalid ${what} name "${name.slice(0, 80)}": use letters, digits, space, "_", "-", "." (not "..")`, { param: 'name' });
+  const shown = name.length > 80 ? `${name.slice(0, 80)}…` : name;
+  if (name.length > most) throw new AneloError(code, `invalid ${what} name "${shown}": ${name.length} characters, at most ${most}`, { param: 'name' });
+  if (bad) throw new AneloError(code, `invalid ${what} name "${shown}": use letters, digits, space, "_", "-", "." (not "..")`, { param: 'name' });
   return name;
 }
 
 /** A preset name: 1-64 of letters, digits, space, `_`, `-`, `.`; no `..`, separators, escapes or absolute paths. */
 export function checkPresetName(name: string): string {
-  return check(name, PRESET_NAME, 'ANELO_E060_PRESET_NAME', 'preset');
+  return check(name, PRESET_NAME, 'ANELO_E060_PRESET_NAME', 'preset', 64);
 }
 
 /** A media or output file name as the API addresses it (a bare file name, never a path). */
 export function checkFileName(name: string): string {
-  return check(name, MEDIA_NAME, 'ANELO_E072_MEDIA_NAME', 'file');
+  return check(name, MEDIA_NAME, 'ANELO_E072_MEDIA_NAME', 'file', 160);
 }
 
 /** `dir/name`, refusing anything that would resolve outside `dir`. */

@@ -33,7 +33,10 @@ export function toBody(error: FastifyError | AneloError | Error): { status: numb
   const fe = error as FastifyError;
   if (fe.validation) {
     const field = fieldOf(fe);
-    const body = new AneloError('ANELO_E052_BAD_REQUEST', `${fe.validationContext ?? 'request'} ${field}: ${fe.validation[0]?.message ?? 'is invalid'}`, { param: field }, {
+    const context = fe.validationContext ?? 'request';
+    // "body: must be object" for a body that is not one, "body graph.nodes: …" for a field of it.
+    const where = field === context ? context : `${context} ${field}`;
+    const body = new AneloError('ANELO_E052_BAD_REQUEST', `${where}: ${fe.validation[0]?.message ?? 'is invalid'}`, { param: field }, {
       context: fe.validationContext,
       field,
     }).toJSON();

@@ -13,6 +13,8 @@ export interface RequestGuardOptions {
   host: string;
   /** Required on every request when set (the server is bound beyond loopback). */
   accessToken?: string;
+  /** The longest route param the router takes (build-server.ts). */
+  maxParamLength: number;
 }
 
 const COOKIE = 'anelo_token';
@@ -41,6 +43,25 @@ function refuse(reply: FastifyReply, status: number, err: AneloError): FastifyRe
   return reply.code(status).type('application/json').header('cache-control', 'no-store').send({ error: err.toJSON() });
 }
 
+/** The longest path a file can have here (Linux's PATH_MAX), and so the longest URL path anything answers. */
+const MAX_PATH = 4096;
+
+/**
+ * A path no route or file can answer, as the error that says why: a NUL byte, a path longer than any file's, or a
+ * name longer than any file (255 bytes) or route param (MAX_NAME_IN_URL) has. The editor's static files answered
+ * each with a bare 403 "Forbidden", and a route whose param was too long for the router with "no route".
+ */
+export function unservablePath(url: string, maxParam: number): AneloError | undefined {
+  const pathName = url.split('?')[0];
+  if (/%00/.test(pathName)) return new AneloError('ANELO_E052_BAD_REQUEST', 'malformed URL: it holds a NUL byte (%00)', { param: 'url' });
+  if (pathName.length > MAX_PATH) return new AneloError('ANELO_E109_URL_TOO_LONG', `the URL's path is ${pathName.length} characters long, at most ${MAX_PATH}`, { param: 'url' });
+  const api = pathName === '/api' || pathName.startsWith('/api/');
+  const most = api ? maxParam : 255;
+  const long = pathName.split('/').find((part) => part.length > most);
+  if (long === undefined) return undefined;
+  return new AneloError('ANELO_E109_URL_TOO_LONG', `a name in the URL is ${long.length} characters long, at most ${most}: ${long.slice(0, 80)}…`, { param: 'url' });
+}
+
 async function requestGuard(app: FastifyInstance, opts: RequestGuardOptions): Promise<void> {
   const hosts = allowedHosts(opts.host);
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
@@ -49,6 +70,8 @@ async function requestGuard(app: FastifyInstance, opts: RequestGuardOptions): Pr
     if (!hosts.has(host)) {
       return refuse(reply, 403, new AneloError('ANELO_E104_HOST_NOT_ALLOWED', `this server does not answer to host "${host.slice(0, 100)}": open it at http://127.0.0.1 or add the name to ANELO_ALLOWED_HOSTS`, { param: 'host' }));
     }
+    const unservable = unservablePath(req.url, opts.maxParamLength);
+    if (unservable) return refuse(reply, unservable.code === 'ANELO_E109_URL_TOO_LONG' ? 414 : 400, unservable);
     if (needsSameOrigin(req.method, req.headers)) {
       const origin = req.headers.origin;
       const site = req.headers['sec-fetch-site'];

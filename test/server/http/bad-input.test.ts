@@ -99,6 +99,27 @@ describe('limits and malformed requests get coded answers, never E099', () => {
     expect(res.json().error.code).toMatch(/^ANELO_E(052|072|109|070|035)/);
   });
 
+  it('a URL no route or file can answer says why, in the coded shape (was a bare 403 "Forbidden", "no route" or Fastify\'s own body)', async () => {
+    t = await buildTestApp();
+    const cases: [string, number, string, RegExp][] = [
+      [`/api/graphs/${'a'.repeat(65)}`, 400, 'ANELO_E060_PRESET_NAME', /65 characters, at most 64/],
+      [`/api/graphs/${'a'.repeat(300)}`, 400, 'ANELO_E052_BAD_REQUEST', /params name: must NOT have more than 200 characters/],
+      [`/api/graphs/${'a'.repeat(2000)}`, 414, 'ANELO_E109_URL_TOO_LONG', /a name in the URL is 2000 characters long, at most 1024/],
+      ['/api/graphs/%C0%AE%C0%AE', 400, 'ANELO_E052_BAD_REQUEST', /malformed URL: .* holds a %-escape that decodes to no text/],
+      ['/a%00b', 400, 'ANELO_E052_BAD_REQUEST', /NUL byte/],
+      [`/${'a'.repeat(256)}`, 414, 'ANELO_E109_URL_TOO_LONG', /256 characters long, at most 255/],
+      [`/a/${'b/'.repeat(3000)}`, 414, 'ANELO_E109_URL_TOO_LONG', /the URL's path is 6003 characters long, at most 4096/],
+    ];
+    for (const [url, status, code, message] of cases) {
+      const res = await t.app.inject({ url });
+      expect([url.slice(0, 30), res.statusCode, res.json().error?.code], res.body.slice(0, 300)).toEqual([url.slice(0, 30), status, code]);
+      expect(res.json().error.message).toMatch(message);
+    }
+    // A body that is not an object is named once ("body: must be object", not "body body: …").
+    const res = await t.app.inject({ method: 'POST', url: '/api/runs', payload: '[1]', headers: { 'content-type': 'application/json' } });
+    expect([res.statusCode, res.json().error.message]).toEqual([400, 'body: must be object']);
+  });
+
   it('a body that is not JSON: 400 E052', async () => {
     t = await buildTestApp();
     const res = await t.app.inject({ method: 'PUT', url: '/api/graphs/x', payload: '{ nope', headers: { 'content-type': 'application/json' } });
