@@ -1,6 +1,7 @@
 /** `anelo run <graph.json> --input <video> --output <file> [--set n.p=v ...] [--frames a:b] [--report f] [--cache-dir d]` */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { AneloError } from '../../nodes/core/errors.ts';
 import type { GraphDocument } from '../../nodes/core/graph-document.ts';
 import { ChunkCache } from '../engine/chunk-cache.ts';
@@ -46,8 +47,26 @@ export function bindFiles(graph: GraphDocument, input?: string, output?: string,
     throw new AneloError('ANELO_E032_NO_OUTPUT_PATH', `${graphFile} has no node that writes a file (an "Encode video" node), so there is nothing to render${output ? ` to ${path.resolve(output)}` : ''}: add one and connect it`, { file: graphFile === 'the graph' ? undefined : graphFile });
   }
   const g = structuredClone(graph);
-  if (input) bindInput(g, NODE_DEFINITIONS, path.resolve(input), 'unset');
-  return { graph: g, outputs: output ? outputPaths(g, NODE_DEFINITIONS, path.resolve(output)) : {} };
+  if (input) bindInput(g, NODE_DEFINITIONS, localFile('input', input), 'unset');
+  return { graph: g, outputs: output ? outputPaths(g, NODE_DEFINITIONS, localFile('output', output)) : {} };
+}
+
+/**
+ * `--input` or `--output` as an absolute path. A file: URL is its path; "-" (standard input or output) and other
+ * URLs are refused by name: they were taken for file names ("input file not found: /home/me/http:/host/a.mp4").
+ */
+function localFile(option: 'input' | 'output', value: string): string {
+  if (/^file:\/\//i.test(value)) return fileURLToPath(value);
+  const verb = option === 'input' ? 'reads' : 'writes';
+  if (value === '-') {
+    throw new AneloError('ANELO_E050_BAD_ARGUMENT', `--${option} -: anelo ${verb} video files, not standard ${option}; give a file${option === 'output' ? ' name such as out.mp4' : ''}`, { param: option });
+  }
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value)?.[1];
+  if (scheme) {
+    const hint = option === 'input' ? 'download it first and give the file' : 'write to a file, then copy it there';
+    throw new AneloError('ANELO_E050_BAD_ARGUMENT', `--${option} ${value.slice(0, 100)}: anelo ${verb} local files, not ${scheme} URLs; ${hint}`, { param: option });
+  }
+  return path.resolve(value);
 }
 
 /** The graph file's text; E010 says whether it is missing, a folder or unreadable. */

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hasShared, PROJECT_ROOT, sharedPath } from '../../helpers/shared-data.ts';
@@ -110,6 +111,10 @@ describe('anelo errors', () => {
     ['--set out of range', ['--set', 'encode.crf=99'], /^error ANELO_E001_GRAPH_INVALID \(node encode, param crf.*\): .*param "crf" must be at most 51, got 99/m],
     // Found before the render, not when ffmpeg opens the file at the end of it.
     ['an output folder it cannot write in', ['--output', '/proc/anelo/out.mp4'], /^error ANELO_E021_OUTPUT_NOT_WRITABLE \(param output\): --output \/proc\/anelo\/out\.mp4: cannot write in \/proc\/anelo \(E[A-Z]+\); choose a folder you can write to$/m],
+    // Taken for file names before ("input file not found: /home/me/https:/example.com/a.mp4").
+    ['a URL as input', ['--input', 'https://example.com/a.mp4'], /^error ANELO_E050_BAD_ARGUMENT \(param input\): --input https:\/\/example\.com\/a\.mp4: anelo reads local files, not https URLs; download it first and give the file$/m],
+    ['standard input', ['--input', '-'], /^error ANELO_E050_BAD_ARGUMENT \(param input\): --input -: anelo reads video files, not standard input; give a file$/m],
+    ['standard output', ['--output', '-'], /^error ANELO_E050_BAD_ARGUMENT \(param output\): --output -: anelo writes video files, not standard output; give a file name such as out\.mp4$/m],
   ];
   for (const [name, extra, pattern] of cases) {
     it(`${name}: exits non-zero with one line saying what and where, no stack trace`, async () => {
@@ -119,6 +124,13 @@ describe('anelo errors', () => {
       expect(r.stderr).not.toMatch(/\n\s+at /);
     });
   }
+
+  it('a file: URL is the file it names, for --input and --output', async () => {
+    const out = path.join(dir, 'from-url.mp4');
+    const r = await anelo('run', graph, '--input', pathToFileURL(sharedPath('media/carphone-176x144.mp4')).href, '--output', pathToFileURL(out).href, '--frames', '0:5', '--cache-dir', path.join(dir, 'cache'), '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`wrote ${out}`);
+  });
 
   it('a graph with no node that writes a file is refused, not a run that "succeeds" writing nothing', async () => {
     const noSink = path.join(dir, 'no-sink.json');
