@@ -51,7 +51,7 @@ const MAX_PATH = 4096;
  * name longer than any file (255 bytes) or route param (MAX_NAME_IN_URL) has. The editor's static files answered
  * each with a bare 403 "Forbidden", and a route whose param was too long for the router with "no route".
  */
-export function unservablePath(url: string, maxParam: number): AneloError | undefined {
+function unservablePath(url: string, maxParam: number): AneloError | undefined {
   const pathName = url.split('?')[0];
   if (/%00/.test(pathName)) return new AneloError('ANELO_E052_BAD_REQUEST', 'malformed URL: it holds a NUL byte (%00)', { param: 'url' });
   if (pathName.length > MAX_PATH) return new AneloError('ANELO_E109_URL_TOO_LONG', `the URL's path is ${pathName.length} characters long, at most ${MAX_PATH}`, { param: 'url' });
