@@ -20,7 +20,8 @@ import { preprocessFrames, shrinkForModel } from './preprocess.ts';
 
 /** Bump when preprocessing or postprocessing changes results: it is part of every depth cache key. */
 // 2: frames are resized by libvips (server/media/vips-image.ts) and rounded to bytes before the value scale.
-const PIPELINE_VERSION = 2;
+// 3: pixels a depth model gives no depth (<= epsilon) take their neighbours' (postprocess.ts, fillUnanswered).
+const PIPELINE_VERSION = 3;
 
 /** Collects the CPU time the model's runs took on the calling thread (the preprocessing and the rest left out). */
 export interface InferenceMeter {

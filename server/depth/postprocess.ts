@@ -10,13 +10,82 @@ import type { ModelOutputSpec } from './model-manifest.ts';
 const DEFAULT_EPSILON = 1e-3;
 
 /**
+ * Where a depth model answered nothing (depth <= epsilon: zero or negative), the values of the nearest pixels it
+ * did answer, in place; `values` is a width x height depth frame. Left as they were, such pixels became the nearest
+ * possible surface (1 / epsilon = 1000 in disparity): FastDepth leaves a blob of them (1.5–3 % of the frame, at the
+ * top of the picture) in some frames of some shots and not in the next, so the frame's range (p98) jumped between
+ * ~1 and 1000 and its normalised depth between a picture and black, which temporal smoothing could not hold (on
+ * bikes-cuts mirrored and scaled to 480x204 one shot's flicker went from 0.08 raw to 0.07 smoothed).
+ *
+ * The blob's edge is no answer either: the decoder blurs from the surface around it down to zero, so the region
+ * grows from the unanswered pixels through neighbours nearer than half the frame's median depth. A near object
+ * that does not touch such a region keeps its depth. Frames with no unanswered pixel are left exactly as they are.
+ */
+export function fillUnanswered(values: Float32Array, width: number, height: number, eps: number): void {
+  const n = width * height;
+  let first = -1;
+  for (let i = 0; i < n; i++) {
+    if (!(values[i] > eps)) {
+      first = i;
+      break;
+    }
+  }
+  if (first < 0) return;
+  const answered: number[] = [];
+  for (let i = 0; i < n; i++) if (values[i] > eps) answered.push(values[i]);
+  if (answered.length === 0) return;
+  answered.sort((a, b) => a - b);
+  const floor = answered[answered.length >> 1] / 2;
+  // 0: answered, 1: no answer (to fill), 2: filled. Grown from the unanswered pixels through near ones.
+  const mark = new Uint8Array(n);
+  const queue = new Int32Array(n);
+  let tail = 0;
+  for (let i = first; i < n; i++) {
+    if (!(values[i] > eps)) {
+      mark[i] = 1;
+      queue[tail++] = i;
+    }
+  }
+  for (let head = 0; head < tail; head++) {
+    const i = queue[head];
+    const x = i % width;
+    for (const j of [x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, i - width, i + width]) {
+      if (j >= 0 && j < n && mark[j] === 0 && values[j] < floor) {
+        mark[j] = 1;
+        queue[tail++] = j;
+      }
+    }
+  }
+  // Filled from the answered pixels outwards, ring by ring: each takes the value of the neighbour that reached it first.
+  tail = 0;
+  for (let i = 0; i < n; i++) {
+    if (mark[i] !== 0) continue;
+    const x = i % width;
+    if ((x > 0 && mark[i - 1] === 1) || (x < width - 1 && mark[i + 1] === 1) || (i >= width && mark[i - width] === 1) || (i + width < n && mark[i + width] === 1)) queue[tail++] = i;
+  }
+  for (let head = 0; head < tail; head++) {
+    const i = queue[head];
+    const x = i % width;
+    for (const j of [x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, i - width, i + width]) {
+      if (j >= 0 && j < n && mark[j] === 1) {
+        mark[j] = 2;
+        values[j] = values[i];
+        queue[tail++] = j;
+      }
+    }
+  }
+}
+
+/**
  * Turns one frame of raw output into disparity in place. Depth (metric or not) becomes 1 / max(depth, epsilon):
  * for metric depth that is true disparity up to the camera's baseline*focal factor, and the epsilon (1 mm for
- * metric models in metres) keeps zero or negative depth finite. A disparity model that says near is smaller is negated.
+ * metric models in metres) keeps zero or negative depth finite; given the frame's size, pixels with no depth take
+ * their answered neighbours' (fillUnanswered). A disparity model that says near is smaller is negated.
  */
-export function toDisparity(values: Float32Array, spec: ModelOutputSpec): Float32Array {
+export function toDisparity(values: Float32Array, spec: ModelOutputSpec, size?: { width: number; height: number }): Float32Array {
   if (spec.kind === 'depth') {
     const eps = spec.epsilon ?? DEFAULT_EPSILON;
+    if (size) fillUnanswered(values, size.width, size.height, eps);
     // Math.max, not `d > eps ? d : eps`: joining d with the parameter boxed it on the heap for every pixel. (NaN
     // now stays NaN instead of becoming 1 / eps; checkFiniteOutput refuses such output before it gets here.)
     for (let i = 0; i < values.length; i++) values[i] = 1 / Math.max(eps, values[i]);
@@ -35,7 +104,7 @@ export function postprocessOutput(data: Float32Array, frames: number, width: num
   for (let f = 0; f < frames; f++) {
     const frame = sharedFloats(plane);
     frame.set(data.subarray(f * plane, (f + 1) * plane));
-    out.push(toDisparity(frame, spec));
+    out.push(toDisparity(frame, spec, { width, height }));
   }
   return out;
 }
