@@ -51,7 +51,7 @@ function signatureOf(frame: Uint8Array, width: number, height: number, lut: Uint
 
 export const sceneDetectNode = defineNode({
   type: 'scene-detect',
-  version: 1,
+  version: 2,
   label: 'Scene detect',
   category: 'analysis',
   description: 'Flags the first frame of every shot, so temporal smoothing never blends across a cut.',
@@ -60,7 +60,8 @@ export const sceneDetectNode = defineNode({
   params,
   cache: 'disk',
   threads: 'pool',
-  migrations: [],
+  // Version 2 scores a low-contrast pair's change up to 3x (scene-cuts.ts, signatureDistance); params are unchanged.
+  migrations: [{ from: 1, migrate() {} }],
   // One more frame before: the first decided frame needs its predecessor's signature.
   window: (p) => ({ before: cutDecisionRadius(p) + 1, after: cutDecisionRadius(p) }),
   // An HDR source's `frames` are read through their SDR view (nodes/lib/sdr-view.ts); SDR keys are unchanged.

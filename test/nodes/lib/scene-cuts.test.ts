@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideCuts, frameSignature, signatureDistance, cutDecisionRadius, type SceneCutParams } from '../../../nodes/lib/scene-cuts.ts';
+import { decideCuts, frameSignature, signatureDistance, signatureSpread, cutDecisionRadius, type SceneCutParams } from '../../../nodes/lib/scene-cuts.ts';
 import { readAllFrames } from '../../helpers/raw-frames.ts';
 import { hasShared, sharedPath } from '../../helpers/shared-data.ts';
 
@@ -32,6 +32,23 @@ describe.skipIf(!hasShared('media', 'bikes-cuts.mp4'))('scene cuts on bikes-cuts
     const found = cutIndices(flags);
     expect(found[0]).toBe(0);
     expect(falseCuts(found, [30, 76, 137, 187, 242]).length).toBeLessThanOrEqual(1);
+  });
+});
+
+describe.skipIf(!hasShared('media', 'bikes-cuts.mp4'))('scene cuts in dim, flat or washed-out footage', () => {
+  it('finds the same five cuts when the picture has a third to half the contrast, with no false cut', async () => {
+    const frames = await readAllFrames(sharedPath('media', 'bikes-cuts.mp4'), { width: 160, height: 68 });
+    // As ffmpeg's eq filter would grade it: contrast about the mid level, then a brightness offset, clipped.
+    const graded = (contrast: number, brightness: number) =>
+      frames.map((f) => f.map((v) => Math.min(255, Math.max(0, Math.round((v - 128) * contrast + 128 + brightness * 255)))));
+    // Before, the cut scores fell with the contrast under the absolute floor: 3 of 5 cuts (0.6, −0.25), 1 of 5 (0.4, ±0.3).
+    for (const [contrast, brightness] of [[0.6, -0.25], [0.4, -0.3], [0.5, 0.3]]) {
+      const found = cutIndices(decideCuts(scoresOf(graded(contrast, brightness), 160, 68), 0, 0, frames.length, DEFAULTS));
+      expect(found, `contrast ${contrast}, brightness ${brightness}`).toEqual([0, 30, 76, 137, 187, 242]);
+    }
+    // Ordinary contrast is scored as before: a pair of frames at least half the range apart gains nothing.
+    const sigs = [frames[10], frames[11]].map((f) => frameSignature(f, 160, 68));
+    expect(signatureSpread(sigs[0])).toBeGreaterThan(0.5);
   });
 });
 
