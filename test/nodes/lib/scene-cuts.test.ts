@@ -41,7 +41,7 @@ describe.skipIf(!hasShared('media', 'bikes-cuts.mp4'))('scene cuts in dim, flat 
     // As ffmpeg's eq filter would grade it: contrast about the mid level, then a brightness offset, clipped.
     const graded = (contrast: number, brightness: number) =>
       frames.map((f) => f.map((v) => Math.min(255, Math.max(0, Math.round((v - 128) * contrast + 128 + brightness * 255)))));
-    // Before, the cut scores fell with the contrast under the absolute floor: 3 of 5 cuts (0.6, −0.25), 1 of 5 (0.4, ±0.3).
+    // Before, the cut scores fell with the contrast under the absolute floor: 3 of 5 cuts found (0.6, −0.25), 1 (0.4, −0.3), 2 (0.5, +0.3).
     for (const [contrast, brightness] of [[0.6, -0.25], [0.4, -0.3], [0.5, 0.3]]) {
       const found = cutIndices(decideCuts(scoresOf(graded(contrast, brightness), 160, 68), 0, 0, frames.length, DEFAULTS));
       expect(found, `contrast ${contrast}, brightness ${brightness}`).toEqual([0, 30, 76, 137, 187, 242]);
