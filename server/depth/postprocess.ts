@@ -31,10 +31,9 @@ export function fillUnanswered(values: Float32Array, width: number, height: numb
     }
   }
   if (first < 0) return;
-  const answered: number[] = [];
-  for (let i = 0; i < n; i++) if (values[i] > eps) answered.push(values[i]);
+  // A typed array sorts numerically, unboxed.
+  const answered = values.subarray(0, n).filter((v) => v > eps).sort();
   if (answered.length === 0) return;
-  answered.sort((a, b) => a - b);
   const floor = answered[answered.length >> 1] / 2;
   // 0: answered, 1: no answer (to fill), 2: filled. Grown from the unanswered pixels through near ones.
   const mark = new Uint8Array(n);
