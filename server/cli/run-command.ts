@@ -107,9 +107,10 @@ export async function runCommand(a: RunArgs): Promise<RunReport> {
     return report;
   } finally {
     unwatchLoads?.();
-    // Listening on until the threads are closed: a second Ctrl-C (or SIGTERM) during that wait still removes the
-    // temp files and exits 130, where with no handler left it killed the process outright (exit 143 on SIGTERM,
-    // seen when the run had already stopped 10 ms after the first signal).
+    // Listening on until the threads are closed (and after, once a signal stopped the run: stop-on-signal.ts): a
+    // second Ctrl-C (or SIGTERM) during that wait still removes the temp files and exits 130, where with no handler
+    // left it killed the process outright (exit 143 on SIGTERM, seen when the run had already stopped 10 ms after the
+    // first signal).
     try {
       await services.close();
       await executor.close();
