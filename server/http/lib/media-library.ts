@@ -81,9 +81,10 @@ export class MediaLibrary {
 
   /**
    * Streams an upload to a hidden temp file, probes it, and only then gives it its (sanitised, unique) name.
-   * Anything that is not a video, or is cut short by the size limit, is deleted.
+   * Anything that is not a video, or is cut short by the size limit, is deleted. `restOfRequest` (when given) reads
+   * what follows the file in the request once the file is on disk; if it throws, nothing is kept.
    */
-  async add(originalName: string | undefined, stream: Readable & { truncated?: boolean }, limitBytes: number): Promise<MediaEntry> {
+  async add(originalName: string | undefined, stream: Readable & { truncated?: boolean }, limitBytes: number, restOfRequest?: () => Promise<void>): Promise<MediaEntry> {
     await ensureDir(this.uploadsDir);
     // Named for this process, so a start after kill -9 can sweep it (temp-files.ts).
     const temp = tempPathFor(path.join(this.uploadsDir, 'upload'));
@@ -96,6 +97,7 @@ export class MediaLibrary {
         throw e;
       }
       if (stream.truncated) throw tooLarge(limitBytes);
+      await restOfRequest?.();
       try {
         await this.media.probe(temp);
       } catch (e) {

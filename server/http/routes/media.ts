@@ -9,12 +9,23 @@ const mediaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/media', { schema: { consumes: ['multipart/form-data'], response: { 201: Type.Object({ media: MediaEntry }) } } }, async (req, reply) => {
     if (!req.isMultipart()) throw new AneloError('ANELO_E052_BAD_REQUEST', 'upload a video as multipart/form-data in the field "file"', { param: 'file' });
     const limit = app.aneloOptions.uploadLimitBytes;
-    const part = await req.file({ limits: { fileSize: limit, files: 1 } });
+    // One video per request: a second file part ends the upload with an error instead of being dropped unread.
+    const parts = req.parts({ limits: { fileSize: limit, files: 1 } });
+    let part = (await parts.next()).value;
+    while (part && part.type !== 'file') part = (await parts.next()).value;
     if (!part || part.fieldname !== 'file') {
       part?.file.resume();
       throw new AneloError('ANELO_E052_BAD_REQUEST', 'upload a video in the multipart field "file"', { param: 'file' });
     }
-    const media = await app.mediaLibrary.add(part.filename, part.file, limit);
+    const restOfRequest = async (): Promise<void> => {
+      try {
+        while (!(await parts.next()).done) { /* fields after the file are ignored, as before */ }
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'FST_FILES_LIMIT') throw e;
+        throw new AneloError('ANELO_E052_BAD_REQUEST', 'upload one video per request: this one has more than one file', { param: 'file' });
+      }
+    };
+    const media = await app.mediaLibrary.add(part.filename, part.file, limit, restOfRequest);
     return reply.code(201).send({ media });
   });
 

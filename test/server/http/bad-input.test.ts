@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { VICTIM, writeCutShortClip, writeHugeFrameClip, writeReferenceFiles } from '../../helpers/bad-media.ts';
-import { hasShared } from '../../helpers/shared-data.ts';
+import { hasShared, sharedPath } from '../../helpers/shared-data.ts';
 import { buildTestApp, DECODE_ENCODE, multipart, waitForRun, type TestApp } from './test-app.ts';
 
 let t: TestApp | undefined;
@@ -84,6 +84,20 @@ describe('limits and malformed requests get coded answers, never E099', () => {
     expect(res.json().error.code).toBe('ANELO_E052_BAD_REQUEST');
     expect(list(path.join(t.dataDir, 'uploads')).filter((n) => !n.startsWith('.'))).toEqual([]);
   });
+
+  it.skipIf(!hasShared('media'))('an upload with two files: 400 E052 saying one per request, neither kept; fields around one file are fine', async () => {
+    t = await buildTestApp();
+    const clip = readFileSync(sharedPath('media', 'carphone-176x144.mp4'));
+    const b = 'anelotwo';
+    const part = (name: string, filename: string | null, body: Buffer | string) =>
+      [Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="${name}"${filename ? `; filename="${filename}"` : ''}\r\n\r\n`), Buffer.from(body), Buffer.from('\r\n')];
+    const body = (...parts: Buffer[][]) => ({ payload: Buffer.concat([...parts.flat(), Buffer.from(`--${b}--\r\n`)]), headers: { 'content-type': `multipart/form-data; boundary=${b}` } });
+    const two = await t.app.inject({ method: 'POST', url: '/api/media', ...body(part('file', 'a.mp4', clip), part('file', 'b.mp4', clip)) });
+    expect([two.statusCode, two.json().error.code, two.json().error.message]).toEqual([400, 'ANELO_E052_BAD_REQUEST', 'upload one video per request: this one has more than one file']);
+    expect(list(path.join(t.dataDir, 'uploads')).filter((n) => !n.startsWith('.'))).toEqual([]);
+    const one = await t.app.inject({ method: 'POST', url: '/api/media', ...body(part('note', null, 'x'), part('file', 'a.mp4', clip), part('after', null, 'y')) });
+    expect([one.statusCode, one.json().media?.name]).toEqual([201, 'a.mp4']);
+  }, 30_000);
 
   it('multipart without a boundary: 400 E052', async () => {
     t = await buildTestApp();
