@@ -71,6 +71,17 @@ export function stepTables(p: TrajectoryParams): StepTables {
 }
 
 /**
+ * The same tables with the motion caution's ramp moved `shift` colour levels up (it starts at motionSigma + shift and
+ * reaches nothing at 2·motionSigma + shift): what grain adds to every pixel's change in place is not motion.
+ */
+export function shiftedMotion(t: StepTables, shift: number): StepTables {
+  if (shift <= 0) return t;
+  const motion = new Float32Array(t.motion.length);
+  for (let k = 0; k < motion.length; k++) motion[k] = t.motion[Math.max(0, k - shift)];
+  return { ...t, motion };
+}
+
+/**
  * A frame's depth as an affine map of another array, z = scale·d + shift rounded to float32, read where it is used:
  * writing z out first cost two more passes over the frame for each step.
  */

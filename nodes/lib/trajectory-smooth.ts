@@ -8,8 +8,8 @@
  * restarts leave no seam, and one of the two is always mid-run. Two steps per frame whatever the radius; the
  * forward (lagging) and backward (leading) states cancel each other's lag on genuine slow changes.
  */
-import type { MotionPlanes } from './motion-planes.ts';
-import { trajectoryStep, writeAffine, type AffineDepth, type MotionGrid, type StepTables } from './trajectory-filter.ts';
+import { grainLevel, type MotionPlanes } from './motion-planes.ts';
+import { shiftedMotion, trajectoryStep, writeAffine, type AffineDepth, type MotionGrid, type StepTables } from './trajectory-filter.ts';
 import { sharedFloats } from './shared-frames.ts';
 
 export interface TrajectorySource {
@@ -117,8 +117,18 @@ function meanTowardsNeighbours(
   }
 }
 
-/** Filters frames [a, b): returns the filtered (unclamped) frames. */
-export function smoothAlongTrajectories(src: TrajectorySource, a: number, b: number, radius: number, tables: StepTables): Float32Array[] {
+/**
+ * Grain below this level (grainLevel) is clean footage's own mismatch along the flow, and leaves the motion caution
+ * as it is: the shared clips and copies of them read at most 4 in 90 % of their pairs.
+ */
+export const GRAIN_FLOOR = 5;
+
+/**
+ * Filters frames [a, b): returns the filtered (unclamped) frames. With `grain` > 0, a step between two frames moves
+ * the motion caution up by `grain` colour levels for each level of the pair's grain above GRAIN_FLOOR (grainLevel of
+ * the back mismatch), so that grain, which changes every pixel in place, does not read as motion everywhere.
+ */
+export function smoothAlongTrajectories(src: TrajectorySource, a: number, b: number, radius: number, tables: StepTables, grain = 0): Float32Array[] {
   const { w, h } = src;
   const n = w * h;
   const period = radius + 1;
@@ -150,6 +160,18 @@ export function smoothAlongTrajectories(src: TrajectorySource, a: number, b: num
     moving.set(j, out);
     return out;
   };
+  // Tables of the step between j − 1 and j: those given, the motion caution moved up by that pair's grain.
+  const stepTablesAt = new Map<number, StepTables>();
+  const tablesFor = (j: number): StepTables => {
+    const m = grain > 0 ? src.motion(j) : undefined;
+    if (!m) return tables;
+    let t = stepTablesAt.get(j);
+    if (!t) {
+      t = shiftedMotion(tables, Math.round(grain * Math.max(0, grainLevel(m.backMismatch) - GRAIN_FLOOR)));
+      stepTablesAt.set(j, t);
+    }
+    return t;
+  };
   const tol = tables.outlierTolerance;
   // exp(−d²/2tol²) by table (two per pixel and frame were a tenth of the filter's time), nothing beyond 4 tol.
   const lutScale = tol > 0 ? LUT / (4 * tol) : 0;
@@ -178,7 +200,7 @@ export function smoothAlongTrajectories(src: TrajectorySource, a: number, b: num
         age = 0;
       } else {
         const m = src.motion(j);
-        trajectoryStep(state, m?.back, src.grid, m ? m.backMismatch : src.stillMismatch(j), m?.change, movingAround(j), src.depth(j), w, h, tables, next, j >= a ? fromPast[j - a] : undefined);
+        trajectoryStep(state, m?.back, src.grid, m ? m.backMismatch : src.stillMismatch(j), m?.change, movingAround(j), src.depth(j), w, h, tablesFor(j), next, j >= a ? fromPast[j - a] : undefined);
         [state, next] = [next, state];
         age++;
       }
@@ -198,7 +220,7 @@ export function smoothAlongTrajectories(src: TrajectorySource, a: number, b: num
       } else {
         const m = src.motion(j + 1);
         // Past the chunk (j ≥ b) the step only builds the state: no frame there is finished, so nothing is predicted.
-        trajectoryStep(state, m?.forth, src.grid, m ? m.forthMismatch : src.stillMismatch(j + 1), m?.change, movingAround(j), src.depth(j), w, h, tables, next, j < b ? fromFuture : undefined);
+        trajectoryStep(state, m?.forth, src.grid, m ? m.forthMismatch : src.stillMismatch(j + 1), m?.change, movingAround(j), src.depth(j), w, h, tablesFor(j + 1), next, j < b ? fromFuture : undefined);
         [state, next] = [next, state];
         age++;
       }

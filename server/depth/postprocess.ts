@@ -4,6 +4,7 @@
  * Values are rounded to float16 so the memory tier, the disk tier (float16) and a fresh run hold equal bytes.
  */
 import { roundToFloat16 } from '../../nodes/lib/float16.ts';
+import { kthSmallest } from '../../nodes/lib/select.ts';
 import { sharedFloats } from '../../nodes/lib/shared-frames.ts';
 import type { ModelOutputSpec } from './model-manifest.ts';
 
@@ -85,35 +86,6 @@ export function fillUnanswered(values: Float32Array, width: number, height: numb
     if (i >= width) take(i - width, i);
     if (i + width < n) take(i + width, i);
   }
-}
-
-/**
- * The k-th smallest value of `a` (0-based; what a[k] of the sorted array holds), reordering `a`: Hoare's selection,
- * linear on average where the sort it replaces took most of a filled frame's time.
- */
-export function kthSmallest(a: Float32Array, k: number): number {
-  let lo = 0;
-  let hi = a.length - 1;
-  while (lo < hi) {
-    const pivot = a[(lo + hi) >> 1];
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        const t = a[i];
-        a[i] = a[j];
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return a[k];
-  }
-  return a[k];
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kthSmallest, postprocessOutput, toDisparity } from '../../../server/depth/postprocess.ts';
+import { postprocessOutput, toDisparity } from '../../../server/depth/postprocess.ts';
 import { fromFloat16Bits, toFloat16Bits } from '../../../nodes/lib/float16.ts';
 
 const f16 = (v: number): number => fromFloat16Bits(toFloat16Bits(v));
@@ -43,18 +43,6 @@ describe('postprocess', () => {
     expect(Array.from(toDisparity(plain.slice(), spec, { width: w, height: h }))).toEqual(Array.from(toDisparity(plain.slice(), spec)));
     // The whole batch path fills too.
     expect(Math.max(...postprocessOutput(depth, 1, w, h, spec)[0])).toBe(2);
-  });
-
-  it('selects the k-th smallest value as the sorted array holds it, ties and all', () => {
-    let seed = 7;
-    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    for (const n of [1, 2, 3, 10, 101, 5000]) {
-      for (const levels of [3, 1000]) {
-        const a = Float32Array.from({ length: n }, () => Math.floor(rand() * levels) / 7);
-        const sorted = a.slice().sort();
-        for (const k of [0, n >> 1, n - 1, Math.floor(rand() * n)]) expect(kthSmallest(a.slice(), k)).toBe(sorted[k]);
-      }
-    }
   });
 
   it('negates a disparity output whose manifest says near is smaller', () => {
