@@ -58,7 +58,7 @@ async function runChunked(def: Parameters<typeof runNode>[0], params: Record<str
   return { ...parts[0], frames: parts.flatMap((p) => p.frames), stats: parts.flatMap((p) => p.stats) };
 }
 
-function figuresOf(depth: readonly Float32Array[], prep: Pick<PreparedClip, 'cuts' | 'figureMotion' | 'depth'>): TemporalFigures {
+export function figuresOf(depth: readonly Float32Array[], prep: Pick<PreparedClip, 'cuts' | 'figureMotion' | 'depth'>): TemporalFigures {
   const acc = new FigureAccumulator();
   const { width: w, height: h } = prep.depth;
   for (let k = 1; k < depth.length; k++) {
@@ -68,16 +68,19 @@ function figuresOf(depth: readonly Float32Array[], prep: Pick<PreparedClip, 'cut
   return acc.means();
 }
 
-function ownNormalised(d: Float32Array): Float32Array {
+export function ownNormalised(d: Float32Array): Float32Array {
   const s = depthStats(d);
   const inv = s.p98 > s.p02 ? 1 / (s.p98 - s.p02) : 0;
   return d.map((v) => Math.min(1, Math.max(0, (v - s.p02) * inv)));
 }
 
-/** Decodes `frames` frames of a shared clip (0 = all), infers depth and measures everything smoothing reuses. */
-export async function prepareClip(ctx: BenchContext, clip: string, frames: number): Promise<PreparedClip> {
-  const probe = await ctx.services.media.probe(sharedPath('media', clip));
-  const rgb = await readAllFrames(sharedPath('media', clip), { width: probe.width, height: probe.height, maxFrames: frames || undefined });
+/**
+ * Decodes `frames` frames of a shared clip (0 = all), or of `file` when given, infers depth and measures everything
+ * smoothing reuses.
+ */
+export async function prepareClip(ctx: BenchContext, clip: string, frames: number, file = sharedPath('media', clip)): Promise<PreparedClip> {
+  const probe = await ctx.services.media.probe(file);
+  const rgb = await readAllFrames(file, { width: probe.width, height: probe.height, maxFrames: frames || undefined });
   const n = rgb.length;
   const framesChunk: FramesChunk = { type: 'frames', start: 0, width: probe.width, height: probe.height, frames: rgb };
   const depthFrames: Float32Array[] = [];

@@ -23,7 +23,9 @@ import type { BenchContext } from '../lib/context.ts';
 import { figure, type CaseResult, type Figure } from '../lib/figures.ts';
 import { maskedPsnr, maskedSsim } from '../lib/image-metrics.ts';
 import { rgbdGroups } from '../lib/rgbd-samples.ts';
-import { executorSmoothingWall, prepareClip, smoothClip, smoothingCost, upsampledDepth, type PreparedClip } from './flicker-figures.ts';
+import { executorSmoothingWall, figuresOf, ownNormalised, prepareClip, smoothClip, smoothingCost, upsampledDepth, type PreparedClip } from './flicker-figures.ts';
+import { makeGrainyClip } from '../lib/ffmpeg-tools.ts';
+import path from 'node:path';
 
 /** Model disparity (near = larger) at the image's own size, as the depth stage gives it, upsampled bilinearly. */
 async function modelDisparity(ctx: BenchContext, model: BenchModel, rgb: Uint8Array, w: number, h: number): Promise<Float32Array> {
@@ -98,6 +100,9 @@ async function flickerPart(ctx: BenchContext): Promise<{ figures: Figure[]; deta
     rows[clip] = row;
   }
   if (costClip) {
+    const grainy = await grainyFigures(ctx, costClip);
+    rows.grainy = grainy.details;
+    figures.push(...grainy.figures);
     ctx.log('quality: smoothing cost at 518x292');
     const cost = await smoothingCost(costClip, 518, 292, Math.min(48, costClip.depth.frames.length), 3);
     rows.cost518x292 = cost;
@@ -109,6 +114,32 @@ async function flickerPart(ctx: BenchContext): Promise<{ figures: Figure[]; deta
     figures.push(figure(`optical-flow + temporal-smooth through the executor, wall ms/frame at 518x292 (${wall.workers} pool threads)`, wall.msPerFrame, { digits: 1, unit: 'ms', target: { op: '<=', value: 30 }, note: `${wall.frames} frames of bikes-cuts, decode and depth cached, read by a sink; best of 2; CPU of all threads ${wall.cpuMsPerFrame.toFixed(1)} ms/frame` }));
   }
   return { figures, details: rows };
+}
+
+/** ffmpeg's noise strength of the grainy copy: grain level (lib/motion-planes.ts grainLevel) about 10. */
+const GRAIN_STRENGTH = 15;
+
+/**
+ * The temporal figures of a grainy copy of `clean` (ffmpeg's noise, new in every frame), depth and motion from the
+ * grainy frames, measured along the clean frames' colour flow (grain would otherwise pass for motion in the figures
+ * too). Motion is compared with the clean frames' raw depth: the grainy raw depth flickers at moving pixels as well,
+ * and removing that is the point.
+ */
+async function grainyFigures(ctx: BenchContext, clean: PreparedClip): Promise<{ figures: Figure[]; details: Record<string, unknown> }> {
+  const frames = clean.depth.frames.length;
+  const file = path.join(ctx.tmpDir, `${clean.name}-grain${GRAIN_STRENGTH}.mp4`);
+  ctx.log(`quality: temporal figures on ${clean.name} with grain (ffmpeg noise ${GRAIN_STRENGTH})`);
+  await makeGrainyClip(ctx.media(`${clean.name}.mp4`), file, GRAIN_STRENGTH, frames);
+  const grainy = await prepareClip(ctx, `${clean.name}.mp4`, frames, file);
+  const along = { ...grainy, figureMotion: clean.figureMotion };
+  const raw = figuresOf(grainy.depth.frames.map(ownNormalised), along);
+  const cleanRaw = figuresOf(clean.depth.frames.map(ownNormalised), clean);
+  const smoothed = (await smoothClip(along, {})).figures;
+  const name = `${clean.name} with grain`;
+  const at = (k: 'warpErrorAligned' | 'flicker', target: number): Figure =>
+    figure(`${k} smoothed/raw · ${name}`, smoothed[k] / raw[k], { digits: 2, target: { op: '<=', value: target }, note: `${raw[k].toFixed(4)} → ${smoothed[k].toFixed(4)}, along the clean frames' flow` });
+  const motion = figure(`motion smoothed/clean raw · ${name}`, smoothed.motion / cleanRaw.motion, { digits: 2, target: { op: '>=', value: 0.85 }, note: `clean raw ${cleanRaw.motion.toFixed(4)}, grainy raw ${raw.motion.toFixed(4)} → ${smoothed.motion.toFixed(4)}` });
+  return { figures: [at('warpErrorAligned', 0.5), at('flicker', 0.4), motion], details: { strength: GRAIN_STRENGTH, raw, cleanRaw, smoothed } };
 }
 
 /** AbsRel of raw and smoothed depth on the redwood sequence (5 rendered frames, moving camera). */

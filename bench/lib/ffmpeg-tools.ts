@@ -1,4 +1,4 @@
-/** Bench-only media helpers on the bundled ffmpeg: an upscaled clip, and images decoded to RGB24. */
+/** Bench-only media helpers on the bundled ffmpeg: an upscaled clip, a grainy copy, and images decoded to RGB24. */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { ffmpegPath } from '../../server/media/ffmpeg-paths.ts';
@@ -9,6 +9,17 @@ export async function makeScaledClip(src: string, dest: string, width: number, h
   await promisify(execFile)(ffmpegPath(), [
     '-nostdin', '-loglevel', 'error', '-y', '-i', src, '-an', '-frames:v', String(frames),
     '-vf', `scale=${width}:${height}:flags=bicubic,setsar=1`, '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '12', '-pix_fmt', 'yuv420p', dest,
+  ]);
+}
+
+/**
+ * Writes `src` with ffmpeg's noise filter at `strength` (Gaussian, new in every frame: film grain or a small
+ * sensor's noise), near-lossless so the grain survives the encode.
+ */
+export async function makeGrainyClip(src: string, dest: string, strength: number, frames: number): Promise<void> {
+  await promisify(execFile)(ffmpegPath(), [
+    '-nostdin', '-loglevel', 'error', '-y', '-i', src, '-an', ...(frames > 0 ? ['-frames:v', String(frames)] : []),
+    '-vf', `noise=alls=${strength}:allf=t`, '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '14', '-pix_fmt', 'yuv420p', dest,
   ]);
 }
 
