@@ -6,6 +6,7 @@
  * with model depth aligned to it, against right.png, inside and outside nonocc-mask.png; (c) ../shared/rgbd: AbsRel
  * and δ1 of model depth after scale-and-shift alignment in disparity space. Each part fails on its own.
  */
+import path from 'node:path';
 import type { DepthChunk } from '../../nodes/core/types.ts';
 import { opticalFlowNode } from '../../nodes/optical-flow.ts';
 import { temporalSmoothNode } from '../../nodes/temporal-smooth.ts';
@@ -25,7 +26,6 @@ import { maskedPsnr, maskedSsim } from '../lib/image-metrics.ts';
 import { rgbdGroups } from '../lib/rgbd-samples.ts';
 import { executorSmoothingWall, figuresOf, ownNormalised, prepareClip, smoothClip, smoothingCost, upsampledDepth, type PreparedClip } from './flicker-figures.ts';
 import { makeGrainyClip } from '../lib/ffmpeg-tools.ts';
-import path from 'node:path';
 
 /** Model disparity (near = larger) at the image's own size, as the depth stage gives it, upsampled bilinearly. */
 async function modelDisparity(ctx: BenchContext, model: BenchModel, rgb: Uint8Array, w: number, h: number): Promise<Float32Array> {
