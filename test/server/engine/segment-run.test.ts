@@ -180,7 +180,7 @@ describe('segment runs', () => {
 });
 
 describe('segment runs of the real temporal-smooth', () => {
-  // Its default radius (16) restarts the recursion every 17 frames, so a segment starting at the cut at 30 begins
+  // Its default radius (24) restarts the recursion every 25 frames, so a segment starting at the cut at 30 begins
   // mid-period: the node must not reach back across the cut for the period's start.
   const smoothGraph: GraphDocument = {
     schemaVersion: 1,
