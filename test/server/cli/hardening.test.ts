@@ -127,7 +127,7 @@ async function interrupt(
   signal: NodeJS.Signals,
   afterMs: number,
   opts: { env?: NodeJS.ProcessEnv; againAfterMs?: number } = {},
-): Promise<{ code: number | null; stopMs: number; stderr: string }> {
+): Promise<{ code: number | null; stopMs: number; stderr: string; endedBeforeAgain: boolean }> {
   const child = spawn(process.execPath, [BIN, ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
   let stderr = '';
   let sentAt = 0;
@@ -149,7 +149,10 @@ async function interrupt(
     child.kill(signal);
   }
   const code = await exited;
-  return { code, stopMs: Date.now() - sentAt, stderr };
+  // The command printed how its run ended, and no second signal reached its handlers (which say "stopped"): on a
+  // loaded machine this process's timer can fire long after `againAfterMs`, when the command is already exiting.
+  const endedBeforeAgain = opts.againAfterMs !== undefined && /\nerror ANELO_/.test(stderr) && !/\nstopped\n/.test(stderr);
+  return { code, stopMs: Date.now() - sentAt, stderr, endedBeforeAgain };
 }
 
 describe.skipIf(!hasShared('media'))('signals stop a run within 5 s, leaving no partial file', () => {
@@ -198,7 +201,12 @@ describe.skipIf(!hasShared('media'))('a second signal while depth inference runs
       const args = ['run', g, '--input', LONG, '--output', path.join(out, 'depth.mp4'), '--cache-dir', path.join(out, 'cache')];
       const r = await interrupt(args, 'SIGTERM', afterMs, { env, againAfterMs });
       expect(r.stderr).not.toContain('terminate called');
-      expect(r.code, r.stderr).toBe(130);
+      // A second signal that arrives after the command has printed its end reaches a process that is exiting, and
+      // can end it by SIGTERM's own action (143; once in a loaded CI run and once of three runs beside two busy
+      // loops), its status set and its files already removed. The case under test is a second signal while the run
+      // stops, which the command's handlers see and answer with 130.
+      if (r.endedBeforeAgain) expect([130, 143], r.stderr).toContain(r.code);
+      else expect(r.code, r.stderr).toBe(130);
       expect(r.stopMs).toBeLessThan(5_000);
     }
     expect(await fs.readdir(out)).toEqual(['cache']);
