@@ -45,10 +45,11 @@ const params = Type.Object({
   }),
   radius: Type.Integer({
     // 24: each frame's two recursions carry up to `radius` frames of history, and 16 left fast motion at the edge
-    // (bbb-60s at twice the speed: warpErrorAligned 0.50 of raw). Over thirteen clips (the shared ones, bbb-60s
-    // segments, copies at twice the speed, zooming and rotating) 24 lowered warpErrorAligned by 0.02–0.09 and flicker
-    // by 0.02–0.11 with every motion figure the same to the digit; a render takes no longer, a preview reads up to
-    // 8 more frames of depth either side (docs/nodes.md, Window). Graphs saved with 16 keep it.
+    // (bbb-60s at twice the speed: warpErrorAligned 0.50 of raw). Over thirteen clips (bikes-cuts, carphone,
+    // bbb-5s-720p, bbb-60s segments, copies at twice the speed, zooming and rotating) 24 lowered warpErrorAligned by
+    // 0.02–0.11 and flicker by 0.03–0.11 with every motion figure the same to the digit; a render takes no longer,
+    // a preview of a new frame reads up to 12 more frames of depth (docs/nodes.md, Window). Graphs saved with 16
+    // keep it.
     default: 24,
     minimum: 0,
     maximum: 32,
