@@ -22,7 +22,7 @@ import { renderRange, type RenderRange } from './render-range.ts';
 export interface ExecutorOptions {
   services: Services;
   cache?: ChunkCache;
-  /** Frames per chunk, the unit of caching and of streaming: default by frame size (`chunkFramesFor`), 16 up to 1080p. */
+  /** Frames per chunk, the unit of caching and of streaming: default by frame size (`chunkFramesFor`), 16 up to 1920x1080. */
   chunkSize?: number;
   definitions?: readonly AnyNodeDefinition[];
   /** Worker threads for pure pixel nodes (default: `ANELO_WORKERS`, else one per core); 0 runs all on the main thread. */

@@ -140,7 +140,7 @@ describe('info-only inputs', () => {
 });
 
 describe('executor streaming', () => {
-  it('cuts big frames into shorter chunks: 16 frames up to 3840x1080 (side-by-side 1080p), 8 at 4K, 4 at side-by-side 4K', async () => {
+  it('cuts big frames into shorter chunks: 16 frames up to 1920x1080, 8 at side-by-side 1080p, 4 at 4K, 2 at side-by-side 4K', async () => {
     const ex = new Executor({ services, cache: new ChunkCache({ diskDir: null }), definitions: TEST_NODES, workers: 0 });
     const sized = (width: number, height: number): GraphDocument => ({
       schemaVersion: 1,
@@ -157,10 +157,11 @@ describe('executor streaming', () => {
       return calls.sized;
     };
     expect(await piecesAt(640, 272)).toEqual([[0, 16], [16, 24]]);
-    expect(await piecesAt(3840, 1080)).toEqual([[0, 16], [16, 24]]);
-    expect(await piecesAt(3840, 2160)).toEqual([[0, 8], [8, 16], [16, 24]]);
-    expect(await piecesAt(7680, 2160)).toEqual([[0, 4], [4, 8], [8, 12], [12, 16], [16, 20], [20, 24]]);
-    expect((await piecesAt(7680, 4320)).length).toBe(12);
+    expect(await piecesAt(1920, 1080)).toEqual([[0, 16], [16, 24]]);
+    expect(await piecesAt(3840, 1080)).toEqual([[0, 8], [8, 16], [16, 24]]);
+    expect(await piecesAt(3840, 2160)).toEqual([[0, 4], [4, 8], [8, 12], [12, 16], [16, 20], [20, 24]]);
+    expect((await piecesAt(7680, 2160)).length).toBe(12);
+    expect((await piecesAt(7680, 4320)).length).toBe(24);
     expect((await piecesAt(15360, 4320)).length).toBe(24);
     // A preview of a big frame computes its window from the same chunks a run caches.
     const fresh = new Executor({ services, cache: new ChunkCache({ diskDir: null }), definitions: TEST_NODES, workers: 0 });
