@@ -195,8 +195,10 @@ export const temporalSmoothNode = defineNode({
   cache: 'disk',
   threads: 'pool',
   // 32-frame pieces: a 16-frame piece re-ran ~half a restart period of the recursion on each side and re-fitted
-  // the alignment of 36 frames around it; measured through the executor at 518x292, 0.75 of the CPU per frame.
-  chunkMultiple: 2,
+  // the alignment of 36 frames around it; measured through the executor at 518x292, 0.75 of the CPU per frame. In
+  // frames, not chunks: its inputs are depth-sized whatever the video's size, while chunks of big frames are short
+  // (2 frames at 4K warped to full side-by-side, which would have re-run the recursion some 7 times a frame).
+  pieceFrames: 32,
   migrations: [
     {
       // Version 2 filters along the optical flow with a recursion: the old Gaussian radius and the depth tolerance

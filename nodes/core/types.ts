@@ -413,11 +413,13 @@ export interface NodeDefinition<S extends TObject = TObject> {
    */
   reach?(params: Static<S>, a: number, b: number): [number, number];
   /**
-   * A run computes this node in pieces of this many of the executor's chunks (default 1). For a temporal node
-   * whose every piece recomputes a window's worth of work around itself, longer pieces share that work between
-   * more frames. Output never depends on it (a `run` must give the same bytes however frames are split).
+   * A run computes this node in pieces of at least this many frames: the executor's chunks (default), or as many of
+   * them as make this length (chunks of big frames are shorter, and a piece of a temporal node's small output need
+   * not be). For a temporal node whose every piece recomputes a window's worth of work around itself, longer pieces
+   * share that work between more frames. Output never depends on it (a `run` must give the same bytes however
+   * frames are split).
    */
-  chunkMultiple?: number;
+  pieceFrames?: number;
   /** Extra identity for the cache key: a source fingerprint, a model hash. */
   identity?(ctx: InfoContext<Static<S>>): Promise<string>;
   info(ctx: InfoContext<Static<S>>): Promise<Record<string, StreamInfo>>;

@@ -94,10 +94,10 @@ function cutsReadBy(plan: Plan, node: PlannedNode, cuts: KnownCuts | undefined):
 
 /**
  * The chunk-aligned pieces of a node that cover frames [lo, hi), cut short at `reach` when given. A node that asks
- * for longer pieces (`chunkMultiple`) gets them on a grid of that many chunks.
+ * for longer pieces (`pieceFrames`) gets them on a grid of as many chunks as make that length.
  */
 export function alignedPieces(node: PlannedNode, baseChunkSize: number, lo: number, hi: number, reach?: readonly [number, number]): Piece[] {
-  const chunkSize = baseChunkSize * Math.max(1, Math.floor(node.def.chunkMultiple ?? 1));
+  const chunkSize = baseChunkSize * Math.max(1, Math.ceil((node.def.pieceFrames ?? 0) / baseChunkSize));
   const first = reach ? Math.max(0, reach[0]) : 0;
   const end = reach ? Math.min(frameCountOf(node), reach[1]) : frameCountOf(node);
   const out: Piece[] = [];

@@ -246,12 +246,13 @@ describe('executor streaming', () => {
     }
   });
 
-  it('computes a node that asks for longer pieces in pieces of that many chunks, with the same frames', async () => {
+  it('computes a node that asks for longer pieces in whole chunks of at least that many frames, with the same frames', async () => {
     const long = chain();
     long.nodes[2].type = 'tblur-long';
     const ex = executor(new ChunkCache({ diskDir: null, memoryBudgetBytes: 0 }), 8);
     await ex.run(long, { targets: ['blur'], frames: { start: 5, end: 64 } });
-    // Pieces of 4 x 8 frames on their own grid (the first cut short at the range), upstream still once per frame.
+    // At least 30 frames: pieces of 4 x 8 on their own grid (the first cut short at the range), upstream still once
+    // per frame.
     expect(calls['tblur-long']).toEqual([
       [5, 32],
       [32, 64],
@@ -259,6 +260,16 @@ describe('executor streaming', () => {
     expect(computed).toEqual({ ramp: 60, quantize: 60, tblur: 59 });
     const plain = executor(undefined, 8);
     for (const f of [5, 31, 32, 33, 63]) expect(await frameValue(ex, long, 'blur', f)).toBe(await frameValue(plain, chain(), 'blur', f));
+    // Shorter chunks (big frames), the same length in frames: 6 x 5.
+    resetCounts();
+    const short = executor(new ChunkCache({ diskDir: null, memoryBudgetBytes: 0 }), 5);
+    await short.run(long, { targets: ['blur'], frames: { start: 5, end: 64 } });
+    expect(calls['tblur-long']).toEqual([
+      [5, 30],
+      [30, 60],
+      [60, 64],
+    ]);
+    for (const f of [5, 29, 30, 59, 60, 63]) expect(await frameValue(short, long, 'blur', f)).toBe(await frameValue(plain, chain(), 'blur', f));
   });
 
   it('computes every chunk exactly once when the memory budget is smaller than one chunk', async () => {

@@ -89,11 +89,11 @@ export const calls: Record<string, [number, number][]> = {};
 /** The `priority` each computation was handed, by node type, in call order. */
 export const priorities: Record<string, (number | undefined)[]> = {};
 
-/** tblur computed in pieces of four chunks (as temporal-smooth asks for two), recording each call's range. */
+/** tblur computed in pieces of 30 frames or more (as temporal-smooth asks for 32), recording each call's range. */
 const longBlur = defineNode({
   ...blur,
   type: 'tblur-long',
-  chunkMultiple: 4,
+  pieceFrames: 30,
   async run(ctx) {
     (calls['tblur-long'] ??= []).push([ctx.start, ctx.end]);
     return blur.run!(ctx);
