@@ -30,8 +30,8 @@ export const CHUNK_PIXELS = 8 * 3840 * 1080;
  * Frames per chunk for a plan: 16, halved until a chunk of its largest frames or depth stream holds no more than
  * CHUNK_PIXELS: 16 frames up to 1920x1080 (half side-by-side 1080p, full side-by-side 720p), 8 at full side-by-side
  * 1080p, 2 at a 4K source warped to full side-by-side (7680x2160), 8K 1. Every chunk in flight is new memory until
- * the first ones are let go, and on a VM new memory costs (the kernel clears each page as it is first written: 1.5–3
- * s of a 48-frame 1080p render's CPU, 2.2 ms a MB here). With 16-frame chunks a 4K render peaked at 3.9 GB (2.1–2.4
+ * the first ones are let go, and on a VM new memory costs (the kernel clears each page as it is first written: 2.5 s
+ * of a pooled 48-frame 1080p render's CPU in chunks of 16, 1.0 s with --workers 0; ~2.2 ms a MB here). With 16-frame chunks a 4K render peaked at 3.9 GB (2.1–2.4
  * GB in chunks of 4, and 12 % faster); halving again at full side-by-side 1080p, four alternated renders a side
  * (`anelo run`, default graph, FastDepth, x264 ultrafast): 48 frames 1.46–1.78 → 1.09–1.29 GB peak RSS and 7.2–8.9 →
  * 7.0–8.7 s; 132 frames 2.03 → 1.38 GB and 21.1, 17.5 → 20.4, 17.4 s; 24 frames of 4K in chunks of 2 instead of 4
