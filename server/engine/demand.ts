@@ -29,15 +29,15 @@ export const CHUNK_PIXELS = 8 * 3840 * 1080;
 /**
  * Frames per chunk for a plan: 16, halved until a chunk of its largest frames or depth stream holds no more than
  * CHUNK_PIXELS: 16 frames up to 1920x1080 (half side-by-side 1080p, full side-by-side 720p), 8 at full side-by-side
- * 1080p, 2 at a 4K source warped to full side-by-side (7680x2160), 8K 1. Every chunk in flight is new memory until
- * the first ones are let go, and on a VM new memory costs (the kernel clears each page as it is first written: 2.5 s
- * of a pooled 48-frame 1080p render's CPU in chunks of 16, 1.0 s with --workers 0; ~2.2 ms a MB here). With 16-frame chunks a 4K render peaked at 3.9 GB (2.1–2.4
- * GB in chunks of 4, and 12 % faster); halving again at full side-by-side 1080p, four alternated renders a side
- * (`anelo run`, default graph, FastDepth, x264 ultrafast): 48 frames 1.46–1.78 → 1.09–1.29 GB peak RSS and 7.2–8.9 →
- * 7.0–8.7 s; 132 frames 2.03 → 1.38 GB and 21.1, 17.5 → 20.4, 17.4 s; 24 frames of 4K in chunks of 2 instead of 4
- * 1.97–2.33 → 1.62–1.65 GB and 16.8–17.1 → 16.0–16.5 s. Chunks of 4 at 1080p gained nothing more, and at 640x272
- * (where 16 stays) chunks of 8 or 4 ran no faster. The rule is a function of the plan alone, so a graph's runs and
- * previews share their chunks in the cache.
+ * 1080p, 4 at 4K, 2 at 4K warped to full side-by-side (7680x2160), 1 at 8K. Every chunk in flight is new memory
+ * until the first ones are let go, and new memory costs (the kernel clears each page as it is first written: 2.5 s
+ * of a pooled 48-frame 1080p render's CPU in chunks of 16 on this project's VM, 1.0 s with --workers 0). With 16-frame
+ * chunks a 4K render peaked at 3.9 GB (2.1–2.4 GB in chunks of 4, and 12 % faster). Halving again, alternated renders
+ * (`anelo run`, default graph, FastDepth, x264 ultrafast) took the same time and less memory: 48 frames of 1080p
+ * 1.09–1.34 GB peak RSS against 1.46–1.78 GB, all 132 frames of bbb-5s at 1080p 1.38 against 2.03 GB, 24 frames of
+ * 4K in chunks of 2 instead of 4 1.62–1.65 against 1.97–2.33 GB. Chunks of 4 at 1080p gained nothing more, and at
+ * 640x272 (where 16 stays) chunks of 8 or 4 ran no faster. The rule is a function of the plan alone, so a graph's runs
+ * and previews share their chunks in the cache.
  */
 export function chunkFramesFor(plan: Plan): number {
   let pixels = 0;
