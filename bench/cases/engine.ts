@@ -127,11 +127,18 @@ async function workAndSpeedup(ctx: BenchContext): Promise<{ figures: Figure[]; d
   // The serial side runs ffmpeg's decode and x264 beside its main thread on the other cores, so the pool can only
   // win back what the main thread's share of the CPU leaves: these say how close the pooled runs come to that.
   const allow = coresAllow(r.a, r.bMs);
+  // The same bound with the serial runs' own CPU: what a pool that cost no CPU at all beyond the work itself (no
+  // thread's start, collector or new memory) could reach with every core busy from the first moment to the last.
+  const overheadFree = coresAllow(r.b, r.bMs);
   figures.push(
     figure('pooled runs: CPU used / (wall × cores)', allow.busy, { digits: 2, note: 'anelo and the ffmpeg and ffprobe processes it starts, together' }),
     figure('speedup the cores allow (serial wall / (pooled CPU ÷ cores))', allow.ceiling, {
       digits: 2,
       note: 'the parallel speedup if the pooled runs kept every core busy from start to end with the CPU they used',
+    }),
+    figure('speedup with no pooling cost at all (serial wall / (serial CPU ÷ cores))', overheadFree.ceiling, {
+      digits: 2,
+      note: "the most any schedule of the serial runs' own work could reach on these cores: the pooled runs would have to need no more CPU than the serial runs and keep every core busy throughout",
     }),
   );
   return {
